@@ -1,0 +1,239 @@
+"""The corpus on disk: raw articles, their metadata, normalized text and exclusions.
+
+Layout (one file per document, joined by ``doc_id``)::
+
+    corpus/raw/<source_file>              the article, byte for byte as ingested
+    corpus/meta/<doc_id>.json             provenance: sha256, source file, outlet, title,
+                                          date, URL (null when unknown), language, licence
+    corpus/normalized/<doc_id>.json       normalized text, paragraphs, sentences, offset map
+    corpus/exclusions/<doc_id>.json       every line normalization removed, with its rule
+    corpus/sidecars/<doc_id>.meta.json    hand-curated metadata given at ingest (optional)
+
+``doc_id`` is the source file's stem, lower-cased, so it is stable across versions and
+across re-normalization; the raw bytes' sha256 detects a changed or duplicated article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from .io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
+from .normalize import NORMALIZER_VERSION, Normalized, normalize_bytes
+from .problems import InputError
+
+CORPUS = Path("corpus")
+MAX_BYTES = 5_000_000
+DEFAULT_LICENCE = (
+    "Article text: copyright of its original publisher, included for non-commercial research "
+    "only; it is not covered by the annotations' licence."
+)
+SIDECAR_FIELDS = {
+    "outlet", "outlet_evidence", "title", "published", "url", "language", "licence", "story",
+}
+_ID_OK = re.compile(r"[^a-z0-9_.-]+")
+_EN_WORDS = {"the", "of", "and", "to", "in", "a", "that", "is", "for", "on", "with", "as", "by", "said"}
+
+
+def doc_id_for(path: Path) -> str:
+    doc_id = _ID_OK.sub("-", path.stem.lower()).strip("-.")
+    if not doc_id:
+        raise InputError(f"{path}: cannot make a doc_id from the file name")
+    return doc_id
+
+
+def detect_language(text: str) -> str | None:
+    """'en' when English function words are frequent, else None (unknown, never guessed)."""
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 20:
+        return None
+    return "en" if sum(w in _EN_WORDS for w in words) / len(words) > 0.12 else None
+
+
+def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
+    candidates = [path.with_name(path.stem + ".meta.json")]
+    if sidecar_dir is not None:
+        candidates.append(sidecar_dir / f"{doc_id}.meta.json")
+    for c in candidates:
+        if c.exists():
+            try:
+                data = read_json(c)
+            except ValueError as exc:
+                raise InputError(f"{c}: sidecar is not valid JSON: {exc}") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{c}: sidecar must be a JSON object")
+            unknown = sorted(set(data) - SIDECAR_FIELDS)
+            if unknown:
+                raise InputError(f"{c}: unknown sidecar field(s) {unknown}; allowed {sorted(SIDECAR_FIELDS)}")
+            return data
+    return {}
+
+
+def paths(root: Path, doc_id: str) -> dict[str, Path]:
+    c = root / CORPUS
+    return {
+        "meta": c / "meta" / f"{doc_id}.json",
+        "normalized": c / "normalized" / f"{doc_id}.json",
+        "exclusions": c / "exclusions" / f"{doc_id}.json",
+    }
+
+
+def normalized_record(doc_id: str, n: Normalized) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "normalizer_version": NORMALIZER_VERSION,
+        "text": n.text,
+        "text_sha256": sha256_bytes(n.text.encode("utf-8")),
+        "title": n.title,
+        "paragraphs": [{"start": a, "end": z} for a, z in n.paragraphs],
+        "sentences": [{"start": a, "end": z} for a, z in n.sentences],
+        "offset_map": n.offset_map(),
+    }
+
+
+def ingest_file(
+    root: Path,
+    path: Path,
+    *,
+    force: bool = False,
+    sidecar_dir: Path | None = None,
+    licence: str = DEFAULT_LICENCE,
+    max_bytes: int = MAX_BYTES,
+    known_hashes: dict[str, str] | None = None,
+) -> tuple[str, str]:
+    """Ingest one article. Returns (doc_id, status) with status added/unchanged/replaced.
+
+    Everything is checked before anything is written; each file is written to a temporary
+    path and renamed, so a refused article leaves the corpus as it was.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article")
+    data = path.read_bytes()
+    doc_id = doc_id_for(path)
+    digest = sha256_bytes(data)
+    p = paths(root, doc_id)
+    known_hashes = known_hashes if known_hashes is not None else raw_hashes(root)
+    for other, h in known_hashes.items():
+        if h == digest and other != doc_id:
+            raise InputError(f"{path}: same bytes as already-ingested document {other!r} (duplicate article)")
+    if p["meta"].exists():
+        old = read_json(p["meta"])
+        if old["raw_sha256"] == digest:
+            return doc_id, "unchanged"
+        if not force:
+            raise InputError(
+                f"{path}: doc_id {doc_id!r} exists with different bytes "
+                f"(sha256 {old['raw_sha256'][:12]}… vs {digest[:12]}…); pass --force to replace it"
+            )
+    n = normalize_bytes(data, str(path))
+    for notice in n.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    side = read_sidecar(path, sidecar_dir, doc_id)
+    meta = {
+        "doc_id": doc_id,
+        "source_file": path.name,
+        "raw_sha256": digest,
+        "raw_bytes": len(data),
+        "outlet": side.get("outlet"),
+        "outlet_evidence": side.get("outlet_evidence"),
+        "title": side.get("title", n.title),
+        "published": side.get("published"),
+        "url": side.get("url"),
+        "language": side.get("language", detect_language(n.text)),
+        "licence": side.get("licence", licence),
+        "story": side.get("story"),
+    }
+    raw_dir = root / CORPUS / "raw"
+    if p["meta"].exists():
+        old_file = raw_dir / read_json(p["meta"])["source_file"]
+        if old_file.name != path.name:
+            old_file.unlink(missing_ok=True)
+    status = "replaced" if p["meta"].exists() else "added"
+    atomic_write_bytes(raw_dir / path.name, data)
+    atomic_write_json(p["normalized"], normalized_record(doc_id, n))
+    atomic_write_json(p["exclusions"], n.exclusions)
+    atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
+    known_hashes[doc_id] = digest
+    return doc_id, status
+
+
+def raw_hashes(root: Path) -> dict[str, str]:
+    d = root / CORPUS / "meta"
+    return {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
+
+
+def doc_ids(root: str | Path) -> list[str]:
+    d = Path(root) / CORPUS / "meta"
+    return sorted(p.stem for p in d.glob("*.json")) if d.exists() else []
+
+
+def load_document(root: str | Path, doc_id: str) -> dict[str, Any]:
+    """Metadata and normalized text of one document, merged into one dict."""
+    p = paths(Path(root), doc_id)
+    doc = read_json(p["meta"])
+    norm = read_json(p["normalized"])
+    doc.update({k: v for k, v in norm.items() if k != "title"})
+    doc["exclusions"] = read_json(p["exclusions"]) if p["exclusions"].exists() else []
+    return doc
+
+
+def load_documents(root: str | Path) -> list[dict[str, Any]]:
+    """Every document, sorted by doc_id (doc_id, text, text_sha256, paragraphs, meta ...)."""
+    return [load_document(root, d) for d in doc_ids(root)]
+
+
+# ----------------------------------------------------------------------------- commands
+def ingest_command(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    files: list[Path] = []
+    for p in map(Path, args.paths):
+        files.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
+    known = raw_hashes(root)
+    failures = 0
+    counts = {"added": 0, "unchanged": 0, "replaced": 0}
+    for f in files:
+        try:
+            doc_id, status = ingest_file(
+                root,
+                f,
+                force=args.force,
+                sidecar_dir=Path(args.sidecar_dir) if args.sidecar_dir else None,
+                known_hashes=known,
+            )
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        counts[status] += 1
+        print(f"{status:9s} {doc_id}  ({f})")
+    print(
+        f"{counts['added']} added, {counts['unchanged']} unchanged, {counts['replaced']} replaced, "
+        f"{failures} refused"
+    )
+    return 1 if failures else 0
+
+
+def normalize_command(args: argparse.Namespace) -> int:
+    from .reanchor import renormalize
+
+    return renormalize(Path(args.root), check_only=args.check)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ingest",
+        help="add plain-text articles to corpus/ (raw copy, metadata, normalized text)",
+        description="Add plain-text UTF-8 articles to corpus/. Re-ingesting identical bytes is a "
+        "no-op; changed bytes under an existing doc_id are refused without --force. Metadata "
+        "comes from the text and from a sidecar <stem>.meta.json; unknown fields stay null.",
+    )
+    p.add_argument("paths", nargs="+", help="article files or folders of *.txt")
+    p.add_argument("--force", action="store_true", help="replace a document whose bytes changed")
+    p.add_argument("--sidecar-dir", help="folder of <doc_id>.meta.json metadata sidecars")
+    p.set_defaults(func=ingest_command)
