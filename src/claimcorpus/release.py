@@ -1,0 +1,241 @@
+"""Build an immutable, byte-reproducible release folder in Hugging Face Hub layout.
+
+``claimcorpus build --version X.Y.Z`` writes ``releases/X.Y.Z/``::
+
+    README.md                    dataset card; YAML ``configs:`` (data_files per split) and
+                                 ``dataset_info`` (features, split sizes) for load_dataset
+    data/<config>/<split>-00000-of-00001.parquet   documents, claims, tokens x train/validation/test
+    splits.json                  split manifest: doc ids per split and view, and how chosen
+    build_summary.json           counts, exclusions by rule, story-grouping evidence
+    SHA256SUMS                   sha256 of every other file (sha256sum -c format)
+
+Two passes stream the corpus (story signatures first, then rows), so memory does not grow
+with the article text. Parquet files are written from combined tables with fixed writer
+options (zstd, 10k-row groups) and the pinned pyarrow, so the same inputs give the same
+bytes. The release is assembled in a temporary folder and renamed into place; an existing
+version is never overwritten with different content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import annotations as ann
+from . import rows, splits, stories
+from .corpus import doc_ids, load_document
+from .io import atomic_write_json, dumps_json, read_json, sha256_file
+from .problems import InputError, has_errors
+from .scheme import CONFIGS, features, load_scheme
+
+RELEASES = Path("releases")
+ROW_GROUP = 10_000
+_VERSION_OK = __import__("re").compile(r"^\d+\.\d+\.\d+$")
+
+
+def _write_parquet(path: Path, rows_: list[dict[str, Any]], feats) -> int:
+    """Write rows (label names encoded as ClassLabel ids); return the table's Arrow bytes."""
+    encoded = [feats.encode_example(r) for r in rows_]
+    table = pa.Table.from_pylist(encoded, schema=feats.arrow_schema).combine_chunks()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        row_group_size=ROW_GROUP,
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+    return table.nbytes
+
+
+def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
+    """Write every release file into the empty folder ``out``; return the build summary."""
+    from .card import write_card
+
+    scheme = load_scheme(root)
+    gold = ann.load_layer(root, "gold")
+    clusters = ann.load_clusters(root)
+    ids = doc_ids(root)
+    if not ids:
+        raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
+    # pass 1: story grouping and gold checks, one document at a time
+    problems = []
+    meta: dict[str, dict[str, Any]] = {}
+
+    def docs_for_stories():
+        for d in ids:
+            doc = load_document(root, d)
+            meta[d] = {"outlet": doc.get("outlet"), "exclusions": Counter(e["rule"] for e in doc["exclusions"])}
+            if d in gold:
+                problems.extend(
+                    ann.check_record(
+                        gold[d],
+                        doc["text"],
+                        scheme,
+                        file=f"annotations/gold/{d}.json",
+                        paragraphs=[(p["start"], p["end"]) for p in doc["paragraphs"]],
+                        clusters=clusters,
+                        text_sha256=doc["text_sha256"],
+                    )
+                )
+            yield d, doc["text"], doc.get("story")
+
+    story_of, edges = stories.group_stories(docs_for_stories())
+    orphans = sorted(set(gold) - set(ids))
+    if orphans:
+        raise InputError(f"annotations/gold: records for unknown documents {orphans}")
+    if has_errors(problems):
+        raise InputError("gold annotations have errors:\n" + "\n".join(str(p) for p in problems if p.level == "error"))
+    manifest = splits.make_splits(story_of, {d: m["outlet"] for d, m in meta.items()})
+    # pass 2: rows per config and split
+    target = scheme.target["statement"]
+    counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
+    nbytes: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
+    for split in splits.STANDARD:
+        buf: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
+        for d in manifest["splits"][split]:
+            doc = load_document(root, d)
+            g = gold.get(d)
+            buf["documents"].append(rows.document_row(doc, story_of[d], g))
+            if g is not None:
+                buf["claims"].extend(rows.claim_rows(doc, story_of[d], g, clusters, target))
+                buf["tokens"].extend(rows.token_rows(doc, g, scheme.span_labels))
+        for config in CONFIGS:
+            path = out / "data" / config / f"{split}-00000-of-00001.parquet"
+            nbytes[config][split] = _write_parquet(path, buf[config], features(scheme, config))
+            counts[config][split] = len(buf[config])
+    summary = {
+        "version": version,
+        "scheme_version": scheme.version,
+        "documents": len(ids),
+        "annotated_documents": len(gold),
+        "rows": counts,
+        "arrow_bytes": nbytes,
+        "labels": dict(sorted(Counter(s["label"] for g in gold.values() for s in g["spans"]).items())),
+        "stances": dict(sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())),
+        "exclusions_by_rule": dict(sorted(sum((m["exclusions"] for m in meta.values()), Counter()).items())),
+        "stories": dict(sorted(Counter(story_of.values()).items())),
+        "story_edges": edges,
+        "warnings": [str(p) for p in problems],
+    }
+    atomic_write_json(out / "splits.json", {**manifest, "story_of": story_of})
+    atomic_write_json(out / "build_summary.json", summary)
+    write_card(root, out, version, scheme, summary, manifest)
+    write_checksums(out)
+    return summary
+
+
+def write_checksums(folder: Path) -> None:
+    lines = [
+        f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "SHA256SUMS"
+    ]
+    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_checksums(folder: Path) -> dict[str, str]:
+    out = {}
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        out[name] = digest
+    return out
+
+
+def build_release(root: str | Path, version: str, releases_dir: str | Path | None = None) -> tuple[Path, str]:
+    """Build ``version``; returns (folder, status) with status ``built`` or ``identical``.
+
+    Raises InputError when the version exists with different content (it is left as it was).
+    """
+    root = Path(root)
+    if not _VERSION_OK.match(version):
+        raise InputError(f"--version {version!r}: expected X.Y.Z")
+    base = Path(releases_dir) if releases_dir else root / RELEASES
+    base.mkdir(parents=True, exist_ok=True)
+    final = base / version
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=base))
+    try:
+        build_into(root, version, tmp)
+        if final.exists():
+            old, new = read_checksums(final), read_checksums(tmp)
+            if old == new:
+                return final, "identical"
+            changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            raise InputError(
+                f"{final}: release {version} exists with different content ({', '.join(changed[:5])}"
+                f"{' …' if len(changed) > 5 else ''}); releases are immutable: choose a new version"
+            )
+        tmp.rename(final)
+        return final, "built"
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
+    """Gold documents of a split (standard or view, e.g. ``fold0_test``) with label names."""
+    from datasets import load_dataset
+
+    release = Path(release)
+    manifest = read_json(release / "splits.json")
+    if split not in manifest["splits"]:
+        raise InputError(f"{release}/splits.json: no split {split!r}; have {sorted(manifest['splits'])}")
+    wanted = set(manifest["splits"][split])
+    ds = load_dataset(str(release), "documents", split="+".join(splits.STANDARD))
+    feats = ds.features
+    out = []
+    for row in ds:
+        if row["doc_id"] not in wanted:
+            continue
+        row = dict(row)
+        row["spans"] = [_names(s, feats["spans"].feature) for s in row["spans"]]
+        row["attributions"] = [_names(a, feats["attributions"].feature) for a in row["attributions"]]
+        out.append(row)
+    return sorted(out, key=lambda r: r["doc_id"])
+
+
+def _names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
+    """ClassLabel ids back to names (None stays None)."""
+    from datasets import ClassLabel
+
+    out = dict(rec)
+    for k, v in rec.items():
+        if isinstance(struct[k], ClassLabel) and v is not None:
+            out[k] = struct[k].int2str(v)
+    return out
+
+
+def build_command(args: argparse.Namespace) -> int:
+    try:
+        folder, status = build_release(args.root, args.version, args.releases_dir)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    summary = read_json(folder / "build_summary.json")
+    print(f"{status} {folder}")
+    print(f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}")
+    print("load it with:")
+    print("  from datasets import load_dataset")
+    print(f'  ds = load_dataset("{folder}", "documents")   # or "claims", "tokens"')
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build releases/X.Y.Z (Hub layout, byte-reproducible, immutable)",
+        description="Build an immutable release folder from corpus/ and annotations/gold/.",
+    )
+    p.add_argument("--version", required=True, help="release version X.Y.Z")
+    p.add_argument("--releases-dir", help="where releases go (default: releases/)")
+    p.set_defaults(func=build_command)
