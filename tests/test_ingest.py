@@ -1,0 +1,102 @@
+"""Ingest: verbatim copies, provenance, idempotence, and bad input that changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SEEDS, run_cli, tree_digest
+
+
+def test_seed_copies_are_byte_identical_to_the_shared_seeds(project: Path):
+    for seed in SEEDS.glob("*.txt"):
+        assert (project / "corpus" / "raw" / seed.name).read_bytes() == seed.read_bytes()
+
+
+def test_metadata_is_null_where_the_text_gives_nothing():
+    meta = json.loads((REPO / "corpus/meta/003_d71ccc6e1581c31b.json").read_text())
+    assert meta["outlet"] is None and meta["published"] is None and meta["url"] is None
+    assert meta["title"] == "U.S. officials accuse China of supporting Russia’s arms expansion"
+    assert meta["language"] == "en"
+    newsweek = json.loads((REPO / "corpus/meta/000_e24865ecb7649ad0.json").read_text())
+    assert newsweek["outlet"] == "Newsweek" and "newsweek.com" in newsweek["outlet_evidence"]
+
+
+def test_reingesting_the_same_bytes_is_a_no_op(project: Path):
+    before = tree_digest(project / "corpus")
+    r = run_cli("ingest", str(SEEDS), "--sidecar-dir", str(project / "corpus/sidecars"), root=project)
+    assert r.returncode == 0, r.stderr
+    assert "0 added, 5 unchanged" in r.stdout
+    assert tree_digest(project / "corpus") == before
+
+
+def test_a_new_article_is_added_with_a_stable_doc_id(project: Path, tmp_path: Path):
+    f = tmp_path / "New_Article 7.txt"
+    f.write_text("Officials said China supplied the parts.\n", encoding="utf-8")
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((project / "corpus/meta/new_article-7.json").read_text())
+    assert meta["source_file"] == "New_Article 7.txt" and meta["outlet"] is None
+
+
+BAD = {
+    "empty.txt": (b"", "empty file"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
+    "latin1.txt": ("Officials said caf\xe9 owners agreed.".encode("latin-1"), "invalid UTF-8 at byte 18"),
+    "boiler.txt": (b"Leave a Comment\nSource link\nua en ru\n", "nothing left after removing boilerplate"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_refused_by_name_and_changes_nothing(project: Path, tmp_path: Path, name: str):
+    data, message = BAD[name]
+    f = tmp_path / name
+    f.write_bytes(data)
+    before = tree_digest(project)
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 1
+    assert name in r.stderr and message in r.stderr
+    assert tree_digest(project) == before
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(project: Path, tmp_path: Path):
+    f = tmp_path / "huge.txt"
+    with open(f, "wb") as out:
+        out.write(b"Officials said so. " * (50_000_000 // 19 + 1))
+    before = tree_digest(project)
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 1 and "huge.txt" in r.stderr and "limit" in r.stderr
+    assert tree_digest(project) == before
+
+
+def test_a_duplicate_article_under_a_new_name_is_refused(project: Path, tmp_path: Path):
+    f = tmp_path / "copy_of_seed.txt"
+    f.write_bytes(next(SEEDS.glob("002_*.txt")).read_bytes())
+    before = tree_digest(project)
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 1 and "duplicate article" in r.stderr and "002_9949ad823d7a49a0" in r.stderr
+    assert tree_digest(project) == before
+
+
+def test_changed_bytes_under_an_existing_id_need_force(project: Path, tmp_path: Path):
+    seed = next(SEEDS.glob("003_*.txt"))
+    f = tmp_path / seed.name
+    f.write_bytes(seed.read_bytes() + b"\nOfficials said more.\n")
+    before = tree_digest(project)
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 1 and "--force" in r.stderr
+    assert tree_digest(project) == before
+    r = run_cli("ingest", str(f), "--force", root=project)
+    assert r.returncode == 0 and "replaced" in r.stdout
+    assert (project / "corpus/raw" / seed.name).read_bytes() == f.read_bytes()
+
+
+def test_bom_and_crlf_are_accepted_with_a_notice(project: Path, tmp_path: Path):
+    f = tmp_path / "windows.txt"
+    f.write_bytes("\ufeffUS officials said China helped.\r\nThey said more.\r\n".encode())
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 0
+    assert "byte-order mark" in r.stderr and "CRLF" in r.stderr
+    text = json.loads((project / "corpus/normalized/windows.json").read_text())["text"]
+    assert text == "US officials said China helped.\n\nThey said more."
