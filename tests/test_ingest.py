@@ -100,3 +100,30 @@ def test_bom_and_crlf_are_accepted_with_a_notice(project: Path, tmp_path: Path):
     assert "byte-order mark" in r.stderr and "CRLF" in r.stderr
     text = json.loads((project / "corpus/normalized/windows.json").read_text())["text"]
     assert text == "US officials said China helped.\n\nThey said more."
+
+
+def test_forced_replacement_re_anchors_annotations_exactly(project: Path, tmp_path: Path):
+    seed = next(SEEDS.glob("003_*.txt"))
+    gold_path = project / "annotations/gold/003_d71ccc6e1581c31b.json"
+    old = json.loads(gold_path.read_text())
+    f = tmp_path / seed.name
+    f.write_bytes(b"BREAKING: an editor's note was added on top.\n" + seed.read_bytes())
+    r = run_cli("ingest", str(f), "--force", root=project)
+    assert r.returncode == 0, r.stderr
+    new = json.loads(gold_path.read_text())
+    text = json.loads((project / "corpus/normalized/003_d71ccc6e1581c31b.json").read_text())["text"]
+    assert len(new["spans"]) == len(old["spans"])
+    shift = len("BREAKING: an editor's note was added on top.\n\n")
+    for a, b in zip(old["spans"], new["spans"], strict=True):
+        assert b["start"] == a["start"] + shift and text[b["start"] : b["end"]] == a["text"]
+    assert run_cli("validate", root=project).returncode == 0
+
+
+def test_a_replacement_that_would_orphan_spans_is_refused(project: Path, tmp_path: Path):
+    seed = next(SEEDS.glob("003_*.txt"))
+    f = tmp_path / seed.name
+    f.write_bytes(seed.read_bytes().replace("nitrocellulose".encode(), b"gunpowder"))
+    before = tree_digest(project)
+    r = run_cli("ingest", str(f), "--force", root=project)
+    assert r.returncode == 1 and "orphan" in r.stderr and "nitrocellulose" in r.stderr
+    assert tree_digest(project) == before

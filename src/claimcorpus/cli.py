@@ -1,4 +1,8 @@
-"""The one `claimcorpus` command. Each subcommand lives in its own module with `add_parser`."""
+"""The one `claimcorpus` command. Each subcommand lives in its own module with `add_parser`.
+
+Only the chosen subcommand's module is imported, so a quick command does not pay for
+Label Studio's SDK or SciPy; `claimcorpus --help` lists every command from the table below.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +10,58 @@ import argparse
 import importlib
 import sys
 
-# name -> module that defines add_parser(subparsers) registering that subcommand.
-COMMANDS: dict[str, str] = {
-    "ingest": "claimcorpus.corpus",
-    "normalize": "claimcorpus.normalize",
-    "anchor": "claimcorpus.gold",
-    "build": "claimcorpus.release",
-    "validate": "claimcorpus.validate",
-    "schema": "claimcorpus.scheme",
-    "evaluate": "claimcorpus.evaluate.cli",
-    "baseline": "claimcorpus.baseline.cli",
-    "ls": "claimcorpus.labelstudio.cli",
-    "agreement": "claimcorpus.agreement",
-    "adjudicate": "claimcorpus.adjudicate",
+# name -> (module that defines add_parser(subparsers), one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ingest": ("claimcorpus.corpus", "add plain-text articles to corpus/"),
+    "normalize": ("claimcorpus.normalize", "re-normalize the corpus, re-anchoring annotations"),
+    "anchor": ("claimcorpus.gold", "anchor quote-based authoring sheets into annotation records"),
+    "build": ("claimcorpus.release", "build an immutable release folder"),
+    "validate": ("claimcorpus.validate", "check corpus, annotations and releases"),
+    "schema": ("claimcorpus.scheme", "print or refresh the derived JSON Schema"),
+    "evaluate": ("claimcorpus.evaluate.cli", "score predictions against a release split"),
+    "baseline": ("claimcorpus.baseline.cli", "run the baselines on every split of a release"),
+    "ls": ("claimcorpus.labelstudio.cli", "Label Studio: serve, config, push, pull, review"),
+    "agreement": ("claimcorpus.agreement", "inter-annotator agreement over raw layers"),
+    "adjudicate": ("claimcorpus.adjudicate", "merge raw layers into gold, with a log"),
+    "diff": ("claimcorpus.diff", "what changed between two releases"),
+    "textfree": ("claimcorpus.textfree", "write a release variant without article text"),
+    "rehydrate": ("claimcorpus.rehydrate", "restore a text-free release from raw articles"),
+    "view": ("claimcorpus.viewer", "write a static HTML viewer of a release"),
+    "stats": ("claimcorpus.stats", "summary tables and figures of the corpus"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` only that subcommand is fully built."""
     parser = argparse.ArgumentParser(
         prog="claimcorpus", description="Build, validate, label and benchmark the claims corpus."
     )
     parser.add_argument("--root", default=".", help="project root (default: current folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS.values():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # TODO(dev-session): make strict once all land
-            if not exc.name or not module.startswith(exc.name):
-                raise
-            continue
-        mod.add_parser(sub)
+    for name, (module, help_) in COMMANDS.items():
+        if name == command:
+            importlib.import_module(module).add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_, add_help=False)
     return parser
 
 
+def _command_in(argv: list[str]) -> str | None:
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--root":
+            skip = True
+        elif not a.startswith("-"):
+            return a if a in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

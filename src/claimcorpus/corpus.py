@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import annotations as ann
 from .io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
 from .normalize import NORMALIZER_VERSION, Normalized, normalize_bytes
 from .problems import InputError
@@ -134,6 +135,8 @@ def ingest_file(
     n = normalize_bytes(data, str(path))
     for notice in n.notices:
         print(f"notice: {notice}", file=sys.stderr)
+    new_norm = normalized_record(doc_id, n)
+    moved = _reanchor_layers(root, doc_id, new_norm, path) if p["meta"].exists() else []
     side = read_sidecar(path, sidecar_dir, doc_id)
     meta = {
         "doc_id": doc_id,
@@ -156,11 +159,36 @@ def ingest_file(
             old_file.unlink(missing_ok=True)
     status = "replaced" if p["meta"].exists() else "added"
     atomic_write_bytes(raw_dir / path.name, data)
-    atomic_write_json(p["normalized"], normalized_record(doc_id, n))
+    for layer, rec in moved:
+        ann.write_record(root, layer, rec)
+    atomic_write_json(p["normalized"], new_norm)
     atomic_write_json(p["exclusions"], n.exclusions)
     atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
     known_hashes[doc_id] = digest
     return doc_id, status
+
+
+def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list[tuple[str, dict]]:
+    """Re-anchor every annotation layer of a replaced document, or refuse the replacement."""
+    from .reanchor import reanchor_by_diff
+
+    old_text = read_json(paths(root, doc_id)["normalized"])["text"]
+    if old_text == new_norm["text"]:
+        return []
+    out, failures = [], []
+    for layer in ["gold", *ann.list_layers(root)]:
+        rec = ann.load_layer(root, layer).get(doc_id)
+        if rec is None:
+            continue
+        moved, fails = reanchor_by_diff(rec, old_text, new_norm["text"], new_norm["text_sha256"])
+        failures += [f"{layer}: {f}" for f in fails]
+        out.append((layer, moved))
+    if failures:
+        raise InputError(
+            f"{path}: the new text would orphan annotations of {doc_id!r}; nothing changed:\n  "
+            + "\n  ".join(failures)
+        )
+    return out
 
 
 def raw_hashes(root: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_right
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,30 @@ def reanchor_record(record: dict, old: dict, new: dict, raw_bytes: bytes) -> tup
         spans.append({**s, "start": ns, "end": ne})
     out = {**record, "spans": spans, "text_sha256": new["text_sha256"]}
     return out, failures
+
+
+def reanchor_by_diff(record: dict, old_text: str, new_text: str, new_sha: str) -> tuple[dict, list[str]]:
+    """Carry spans across an edit of the raw article (so no shared raw offsets exist).
+
+    The old and new normalized texts are aligned with difflib; a span moves only when both
+    of its ends fall in unchanged blocks and the new text there equals the span text.
+    """
+    blocks = SequenceMatcher(None, old_text, new_text, autojunk=False).get_matching_blocks()
+
+    def moved(i: int) -> int | None:
+        for b in blocks:
+            if b.a <= i < b.a + b.size:
+                return b.b + (i - b.a)
+        return None
+
+    spans, failures = [], []
+    for s in record["spans"]:
+        ns, last = moved(s["start"]), moved(s["end"] - 1)
+        if ns is None or last is None or new_text[ns : last + 1] != s["text"]:
+            failures.append(f"span {s['id']} {s['text']!r} has no exact place in the new text")
+            continue
+        spans.append({**s, "start": ns, "end": last + 1})
+    return {**record, "spans": spans, "text_sha256": new_sha}, failures
 
 
 def renormalize(root: Path, check_only: bool = False) -> int:
