@@ -46,4 +46,6 @@ def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess
 
 def tree_digest(folder: Path) -> dict[str, bytes]:
     """Every file's bytes under a folder, to prove a failed command changed nothing."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -25,7 +25,9 @@ def test_metadata_is_null_where_the_text_gives_nothing():
 
 def test_reingesting_the_same_bytes_is_a_no_op(project: Path):
     before = tree_digest(project / "corpus")
-    r = run_cli("ingest", str(SEEDS), "--sidecar-dir", str(project / "corpus/sidecars"), root=project)
+    r = run_cli(
+        "ingest", str(SEEDS), "--sidecar-dir", str(project / "corpus/sidecars"), root=project
+    )
     assert r.returncode == 0, r.stderr
     assert "0 added, 5 unchanged" in r.stdout
     assert tree_digest(project / "corpus") == before
@@ -43,8 +45,14 @@ def test_a_new_article_is_added_with_a_stable_doc_id(project: Path, tmp_path: Pa
 BAD = {
     "empty.txt": (b"", "empty file"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
-    "latin1.txt": ("Officials said caf\xe9 owners agreed.".encode("latin-1"), "invalid UTF-8 at byte 18"),
-    "boiler.txt": (b"Leave a Comment\nSource link\nua en ru\n", "nothing left after removing boilerplate"),
+    "latin1.txt": (
+        "Officials said caf\xe9 owners agreed.".encode("latin-1"),
+        "invalid UTF-8 at byte 18",
+    ),
+    "boiler.txt": (
+        b"Leave a Comment\nSource link\nua en ru\n",
+        "nothing left after removing boilerplate",
+    ),
 }
 
 
@@ -75,7 +83,9 @@ def test_a_duplicate_article_under_a_new_name_is_refused(project: Path, tmp_path
     f.write_bytes(next(SEEDS.glob("002_*.txt")).read_bytes())
     before = tree_digest(project)
     r = run_cli("ingest", str(f), root=project)
-    assert r.returncode == 1 and "duplicate article" in r.stderr and "002_9949ad823d7a49a0" in r.stderr
+    assert (
+        r.returncode == 1 and "duplicate article" in r.stderr and "002_9949ad823d7a49a0" in r.stderr
+    )
     assert tree_digest(project) == before
 
 
@@ -122,7 +132,7 @@ def test_forced_replacement_re_anchors_annotations_exactly(project: Path, tmp_pa
 def test_a_replacement_that_would_orphan_spans_is_refused(project: Path, tmp_path: Path):
     seed = next(SEEDS.glob("003_*.txt"))
     f = tmp_path / seed.name
-    f.write_bytes(seed.read_bytes().replace("nitrocellulose".encode(), b"gunpowder"))
+    f.write_bytes(seed.read_bytes().replace(b"nitrocellulose", b"gunpowder"))
     before = tree_digest(project)
     r = run_cli("ingest", str(f), "--force", root=project)
     assert r.returncode == 1 and "orphan" in r.stderr and "nitrocellulose" in r.stderr

@@ -17,7 +17,10 @@ def _seed(prefix: str) -> bytes:
 
 
 def test_seed_boilerplate_lines_become_exclusions_with_rule_ids():
-    rules = {p: {e["rule"] for e in normalize_bytes(_seed(p)).exclusions} for p in ("000", "001", "002", "003", "004")}
+    rules = {
+        p: {e["rule"] for e in normalize_bytes(_seed(p)).exclusions}
+        for p in ("000", "001", "002", "003", "004")
+    }
     assert rules["000"] == {"contact-line"}
     assert rules["001"] == {"language-switcher", "repeated-headline"}
     assert rules["002"] == {"donation-plea"}
@@ -28,7 +31,15 @@ def test_seed_boilerplate_lines_become_exclusions_with_rule_ids():
 def test_no_boilerplate_text_survives_in_normalized_seeds():
     for p in ("000", "001", "002", "003", "004"):
         text = normalize_bytes(_seed(p)).text
-        for junk in ("Leave a", "cookies", "Source link", "Dear readers", "See also", "ua en ru", "LiveNews@"):
+        for junk in (
+            "Leave a",
+            "cookies",
+            "Source link",
+            "Dear readers",
+            "See also",
+            "ua en ru",
+            "LiveNews@",
+        ):
             assert junk not in text, (p, junk)
 
 
@@ -41,7 +52,9 @@ def test_every_removed_line_is_recorded_verbatim():
 
 
 def test_us_and_dr_do_not_end_a_sentence():
-    text = "Dr. Smith met U.S. officials in Washington. They said China helped. U.K. sources agreed."
+    text = (
+        "Dr. Smith met U.S. officials in Washington. They said China helped. U.K. sources agreed."
+    )
     got = [text[a:b] for a, b in sentences(text)]
     assert got == [
         "Dr. Smith met U.S. officials in Washington.",
@@ -54,7 +67,9 @@ def test_seed_sentences_never_split_inside_us():
     n = normalize_bytes(_seed("000"))
     for a, b in n.sentences:
         assert not n.text[a:b].endswith("U.S."), n.text[a:b]
-    assert any("originate in the U.S. or from its Western allies." in n.text[a:b] for a, b in n.sentences)
+    assert any(
+        "originate in the U.S. or from its Western allies." in n.text[a:b] for a, b in n.sentences
+    )
 
 
 def test_whitespace_controls_and_nbsp_are_folded_and_typographic_quotes_kept():
@@ -80,8 +95,28 @@ def test_nfc_is_applied_and_mapped():
 
 
 _piece = st.sampled_from(
-    ["China", "said", "U.S.", "\u201cquote\u201d", "é", "e\u0301", " ", "  ", "\t", "\u00a0", "\u200b",
-     "\x07", "\n", "\r\n", "\n\n", "Leave a Comment\n", "Source link\n", "Лиу", "🙂", "."]
+    [
+        "China",
+        "said",
+        "U.S.",
+        "\u201cquote\u201d",
+        "é",
+        "e\u0301",
+        " ",
+        "  ",
+        "\t",
+        "\u00a0",
+        "\u200b",
+        "\x07",
+        "\n",
+        "\r\n",
+        "\n\n",
+        "Leave a Comment\n",
+        "Source link\n",
+        "Лиу",
+        "🙂",
+        ".",
+    ]
 )
 
 
@@ -98,4 +133,7 @@ def test_any_normalized_span_maps_back_to_its_exact_raw_bytes(pieces, data):
         # copy characters map one to one: the raw bytes of a single copied char are that char
         k = n.raw_span(start, start + 1)
         chunk = raw[k[0] : k[1]].decode()
-        assert fold(chunk) in (n.text[start], " ", "") or unicodedata.normalize("NFC", chunk) == n.text[start]
+        assert (
+            fold(chunk) in (n.text[start], " ", "")
+            or unicodedata.normalize("NFC", chunk) == n.text[start]
+        )

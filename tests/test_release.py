@@ -30,7 +30,11 @@ def test_all_configs_load_offline_with_declared_features(release: Path, offline_
     assert sorted(docs) == ["test", "train", "validation"]
     assert sum(len(docs[s]) for s in docs) == 5
     spans = docs["train"].features["spans"].feature
-    assert isinstance(spans["label"], ClassLabel) and spans["label"].names == ["CLAIM", "SOURCE", "CUE"]
+    assert isinstance(spans["label"], ClassLabel) and spans["label"].names == [
+        "CLAIM",
+        "SOURCE",
+        "CUE",
+    ]
     row = docs["train"][0]
     assert row["story_id"].startswith("story-") and row["sentences"] and row["raw_sha256"]
     for s in row["spans"]:
@@ -42,12 +46,18 @@ def test_all_configs_load_offline_with_declared_features(release: Path, offline_
 
 
 def test_documents_carry_all_gold_annotations(release: Path, project: Path, offline_hf: Path):
-    gold = {p.stem: json.loads(p.read_text()) for p in (project / "annotations/gold").glob("*.json")}
-    loaded = {d["doc_id"]: d for s in ("train", "validation", "test") for d in load_documents(release, s)}
+    gold = {
+        p.stem: json.loads(p.read_text()) for p in (project / "annotations/gold").glob("*.json")
+    }
+    loaded = {
+        d["doc_id"]: d for s in ("train", "validation", "test") for d in load_documents(release, s)
+    }
     assert set(loaded) == set(gold)
     for doc_id, rec in gold.items():
         assert len(loaded[doc_id]["spans"]) == len(rec["spans"])
-        assert {a["stance"] for a in loaded[doc_id]["attributions"]} == {a["stance"] for a in rec["attributions"]}
+        assert {a["stance"] for a in loaded[doc_id]["attributions"]} == {
+            a["stance"] for a in rec["attributions"]
+        }
 
 
 def test_tokens_bio_tags_are_derived_from_span_offsets(release: Path, offline_hf: Path):
@@ -76,7 +86,9 @@ def test_an_existing_version_is_never_overwritten(project: Path, release: Path):
     assert status == "identical"
     gold = project / "annotations/gold/003_d71ccc6e1581c31b.json"
     rec = json.loads(gold.read_text())
-    rec["attributions"][0]["stance"] = "neutral" if rec["attributions"][0]["stance"] != "neutral" else "support"
+    rec["attributions"][0]["stance"] = (
+        "neutral" if rec["attributions"][0]["stance"] != "neutral" else "support"
+    )
     gold.write_text(json.dumps(rec))
     r = run_cli("build", "--version", "9.9.9", "--releases-dir", str(release.parent), root=project)
     assert r.returncode == 1 and "immutable" in r.stderr
@@ -84,7 +96,9 @@ def test_an_existing_version_is_never_overwritten(project: Path, release: Path):
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_split_manifest_is_leakage_free_and_deterministic(project: Path, release: Path, tmp_path: Path):
+def test_split_manifest_is_leakage_free_and_deterministic(
+    project: Path, release: Path, tmp_path: Path
+):
     m = json.loads((release / "splits.json").read_text())
     story = m["story_of"]
     for view, parts in [("standard", ["train", "validation", "test"])] + [
@@ -101,8 +115,16 @@ def test_split_manifest_is_leakage_free_and_deterministic(project: Path, release
 
 def test_curated_story_keeps_the_april_disclosure_articles_together(release: Path):
     story = json.loads((release / "splits.json").read_text())["story_of"]
-    assert story["001_6c82bee824d52579"] == story["003_d71ccc6e1581c31b"] == story["004_1ff1f6d6f0abe8ba"]
-    assert story["000_e24865ecb7649ad0"] != story["002_9949ad823d7a49a0"] != story["001_6c82bee824d52579"]
+    assert (
+        story["001_6c82bee824d52579"]
+        == story["003_d71ccc6e1581c31b"]
+        == story["004_1ff1f6d6f0abe8ba"]
+    )
+    assert (
+        story["000_e24865ecb7649ad0"]
+        != story["002_9949ad823d7a49a0"]
+        != story["001_6c82bee824d52579"]
+    )
 
 
 def test_bad_version_string_is_refused(project: Path):

@@ -24,7 +24,12 @@ def test_features_and_json_schema_follow_the_yaml(project: Path):
     path.write_text(yaml.safe_dump(raw))
     scheme = load_scheme(project)
     assert scheme.stances[-1] == "hedge"
-    assert "hedge" in annotation_json_schema(scheme)["properties"]["attributions"]["items"]["properties"]["stance"]["enum"]
+    assert (
+        "hedge"
+        in annotation_json_schema(scheme)["properties"]["attributions"]["items"]["properties"][
+            "stance"
+        ]["enum"]
+    )
     assert features(scheme, "claims")["stance"].names[-1] == "hedge"
     r = run_cli("schema", "--check", root=project)
     assert r.returncode == 1 and "stale" in r.stdout

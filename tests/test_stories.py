@@ -16,7 +16,9 @@ def test_a_lightly_edited_copy_is_grouped_with_its_original():
     texts = _texts()
     orig = texts["004_1ff1f6d6f0abe8ba"]
     copy = orig.replace("Washington", "the White House", 2) + "\n\nUpdated with comment."
-    story, edges = group_stories([(d, t, None) for d, t in texts.items()] + [("zz-copy", copy, None)])
+    story, edges = group_stories(
+        [(d, t, None) for d, t in texts.items()] + [("zz-copy", copy, None)]
+    )
     assert story["zz-copy"] == story["004_1ff1f6d6f0abe8ba"]
     assert any(e["kind"] == "near-duplicate" and e["b"] == "zz-copy" for e in edges)
 
@@ -30,5 +32,14 @@ def test_curated_hint_joins_documents_and_is_recorded_as_evidence():
     story, edges = group_stories(
         [(d, t, "same-event" if d[:3] in ("000", "002") else None) for d, t in texts.items()]
     )
-    assert story["000_e24865ecb7649ad0"] == story["002_9949ad823d7a49a0"] == "story-000_e24865ecb7649ad0"
-    assert {"a": "000_e24865ecb7649ad0", "b": "002_9949ad823d7a49a0", "kind": "curated:same-event", "score": None} in edges
+    assert (
+        story["000_e24865ecb7649ad0"]
+        == story["002_9949ad823d7a49a0"]
+        == "story-000_e24865ecb7649ad0"
+    )
+    assert {
+        "a": "000_e24865ecb7649ad0",
+        "b": "002_9949ad823d7a49a0",
+        "kind": "curated:same-event",
+        "score": None,
+    } in edges

@@ -58,9 +58,21 @@ def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Pa
         a1["unattributed"] = True  # has a source: contradictory
         # a span that crosses another CLAIM
         c = claims[2]
-        rec["spans"].append({"id": "cross", "label": "CLAIM", "start": c["start"] + 1, "end": c["end"] + 5,
-                             "text": "", "topic_stance": "none", "cluster": None, "antecedent": None})
-        doc_text = json.loads((project / "corpus/normalized/000_e24865ecb7649ad0.json").read_text())["text"]
+        rec["spans"].append(
+            {
+                "id": "cross",
+                "label": "CLAIM",
+                "start": c["start"] + 1,
+                "end": c["end"] + 5,
+                "text": "",
+                "topic_stance": "none",
+                "cluster": None,
+                "antecedent": None,
+            }
+        )
+        doc_text = json.loads(
+            (project / "corpus/normalized/000_e24865ecb7649ad0.json").read_text()
+        )["text"]
         rec["spans"][-1]["text"] = doc_text[c["start"] + 1 : c["end"] + 5]
         assert by  # keep linter quiet about unused
 
@@ -68,8 +80,13 @@ def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Pa
     code, problems = _validate(project)
     assert code == 1
     ids = {p["id"] for p in problems}
-    assert {"span-out-of-range", "span-text-mismatch", "attribution-missing-span",
-            "attribution-flags-contradict", "span-crossing"} <= ids
+    assert {
+        "span-out-of-range",
+        "span-text-mismatch",
+        "attribution-missing-span",
+        "attribution-flags-contradict",
+        "span-crossing",
+    } <= ids
     for p in problems:
         if p["level"] == "error":
             assert p["file"] == GOLD and p["doc_id"] == "000_e24865ecb7649ad0" and p["record"]
@@ -87,7 +104,9 @@ def test_a_changed_normalized_text_is_reported_not_shifted(project: Path):
 
 def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
     folder, _ = build_release(project, "1.0.0", tmp_path / "rel")
-    (folder / "splits.json").write_text((folder / "splits.json").read_text().replace("fold0", "foldX"))
+    (folder / "splits.json").write_text(
+        (folder / "splits.json").read_text().replace("fold0", "foldX")
+    )
     r = run_cli("validate", "--release", str(folder), root=project)
     assert r.returncode == 1
     assert "release-checksum" in r.stdout and "splits.json" in r.stdout

@@ -59,7 +59,9 @@ def write_record(root: str | Path, layer: str, record: dict[str, Any]) -> Path:
 def canonical(record: dict[str, Any]) -> dict[str, Any]:
     """Spans sorted by position, attributions by id, so diffs between versions stay small."""
     out = dict(record)
-    out["spans"] = sorted(record["spans"], key=lambda s: (s["start"], -s["end"], s["label"], s["id"]))
+    out["spans"] = sorted(
+        record["spans"], key=lambda s: (s["start"], -s["end"], s["label"], s["id"])
+    )
     out["attributions"] = sorted(record["attributions"], key=lambda a: a["id"])
     return out
 
@@ -122,7 +124,7 @@ def check_record(
             err(
                 "span-text-mismatch",
                 f"stored text {s['text']!r} != text[{s['start']}:{s['end']}] "
-                f"{text[s['start']:s['end']]!r}",
+                f"{text[s['start'] : s['end']]!r}",
                 sid,
                 "text",
             )
@@ -131,22 +133,41 @@ def check_record(
             if label != "CLAIM" and s.get(attr) is not None:
                 err("span-attribute-misplaced", f"{attr} is only for CLAIM spans", sid, attr)
         if label != "SOURCE" and s.get("antecedent") is not None:
-            err("span-attribute-misplaced", "antecedent is only for SOURCE spans", sid, "antecedent")
+            err(
+                "span-attribute-misplaced", "antecedent is only for SOURCE spans", sid, "antecedent"
+            )
         if label == "CLAIM" and s.get("topic_stance") is None:
             err("claim-missing-topic-stance", "CLAIM needs a topic_stance", sid, "topic_stance")
         if label == "CLAIM" and s.get("cluster") and clusters is not None:
             if s["cluster"] not in clusters:
-                err("cluster-unknown", f"cluster {s['cluster']!r} not in clusters.yaml", sid, "cluster")
+                err(
+                    "cluster-unknown",
+                    f"cluster {s['cluster']!r} not in clusters.yaml",
+                    sid,
+                    "cluster",
+                )
     for s in spans:
         ant = s.get("antecedent")
         if ant is not None and (ant not in by_id or by_id[ant]["label"] != "SOURCE"):
-            err("antecedent-missing", f"antecedent {ant!r} is not a SOURCE span", s["id"], "antecedent")
+            err(
+                "antecedent-missing",
+                f"antecedent {ant!r} is not a SOURCE span",
+                s["id"],
+                "antecedent",
+            )
     out.extend(_check_overlaps(spans, file, doc, scheme))
     if paragraphs is not None:
         bounds = list(paragraphs)
         for s in spans:
-            if s["label"] == "CLAIM" and not any(a <= s["start"] and s["end"] <= b for a, b in bounds):
-                err("claim-crosses-paragraph", "a CLAIM must lie inside one paragraph", s["id"], "end")
+            if s["label"] == "CLAIM" and not any(
+                a <= s["start"] and s["end"] <= b for a, b in bounds
+            ):
+                err(
+                    "claim-crosses-paragraph",
+                    "a CLAIM must lie inside one paragraph",
+                    s["id"],
+                    "end",
+                )
     out.extend(_check_attributions(record, by_id, file, doc))
     return out
 
@@ -187,7 +208,9 @@ def _check_overlaps(spans: list[dict], file: str, doc: str | None, scheme: Schem
     return out
 
 
-def _check_attributions(record: dict, by_id: dict[str, dict], file: str, doc: str | None) -> list[Problem]:
+def _check_attributions(
+    record: dict, by_id: dict[str, dict], file: str, doc: str | None
+) -> list[Problem]:
     out = []
 
     def err(pid: str, msg: str, rec: str, field: str | None = None, level: str = "error") -> None:
@@ -205,14 +228,34 @@ def _check_attributions(record: dict, by_id: dict[str, dict], file: str, doc: st
             if ref is None:
                 continue
             if ref not in by_id:
-                err("attribution-missing-span", f"{role} {ref!r} is not a span of this record", aid, role)
+                err(
+                    "attribution-missing-span",
+                    f"{role} {ref!r} is not a span of this record",
+                    aid,
+                    role,
+                )
             elif by_id[ref]["label"] != want:
-                err("attribution-wrong-label", f"{role} {ref!r} is a {by_id[ref]['label']}, not {want}", aid, role)
+                err(
+                    "attribution-wrong-label",
+                    f"{role} {ref!r} is a {by_id[ref]['label']}, not {want}",
+                    aid,
+                    role,
+                )
         unattr = a.get("unattributed", False)
         if unattr and (a.get("source") is not None or a["source_type"] != "author"):
-            err("attribution-flags-contradict", "unattributed needs source null and source_type author", aid, "unattributed")
+            err(
+                "attribution-flags-contradict",
+                "unattributed needs source null and source_type author",
+                aid,
+                "unattributed",
+            )
         if not unattr and a.get("source") is None:
-            err("attribution-no-source", "attribution without source must set unattributed: true", aid, "source")
+            err(
+                "attribution-no-source",
+                "attribution without source must set unattributed: true",
+                aid,
+                "source",
+            )
         if a.get("anonymous_source", False) != (a["source_type"] in ANONYMOUS_TYPES):
             err(
                 "attribution-anonymous-flag",
@@ -236,7 +279,9 @@ def _check_attributions(record: dict, by_id: dict[str, dict], file: str, doc: st
     return out
 
 
-def check_layer(root: str | Path, layer: str, documents: dict[str, dict[str, Any]]) -> list[Problem]:
+def check_layer(
+    root: str | Path, layer: str, documents: dict[str, dict[str, Any]]
+) -> list[Problem]:
     """Check every record of a layer against the corpus documents (by doc_id)."""
     scheme = load_scheme(root)
     clusters = load_clusters(root)
@@ -251,11 +296,29 @@ def check_layer(root: str | Path, layer: str, documents: dict[str, dict[str, Any
             continue
         doc_id = rec.get("doc_id") if isinstance(rec, dict) else None
         if doc_id != path.stem:
-            out.append(Problem("annotation-doc-id", "error", rel, f"doc_id {doc_id!r} != file name", doc_id, field="doc_id"))
+            out.append(
+                Problem(
+                    "annotation-doc-id",
+                    "error",
+                    rel,
+                    f"doc_id {doc_id!r} != file name",
+                    doc_id,
+                    field="doc_id",
+                )
+            )
             continue
         doc = documents.get(doc_id)
         if doc is None:
-            out.append(Problem("annotation-unknown-doc", "error", rel, "no such document in corpus/", doc_id, field="doc_id"))
+            out.append(
+                Problem(
+                    "annotation-unknown-doc",
+                    "error",
+                    rel,
+                    "no such document in corpus/",
+                    doc_id,
+                    field="doc_id",
+                )
+            )
             continue
         out.extend(
             check_record(

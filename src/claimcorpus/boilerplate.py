@@ -11,8 +11,36 @@ import re
 from dataclasses import dataclass
 
 LANG_CODES = {
-    "ua", "uk", "en", "ru", "de", "fr", "es", "it", "pl", "zh", "ar", "pt", "tr", "ja", "ko",
-    "be", "kz", "ro", "nl", "cs", "hu", "bg", "ka", "lt", "lv", "et", "fi", "sv", "no", "da",
+    "ua",
+    "uk",
+    "en",
+    "ru",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pl",
+    "zh",
+    "ar",
+    "pt",
+    "tr",
+    "ja",
+    "ko",
+    "be",
+    "kz",
+    "ro",
+    "nl",
+    "cs",
+    "hu",
+    "bg",
+    "ka",
+    "lt",
+    "lv",
+    "et",
+    "fi",
+    "sv",
+    "no",
+    "da",
 }
 
 
@@ -30,21 +58,48 @@ def _r(p: str) -> re.Pattern[str]:
 
 RULES: tuple[Rule, ...] = (
     Rule("breadcrumb", "site navigation breadcrumb", _r(r"^home\s*[»>›|/]")),
-    Rule("byline-placeholder", "byline without an identifiable author", _r(r"^by\s+(admin|staff|editor)$")),
-    Rule("subscribe-prompt", "newsletter or subscription prompt",
-         _r(r"^(stay informed with free updates|sign up (for|to) our|subscribe (to|now)\b)")),
-    Rule("cookie-banner", "cookie or privacy banner",
-         _r(r"(\bcookies?\b.*\b(accept|opt-out|opt out|consent)\b)|^privacy (&|and) cookies? policy$")),
-    Rule("comment-prompt", "comment form text",
-         _r(r"^(leave a (comment|reply)|your email address will not be published|"
-            r"this site uses akismet)")),
-    Rule("related-teaser", "teaser for another article",
-         _r(r"^(see also\b|you may also like$|read more:|related( articles?)?:)")),
+    Rule(
+        "byline-placeholder",
+        "byline without an identifiable author",
+        _r(r"^by\s+(admin|staff|editor)$"),
+    ),
+    Rule(
+        "subscribe-prompt",
+        "newsletter or subscription prompt",
+        _r(r"^(stay informed with free updates|sign up (for|to) our|subscribe (to|now)\b)"),
+    ),
+    Rule(
+        "cookie-banner",
+        "cookie or privacy banner",
+        _r(
+            r"(\bcookies?\b.*\b(accept|opt-out|opt out|consent)\b)|^privacy (&|and) cookies? policy$"
+        ),
+    ),
+    Rule(
+        "comment-prompt",
+        "comment form text",
+        _r(
+            r"^(leave a (comment|reply)|your email address will not be published|"
+            r"this site uses akismet)"
+        ),
+    ),
+    Rule(
+        "related-teaser",
+        "teaser for another article",
+        _r(r"^(see also\b|you may also like$|read more:|related( articles?)?:)"),
+    ),
     Rule("source-link", "link back to the syndicated source", _r(r"^source link$")),
-    Rule("contact-line", "contact or tip-line prompt",
-         _r(r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering")),
-    Rule("donation-plea", "publisher's donation plea (this line and all after it)",
-         _r(r"^(a message from .{2,80}:|dear readers,?)$"), block=True),
+    Rule(
+        "contact-line",
+        "contact or tip-line prompt",
+        _r(r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering"),
+    ),
+    Rule(
+        "donation-plea",
+        "publisher's donation plea (this line and all after it)",
+        _r(r"^(a message from .{2,80}:|dear readers,?)$"),
+        block=True,
+    ),
 )
 
 
@@ -78,6 +133,8 @@ def classify(lines: list[str]) -> list[Rule | None]:
 
 LANGUAGE_SWITCHER = Rule("language-switcher", "language switcher menu", re.compile(r"$^"))
 REPEATED_HEADLINE = Rule(
-    "repeated-headline", "headline repeated (with a photo caption) after the title", re.compile(r"$^")
+    "repeated-headline",
+    "headline repeated (with a photo caption) after the title",
+    re.compile(r"$^"),
 )
 ALL_RULE_IDS = tuple(r.id for r in RULES) + (LANGUAGE_SWITCHER.id, REPEATED_HEADLINE.id)

@@ -20,7 +20,15 @@ LICENSE = "cc-by-4.0"
 
 
 def _size_category(n: int) -> str:
-    return "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+    return (
+        "n<1K"
+        if n < 1000
+        else "1K<n<10K"
+        if n < 10_000
+        else "10K<n<100K"
+        if n < 100_000
+        else "100K<n<1M"
+    )
 
 
 def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str, Any]:
@@ -69,21 +77,26 @@ def _table(header: list[str], body: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def card_body(version: str, scheme: Scheme, summary: dict[str, Any], manifest: dict[str, Any], extra: str = "") -> str:
+def card_body(
+    version: str, scheme: Scheme, summary: dict[str, Any], manifest: dict[str, Any], extra: str = ""
+) -> str:
     rows = summary["rows"]
     split_table = _table(
         ["split", "documents", "claims (attributions)", "token rows (paragraphs)"],
         [[s, rows["documents"][s], rows["claims"][s], rows["tokens"][s]] for s in STANDARD],
     )
-    label_rows = [[lab, summary["labels"].get(lab, 0), scheme.descriptions["span_labels"][lab]] for lab in scheme.span_labels]
+    label_rows = [
+        [lab, summary["labels"].get(lab, 0), scheme.descriptions["span_labels"][lab]]
+        for lab in scheme.span_labels
+    ]
     return f"""
 # claimcorpus {version}
 
 News articles about contested questions, annotated with **who claims what, and whether they
 affirm or deny it**: CLAIM, SOURCE and CUE spans, attributions linking them with the source's
-stance, each claim's stance toward the target proposition *"{scheme.target['statement']}"*, and
-cross-document claim clusters. Scheme {scheme.version}; {summary['documents']} documents
-({summary['annotated_documents']} annotated).
+stance, each claim's stance toward the target proposition *"{scheme.target["statement"]}"*, and
+cross-document claim clusters. Scheme {scheme.version}; {summary["documents"]} documents
+({summary["annotated_documents"]} annotated).
 
 **This corpus is tiny.** Scores on it have wide confidence intervals; use the grouped
 cross-validation folds and report intervals.
@@ -106,7 +119,7 @@ Offsets are half-open `[start, end)` Python code-point indices into `text`, and
 
 Splits keep every story (`story_id`: near-duplicates, same-story rewrites) in one part.
 Cross-validation folds and held-out-outlet views are listed in `splits.json` (doc ids per
-part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest['method']}
+part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest["method"]}
 
 ## Labels
 
@@ -127,6 +140,19 @@ included for non-commercial research; see each document's `licence` field.
 """
 
 
-def write_card(root: Path, out: Path, version: str, scheme: Scheme, summary: dict[str, Any], manifest: dict[str, Any], extra: str = "") -> None:
-    header = yaml.safe_dump(card_yaml(version, scheme, summary), sort_keys=False, allow_unicode=True)
-    (out / "README.md").write_text(f"---\n{header}---\n{card_body(version, scheme, summary, manifest, extra)}", encoding="utf-8")
+def write_card(
+    root: Path,
+    out: Path,
+    version: str,
+    scheme: Scheme,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    extra: str = "",
+) -> None:
+    header = yaml.safe_dump(
+        card_yaml(version, scheme, summary), sort_keys=False, allow_unicode=True
+    )
+    (out / "README.md").write_text(
+        f"---\n{header}---\n{card_body(version, scheme, summary, manifest, extra)}",
+        encoding="utf-8",
+    )

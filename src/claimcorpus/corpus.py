@@ -33,10 +33,32 @@ DEFAULT_LICENCE = (
     "only; it is not covered by the annotations' licence."
 )
 SIDECAR_FIELDS = {
-    "outlet", "outlet_evidence", "title", "published", "url", "language", "licence", "story",
+    "outlet",
+    "outlet_evidence",
+    "title",
+    "published",
+    "url",
+    "language",
+    "licence",
+    "story",
 }
 _ID_OK = re.compile(r"[^a-z0-9_.-]+")
-_EN_WORDS = {"the", "of", "and", "to", "in", "a", "that", "is", "for", "on", "with", "as", "by", "said"}
+_EN_WORDS = {
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "that",
+    "is",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "said",
+}
 
 
 def doc_id_for(path: Path) -> str:
@@ -68,7 +90,9 @@ def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str,
                 raise InputError(f"{c}: sidecar must be a JSON object")
             unknown = sorted(set(data) - SIDECAR_FIELDS)
             if unknown:
-                raise InputError(f"{c}: unknown sidecar field(s) {unknown}; allowed {sorted(SIDECAR_FIELDS)}")
+                raise InputError(
+                    f"{c}: unknown sidecar field(s) {unknown}; allowed {sorted(SIDECAR_FIELDS)}"
+                )
             return data
     return {}
 
@@ -114,7 +138,9 @@ def ingest_file(
         raise InputError(f"{path}: no such file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article")
+        raise InputError(
+            f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article"
+        )
     data = path.read_bytes()
     doc_id = doc_id_for(path)
     digest = sha256_bytes(data)
@@ -122,7 +148,9 @@ def ingest_file(
     known_hashes = known_hashes if known_hashes is not None else raw_hashes(root)
     for other, h in known_hashes.items():
         if h == digest and other != doc_id:
-            raise InputError(f"{path}: same bytes as already-ingested document {other!r} (duplicate article)")
+            raise InputError(
+                f"{path}: same bytes as already-ingested document {other!r} (duplicate article)"
+            )
     if p["meta"].exists():
         old = read_json(p["meta"])
         if old["raw_sha256"] == digest:
@@ -193,7 +221,9 @@ def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> lis
 
 def raw_hashes(root: Path) -> dict[str, str]:
     d = root / CORPUS / "meta"
-    return {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
+    return (
+        {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
+    )
 
 
 def doc_ids(root: str | Path) -> list[str]:

@@ -81,7 +81,9 @@ def anchor_command(args: argparse.Namespace) -> int:
         print("nothing written", file=sys.stderr)
         return 1
     body = "".join(f"{k}: {v}\n" for k, v in sorted(clusters.items()))
-    header = "# Cross-document claim clusters: id -> one-line normalized statement (guidelines §3.8).\n"
+    header = (
+        "# Cross-document claim clusters: id -> one-line normalized statement (guidelines §3.8).\n"
+    )
     atomic_write_bytes(root / ann.CLUSTERS_PATH, (header + body).encode("utf-8"))
     for rec in records:
         path = ann.write_record(root, args.layer, rec)

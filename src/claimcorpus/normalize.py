@@ -148,10 +148,12 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{name}: invalid UTF-8 at byte {exc.start} ({data[exc.start:exc.start + 4]!r}): {exc.reason}"
+            f"{name}: invalid UTF-8 at byte {exc.start} ({data[exc.start : exc.start + 4]!r}): {exc.reason}"
         ) from None
     if text.startswith("\ufeff"):
-        notices.append(f"{name}: UTF-8 byte-order mark found; it is dropped from the normalized text")
+        notices.append(
+            f"{name}: UTF-8 byte-order mark found; it is dropped from the normalized text"
+        )
     if "\r\n" in text or "\r" in text:
         notices.append(f"{name}: CR or CRLF line ends; normalized to paragraph breaks")
     return text, notices
@@ -177,7 +179,13 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
     kept, exclusions = [], []
     title = None
     for (no, stripped, b0, raw_line, bl), rule in zip(nonempty, rules, strict=True):
-        if rule is None and title is not None and len(kept) == 1 and stripped.startswith(title) and stripped != title:
+        if (
+            rule is None
+            and title is not None
+            and len(kept) == 1
+            and stripped.startswith(title)
+            and stripped != title
+        ):
             rule = boilerplate.REPEATED_HEADLINE
         if rule is not None:
             exclusions.append(
@@ -195,7 +203,9 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
             title = fold(stripped)
         kept.append((stripped, b0))
     if not kept:
-        raise InputError(f"{name}: nothing left after removing boilerplate ({len(exclusions)} lines removed)")
+        raise InputError(
+            f"{name}: nothing left after removing boilerplate ({len(exclusions)} lines removed)"
+        )
     b = _Builder()
     paragraphs = []
     for i, (stripped, b0) in enumerate(kept):
@@ -209,7 +219,9 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
     b.close(last[1] + len(last[0].encode()))
     out_text = "".join(b.parts)
     sents = [s for a, z in paragraphs for s in segment.sentences(out_text, a, z)]
-    return Normalized(out_text, paragraphs, sents, exclusions, b.norm, b.raw, b.copy, title, notices)
+    return Normalized(
+        out_text, paragraphs, sents, exclusions, b.norm, b.raw, b.copy, title, notices
+    )
 
 
 def _looks_like_title(line: str) -> bool:
@@ -226,5 +238,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Re-run normalization over corpus/raw and rewrite corpus/normalized. "
         "Annotations whose text changed are re-anchored through the offset maps or reported.",
     )
-    p.add_argument("--check", action="store_true", help="only report documents whose text would change")
+    p.add_argument(
+        "--check", action="store_true", help="only report documents whose text would change"
+    )
     p.set_defaults(func=normalize_command)

@@ -40,7 +40,12 @@ def reanchor_record(record: dict, old: dict, new: dict, raw_bytes: bytes) -> tup
     failures = []
     spans = []
     for s in record["spans"]:
-        rs, re_ = raw_span(old["text"], *(old["offset_map"][k] for k in ("norm", "raw", "copy")), s["start"], s["end"])
+        rs, re_ = raw_span(
+            old["text"],
+            *(old["offset_map"][k] for k in ("norm", "raw", "copy")),
+            s["start"],
+            s["end"],
+        )
         ns = norm_from_raw(raw_bytes, new["offset_map"], rs, end=False)
         ne = norm_from_raw(raw_bytes, new["offset_map"], re_, end=True)
         if ns is None or ne is None or new["text"][ns:ne] != s["text"]:
@@ -51,7 +56,9 @@ def reanchor_record(record: dict, old: dict, new: dict, raw_bytes: bytes) -> tup
     return out, failures
 
 
-def reanchor_by_diff(record: dict, old_text: str, new_text: str, new_sha: str) -> tuple[dict, list[str]]:
+def reanchor_by_diff(
+    record: dict, old_text: str, new_text: str, new_sha: str
+) -> tuple[dict, list[str]]:
     """Carry spans across an edit of the raw article (so no shared raw offsets exist).
 
     The old and new normalized texts are aligned with difflib; a span moves only when both
@@ -109,7 +116,9 @@ def renormalize(root: Path, check_only: bool = False) -> int:
             ann.write_record(root, layer, moved)
         atomic_write_json(p["normalized"], new)
         atomic_write_json(p["exclusions"], n.exclusions)
-    print(f"{changed} documents changed, {failed} left as they were because spans could not be re-anchored")
+    print(
+        f"{changed} documents changed, {failed} left as they were because spans could not be re-anchored"
+    )
     return 1 if failed else 0
 
 

@@ -41,21 +41,42 @@ ROW_GROUP = 10_000
 _VERSION_OK = __import__("re").compile(r"^\d+\.\d+\.\d+$")
 
 
-def _write_parquet(path: Path, rows_: list[dict[str, Any]], feats) -> int:
-    """Write rows (label names encoded as ClassLabel ids); return the table's Arrow bytes."""
-    encoded = [feats.encode_example(r) for r in rows_]
-    table = pa.Table.from_pylist(encoded, schema=feats.arrow_schema).combine_chunks()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        row_group_size=ROW_GROUP,
-        use_dictionary=True,
-        write_statistics=True,
-        store_schema=True,
-    )
-    return table.nbytes
+class _SplitWriter:
+    """Streams rows of one config/split to Parquet in fixed 10k-row groups.
+
+    Each group is encoded (label names to ClassLabel ids), made one contiguous table and
+    written with fixed options, so the bytes depend only on the rows and the pinned pyarrow.
+    """
+
+    def __init__(self, path: Path, feats) -> None:
+        self.path, self.feats = path, feats
+        self.schema = feats.arrow_schema
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = pq.ParquetWriter(
+            path, self.schema, compression="zstd", use_dictionary=True, write_statistics=True
+        )
+        self.buf: list[dict[str, Any]] = []
+        self.rows = 0
+        self.nbytes = 0
+
+    def add(self, rows_: list[dict[str, Any]]) -> None:
+        self.buf.extend(rows_)
+        while len(self.buf) >= ROW_GROUP:
+            self._flush(self.buf[:ROW_GROUP])
+            self.buf = self.buf[ROW_GROUP:]
+
+    def _flush(self, rows_: list[dict[str, Any]]) -> None:
+        encoded = [self.feats.encode_example(r) for r in rows_]
+        table = pa.Table.from_pylist(encoded, schema=self.schema).combine_chunks()
+        self.writer.write_table(table, row_group_size=ROW_GROUP)
+        self.rows += table.num_rows
+        self.nbytes += table.nbytes
+
+    def close(self) -> None:
+        if self.buf or self.rows == 0:
+            self._flush(self.buf)
+        self.buf = []
+        self.writer.close()
 
 
 def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
@@ -75,7 +96,10 @@ def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
     def docs_for_stories():
         for d in ids:
             doc = load_document(root, d)
-            meta[d] = {"outlet": doc.get("outlet"), "exclusions": Counter(e["rule"] for e in doc["exclusions"])}
+            meta[d] = {
+                "outlet": doc.get("outlet"),
+                "exclusions": Counter(e["rule"] for e in doc["exclusions"]),
+            }
             if d in gold:
                 problems.extend(
                     ann.check_record(
@@ -95,25 +119,33 @@ def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
     if orphans:
         raise InputError(f"annotations/gold: records for unknown documents {orphans}")
     if has_errors(problems):
-        raise InputError("gold annotations have errors:\n" + "\n".join(str(p) for p in problems if p.level == "error"))
+        raise InputError(
+            "gold annotations have errors:\n"
+            + "\n".join(str(p) for p in problems if p.level == "error")
+        )
     manifest = splits.make_splits(story_of, {d: m["outlet"] for d, m in meta.items()})
     # pass 2: rows per config and split
     target = scheme.target["statement"]
     counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     nbytes: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for split in splits.STANDARD:
-        buf: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
+        writers = {
+            c: _SplitWriter(
+                out / "data" / c / f"{split}-00000-of-00001.parquet", features(scheme, c)
+            )
+            for c in CONFIGS
+        }
         for d in manifest["splits"][split]:
             doc = load_document(root, d)
             g = gold.get(d)
-            buf["documents"].append(rows.document_row(doc, story_of[d], g))
+            writers["documents"].add([rows.document_row(doc, story_of[d], g)])
             if g is not None:
-                buf["claims"].extend(rows.claim_rows(doc, story_of[d], g, clusters, target))
-                buf["tokens"].extend(rows.token_rows(doc, g, scheme.span_labels))
-        for config in CONFIGS:
-            path = out / "data" / config / f"{split}-00000-of-00001.parquet"
-            nbytes[config][split] = _write_parquet(path, buf[config], features(scheme, config))
-            counts[config][split] = len(buf[config])
+                writers["claims"].add(rows.claim_rows(doc, story_of[d], g, clusters, target))
+                writers["tokens"].add(rows.token_rows(doc, g, scheme.span_labels))
+        for config, w in writers.items():
+            w.close()
+            counts[config][split] = w.rows
+            nbytes[config][split] = w.nbytes
     summary = {
         "version": version,
         "scheme_version": scheme.version,
@@ -121,9 +153,15 @@ def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
         "annotated_documents": len(gold),
         "rows": counts,
         "arrow_bytes": nbytes,
-        "labels": dict(sorted(Counter(s["label"] for g in gold.values() for s in g["spans"]).items())),
-        "stances": dict(sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())),
-        "exclusions_by_rule": dict(sorted(sum((m["exclusions"] for m in meta.values()), Counter()).items())),
+        "labels": dict(
+            sorted(Counter(s["label"] for g in gold.values() for s in g["spans"]).items())
+        ),
+        "stances": dict(
+            sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())
+        ),
+        "exclusions_by_rule": dict(
+            sorted(sum((m["exclusions"] for m in meta.values()), Counter()).items())
+        ),
         "stories": dict(sorted(Counter(story_of.values()).items())),
         "story_edges": edges,
         "warnings": [str(p) for p in problems],
@@ -152,7 +190,9 @@ def read_checksums(folder: Path) -> dict[str, str]:
     return out
 
 
-def build_release(root: str | Path, version: str, releases_dir: str | Path | None = None) -> tuple[Path, str]:
+def build_release(
+    root: str | Path, version: str, releases_dir: str | Path | None = None
+) -> tuple[Path, str]:
     """Build ``version``; returns (folder, status) with status ``built`` or ``identical``.
 
     Raises InputError when the version exists with different content (it is left as it was).
@@ -189,7 +229,9 @@ def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
     release = Path(release)
     manifest = read_json(release / "splits.json")
     if split not in manifest["splits"]:
-        raise InputError(f"{release}/splits.json: no split {split!r}; have {sorted(manifest['splits'])}")
+        raise InputError(
+            f"{release}/splits.json: no split {split!r}; have {sorted(manifest['splits'])}"
+        )
     wanted = set(manifest["splits"][split])
     ds = load_dataset(str(release), "documents", split="+".join(splits.STANDARD))
     feats = ds.features
@@ -199,7 +241,9 @@ def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
             continue
         row = dict(row)
         row["spans"] = [_names(s, feats["spans"].feature) for s in row["spans"]]
-        row["attributions"] = [_names(a, feats["attributions"].feature) for a in row["attributions"]]
+        row["attributions"] = [
+            _names(a, feats["attributions"].feature) for a in row["attributions"]
+        ]
         out.append(row)
     return sorted(out, key=lambda r: r["doc_id"])
 
@@ -223,7 +267,9 @@ def build_command(args: argparse.Namespace) -> int:
         return 1
     summary = read_json(folder / "build_summary.json")
     print(f"{status} {folder}")
-    print(f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}")
+    print(
+        f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}"
+    )
     print("load it with:")
     print("  from datasets import load_dataset")
     print(f'  ds = load_dataset("{folder}", "documents")   # or "claims", "tokens"')

@@ -17,7 +17,16 @@ from typing import Any
 
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 SPAN_FIELDS = ("id", "label", "start", "end", "text", "topic_stance", "cluster", "antecedent")
-ATTR_FIELDS = ("id", "claim", "source", "cue", "stance", "source_type", "anonymous_source", "unattributed")
+ATTR_FIELDS = (
+    "id",
+    "claim",
+    "source",
+    "cue",
+    "stance",
+    "source_type",
+    "anonymous_source",
+    "unattributed",
+)
 
 
 def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None) -> dict[str, Any]:
@@ -39,7 +48,9 @@ def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None
         "offset_map": doc["offset_map"],
         "annotated": gold is not None,
         "spans": [{k: s.get(k) for k in SPAN_FIELDS} for s in (gold or {}).get("spans", [])],
-        "attributions": [{k: a.get(k) for k in ATTR_FIELDS} for a in (gold or {}).get("attributions", [])],
+        "attributions": [
+            {k: a.get(k) for k in ATTR_FIELDS} for a in (gold or {}).get("attributions", [])
+        ],
     }
 
 
@@ -96,7 +107,9 @@ def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def token_rows(doc: dict[str, Any], gold: dict[str, Any], labels: list[str]) -> list[dict[str, Any]]:
+def token_rows(
+    doc: dict[str, Any], gold: dict[str, Any], labels: list[str]
+) -> list[dict[str, Any]]:
     text = doc["text"]
     rows = []
     per_label = {lab: _outermost([s for s in gold["spans"] if s["label"] == lab]) for lab in labels}

@@ -203,9 +203,7 @@ def features(scheme: Scheme, config: str):  # -> datasets.Features
             }
         )
     if config == "tokens":
-        bio = {
-            lab: cl(["O", f"B-{lab}", f"I-{lab}"]) for lab in scheme.span_labels
-        }
+        bio = {lab: cl(["O", f"B-{lab}", f"I-{lab}"]) for lab in scheme.span_labels}
         return Features(
             {
                 "doc_id": Value("string"),

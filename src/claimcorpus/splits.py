@@ -29,7 +29,10 @@ STANDARD = ("train", "validation", "test")
 
 def _order(stories: dict[str, list[str]], seed: int) -> list[str]:
     """Largest stories first (so train gets the big ones), ties by a seeded hash."""
-    return sorted(stories, key=lambda s: (-len(stories[s]), hashlib.sha256(f"{seed}:{s}".encode()).hexdigest()))
+    return sorted(
+        stories,
+        key=lambda s: (-len(stories[s]), hashlib.sha256(f"{seed}:{s}".encode()).hexdigest()),
+    )
 
 
 def _slug(name: str) -> str:
@@ -50,7 +53,9 @@ def make_splits(
             # the three largest stories seed train, validation and test
             target = STANDARD[i]
         else:
-            target = min(STANDARD, key=lambda p: (len(parts[p]) / n_docs - SHARES[p], STANDARD.index(p)))
+            target = min(
+                STANDARD, key=lambda p: (len(parts[p]) / n_docs - SHARES[p], STANDARD.index(p))
+            )
         parts[target].extend(stories[story])
     splits = {p: sorted(docs) for p, docs in parts.items()}
     k = min(5, len(order))
@@ -93,7 +98,9 @@ def view_parts(manifest: dict) -> list[tuple[str, list[str]]]:
     return out
 
 
-def leaks(manifest: dict, story_of: dict[str, str], dup_pairs: list[tuple[str, str, float]]) -> list[str]:
+def leaks(
+    manifest: dict, story_of: dict[str, str], dup_pairs: list[tuple[str, str, float]]
+) -> list[str]:
     """Every story or near-duplicate pair that crosses two parts of one view."""
     problems = []
     for view, parts in view_parts(manifest):
@@ -111,5 +118,7 @@ def leaks(manifest: dict, story_of: dict[str, str], dup_pairs: list[tuple[str, s
             story_part.setdefault(s, part)
         for a, b, j in dup_pairs:
             if a in where and b in where and where[a] != where[b]:
-                problems.append(f"{view}: near-duplicates {a} ({where[a]}) and {b} ({where[b]}), J={j:.2f}")
+                problems.append(
+                    f"{view}: near-duplicates {a} ({where[a]}) and {b} ({where[b]}), J={j:.2f}"
+                )
     return problems

@@ -100,7 +100,9 @@ def group_stories(
     return {d: f"story-{uf.find(d)}" for d in sorted(sigs_dup)}, edges
 
 
-def near_duplicate_pairs(texts: dict[str, str], threshold: float = NEAR_DUP) -> list[tuple[str, str, float]]:
+def near_duplicate_pairs(
+    texts: dict[str, str], threshold: float = NEAR_DUP
+) -> list[tuple[str, str, float]]:
     """All near-duplicate pairs (for the leakage check across splits)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     sigs = {d: minhash(shingles(t)) for d, t in texts.items()}

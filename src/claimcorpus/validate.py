@@ -28,7 +28,17 @@ from .normalize import fold, raw_span
 from .problems import Problem, has_errors, summary
 from .scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
 
-META_FIELDS = ("doc_id", "source_file", "raw_sha256", "outlet", "title", "published", "url", "language", "licence")
+META_FIELDS = (
+    "doc_id",
+    "source_file",
+    "raw_sha256",
+    "outlet",
+    "title",
+    "published",
+    "url",
+    "language",
+    "licence",
+)
 
 
 def check_corpus(root: Path) -> tuple[list[Problem], dict[str, dict]]:
@@ -43,23 +53,55 @@ def check_corpus(root: Path) -> tuple[list[Problem], dict[str, dict]]:
             continue
         missing = [k for k in META_FIELDS if k not in doc]
         if missing:
-            out.append(Problem("meta-field-missing", "error", f, f"missing {missing}", d, field=missing[0]))
+            out.append(
+                Problem("meta-field-missing", "error", f, f"missing {missing}", d, field=missing[0])
+            )
             continue
         raw_path = root / CORPUS / "raw" / doc["source_file"]
         if not raw_path.exists():
-            out.append(Problem("raw-missing", "error", f, f"{raw_path} not found", d, field="source_file"))
+            out.append(
+                Problem("raw-missing", "error", f, f"{raw_path} not found", d, field="source_file")
+            )
             continue
         raw = raw_path.read_bytes()
         if sha256_bytes(raw) != doc["raw_sha256"]:
-            out.append(Problem("raw-checksum", "error", str(raw_path.relative_to(root)), "sha256 differs from meta", d, field="raw_sha256"))
+            out.append(
+                Problem(
+                    "raw-checksum",
+                    "error",
+                    str(raw_path.relative_to(root)),
+                    "sha256 differs from meta",
+                    d,
+                    field="raw_sha256",
+                )
+            )
         nf = f"corpus/normalized/{d}.json"
         text = doc["text"]
         if sha256_bytes(text.encode()) != doc["text_sha256"]:
-            out.append(Problem("text-checksum", "error", nf, "text_sha256 does not match text", d, field="text_sha256"))
+            out.append(
+                Problem(
+                    "text-checksum",
+                    "error",
+                    nf,
+                    "text_sha256 does not match text",
+                    d,
+                    field="text_sha256",
+                )
+            )
         for kind in ("paragraphs", "sentences"):
             for i, p in enumerate(doc[kind]):
                 if not (0 <= p["start"] < p["end"] <= len(text)):
-                    out.append(Problem("offset-out-of-range", "error", nf, f"[{p['start']}, {p['end']}) outside text", d, f"{kind}[{i}]", "start"))
+                    out.append(
+                        Problem(
+                            "offset-out-of-range",
+                            "error",
+                            nf,
+                            f"[{p['start']}, {p['end']}) outside text",
+                            d,
+                            f"{kind}[{i}]",
+                            "start",
+                        )
+                    )
         om = doc["offset_map"]
         for i, p in enumerate(doc["paragraphs"]):
             try:
@@ -68,19 +110,48 @@ def check_corpus(root: Path) -> tuple[list[Problem], dict[str, dict]]:
             except (ValueError, IndexError, UnicodeDecodeError):
                 ok = False
             if not ok:
-                out.append(Problem("offset-map", "error", nf, "paragraph does not map back to its raw bytes", d, f"paragraphs[{i}]", "offset_map"))
+                out.append(
+                    Problem(
+                        "offset-map",
+                        "error",
+                        nf,
+                        "paragraph does not map back to its raw bytes",
+                        d,
+                        f"paragraphs[{i}]",
+                        "offset_map",
+                    )
+                )
         for i, e in enumerate(doc["exclusions"]):
             if raw[e["raw_start"] : e["raw_end"]].decode("utf-8", "replace") != e["text"]:
-                out.append(Problem("exclusion-mismatch", "error", f"corpus/exclusions/{d}.json", "excluded text differs from raw bytes", d, f"[{i}]", "text"))
+                out.append(
+                    Problem(
+                        "exclusion-mismatch",
+                        "error",
+                        f"corpus/exclusions/{d}.json",
+                        "excluded text differs from raw bytes",
+                        d,
+                        f"[{i}]",
+                        "text",
+                    )
+                )
         docs[d] = doc
     return out, docs
 
 
 def check_schema_file(root: Path) -> list[Problem]:
-    want = json.dumps(annotation_json_schema(load_scheme(root)), indent=2, ensure_ascii=False) + "\n"
+    want = (
+        json.dumps(annotation_json_schema(load_scheme(root)), indent=2, ensure_ascii=False) + "\n"
+    )
     path = root / JSON_SCHEMA_PATH
     if not path.exists() or path.read_text(encoding="utf-8") != want:
-        return [Problem("schema-stale", "error", str(JSON_SCHEMA_PATH), "derived JSON Schema is stale: run `claimcorpus schema --write`")]
+        return [
+            Problem(
+                "schema-stale",
+                "error",
+                str(JSON_SCHEMA_PATH),
+                "derived JSON Schema is stale: run `claimcorpus schema --write`",
+            )
+        ]
     return []
 
 
@@ -96,23 +167,58 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
         listed[name] = digest
         p = folder / name
         if not p.exists():
-            out.append(Problem("release-file-missing", "error", f"{rel}/{name}", "listed in SHA256SUMS but missing"))
+            out.append(
+                Problem(
+                    "release-file-missing",
+                    "error",
+                    f"{rel}/{name}",
+                    "listed in SHA256SUMS but missing",
+                )
+            )
         elif sha256_file(p) != digest:
-            out.append(Problem("release-checksum", "error", f"{rel}/{name}", "sha256 differs from SHA256SUMS"))
+            out.append(
+                Problem(
+                    "release-checksum", "error", f"{rel}/{name}", "sha256 differs from SHA256SUMS"
+                )
+            )
     for p in sorted(folder.rglob("*")):
         name = p.relative_to(folder).as_posix()
         if p.is_file() and name != "SHA256SUMS" and name not in listed:
-            out.append(Problem("release-unlisted-file", "error", f"{rel}/{name}", "file not in SHA256SUMS"))
+            out.append(
+                Problem("release-unlisted-file", "error", f"{rel}/{name}", "file not in SHA256SUMS")
+            )
     texts: dict[str, str] = {}
     for pq_path in sorted((folder / "data" / "documents").glob("*.parquet")):
-        table = pq.read_table(pq_path, columns=["doc_id", "text", "spans", "paragraphs", "sentences"])
+        table = pq.read_table(
+            pq_path, columns=["doc_id", "text", "spans", "paragraphs", "sentences"]
+        )
         for row in table.to_pylist():
             texts[row["doc_id"]] = text = row["text"]
             for s in row["spans"]:
                 if not (0 <= s["start"] < s["end"] <= len(text)):
-                    out.append(Problem("release-span-range", "error", str(pq_path), f"[{s['start']}, {s['end']}) outside text", row["doc_id"], s["id"], "start"))
+                    out.append(
+                        Problem(
+                            "release-span-range",
+                            "error",
+                            str(pq_path),
+                            f"[{s['start']}, {s['end']}) outside text",
+                            row["doc_id"],
+                            s["id"],
+                            "start",
+                        )
+                    )
                 elif text[s["start"] : s["end"]] != s["text"]:
-                    out.append(Problem("release-span-text", "error", str(pq_path), f"{s['text']!r} != text[start:end]", row["doc_id"], s["id"], "text"))
+                    out.append(
+                        Problem(
+                            "release-span-text",
+                            "error",
+                            str(pq_path),
+                            f"{s['text']!r} != text[start:end]",
+                            row["doc_id"],
+                            s["id"],
+                            "text",
+                        )
+                    )
     manifest_path = folder / "splits.json"
     if manifest_path.exists():
         manifest = read_json(manifest_path)
@@ -121,7 +227,14 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
             out.append(Problem("split-leak", "error", str(manifest_path), leak))
         unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
         if unknown:
-            out.append(Problem("split-unknown-doc", "error", str(manifest_path), f"doc ids not in the release: {unknown[:5]}"))
+            out.append(
+                Problem(
+                    "split-unknown-doc",
+                    "error",
+                    str(manifest_path),
+                    f"doc ids not in the release: {unknown[:5]}",
+                )
+            )
     return out
 
 
@@ -132,7 +245,11 @@ def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
         problems += ann.check_layer(root, layer, docs)
     if releases is None:
         rdir = root / "releases"
-        releases = sorted(p for p in rdir.iterdir() if p.is_dir() and not p.name.startswith(".")) if rdir.exists() else []
+        releases = (
+            sorted(p for p in rdir.iterdir() if p.is_dir() and not p.name.startswith("."))
+            if rdir.exists()
+            else []
+        )
     for folder in releases:
         problems += check_release(folder, root)
     return problems
@@ -145,7 +262,9 @@ def validate_command(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     if args.json:
-        Path(args.json).write_text(json.dumps([p.to_dict() for p in problems], indent=2) + "\n", encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps([p.to_dict() for p in problems], indent=2) + "\n", encoding="utf-8"
+        )
     print(summary(problems), file=sys.stderr)
     return 1 if has_errors(problems) else 0
 
@@ -157,6 +276,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Check corpus/, annotations/ and releases/. Every problem has a stable id "
         "and a level; all are listed, then summarized; exit 1 if any is an error.",
     )
-    p.add_argument("--release", action="append", help="release folder(s) to check (default: all in releases/)")
+    p.add_argument(
+        "--release", action="append", help="release folder(s) to check (default: all in releases/)"
+    )
     p.add_argument("--json", help="also write the problems as JSON to this file")
     p.set_defaults(func=validate_command)
