@@ -19,10 +19,12 @@ version is never overwritten with different content.
 from __future__ import annotations
 
 import argparse
+import copy
 import shutil
 import sys
 import tempfile
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +81,7 @@ class _SplitWriter:
         self.writer.close()
 
 
-def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
+def build_into(root: Path, version: str, out: Path, baselines: bool = True) -> dict[str, Any]:
     """Write every release file into the empty folder ``out``; return the build summary."""
     from .card import write_card
 
@@ -169,8 +171,28 @@ def build_into(root: Path, version: str, out: Path) -> dict[str, Any]:
     atomic_write_json(out / "splits.json", {**manifest, "story_of": story_of})
     atomic_write_json(out / "build_summary.json", summary)
     write_card(root, out, version, scheme, summary, manifest)
+    if baselines:
+        # Scored on the release just written, through the same loader users call, so the
+        # card's table is exactly what `claimcorpus baseline --release` prints.
+        from .baseline import baseline_table
+
+        table = baseline_table(out)
+        write_card(root, out, version, scheme, summary, manifest, extra=baselines_section(table))
+    from .croissant import write_croissant
+
+    write_croissant(out, version, scheme, summary)
     write_checksums(out)
     return summary
+
+
+def baselines_section(table: str) -> str:
+    return (
+        "\n## Baselines\n\nScores of the reference baselines on every split and view "
+        "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
+        "patterns were written from the guidelines, whose examples quote these very articles, "
+        "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
+        f"{table}\n<!-- baselines:end -->\n"
+    )
 
 
 def write_checksums(folder: Path) -> None:
@@ -191,7 +213,10 @@ def read_checksums(folder: Path) -> dict[str, str]:
 
 
 def build_release(
-    root: str | Path, version: str, releases_dir: str | Path | None = None
+    root: str | Path,
+    version: str,
+    releases_dir: str | Path | None = None,
+    baselines: bool = True,
 ) -> tuple[Path, str]:
     """Build ``version``; returns (folder, status) with status ``built`` or ``identical``.
 
@@ -205,7 +230,7 @@ def build_release(
     final = base / version
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=base))
     try:
-        build_into(root, version, tmp)
+        build_into(root, version, tmp, baselines=baselines)
         if final.exists():
             old, new = read_checksums(final), read_checksums(tmp)
             if old == new:
@@ -223,21 +248,33 @@ def build_release(
 
 
 def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
-    """Gold documents of a split (standard or view, e.g. ``fold0_test``) with label names."""
-    from datasets import load_dataset
+    """Annotated gold documents of a split (standard, or a view such as ``fold0_test``).
 
+    Label ids come back as names. Unannotated documents are left out: they have no gold to
+    score against.
+    """
     release = Path(release)
     manifest = read_json(release / "splits.json")
     if split not in manifest["splits"]:
         raise InputError(
             f"{release}/splits.json: no split {split!r}; have {sorted(manifest['splits'])}"
         )
+    stamp = (release / "README.md").stat().st_mtime_ns
+    docs = _all_annotated(str(release.resolve()), stamp)
     wanted = set(manifest["splits"][split])
-    ds = load_dataset(str(release), "documents", split="+".join(splits.STANDARD))
+    return [copy.deepcopy(d) for d in docs if d["doc_id"] in wanted]
+
+
+@lru_cache(maxsize=4)
+def _all_annotated(release: str, stamp: int) -> tuple[dict[str, Any], ...]:
+    """Every annotated document of a release, read once per release (keyed by its card)."""
+    from datasets import load_dataset
+
+    ds = load_dataset(release, "documents", split="+".join(splits.STANDARD))
     feats = ds.features
     out = []
     for row in ds:
-        if row["doc_id"] not in wanted:
+        if not row["annotated"]:
             continue
         row = dict(row)
         row["spans"] = [_names(s, feats["spans"].feature) for s in row["spans"]]
@@ -245,7 +282,7 @@ def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
             _names(a, feats["attributions"].feature) for a in row["attributions"]
         ]
         out.append(row)
-    return sorted(out, key=lambda r: r["doc_id"])
+    return tuple(sorted(out, key=lambda r: r["doc_id"]))
 
 
 def _names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
@@ -261,7 +298,9 @@ def _names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
 
 def build_command(args: argparse.Namespace) -> int:
     try:
-        folder, status = build_release(args.root, args.version, args.releases_dir)
+        folder, status = build_release(
+            args.root, args.version, args.releases_dir, baselines=not args.no_baselines
+        )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -284,4 +323,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--version", required=True, help="release version X.Y.Z")
     p.add_argument("--releases-dir", help="where releases go (default: releases/)")
+    p.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="leave the baseline scores out of the card (for large unannotated builds)",
+    )
     p.set_defaults(func=build_command)
