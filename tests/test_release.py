@@ -14,7 +14,7 @@ from claimcorpus.release import build_release, load_documents
 
 @pytest.fixture()
 def release(project: Path, tmp_path: Path) -> Path:
-    folder, status = build_release(project, "9.9.9", tmp_path / "releases")
+    folder, status = build_release(project, "9.9.9", tmp_path / "releases", baselines=False)
     assert status == "built"
     return folder
 
@@ -74,15 +74,15 @@ def test_tokens_bio_tags_are_derived_from_span_offsets(release: Path, offline_hf
 
 
 def test_same_inputs_give_byte_identical_data_files(project: Path, tmp_path: Path):
-    a, _ = build_release(project, "1.0.0", tmp_path / "a")
-    b, _ = build_release(project, "1.0.0", tmp_path / "b")
+    a, _ = build_release(project, "1.0.0", tmp_path / "a", baselines=False)
+    b, _ = build_release(project, "1.0.0", tmp_path / "b", baselines=False)
     assert (a / "SHA256SUMS").read_text() == (b / "SHA256SUMS").read_text()
     assert len((a / "SHA256SUMS").read_text().splitlines()) >= 12
 
 
 def test_an_existing_version_is_never_overwritten(project: Path, release: Path):
     before = tree_digest(release)
-    again, status = build_release(project, "9.9.9", release.parent)
+    again, status = build_release(project, "9.9.9", release.parent, baselines=False)
     assert status == "identical"
     gold = project / "annotations/gold/003_d71ccc6e1581c31b.json"
     rec = json.loads(gold.read_text())
@@ -109,7 +109,7 @@ def test_split_manifest_is_leakage_free_and_deterministic(
             for d in m["splits"][part]:
                 assert seen.setdefault(story[d], part) == part, (view, d)
     assert m["splits"]["train"] and m["splits"]["validation"] and m["splits"]["test"]
-    other, _ = build_release(project, "9.9.9", tmp_path / "other")
+    other, _ = build_release(project, "9.9.9", tmp_path / "other", baselines=False)
     assert json.loads((other / "splits.json").read_text()) == m
 
 

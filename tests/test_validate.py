@@ -103,7 +103,7 @@ def test_a_changed_normalized_text_is_reported_not_shifted(project: Path):
 
 
 def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
-    folder, _ = build_release(project, "1.0.0", tmp_path / "rel")
+    folder, _ = build_release(project, "1.0.0", tmp_path / "rel", baselines=False)
     (folder / "splits.json").write_text(
         (folder / "splits.json").read_text().replace("fold0", "foldX")
     )
@@ -115,7 +115,7 @@ def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
 def test_a_leaking_split_manifest_is_caught(project: Path, tmp_path: Path):
     from claimcorpus.validate import check_release
 
-    folder, _ = build_release(project, "1.0.0", tmp_path / "rel")
+    folder, _ = build_release(project, "1.0.0", tmp_path / "rel", baselines=False)
     m = json.loads((folder / "splits.json").read_text())
     moved = m["splits"]["train"].pop()
     m["splits"]["test"].append(moved)

@@ -88,15 +88,16 @@ def spans_from_documents(
     even when predictions skip documents. Labels outside ``labels`` raise ``KeyError``.
     """
     code = {name: i for i, name in enumerate(labels)}
-    d: list[int] = []
-    s: list[int] = []
-    e: list[int] = []
-    lab: list[int] = []
-    for record in docs:
-        i = doc_index[record["doc_id"]]
-        for span in record.get("spans") or ():
-            d.append(i)
-            s.append(span["start"])
-            e.append(span["end"])
-            lab.append(code[span["label"]])
-    return SpanColumns.build(d, s, e, lab, n_docs=len(doc_index)).canonical()
+    per_doc = [(doc_index[r["doc_id"]], r.get("spans") or ()) for r in docs]
+    spans = [s for _, doc_spans in per_doc for s in doc_spans]
+    doc = np.repeat(
+        np.array([i for i, _ in per_doc], dtype=np.int64),
+        np.array([len(doc_spans) for _, doc_spans in per_doc], dtype=np.int64),
+    )
+    return SpanColumns.build(
+        doc,
+        [s["start"] for s in spans],
+        [s["end"] for s in spans],
+        [code[s["label"]] for s in spans],
+        n_docs=len(doc_index),
+    ).canonical()

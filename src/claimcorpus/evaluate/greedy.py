@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-NO_MATCH = -1
-
 
 def first_of_runs(values: np.ndarray) -> np.ndarray:
     """Boolean mask of the first element of each run of equal values."""
@@ -37,56 +35,46 @@ def rank_in_group(group: np.ndarray) -> np.ndarray:
     return np.arange(n, dtype=np.int64) - np.repeat(starts, run_len)
 
 
-def greedy_match(
-    p_idx: np.ndarray,
-    g_idx: np.ndarray,
-    key: np.ndarray,
-    cls: np.ndarray,
-    pred_doc: np.ndarray,
-    n_gold: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Replay nervaluate's matching over candidate pairs.
+def greedy_match(p: np.ndarray, g: np.ndarray, key: np.ndarray, pred_doc: np.ndarray) -> np.ndarray:
+    """Replay nervaluate's matching over candidate pairs; return the positions of pairs taken.
 
-    ``key`` must be unique among the pairs of one prediction (include the gold's list
-    position as its last component). Returns ``(outcome, matched)``: for each prediction the
-    ``cls`` of the pair it took, or ``NO_MATCH``; for each gold whether some prediction took it.
+    ``p``/``g`` index predictions/golds; prediction indices must follow document order and,
+    inside a document, list order (``pred_doc`` gives each prediction's document). ``key``
+    must be unique among the pairs of one prediction (end it with the gold's list position).
     """
-    n_pred = len(pred_doc)
-    outcome = np.full(n_pred, NO_MATCH, dtype=np.int8)
-    matched = np.zeros(n_gold, dtype=bool)
-    if not len(p_idx):
-        return outcome, matched
-
-    degree = np.bincount(g_idx, minlength=n_gold)
+    if not len(p):
+        return np.zeros(0, dtype=np.int64)
+    n_pred = int(p.max()) + 1
+    degree = np.bincount(g)
     competing = np.zeros(n_pred, dtype=bool)
-    competing[p_idx[degree[g_idx] > 1]] = True
-    alone = ~competing[p_idx]
+    competing[p[degree[g] > 1]] = True
+    alone = ~competing[p]
 
-    # Predictions that decide alone: best key wins.
-    a_p, a_g, a_key = p_idx[alone], g_idx[alone], key[alone]
+    # Predictions that decide alone: the best key wins.
+    a_pos = np.flatnonzero(alone)
     best = np.full(n_pred, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, a_p, a_key)
-    take = a_key == best[a_p]
-    outcome[a_p[take]] = cls[alone][take]
-    matched[a_g[take]] = True
+    np.minimum.at(best, p[a_pos], key[a_pos])
+    taken = [a_pos[key[a_pos] == best[p[a_pos]]]]
 
     # Competing predictions: replay in list order, one round per rank within a document.
+    # Each prediction plays in exactly one round, so its ``best`` slot is still fresh there.
     rest = np.flatnonzero(~alone)
-    if not len(rest):
-        return outcome, matched
-    players = np.flatnonzero(competing)
-    rank = np.zeros(n_pred, dtype=np.int64)
-    rank[players] = rank_in_group(pred_doc[players])
-    r_p, r_g, r_key, r_cls = p_idx[rest], g_idx[rest], key[rest], cls[rest]
-    r_rank = rank[r_p]
-    order = np.lexsort((r_key, r_p, r_rank))
-    r_p, r_g, r_cls, r_rank = r_p[order], r_g[order], r_cls[order], r_rank[order]
-    bounds = np.searchsorted(r_rank, np.arange(int(r_rank[-1]) + 2))
-    for k in range(len(bounds) - 1):
-        lo, hi = bounds[k], bounds[k + 1]
-        free = ~matched[r_g[lo:hi]]
-        fp = r_p[lo:hi][free]
-        first = first_of_runs(fp)
-        outcome[fp[first]] = r_cls[lo:hi][free][first]
-        matched[r_g[lo:hi][free][first]] = True
-    return outcome, matched
+    if len(rest):
+        players = np.flatnonzero(competing)
+        rank = np.zeros(n_pred, dtype=np.int64)
+        rank[players] = rank_in_group(pred_doc[players])
+        r_rank = rank[p[rest]]
+        # Stable sort by round; int16 keys sort by radix, in linear time.
+        small = r_rank.astype(np.int16) if r_rank.max() < 2**15 else r_rank
+        rest = rest[np.argsort(small, kind="stable")]
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(r_rank))))
+        matched = np.zeros(len(degree), dtype=bool)
+        for k in range(len(bounds) - 1):
+            pos = rest[bounds[k] : bounds[k + 1]]
+            free = pos[~matched[g[pos]]]
+            fp, fkey = p[free], key[free]
+            np.minimum.at(best, fp, fkey)
+            pick = free[fkey == best[fp]]
+            matched[g[pick]] = True
+            taken.append(pick)
+    return np.concatenate(taken)

@@ -1,15 +1,15 @@
 """Interval overlap join by sort + searchsorted: every (pred, gold) pair sharing a code point.
 
-Two half-open spans in one document overlap iff exactly one of these holds:
+Two half-open spans of one document overlap iff exactly one of these holds:
 
-* A: the gold starts at or before the prediction and the prediction starts inside it
+* A: the gold starts at or before the prediction, which starts inside it
   (``g.start <= p.start < g.end``);
 * B: the gold starts after the prediction, before the prediction ends
   (``p.start < g.start < p.end``).
 
-Both are a contiguous range once the other side is sorted by (doc, start), so the join is
-four vectorised binary searches and its cost is proportional to its output, not to the
-square of the spans per document.
+With both sides sorted by (document, start) each is a contiguous run beginning at a merge
+rank, so the join is one binary search of sorted keys plus short forward scans; its cost
+follows the number of pairs found, not the square of the spans per document.
 """
 
 from __future__ import annotations
@@ -19,31 +19,37 @@ import numpy as np
 from claimcorpus.evaluate.columns import SpanColumns
 
 
-def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For row i and each j in [lo[i], hi[i]), yield (i, j): the flat form of many ranges."""
-    counts = hi - lo
-    total = int(counts.sum())
-    owner = np.repeat(np.arange(len(lo), dtype=np.int64), counts)
-    ends = np.cumsum(counts)
-    step = np.ones(total, dtype=np.int64)
-    if total:
-        # Start each range at its own lo: a running sum with a jump at every range start.
-        starts = ends - counts
-        nonempty = counts > 0
-        first = starts[nonempty]
-        step[first] = lo[nonempty]
-        step[first[1:]] -= hi[nonempty][:-1] - 1
-        np.cumsum(step, out=step)
-    return owner, step
+def scan_runs(keys: np.ndarray, lo: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with j >= lo[i] and keys[j] < limit[i], for ascending ``keys``.
+
+    Steps forward once per round for all rows at once; a row drops out when its run ends,
+    so the work is the pairs found plus one failed probe per row. ``keys`` must end with a
+    sentinel no limit exceeds, so probes never run off the end.
+    """
+    owners: list[np.ndarray] = []
+    found: list[np.ndarray] = []
+    row = np.flatnonzero(keys[lo] < limit)
+    pos, lim = lo[row], limit[row]
+    while len(row):
+        owners.append(row)
+        found.append(pos)
+        pos = pos + 1
+        hit = np.flatnonzero(keys[pos] < lim)
+        row, pos, lim = row[hit], pos[hit], lim[hit]
+    if not owners:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    return np.concatenate(owners), np.concatenate(found)
 
 
-def _sorted_keys(cols: SpanColumns, width: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Keys doc*width+start in ascending order, and the permutation (None if already so)."""
-    key = cols.doc * width + cols.start
-    if len(key) < 2 or not np.any(key[1:] < key[:-1]):
-        return key, None
-    order = np.argsort(key, kind="stable")
-    return key[order], order
+def _by_start(cols: SpanColumns, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Start keys doc*width+start ascending, matching end keys, and the sort (None if sorted)."""
+    base = cols.doc * width
+    key = base + cols.start
+    if len(key) > 1 and np.any(key[1:] < key[:-1]):
+        order = np.argsort(key, kind="stable")
+        return key[order], (base + cols.end)[order], order
+    return key, base + cols.end, None
 
 
 def overlap_pairs(pred: SpanColumns, gold: SpanColumns) -> tuple[np.ndarray, np.ndarray]:
@@ -52,21 +58,15 @@ def overlap_pairs(pred: SpanColumns, gold: SpanColumns) -> tuple[np.ndarray, np.
         z = np.zeros(0, dtype=np.int64)
         return z, z
     width = int(max(pred.end.max(), gold.end.max())) + 1
-    kp, p_order = _sorted_keys(pred, width)
-    kg, g_order = _sorted_keys(gold, width)
-    p_base = (pred.doc * width) if p_order is None else (pred.doc * width)[p_order]
-    g_base = (gold.doc * width) if g_order is None else (gold.doc * width)[g_order]
-    p_end = pred.end if p_order is None else pred.end[p_order]
-    g_end = gold.end if g_order is None else gold.end[g_order]
+    kp, kp_end, p_order = _by_start(pred, width)
+    kg, kg_end, g_order = _by_start(gold, width)
 
-    # A: for each gold, the preds starting in [g.start, g.end).
+    # lo_a[i]: preds with key < kg[i]; lo_b[j]: golds with key <= kp[j] (the dual rank).
     lo_a = np.searchsorted(kp, kg, side="left")
-    hi_a = np.searchsorted(kp, g_base + g_end, side="left")
-    g_a, p_a = expand_ranges(lo_a, hi_a)
-    # B: for each pred, the golds starting in (p.start, p.end).
-    lo_b = np.searchsorted(kg, kp, side="right")
-    hi_b = np.searchsorted(kg, p_base + p_end, side="left")
-    p_b, g_b = expand_ranges(lo_b, hi_b)
+    lo_b = np.cumsum(np.bincount(lo_a, minlength=len(kp) + 1))[: len(kp)]
+    stop = np.iinfo(np.int64).max
+    g_a, p_a = scan_runs(np.append(kp, stop), lo_a, kg_end)  # A: preds in [g.start, g.end)
+    p_b, g_b = scan_runs(np.append(kg, stop), lo_b, kp_end)  # B: golds in (p.start, p.end)
 
     p_idx = np.concatenate((p_a, p_b))
     g_idx = np.concatenate((g_a, g_b))

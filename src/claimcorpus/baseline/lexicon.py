@@ -1,0 +1,141 @@
+"""Cue words and source-type hints for the rule baseline.
+
+Kept as data so the rules read as sentence patterns and the word lists can grow from the
+annotated corpus without touching the matching code.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Reporting verbs that introduce a claim ("X said that Y", "Y, X said").
+SAY_VERBS: tuple[str, ...] = (
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "claimed",
+    "claims",
+    "claim",
+    "added",
+    "adds",
+    "noted",
+    "notes",
+    "warned",
+    "warns",
+    "assured",
+    "insisted",
+    "insists",
+    "argued",
+    "argues",
+    "believe",
+    "believes",
+    "believed",
+    "reported",
+    "reports",
+    "confirmed",
+    "announced",
+    "alleged",
+    "alleges",
+    "wrote",
+    "writes",
+    "explained",
+    "suggested",
+    "suggests",
+    "acknowledged",
+    "estimated",
+    "concluded",
+    "emphasized",
+    "stressed",
+    "maintained",
+    "maintains",
+)
+# Verbs whose claim the source rejects.
+DENY_VERBS: tuple[str, ...] = (
+    "denied",
+    "denies",
+    "deny",
+    "rejected",
+    "rejects",
+    "reject",
+    "dismissed",
+    "dismisses",
+    "refuted",
+    "refutes",
+    "disputed",
+    "disputes",
+)
+ACCUSE_VERBS: tuple[str, ...] = ("accused", "accuses", "accuse")
+# Words before the verb that belong to the cue ("has vehemently denied").
+AUXILIARIES = r"(?:(?:has|have|had|also|again|repeatedly|vehemently|strongly|previously|later)\s+)*"
+# "told Newsweek", "told reporters", "told the Financial Times", "suggested to Newsweek".
+RECIPIENT = (
+    r"(?:the\s+)?(?:[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}|reporters|journalists|lawmakers)"
+)
+TELL = rf"(?:told|tells|suggested\s+to|said\s+to)\s+{RECIPIENT}"
+# Words in a claim that make the source reject it: "X said those claims were false".
+FALSE_WORDS = r"(?:false|untrue|baseless|groundless|unfounded|fabricated|nonsense|lies|a\s+lie)"
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+SAY = _alt(SAY_VERBS)
+DENY = _alt(DENY_VERBS)
+ACCUSE = _alt(ACCUSE_VERBS)
+# Any cue at all, for the trivial baseline and for spotting attribution sentences.
+ANY_CUE = re.compile(rf"\b(?:{SAY}|{DENY}|{ACCUSE}|told|tells|according\s+to)\b", re.IGNORECASE)
+
+_TYPE_HINTS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:spokes(?:man|woman|person)|embassy|press secretary)\b", "spokesperson"),
+    (
+        r"\b(?:people|persons?|sources?|someone) (?:familiar|close|with knowledge|briefed)\b"
+        r"|\bone person\b|\bsources\b",
+        "anonymous_other",
+    ),
+    (
+        r"^(?:an?|one|two|three|several|some|other|senior|the)?\s*(?:\w+\s+){0,4}"
+        r"officials?\b(?!\s+[A-Z])",
+        "anonymous_official",
+    ),
+    (
+        r"\b(?:analysts?|experts?|researchers?|professor|scholars?|fellow|think tank|institute"
+        r"|university|economist)\b",
+        "expert",
+    ),
+    (
+        r"\b(?:reuters|associated press|ap|bloomberg|newsweek|times|journal|post|bbc|cnn"
+        r"|xinhua|tass|reports?|newspaper|media|outlet)\b",
+        "media_outlet",
+    ),
+    (
+        r"\b(?:president|minister|secretary|senator|ambassador|adviser|advisor|chancellor"
+        r"|premier|governor|general|lawmaker|official)\b",
+        "government_official",
+    ),
+    (
+        r"^(?:the\s+)?(?:china|russia|ukraine|beijing|moscow|kyiv|kiev|washington|kremlin"
+        r"|white house|pentagon|u\.?s\.?|united states|nato|eu|european union|britain|uk"
+        r"|government|ministry|department|administration|state department)\b",
+        "government",
+    ),
+    (r"\b(?:foundation|company|corporation|corp|inc|group|organi[sz]ation|ngo)\b", "organisation"),
+)
+TYPE_HINTS = tuple((re.compile(p, re.IGNORECASE), t) for p, t in _TYPE_HINTS)
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+
+
+def guess_source_type(source: str) -> str | None:
+    """First source type whose hint matches the source phrase; None for bare pronouns."""
+    phrase = source.strip()
+    if phrase.lower() in PRONOUNS:
+        return None
+    for pattern, kind in TYPE_HINTS:
+        if pattern.search(phrase):
+            return kind
+    words = phrase.split()
+    if 1 < len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return "government_official"  # a bare personal name, the commonest named source here
+    return None

@@ -1,0 +1,110 @@
+"""Run every baseline on every split of a release and tabulate the scores.
+
+:func:`baseline_table` is what the dataset card and README embed; :func:`run_baselines`
+gives the same numbers (and, with resamples, their intervals) as a JSON-ready dict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from claimcorpus.baseline import rules, trivial
+from claimcorpus.evaluate.score import evaluate_documents
+
+Extractor = Callable[[str, str], dict[str, Any]]
+BASELINES: dict[str, Extractor] = {"rules": rules.extract, "trivial": trivial.extract}
+# Columns of the table: (header, path into an evaluate_documents result).
+COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("span strict F1", ("spans", "strict", "micro", "f1")),
+    ("span partial F1", ("spans", "partial", "micro", "f1")),
+    ("attribution strict F1", ("attributions", "strict", "f1")),
+    ("stance macro-F1", ("stance", "macro_f1")),
+)
+
+
+STANDARD_SPLITS = ("train", "validation", "test")
+
+
+class ReleaseError(Exception):
+    """The release (splits.json or a split) could not be read."""
+
+
+def split_names(release_path: str | Path) -> list[str]:
+    """Split names of ``splits.json`` ("splits" mapping): train, validation, test, then views."""
+    path = Path(release_path) / "splits.json"
+    try:
+        names = list(json.loads(path.read_text(encoding="utf-8"))["splits"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ReleaseError(f"{path}: {exc}") from exc
+    return [s for s in STANDARD_SPLITS if s in names] + [
+        s for s in names if s not in STANDARD_SPLITS
+    ]
+
+
+def load_split(release_path: str | Path, split: str) -> list[dict[str, Any]]:
+    """Gold records of a split through the release module; any failure is a ReleaseError."""
+    try:
+        from claimcorpus.release import load_documents
+
+        return load_documents(release_path, split)
+    except Exception as exc:  # the loader's own errors vary; all mean "bad release"
+        raise ReleaseError(f"{release_path}: split {split!r}: {exc}") from exc
+
+
+def predict(docs: Sequence[Mapping[str, Any]], extract: Extractor, cache: dict) -> list[dict]:
+    """Baseline predictions for documents; ``cache`` (doc_id -> record) spares view splits."""
+    out = []
+    for d in docs:
+        if d["doc_id"] not in cache:
+            cache[d["doc_id"]] = extract(d["doc_id"], d["text"])
+        out.append(cache[d["doc_id"]])
+    return out
+
+
+def run_baselines(
+    release_path: str | Path,
+    n_resamples: int = 0,
+    seed: int = 0,
+    baselines: Mapping[str, Extractor] = BASELINES,
+) -> dict[str, Any]:
+    """``{"splits": [...], "results": {baseline: {split: evaluate_documents result}}}``."""
+    names = split_names(release_path)
+    caches: dict[str, dict] = {b: {} for b in baselines}
+    results: dict[str, dict[str, Any]] = {b: {} for b in baselines}
+    for split in names:
+        gold = load_split(release_path, split)
+        for b, extract in baselines.items():
+            pred = predict(gold, extract, caches[b])
+            results[b][split] = evaluate_documents(gold, pred, n_resamples=n_resamples, seed=seed)
+    return {"release": str(release_path), "splits": names, "results": results}
+
+
+def _get(result: Mapping[str, Any], path: tuple[str, ...]) -> float:
+    node: Any = result
+    for key in path:
+        node = node[key]
+    return float(node)
+
+
+def markdown_table(run: Mapping[str, Any]) -> str:
+    """Markdown table, one row per (baseline, split), scores with three decimals."""
+    header = ["baseline", "split", "docs", *(c for c, _ in COLUMNS)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|",
+    ]
+    for baseline, by_split in run["results"].items():
+        for split in run["splits"]:
+            r = by_split[split]
+            cells = [baseline, split, str(r["documents"])]
+            cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def baseline_table(release_path: str | Path) -> str:
+    """Markdown table of both baselines on every split of the release (no resampling)."""
+    return markdown_table(run_baselines(release_path, n_resamples=0))

@@ -1,0 +1,47 @@
+"""Floor baseline: every sentence with a cue word is one CLAIM, stance "support", no source.
+
+Any model worth reporting should beat it; if it does not, the task or the scorer is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from claimcorpus.baseline.lexicon import ANY_CUE
+from claimcorpus.baseline.sentences import split_sentences
+
+_EDGE = " \t\"'“”‘’.,;:!?"
+
+
+def extract(
+    doc_id: str, text: str, sentences: Sequence[tuple[int, int]] | None = None
+) -> dict[str, Any]:
+    """Prediction record: one CLAIM per cue sentence (edge punctuation trimmed)."""
+    spans: list[dict[str, Any]] = []
+    attributions: list[dict[str, Any]] = []
+    for s0, s1 in sentences if sentences is not None else split_sentences(text):
+        if not ANY_CUE.search(text, s0, s1):
+            continue
+        a, b = s0, s1
+        while a < b and text[a] in _EDGE:
+            a += 1
+        while b > a and text[b - 1] in _EDGE:
+            b -= 1
+        if a == b:
+            continue
+        n = len(spans) + 1
+        spans.append({"id": f"c{n}", "label": "CLAIM", "start": a, "end": b, "text": text[a:b]})
+        attributions.append(
+            {
+                "id": f"a{n}",
+                "claim": f"c{n}",
+                "source": None,
+                "cue": None,
+                "stance": "support",
+                "source_type": None,
+                "anonymous_source": False,
+                "unattributed": False,
+            }
+        )
+    return {"doc_id": doc_id, "spans": spans, "attributions": attributions}

@@ -1,0 +1,187 @@
+"""Score predictions against gold: per-document counts, metrics, bootstrap intervals.
+
+:func:`evaluate_documents` is the one entry point for document records; everything else it
+reports is derived from the per-document counts of :func:`document_counts`, so the point
+estimate and each bootstrap resample go through the very same :func:`summarize`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from claimcorpus.evaluate.attribution import (
+    attributions_from_documents,
+    stance_confusion,
+    tuple_counts,
+)
+from claimcorpus.evaluate.bootstrap import bootstrap_ci
+from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents
+from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS, STANCES
+from claimcorpus.evaluate.metrics import span_prf, stance_scores, tuple_prf
+from claimcorpus.evaluate.schemes import span_counts
+
+ATTRIBUTION_MODES = ("strict", "overlap")
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the metrics need besides counts: which labels and stances take part in means."""
+
+    labels: tuple[str, ...]
+    used_labels: tuple[int, ...]  # labels present in gold or predictions (nervaluate's rule)
+    stance_classes: tuple[int, ...]  # stances present in gold or matched predictions
+
+
+def document_counts(
+    gold: Sequence[Mapping[str, Any]],
+    pred: Sequence[Mapping[str, Any]],
+    labels: Sequence[str] = SPAN_LABELS,
+    min_overlap_percentage: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """All per-document counts (document axis last), keyed ``span.<scheme>``,
+    ``attribution.<mode>`` and ``stance``.
+
+    Predictions for documents not in ``gold`` raise ``ValueError``; gold documents without
+    predictions count as predicting nothing. Spans are put in canonical order first, so
+    the order of spans in a file never changes a score.
+    """
+    index = {d["doc_id"]: i for i, d in enumerate(gold)}
+    unknown = sorted({p["doc_id"] for p in pred} - index.keys())
+    if unknown:
+        raise ValueError(f"predictions for documents not in the gold split: {unknown[:5]}")
+    counts = span_count_arrays(
+        spans_from_documents(gold, index, labels),
+        spans_from_documents(pred, index, labels),
+        len(labels),
+        min_overlap_percentage,
+    )
+    g_att = attributions_from_documents(gold, index)
+    p_att = attributions_from_documents(pred, index)
+    for mode in ATTRIBUTION_MODES:
+        counts[f"attribution.{mode}"] = tuple_counts(p_att, g_att, mode)
+    counts["stance"] = stance_confusion(p_att, g_att)
+    return counts
+
+
+def span_count_arrays(
+    gold: SpanColumns, pred: SpanColumns, n_labels: int, min_overlap_percentage: float = 1.0
+) -> dict[str, np.ndarray]:
+    """Columnar entry point: ``{"span.<scheme>": (1 + n_labels, 5, n_docs)}``."""
+    found = span_counts(pred, gold, n_labels, min_overlap_percentage)
+    return {f"span.{k}": v for k, v in found.items()}
+
+
+def setup_for(totals: Mapping[str, np.ndarray], labels: Sequence[str]) -> Setup:
+    """Fix the label and stance sets for macro averages from the full-data totals."""
+    span = totals["span.strict"]  # per label: gold = c+i+p+m, predicted = c+i+p+s
+    present = span[1:].sum(axis=-1) > 0
+    stance = totals["stance"]
+    k = stance.shape[0]
+    stance_present = (stance.sum(axis=1) + stance[:, :k].sum(axis=0)) > 0
+    return Setup(
+        labels=tuple(labels),
+        used_labels=tuple(int(i) for i in np.flatnonzero(present)),
+        stance_classes=tuple(int(i) for i in np.flatnonzero(stance_present)),
+    )
+
+
+def summarize(sums: Mapping[str, np.ndarray], setup: Setup) -> dict[str, np.ndarray]:
+    """Flat metric dict from summed counts (any leading batch axes)."""
+    out: dict[str, np.ndarray] = {}
+    used = list(setup.used_labels)
+    for scheme in SCHEMES:
+        key = f"span.{scheme}"
+        if key not in sums:
+            continue
+        prf = span_prf(sums[key], scheme)  # (..., 1 + n_labels)
+        for metric, values in prf.items():
+            out[f"{key}.micro.{metric}"] = values[..., 0]
+            for i, name in enumerate(setup.labels):
+                out[f"{key}.{name}.{metric}"] = values[..., 1 + i]
+            per_label = values[..., 1:][..., used]
+            out[f"{key}.macro.{metric}"] = (
+                per_label.mean(axis=-1) if used else np.zeros(values.shape[:-1])
+            )
+    for mode in ATTRIBUTION_MODES:
+        key = f"attribution.{mode}"
+        if key in sums:
+            c = sums[key]
+            for metric, values in tuple_prf(c[..., 0], c[..., 1], c[..., 2]).items():
+                out[f"{key}.{metric}"] = values
+    if "stance" in sums:
+        scores = stance_scores(sums["stance"], np.array(setup.stance_classes, dtype=np.int64))
+        out["stance.accuracy"] = scores["accuracy"]
+        out["stance.macro_f1"] = scores["macro_f1"]
+    return out
+
+
+def evaluate_documents(
+    gold: Sequence[Mapping[str, Any]],
+    pred: Sequence[Mapping[str, Any]],
+    *,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    labels: Sequence[str] = SPAN_LABELS,
+    min_overlap_percentage: float = 1.0,
+) -> dict[str, Any]:
+    """Every metric with its bootstrap interval, as a JSON-ready dict (see ``report``)."""
+    per_doc = document_counts(gold, pred, labels, min_overlap_percentage)
+    totals = {k: v.sum(axis=-1) for k, v in per_doc.items()}
+    setup = setup_for(totals, labels)
+    point = {k: float(v) for k, v in summarize(totals, setup).items()}
+    ci = bootstrap_ci(per_doc, lambda s: summarize(s, setup), n_resamples, seed, confidence)
+
+    def metrics(prefix: str, names: Sequence[str]) -> dict[str, Any]:
+        block: dict[str, Any] = {m: point[f"{prefix}.{m}"] for m in names}
+        block["ci"] = {m: list(ci[f"{prefix}.{m}"]) for m in names if f"{prefix}.{m}" in ci}
+        return block
+
+    prf = ("precision", "recall", "f1")
+    spans: dict[str, Any] = {}
+    for scheme in SCHEMES:
+        t = totals[f"span.{scheme}"]
+        entry: dict[str, Any] = {}
+        for g, group in enumerate(("micro", *labels)):
+            entry[group] = dict(zip(OUTCOMES, map(int, t[g]), strict=True))
+            entry[group].update(metrics(f"span.{scheme}.{group}", prf))
+        entry["macro"] = metrics(f"span.{scheme}.macro", prf)
+        entry["macro"]["labels"] = [labels[i] for i in setup.used_labels]
+        spans[scheme] = entry
+    attributions = {}
+    for mode in ATTRIBUTION_MODES:
+        t = totals[f"attribution.{mode}"]
+        attributions[mode] = {"tp": int(t[0]), "predicted": int(t[1]), "gold": int(t[2])}
+        attributions[mode].update(metrics(f"attribution.{mode}", prf))
+    conf = totals["stance"]
+    per_class = stance_scores(conf, np.array(setup.stance_classes, dtype=np.int64))
+    stance = metrics("stance", ("accuracy", "macro_f1"))
+    stance["classes"] = [STANCES[i] for i in setup.stance_classes]
+    stance["per_class"] = {
+        name: {
+            "precision": float(per_class["precision"][i]),
+            "recall": float(per_class["recall"][i]),
+            "f1": float(per_class["f1"][i]),
+            "support": int(conf[i].sum()),
+        }
+        for i, name in enumerate(STANCES)
+    }
+    stance["confusion"] = {
+        "gold": list(STANCES),
+        "predicted": [*STANCES, "unmatched"],
+        "matrix": conf.astype(int).tolist(),
+    }
+    return {
+        "documents": len(gold),
+        "documents_predicted": sum(1 for p in pred if p.get("spans") or p.get("attributions")),
+        "gold_spans": sum(len(d.get("spans") or ()) for d in gold),
+        "predicted_spans": sum(len(d.get("spans") or ()) for d in pred),
+        "bootstrap": {"resamples": n_resamples, "seed": seed, "confidence": confidence},
+        "spans": spans,
+        "attributions": attributions,
+        "stance": stance,
+    }

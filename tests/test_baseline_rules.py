@@ -1,0 +1,137 @@
+"""Rule baseline: each sentence pattern, stance, source types, and valid offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcorpus.baseline.lexicon import guess_source_type
+from claimcorpus.baseline.rules import extract
+from claimcorpus.evaluate.reader import check_record
+
+
+def triples(text: str) -> list[tuple[str | None, str, str, str]]:
+    """(source, cue, claim, stance) texts of every attribution found."""
+    rec = extract("d", text)
+    by_id = {s["id"]: s["text"] for s in rec["spans"]}
+    return [
+        (by_id.get(a["source"]), by_id[a["cue"]], by_id[a["claim"]], a["stance"])
+        for a in rec["attributions"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Jake Sullivan said that China is helping Russia rebuild its industry.",
+            ("Jake Sullivan", "said", "China is helping Russia rebuild its industry", "support"),
+        ),
+        (
+            "China is helping Russia rebuild its industry, US officials said on Friday.",
+            ("US officials", "said", "China is helping Russia rebuild its industry", "support"),
+        ),
+        (
+            "“I think it is a significant development,” Wilder said.",
+            ("Wilder", "said", "I think it is a significant development", "support"),
+        ),
+        (
+            "According to the US assessment, China has sharply increased its sales to Russia.",
+            (
+                "the US assessment",
+                "According to",
+                "China has sharply increased its sales to Russia",
+                "support",
+            ),
+        ),
+        (
+            "Beijing has vehemently denied that it supplies lethal weapons to Russia.",
+            ("Beijing", "has vehemently denied", "it supplies lethal weapons to Russia", "refute"),
+        ),
+        (
+            "A Chinese embassy official told Newsweek that the parts come from the West.",
+            (
+                "A Chinese embassy official",
+                "told Newsweek",
+                "the parts come from the West",
+                "support",
+            ),
+        ),
+        (
+            "China has accused the United States of supplying Russia with parts for weapons.",
+            ("China", "has accused", "supplying Russia with parts for weapons", "support"),
+        ),
+        (
+            "Liu Pengyu, spokesman for the Chinese embassy in Washington, "
+            "told Newsweek those claims were false.",
+            (
+                "Liu Pengyu, spokesman for the Chinese embassy in Washington",
+                "told Newsweek",
+                "those claims",
+                "refute",
+            ),
+        ),
+    ],
+)
+def test_sentence_patterns(sentence, expected):
+    assert triples(sentence) == [expected]
+
+
+def test_sentences_without_a_cue_give_nothing():
+    assert extract("d", "Putin made an official visit to China in May.")["spans"] == []
+
+
+def test_offsets_point_at_the_span_text_across_sentences():
+    text = (
+        "Officials said China helps Russia.\n\nThe weather was fine. "
+        "Beijing denied that it sends weapons, the ministry said."
+    )
+    rec = extract("doc-7", text)
+    assert rec["doc_id"] == "doc-7"
+    assert len(rec["attributions"]) == 2
+    for s in rec["spans"]:
+        assert text[s["start"] : s["end"]] == s["text"]
+
+
+def test_output_is_a_valid_prediction_record():
+    text = "Officials said China helps Russia. Beijing denied it, according to Reuters."
+    rec = extract("d", text)
+    assert rec["attributions"]
+    assert check_record(rec, {"d": text}) == []
+
+
+def test_extract_is_pure():
+    text = "Officials said China helps Russia."
+    assert extract("d", text) == extract("d", text)
+
+
+def test_given_sentence_offsets_are_used():
+    text = "Officials said China helps Russia. Nobody said anything else."
+    only_first = extract("d", text, sentences=[(0, 34)])
+    assert len(only_first["attributions"]) == 1
+    assert only_first["spans"][0]["end"] <= 34
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("Liu Pengyu, spokesman for the Chinese embassy in Washington", "spokesperson"),
+        ("senior US officials", "anonymous_official"),
+        ("people familiar with the situation", "anonymous_other"),
+        ("Dennis Wilder, a former China military analyst at the CIA", "expert"),
+        ("Reuters", "media_outlet"),
+        ("British Defense Secretary Grant Shapps", "government_official"),
+        ("China", "government"),
+        ("the Free Russia Foundation", "organisation"),
+        ("he", None),
+    ],
+)
+def test_source_type_guesses(source, kind):
+    assert guess_source_type(source) == kind
+
+
+def test_anonymous_flag_follows_the_source_type():
+    rec = extract("d", "Senior US officials said China helps Russia.")
+    (att,) = rec["attributions"]
+    assert att["source_type"] == "anonymous_official"
+    assert att["anonymous_source"] is True
+    assert att["unattributed"] is False

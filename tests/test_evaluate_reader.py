@@ -1,0 +1,139 @@
+"""Predictions JSONL: every problem names the file and line; empty files score zero."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimcorpus.evaluate.reader import PredictionError, read_predictions
+from claimcorpus.evaluate.score import evaluate_documents
+
+TEXT = "Officials said China helps Russia."
+TEXTS = {"d1": TEXT, "d2": "Another text."}
+GOOD = {
+    "doc_id": "d1",
+    "spans": [
+        {"id": "s1", "label": "SOURCE", "start": 0, "end": 9, "text": "Officials"},
+        {"id": "q1", "label": "CUE", "start": 10, "end": 14, "text": "said"},
+        {"id": "c1", "label": "CLAIM", "start": 15, "end": 33, "text": "China helps Russia"},
+    ],
+    "attributions": [
+        {
+            "id": "a1",
+            "claim": "c1",
+            "source": "s1",
+            "cue": "q1",
+            "stance": "support",
+            "source_type": "anonymous_official",
+            "anonymous_source": True,
+            "unattributed": False,
+        }
+    ],
+}
+
+
+def write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "preds.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def variant(**changes) -> str:
+    rec = json.loads(json.dumps(GOOD))
+    for dotted, value in changes.items():
+        node = rec
+        *head, last = dotted.split("__")
+        for part in head:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    return json.dumps(rec)
+
+
+def test_good_file_reads_back():
+    assert read_predictions(write_tmp([json.dumps(GOOD)]), TEXTS)[0]["doc_id"] == "d1"
+
+
+def write_tmp(lines: list[str]) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    return write(folder, lines)
+
+
+BAD_LINES = {
+    "invalid JSON": ("{not json", "invalid JSON"),
+    "unknown doc_id": (variant(doc_id="nope"), "unknown doc_id 'nope'"),
+    "start >= end": (variant(spans__0__end=0), "start 0 >= end 0"),
+    "out of range": (variant(spans__2__end=99, spans__2__text=None), "out of range"),
+    "negative start": (variant(spans__0__start=-1, spans__0__text=None), "out of range"),
+    "unknown label": (variant(spans__0__label="PERSON"), "unknown label 'PERSON'"),
+    "unknown stance": (variant(attributions__0__stance="agree"), "unknown stance 'agree'"),
+    "missing span": (variant(attributions__0__source="s9"), "missing span 's9'"),
+    "wrong role": (variant(attributions__0__claim="s1"), "is SOURCE, not CLAIM"),
+    "text mismatch": (variant(spans__1__text="says"), "does not match text[10:14]"),
+    "unknown source_type": (variant(attributions__0__source_type="pundit"), "source_type"),
+    "non-integer offset": (variant(spans__0__start="0"), "must be integers"),
+    "not an object": ("[1, 2]", "not a JSON object"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_LINES))
+def test_every_bad_input_error_names_the_line(tmp_path, case):
+    line, message = BAD_LINES[case]
+    path = write(
+        tmp_path, [json.dumps({**GOOD, "doc_id": "d2", "spans": [], "attributions": []}), "", line]
+    )
+    with pytest.raises(PredictionError) as err:
+        read_predictions(path, TEXTS)
+    text = str(err.value)
+    assert f"{path}:3:" in text
+    assert message in text
+
+
+def test_duplicate_doc_id_points_at_both_lines(tmp_path):
+    path = write(tmp_path, [json.dumps(GOOD), json.dumps(GOOD)])
+    with pytest.raises(
+        PredictionError, match=r"preds.jsonl:2: duplicate doc_id 'd1' \(first on line 1\)"
+    ):
+        read_predictions(path, TEXTS)
+
+
+def test_all_problems_are_reported_not_just_the_first(tmp_path):
+    path = write(tmp_path, ["{bad", variant(doc_id="zzz")])
+    with pytest.raises(PredictionError) as err:
+        read_predictions(path, TEXTS)
+    assert len(err.value.problems) == 2
+
+
+def test_non_utf8_line_is_named(tmp_path):
+    path = tmp_path / "preds.jsonl"
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n\xff\xfe\n")
+    with pytest.raises(PredictionError, match="preds.jsonl:2: not UTF-8"):
+        read_predictions(path, TEXTS)
+
+
+def test_missing_file_is_a_prediction_error(tmp_path):
+    with pytest.raises(PredictionError, match="cannot read"):
+        read_predictions(tmp_path / "absent.jsonl", TEXTS)
+
+
+def test_empty_file_scores_zero(tmp_path):
+    path = tmp_path / "preds.jsonl"
+    path.write_text("", encoding="utf-8")
+    pred = read_predictions(path, TEXTS)
+    assert pred == []
+    gold = [{**GOOD, "text": TEXT}]
+    r = evaluate_documents(gold, pred, n_resamples=50)
+    assert r["spans"]["strict"]["micro"]["f1"] == 0.0
+    assert r["spans"]["strict"]["micro"]["missed"] == 3
+    assert r["attributions"]["strict"]["f1"] == 0.0
+    assert r["stance"]["accuracy"] == 0.0
+
+
+def test_span_text_is_optional(tmp_path):
+    rec = json.loads(variant(spans__1__text=None))
+    assert (
+        read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)[0]["spans"][1]["text"] is None
+    )
