@@ -130,3 +130,17 @@ def test_curated_story_keeps_the_april_disclosure_articles_together(release: Pat
 def test_bad_version_string_is_refused(project: Path):
     r = run_cli("build", "--version", "latest", root=project)
     assert r.returncode == 1 and "X.Y.Z" in r.stderr
+
+
+def test_a_new_document_does_not_move_released_stories(project: Path, tmp_path: Path):
+    rels = tmp_path / "rels"
+    first, _ = build_release(project, "1.0.0", rels, baselines=False)
+    f = tmp_path / "brand_new.txt"
+    f.write_text("Officials said Hungary bought turbines from a new supplier in Spain.\n")
+    assert run_cli("ingest", str(f), root=project).returncode == 0
+    second, _ = build_release(project, "1.1.0", rels, baselines=False)
+    a = json.loads((first / "splits.json").read_text())["splits"]
+    b = json.loads((second / "splits.json").read_text())["splits"]
+    for part in ("train", "validation", "test"):
+        assert set(a[part]) <= set(b[part]), part
+    assert "brand_new" in b["train"] + b["validation"] + b["test"]

@@ -81,7 +81,13 @@ class _SplitWriter:
         self.writer.close()
 
 
-def build_into(root: Path, version: str, out: Path, baselines: bool = True) -> dict[str, Any]:
+def build_into(
+    root: Path,
+    version: str,
+    out: Path,
+    baselines: bool = True,
+    previous: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """Write every release file into the empty folder ``out``; return the build summary."""
     from .card import write_card
 
@@ -125,7 +131,9 @@ def build_into(root: Path, version: str, out: Path, baselines: bool = True) -> d
             "gold annotations have errors:\n"
             + "\n".join(str(p) for p in problems if p.level == "error")
         )
-    manifest = splits.make_splits(story_of, {d: m["outlet"] for d, m in meta.items()})
+    manifest = splits.make_splits(
+        story_of, {d: m["outlet"] for d, m in meta.items()}, previous=previous
+    )
     # pass 2: rows per config and split
     target = scheme.target["statement"]
     counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
@@ -195,6 +203,25 @@ def baselines_section(table: str) -> str:
     )
 
 
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split("."))
+
+
+def previous_splits(base: Path, version: str) -> dict[str, list[str]] | None:
+    """Standard splits of the newest release older than ``version`` (to keep stories put)."""
+    older = [
+        p
+        for p in base.iterdir()
+        if p.is_dir() and _VERSION_OK.match(p.name) and _version_key(p.name) < _version_key(version)
+    ]
+    if not older:
+        return None
+    newest = max(older, key=lambda p: _version_key(p.name))
+    return (
+        read_json(newest / "splits.json")["splits"] if (newest / "splits.json").exists() else None
+    )
+
+
 def write_checksums(folder: Path) -> None:
     lines = [
         f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}"
@@ -230,7 +257,7 @@ def build_release(
     final = base / version
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=base))
     try:
-        build_into(root, version, tmp, baselines=baselines)
+        build_into(root, version, tmp, baselines=baselines, previous=previous_splits(base, version))
         if final.exists():
             old, new = read_checksums(final), read_checksums(tmp)
             if old == new:

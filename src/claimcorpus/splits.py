@@ -39,17 +39,41 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+def _pinned(stories: dict[str, list[str]], previous: dict[str, list[str]]) -> dict[str, str]:
+    """Story -> the standard part its documents had in the previous release.
+
+    A story whose earlier documents sat in several parts (two stories merged) goes where
+    most of them were, ties to the earlier part in train/validation/test order.
+    """
+    was = {d: p for p in STANDARD for d in previous.get(p, [])}
+    out = {}
+    for story, docs in stories.items():
+        seen = [was[d] for d in docs if d in was]
+        if seen:
+            out[story] = max(STANDARD, key=lambda p: (seen.count(p), -STANDARD.index(p)))
+    return out
+
+
 def make_splits(
-    story_of: dict[str, str], outlet_of: dict[str, str | None], seed: int = SEED
+    story_of: dict[str, str],
+    outlet_of: dict[str, str | None],
+    seed: int = SEED,
+    previous: dict[str, list[str]] | None = None,
 ) -> dict:
+    """The split manifest; ``previous`` (an earlier release's splits) keeps old stories put."""
     stories: dict[str, list[str]] = defaultdict(list)
     for doc, story in sorted(story_of.items()):
         stories[story].append(doc)
     order = _order(stories, seed)
     parts: dict[str, list[str]] = {p: [] for p in STANDARD}
     n_docs = len(story_of)
-    for i, story in enumerate(order):
-        if i < len(STANDARD) and len(order) >= len(STANDARD):
+    pinned = _pinned(stories, previous or {})
+    for story in order:
+        if story in pinned:
+            parts[pinned[story]].extend(stories[story])
+    fresh = [s for s in order if s not in pinned]
+    for i, story in enumerate(fresh):
+        if not pinned and i < len(STANDARD) and len(order) >= len(STANDARD):
             # the three largest stories seed train, validation and test
             target = STANDARD[i]
         else:
@@ -79,7 +103,8 @@ def make_splits(
             "Stories (story_id) ordered by size (largest first), ties by sha256(seed:story_id), and dealt whole: train/validation/"
             "test by target shares 0.6/0.2/0.2 (the three largest stories seed train, validation, test); "
             f"{k}-fold grouped cross-validation by story; one held-out-outlet view per known outlet, "
-            "its train part excluding documents that share a story with its test part."
+            "its train part excluding documents that share a story with its test part. Stories "
+            "already in an earlier release keep their train/validation/test part."
         ),
         "views": {
             "standard": list(STANDARD),
