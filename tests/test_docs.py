@@ -1,0 +1,57 @@
+"""Documents that quote generated numbers must match what the commands print today."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, run_cli
+
+RELEASE = REPO / "releases" / "1.0.0"
+
+
+def _block(text: str, start: str, end: str) -> str:
+    return text.split(start, 1)[1].split(end, 1)[0].strip()
+
+
+def test_readme_baseline_table_is_what_the_baseline_command_prints():
+    r = run_cli("baseline", "--release", str(RELEASE), "--bootstrap", "0")
+    assert r.returncode == 0, r.stderr
+    readme = (REPO / "README.md").read_text()
+    table = _block(readme, "<!-- baselines:start -->", "<!-- baselines:end -->")
+    assert table and table in r.stdout
+
+
+def test_release_card_carries_the_same_baseline_table_as_the_readme():
+    card = (RELEASE / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
+    marks = ("<!-- baselines:start -->", "<!-- baselines:end -->")
+    assert _block(card, *marks) == _block(readme, *marks)
+
+
+def test_committed_release_rebuilds_identically(tmp_path: Path):
+    root = tmp_path / "p"
+    for part in ("schema", "corpus", "annotations", "releases"):
+        shutil.copytree(REPO / part, root / part)
+    r = run_cli("build", "--version", "1.0.0", root=root)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("identical")
+
+
+def test_datasheet_numbers_are_regenerated_not_typed(tmp_path: Path):
+    sheet = tmp_path / "DATASHEET.md"
+    shutil.copy(REPO / "DATASHEET.md", sheet)
+    r = run_cli("stats", "--datasheet", str(sheet), root=REPO)
+    assert r.returncode == 0, r.stderr
+    marks = ("<!-- BEGIN generated: stats -->", "<!-- END generated: stats -->")
+    fresh = _block(sheet.read_text(), *marks)
+    committed = _block((REPO / "DATASHEET.md").read_text(), *marks)
+    # the committed block also links the figures; the tables must be identical
+    assert committed.startswith(fresh)
+
+
+def test_changelog_has_an_entry_for_every_release():
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    for folder in (REPO / "releases").iterdir():
+        if folder.is_dir() and not folder.name.startswith("."):
+            assert f"## [{folder.name}]" in changelog
