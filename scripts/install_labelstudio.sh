@@ -19,5 +19,7 @@ if [ ! -x "$VENV_DIR/bin/python" ]; then
 fi
 "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check "label-studio==$VERSION"
-"$VENV_DIR/bin/label-studio" --version >/dev/null 2>&1 || true
+# No `label-studio --version` here: any CLI call without LABEL_STUDIO_BASE_DATA_DIR
+# creates a data dir in the home folder.
+"$VENV_DIR/bin/python" -c "import label_studio" 
 echo "label-studio $VERSION installed in $VENV_DIR"

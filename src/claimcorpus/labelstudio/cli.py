@@ -1,0 +1,231 @@
+"""``claimcorpus ls serve|push|pull|config|review``: the Label Studio round trip from the shell.
+
+Credentials are read from the environment only (CLAIMCORPUS_LS_USERNAME / _PASSWORD / _TOKEN,
+and CLAIMCORPUS_LS_URL for a server elsewhere than http://127.0.0.1:8080); tokens are printed
+masked. Exit codes: 0 done, 1 data problems (nothing written), 2 server or credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import server as S
+from .client import DEFAULT_PROJECT, Credentials, LSError, connect
+from .config import label_config
+from .push import baseline_available
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root)
+
+
+def _under_root(args: argparse.Namespace, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else _root(args) / p
+
+
+def _fail(exc: Exception, code: int) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    data_dir = _under_root(args, args.data_dir)
+    if args.stop or args.status:
+        handle = S.attach(data_dir)
+        if handle is None:
+            print(f"no server running from {data_dir}")
+            return 0 if args.stop else 1
+        if args.stop:
+            handle.stop()
+            print(f"stopped Label Studio (pid {handle.pid})")
+        else:
+            print(f"running at {handle.url} (pid {handle.pid}), healthy={S.is_healthy(handle.url)}")
+        return 0
+    creds = Credentials.from_env()
+    try:
+        creds.require("username", "password", "token")
+        print(f"starting Label Studio from {args.venv} with data in {data_dir} …", flush=True)
+        handle = S.start_server(
+            username=creds.username or "",
+            password=creds.password or "",
+            token=creds.token or "",
+            venv=_under_root(args, args.venv),
+            data_dir=data_dir,
+            port=args.port,
+        )
+    except (LSError, S.ServerError) as exc:
+        return _fail(exc, 2)
+    print(f"Label Studio is up at {handle.url}  (pid {handle.pid}, log {handle.log_path})")
+    print(f"  log in as {creds.username} with the password in $CLAIMCORPUS_LS_PASSWORD")
+    print(f"  API token {S.mask(creds.token)} (legacy token, from $CLAIMCORPUS_LS_TOKEN)")
+    print("  bound to 127.0.0.1 only; signup without an invite link is off")
+    if args.background:
+        print("  stop it with: claimcorpus ls serve --stop")
+        return 0
+    print("  Ctrl-C stops it")
+    return S.main_loop(handle)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from ..scheme import load_scheme
+
+    print(label_config(load_scheme(_root(args)), review=args.review), end="")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .push import push
+
+    try:
+        conn = connect(args.url)
+        report, status = push(
+            conn,
+            _root(args),
+            title=args.project,
+            predictions=args.predictions,
+            model_version=args.model_version,
+            doc_ids=args.doc,
+            batch_size=args.batch_size,
+        )
+    except ValueError as exc:
+        return _fail(exc, 1)
+    except LSError as exc:
+        return _fail(exc, 2)
+    print(f"project {args.project!r} {status} at {conn.url}")
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from .pull import PullError, pull
+
+    try:
+        conn = connect(args.url)
+        rep = pull(
+            conn,
+            _root(args),
+            title=args.project,
+            skip_invalid=args.skip_invalid,
+            prune=args.prune,
+            dry_run=args.dry_run,
+            check=args.check,
+        )
+    except PullError as exc:
+        return _fail(exc, 1)
+    except LSError as exc:
+        return _fail(exc, 2)
+    print("\n".join(rep.lines()))
+    for e in rep.errors:
+        print(f"  skipped (invalid): {e}")
+    for p in rep.problems[: args.max_problems]:
+        print(f"  {p}")
+    if len(rep.problems) > args.max_problems:
+        print(f"  … {len(rep.problems) - args.max_problems} more (claimcorpus validate lists all)")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import push_reviews
+
+    try:
+        conn = connect(args.url)
+        report, n = push_reviews(conn, _root(args), title=args.project or f"{args.source} review")
+    except LSError as exc:
+        return _fail(exc, 2)
+    print(f"{n} document(s) with disagreements")
+    print("\n".join(report.lines()))
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ls",
+        help="Label Studio round trip: serve, push, pull, config, review",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ls = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")
+
+    s = ls.add_parser("serve", help="start the local Label Studio server (127.0.0.1)")
+    s.add_argument("--port", type=int, default=S.DEFAULT_PORT)
+    s.add_argument(
+        "--data-dir",
+        default=str(S.DEFAULT_DATA_DIR),
+        help="SQLite data dir, reused across restarts (default .ls/data)",
+    )
+    s.add_argument(
+        "--venv", default=str(S.DEFAULT_VENV), help="Label Studio venv (default .ls/venv)"
+    )
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--background", action="store_true", help="start, wait until healthy, return")
+    mode.add_argument(
+        "--foreground",
+        dest="background",
+        action="store_false",
+        help="stay attached; Ctrl-C stops the server (default)",
+    )
+    mode.add_argument("--stop", action="store_true", help="stop the server of --data-dir")
+    mode.add_argument("--status", action="store_true", help="is the server of --data-dir running?")
+    s.set_defaults(func=cmd_serve)
+
+    c = ls.add_parser("config", help="print the labeling config generated from schema/scheme.yaml")
+    c.add_argument("--review", action="store_true", help="the review project's variant")
+    c.set_defaults(func=cmd_config)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--url",
+            default=None,
+            help="server URL (default $CLAIMCORPUS_LS_URL or http://127.0.0.1:8080)",
+        )
+        q.add_argument(
+            "--project", default=DEFAULT_PROJECT, help="project title (default claimcorpus)"
+        )
+
+    u = ls.add_parser("push", help="create/update the project and sync documents as tasks")
+    common(u)
+    sources = ["gold", "baseline"] if baseline_available() else ["gold"]
+    u.add_argument(
+        "--predictions",
+        choices=sources,
+        default=None,
+        help="attach predictions from the gold layer (or the rule baseline)",
+    )
+    u.add_argument("--model-version", default=None, help="prediction model_version label")
+    u.add_argument(
+        "--doc", action="append", default=None, help="push only this doc_id (repeatable)"
+    )
+    u.add_argument("--batch-size", type=int, default=1000)
+    u.set_defaults(func=cmd_push)
+
+    q = ls.add_parser("pull", help="export all annotations into annotations/raw/<annotator>/")
+    common(q)
+    q.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write valid annotations even if others are invalid (old files kept)",
+    )
+    q.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove raw records whose annotation is gone from the server",
+    )
+    q.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
+    q.add_argument(
+        "--check",
+        action="store_true",
+        help="also run the full record checks (as `claimcorpus validate`) on changed records",
+    )
+    q.add_argument("--max-problems", type=int, default=50)
+    q.set_defaults(func=cmd_pull)
+
+    r = ls.add_parser("review", help="push adjudication disagreements as review tasks")
+    r.add_argument("--url", default=None)
+    r.add_argument("--source", default=DEFAULT_PROJECT, help=argparse.SUPPRESS)
+    r.add_argument(
+        "--project", default=None, help="review project title (default 'claimcorpus review')"
+    )
+    r.set_defaults(func=cmd_review)

@@ -1,0 +1,304 @@
+"""Convert between annotation records and Label Studio results (see config.py for the mapping).
+
+Label Studio does not validate annotations, so ``results_to_record`` checks every result
+client-side and collects ``ConvertError`` messages naming the task, annotation and region:
+unknown labels or choices, offsets outside the text, ``text[start:end] != value.text``,
+relations or choices pointing at a missing region, stance labels on the wrong kind of link.
+Semantic rules (flags, missing topic stance ...) are left to ``annotations.check_record``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..scheme import Scheme
+from . import config as C
+
+ID_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class ConvertError:
+    where: str  # "task 12 (doc 003_x) annotation 40 region ab12"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+# ----------------------------------------------------------------------------- record -> LS
+def _region_value(span: dict[str, Any]) -> dict[str, Any]:
+    return {"start": span["start"], "end": span["end"], "text": span["text"]}
+
+
+def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """LS results (regions, per-region choices, relations) for a record, e.g. as predictions."""
+    spans = {s["id"]: s for s in record["spans"]}
+    atts = record["attributions"]
+    out: list[dict[str, Any]] = []
+
+    def choice(span: dict[str, Any], tag: str, values: list[str]) -> None:
+        out.append(
+            {
+                "id": span["id"],
+                "from_name": tag,
+                "to_name": C.TEXT_TAG,
+                "type": "choices",
+                "value": {**_region_value(span), "choices": values},
+            }
+        )
+
+    by_source = {a["source"]: a for a in reversed(atts) if a.get("source")}
+    unattributed = {a["claim"] for a in atts if a.get("unattributed")}
+    for s in record["spans"]:
+        out.append(
+            {
+                "id": s["id"],
+                "from_name": C.SPAN_TAG,
+                "to_name": C.TEXT_TAG,
+                "type": "labels",
+                "value": {**_region_value(s), "labels": [s["label"]]},
+            }
+        )
+        if s["label"] == "CLAIM":
+            if s.get("topic_stance"):
+                choice(s, C.TOPIC_TAG, [s["topic_stance"]])
+            if s["id"] in unattributed:
+                choice(s, C.CLAIM_FLAGS_TAG, [C.UNATTRIBUTED])
+            if s.get("cluster"):
+                out.append(
+                    {
+                        "id": s["id"],
+                        "from_name": C.CLUSTER_TAG,
+                        "to_name": C.TEXT_TAG,
+                        "type": "textarea",
+                        "value": {"start": s["start"], "end": s["end"], "text": [s["cluster"]]},
+                    }
+                )
+        elif s["label"] == "SOURCE" and s["id"] in by_source:
+            a = by_source[s["id"]]
+            if a.get("source_type"):
+                choice(s, C.SOURCE_TYPE_TAG, [a["source_type"]])
+            if a.get("anonymous_source"):
+                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])
+
+    def rel(a: str, b: str, labels: list[str]) -> None:
+        if a in spans and b in spans:
+            out.append(
+                {
+                    "from_id": a,
+                    "to_id": b,
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": labels,
+                }
+            )
+
+    per_claim: dict[str, int] = defaultdict(int)
+    for a in atts:
+        per_claim[a["claim"]] += 1
+    cue_links: set[tuple[str, str]] = set()
+    for a in atts:
+        if a.get("source"):
+            rel(a["source"], a["claim"], [a["stance"]] if a.get("stance") else [])
+        if a.get("cue"):
+            cue_links.add((a["cue"], a["claim"]))
+            if a.get("source") and per_claim[a["claim"]] > 1:
+                cue_links.add((a["cue"], a["source"]))
+    for cue, other in sorted(cue_links):
+        rel(cue, other, [])
+    for s in record["spans"]:
+        if s.get("antecedent"):
+            rel(s["id"], s["antecedent"], [])
+    return out
+
+
+# ----------------------------------------------------------------------------- LS -> record
+def _one(values: Any) -> str | None:
+    return values[0] if isinstance(values, list) and len(values) == 1 else None
+
+
+def results_to_record(
+    results: list[dict[str, Any]], text: str, scheme: Scheme, where: str
+) -> tuple[dict[str, Any], list[ConvertError]]:
+    """Spans and attributions of one LS annotation, plus every structural error found."""
+    errors: list[ConvertError] = []
+
+    def err(msg: str, region: str | None = None) -> None:
+        errors.append(ConvertError(f"{where} region {region}" if region else where, msg))
+
+    regions: dict[str, dict[str, Any]] = {}
+    extras: dict[str, dict[str, Any]] = defaultdict(dict)
+    relations: list[dict[str, Any]] = []
+    for i, r in enumerate(results):
+        kind, rid = r.get("type"), r.get("id")
+        if kind == "relation":
+            relations.append(r)
+            continue
+        if not isinstance(rid, str) or not ID_OK.match(rid):
+            err(f"result #{i} ({kind}) has an unusable id {rid!r}")
+            continue
+        value = r.get("value") or {}
+        if kind == "labels" and r.get("from_name") == C.SPAN_TAG:
+            span = _region(value, text, scheme, lambda m, rid=rid: err(m, rid))
+            if span is None:
+                continue
+            if rid in regions:
+                err("two regions share this id", rid)
+                continue
+            regions[rid] = {"id": rid, **span}
+        elif kind == "choices" and r.get("from_name") in _CHOICE_SETS:
+            tag = r["from_name"]
+            allowed = _CHOICE_SETS[tag](scheme)
+            bad = [c for c in value.get("choices") or [] if c not in allowed]
+            if bad:
+                err(f"unknown {tag} choice(s) {bad}; known: {allowed}", rid)
+            else:
+                extras[rid][tag] = list(value.get("choices") or [])
+        elif kind == "textarea" and r.get("from_name") == C.CLUSTER_TAG:
+            texts = [t.strip() for t in value.get("text") or [] if t and t.strip()]
+            extras[rid][C.CLUSTER_TAG] = texts[-1] if texts else None
+        else:
+            err(f"unexpected result type {kind!r} from control {r.get('from_name')!r}", rid)
+    for rid in extras:
+        if rid not in regions:
+            err("per-region choice or text for a region that does not exist", rid)
+    record = _assemble(regions, extras, relations, scheme, err)
+    return record, errors
+
+
+_CHOICE_SETS = {
+    C.TOPIC_TAG: lambda s: list(s.topic_stances),
+    C.SOURCE_TYPE_TAG: lambda s: list(s.source_types),
+    C.CLAIM_FLAGS_TAG: lambda s: [C.UNATTRIBUTED],
+    C.SOURCE_FLAGS_TAG: lambda s: [C.ANONYMOUS],
+}
+
+
+def _region(value: dict[str, Any], text: str, scheme: Scheme, err: Any) -> dict[str, Any] | None:
+    labels = value.get("labels") or []
+    start, end, vtext = value.get("start"), value.get("end"), value.get("text")
+    if len(labels) != 1:
+        err(f"a region needs exactly one label, has {labels}")
+        return None
+    if labels[0] not in scheme.span_labels:
+        err(f"unknown label {labels[0]!r}; known: {scheme.span_labels}")
+        return None
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        err(f"offsets must be integers, got start={start!r} end={end!r}")
+        return None
+    if not 0 <= start < end <= len(text):
+        err(f"offsets [{start}, {end}) outside the text (length {len(text)})")
+        return None
+    if text[start:end] != vtext:
+        err(f"value.text {vtext!r} != text[{start}:{end}] {text[start:end]!r}")
+        return None
+    return {"label": labels[0], "start": start, "end": end, "text": vtext}
+
+
+def _assemble(
+    regions: dict[str, dict[str, Any]],
+    extras: dict[str, dict[str, Any]],
+    relations: list[dict[str, Any]],
+    scheme: Scheme,
+    err: Any,
+) -> dict[str, Any]:
+    """Turn regions and links into record spans and attributions (ids stable across pulls)."""
+    label = {rid: r["label"] for rid, r in regions.items()}
+    stance_links: list[tuple[str, str, str]] = []  # (source, claim, stance)
+    cue_of: dict[str, set[str]] = defaultdict(set)  # cue -> linked CLAIM/SOURCE ids
+    antecedent: dict[str, str] = {}
+    for r in relations:
+        a, b, labels = r.get("from_id"), r.get("to_id"), list(r.get("labels") or [])
+        rel_where = f"relation {a}->{b}"
+        if a not in regions or b not in regions:
+            missing = [x for x in (a, b) if x not in regions]
+            err(f"{rel_where} points at missing region(s) {missing}")
+            continue
+        kinds = {label[a], label[b]}
+        if kinds == {"SOURCE", "CLAIM"}:
+            src, claim = (a, b) if label[a] == "SOURCE" else (b, a)
+            stances = [x for x in labels if x in scheme.stances]
+            if len(labels) != 1 or len(stances) != 1:
+                err(
+                    f"{rel_where} (SOURCE-CLAIM) needs exactly one stance label "
+                    f"of {scheme.stances}, "
+                    f"has {labels}"
+                )
+                continue
+            stance_links.append((src, claim, stances[0]))
+        elif labels:
+            err(f"{rel_where} ({label[a]}-{label[b]}) must have no label, has {labels}")
+        elif "CUE" in kinds and kinds != {"CUE"}:
+            cue, other = (a, b) if label[a] == "CUE" else (b, a)
+            cue_of[cue].add(other)
+        elif kinds == {"SOURCE"} and a != b:
+            direction = r.get("direction", "right")
+            if direction == "bi":
+                err(
+                    f"{rel_where}: an antecedent link must point from the pronoun "
+                    "to its named mention"
+                )
+                continue
+            pron, named = (a, b) if direction == "right" else (b, a)
+            if antecedent.get(pron, named) != named:
+                err(f"SOURCE {pron} is linked to two antecedents")
+            antecedent[pron] = named
+        else:
+            err(f"{rel_where} links {label[a]} to {label[b]}, which means nothing in the scheme")
+    spans = []
+    for rid, reg in regions.items():
+        ex = extras.get(rid, {})
+        is_claim, is_source = reg["label"] == "CLAIM", reg["label"] == "SOURCE"
+        spans.append(
+            {
+                **reg,
+                "topic_stance": _one(ex.get(C.TOPIC_TAG)) if is_claim else None,
+                "cluster": ex.get(C.CLUSTER_TAG) if is_claim else None,
+                "antecedent": antecedent.get(rid) if is_source else None,
+            }
+        )
+
+    def cue_for(claim: str, source: str | None) -> str | None:
+        cands = sorted(c for c, linked in cue_of.items() if claim in linked)
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        narrowed = [c for c in cands if source is not None and source in cue_of[c]]
+        if len(narrowed) == 1:
+            return narrowed[0]
+        err(f"CLAIM {claim} has cues {cands}; link the right CUE to its SOURCE {source} too")
+        return None
+
+    attributions = []
+    for src, claim, stance in stance_links:
+        ex = extras.get(src, {})
+        attributions.append(
+            {
+                "id": f"{claim}.{src}",
+                "claim": claim,
+                "source": src,
+                "cue": cue_for(claim, src),
+                "stance": stance,
+                "source_type": _one(ex.get(C.SOURCE_TYPE_TAG)),
+                "anonymous_source": C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or []),
+                "unattributed": False,
+            }
+        )
+    for rid, ex in extras.items():
+        if rid in regions and C.UNATTRIBUTED in (ex.get(C.CLAIM_FLAGS_TAG) or []):
+            attributions.append(
+                {
+                    "id": f"{rid}.author",
+                    "claim": rid,
+                    "source": None,
+                    "cue": cue_for(rid, None),
+                    "stance": "support",
+                    "source_type": "author",
+                    "anonymous_source": False,
+                    "unattributed": True,
+                }
+            )
+    return {"spans": spans, "attributions": attributions}

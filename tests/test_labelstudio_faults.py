@@ -1,0 +1,173 @@
+"""Faults against the real server: no server, wrong token, server killed mid-push and
+mid-pull, a deleted task, invalid annotations, a text changed under annotations."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from conftest import tree_digest
+from ls_fixtures import *  # noqa: F403  (session server fixtures; harmless if conftest has them)
+from ls_fixtures import copy_project, ls_cli
+from ls_helpers import annotate, project_id, span_keys, tasks_by_doc, with_new_claim
+
+from claimcorpus.annotations import load_layer
+from claimcorpus.corpus import load_documents
+from claimcorpus.labelstudio.client import LSError, connect
+from claimcorpus.labelstudio.convert import record_to_results
+from claimcorpus.labelstudio.pull import pull
+from claimcorpus.labelstudio.push import push
+from claimcorpus.labelstudio.server import free_port
+
+pytestmark = pytest.mark.labelstudio
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def _pushed(ls_env, root: Path, title: str) -> dict[str, int]:
+    r = ls_cli(ls_env, root, "ls", "push", "--project", title)
+    assert r.returncode == 0, r.stderr
+    return {d: ids[0] for d, ids in tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), title)).items()}
+
+
+def test_server_not_running_is_a_clear_error(ls_env, root: Path):
+    env_url = f"http://127.0.0.1:{free_port()}"
+    r = ls_cli(ls_env, root, "ls", "push", "--url", env_url)
+    assert r.returncode == 2
+    assert "not reachable" in r.stderr and env_url in r.stderr and "ls serve" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_wrong_token_is_refused_and_never_printed(ls_env, root: Path, monkeypatch):
+    bad = "0123456789abcdef0123456789abcdef01234567"
+    monkeypatch.setattr(ls_env, "token", bad)
+    r = ls_cli(ls_env, root, "ls", "pull")
+    assert r.returncode == 2
+    assert "refused the token" in r.stderr and "0123…(40 chars)" in r.stderr
+    assert bad not in r.stderr + r.stdout
+
+
+def test_server_killed_mid_push_then_rerun_has_no_duplicates(ls_env, root: Path):
+    conn = ls_env.connect()
+    with pytest.raises(LSError, match="push interrupted|not reachable"):
+        push(conn, root, title="kill-push", batch_size=2, on_batch=lambda done, total: ls_env.kill())
+    ls_env.ensure_running()
+    r = ls_cli(ls_env, root, "ls", "push", "--project", "kill-push")
+    assert r.returncode == 0, r.stderr
+    assert "3 imported, 2 unchanged" in r.stdout
+    by_doc = tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "kill-push"))
+    assert sorted(by_doc) == sorted(d["doc_id"] for d in load_documents(root))
+    assert all(len(ids) == 1 for ids in by_doc.values())
+
+
+def test_server_killed_mid_pull_writes_nothing_and_loses_nothing(ls_env, ls_annotators, root: Path):
+    tasks = _pushed(ls_env, root, "kill-pull")
+    gold = load_layer(root, "gold")
+    docs = {d["doc_id"]: d for d in load_documents(root)}
+    first, second = sorted(tasks)[:2]
+    alice = ls_annotators["alice"]
+    annotate(ls_env.url, alice.token, tasks[first], record_to_results(gold[first]))
+    assert ls_cli(ls_env, root, "ls", "pull", "--project", "kill-pull").returncode == 0
+    before = tree_digest(root / "annotations")
+    changed = with_new_claim(gold[second], docs[second]["text"])
+    annotate(ls_env.url, alice.token, tasks[second], record_to_results(changed))
+    conn = connect(ls_env.url, ls_env.token)
+    with pytest.raises(LSError, match="not reachable"):
+        pull(conn, root, title="kill-pull", on_stage=lambda stage: ls_env.kill())
+    assert tree_digest(root / "annotations") == before
+    ls_env.ensure_running()
+    r = ls_cli(ls_env, root, "ls", "pull", "--project", "kill-pull")
+    assert r.returncode == 0, r.stderr
+    layer = load_layer(root, "raw/alice")
+    assert span_keys(layer[first]) == span_keys(gold[first])
+    assert span_keys(layer[second]) == span_keys(changed)
+
+
+def test_deleted_task_keeps_pulled_annotations_and_push_restores_it(ls_env, ls_annotators, root):
+    tasks = _pushed(ls_env, root, "deleted")
+    doc = sorted(tasks)[0]
+    gold = load_layer(root, "gold")
+    annotate(ls_env.url, ls_annotators["bob"].token, tasks[doc], record_to_results(gold[doc]))
+    assert ls_cli(ls_env, root, "ls", "pull", "--project", "deleted").returncode == 0
+    saved = (root / "annotations" / "raw" / "bob" / f"{doc}.json").read_bytes()
+    ls_env.connect().client.tasks.delete(id=str(tasks[doc]))
+    r = ls_cli(ls_env, root, "ls", "pull", "--project", "deleted")
+    assert r.returncode == 0, r.stderr
+    assert f"raw/bob/{doc}: no longer in Label Studio; kept" in r.stdout
+    assert (root / "annotations" / "raw" / "bob" / f"{doc}.json").read_bytes() == saved
+    again = ls_cli(ls_env, root, "ls", "push", "--project", "deleted")
+    assert "1 imported, 4 unchanged" in again.stdout
+    assert len(tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "deleted"))[doc]) == 1
+
+
+def _bad(results: list[dict], kind: str) -> list[dict]:
+    out = copy.deepcopy(results)
+    region = next(r for r in out if r["type"] == "labels")
+    if kind == "label":
+        region["value"]["labels"] = ["RUMOUR"]
+    elif kind == "offsets":
+        region["value"]["start"], region["value"]["end"] = 10**6, 10**6 + 4
+    elif kind == "relation":
+        out.append({"from_id": region["id"], "to_id": "ghost42", "type": "relation",
+                    "direction": "right", "labels": ["support"]})
+    return out, region["id"]
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("label", "unknown label 'RUMOUR'"),
+    ("offsets", "outside the text"),
+    ("relation", "missing region(s) ['ghost42']"),
+])
+def test_invalid_annotation_blocks_the_pull_and_names_it(ls_env, ls_annotators, root, kind, message):
+    title = f"invalid-{kind}"
+    tasks = _pushed(ls_env, root, title)
+    gold = load_layer(root, "gold")
+    good_doc, bad_doc = sorted(tasks)[:2]
+    alice = ls_annotators["alice"]
+    annotate(ls_env.url, alice.token, tasks[good_doc], record_to_results(gold[good_doc]))
+    annotate(ls_env.url, alice.token, tasks[bad_doc], record_to_results(gold[bad_doc]))
+    assert ls_cli(ls_env, root, "ls", "pull", "--project", title).returncode == 0
+    bad_file = root / "annotations" / "raw" / "alice" / f"{bad_doc}.json"
+    saved = bad_file.read_bytes()
+    results, region = _bad(record_to_results(gold[bad_doc]), kind)
+    ann_id = annotate(ls_env.url, alice.token, tasks[bad_doc], results)  # her latest: invalid
+    before = tree_digest(root / "annotations")
+    r = ls_cli(ls_env, root, "ls", "pull", "--project", title)
+    assert r.returncode == 1
+    where = f"task {tasks[bad_doc]} (doc {bad_doc}) annotation {ann_id} by alice"
+    assert where in r.stderr and message in r.stderr and "nothing written" in r.stderr
+    if kind != "relation":
+        assert f"region {region}" in r.stderr
+    assert tree_digest(root / "annotations") == before
+    r = ls_cli(ls_env, root, "ls", "pull", "--project", title, "--skip-invalid", "--prune")
+    assert r.returncode == 0 and "skipped (invalid)" in r.stdout
+    assert "no longer in Label Studio" not in r.stdout
+    assert sorted(load_layer(root, "raw/alice")) == [good_doc, bad_doc]
+    assert bad_file.read_bytes() == saved  # the old, valid pull of that document is kept
+
+
+def test_changed_text_under_annotations_is_flagged_not_replaced(ls_env, ls_annotators, root):
+    tasks = _pushed(ls_env, root, "changed")
+    gold = load_layer(root, "gold")
+    annotated, plain = sorted(tasks)[:2]
+    annotate(ls_env.url, ls_annotators["alice"].token, tasks[annotated], record_to_results(gold[annotated]))
+    for doc in (annotated, plain):
+        path = root / "corpus" / "normalized" / f"{doc}.json"
+        norm = json.loads(path.read_text())
+        norm["text"] += " Appended."
+        import hashlib
+
+        norm["text_sha256"] = hashlib.sha256(norm["text"].encode()).hexdigest()
+        path.write_text(json.dumps(norm))
+    r = ls_cli(ls_env, root, "ls", "push", "--project", "changed")
+    assert r.returncode == 0, r.stderr
+    assert f"FLAG {annotated}: text changed but task {tasks[annotated]} has 1 annotation" in r.stdout
+    assert "1 replaced" in r.stdout
+    after = tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "changed"))
+    assert after[annotated] == [tasks[annotated]]
+    assert len(after[plain]) == 1 and after[plain] != [tasks[plain]]
