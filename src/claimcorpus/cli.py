@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rehydrate": ("claimcorpus.rehydrate", "restore a text-free release from raw articles"),
     "view": ("claimcorpus.viewer", "write a static HTML viewer of a release"),
     "stats": ("claimcorpus.stats", "summary tables and figures of the corpus"),
+    "scale": ("claimcorpus.engines", "normalize and group many articles in-process or on Spark"),
 }
 
 

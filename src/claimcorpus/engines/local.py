@@ -1,0 +1,115 @@
+"""The local engine: batch normalization in this process or on a pool of worker processes.
+
+Why ProcessPoolExecutor and not ``multiprocessing.Pool.imap``: when a Pool worker dies
+(killed, ``os._exit``, out of memory) the task it held is lost and ``imap`` waits forever;
+the executor raises ``BrokenProcessPool`` instead, which fails the run cleanly. Batches are
+submitted with a bounded look-ahead and results are taken in submission order, so output
+order is the input order and memory stays flat however long the input is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import minhash
+from ..batch import OUTPUT_SCHEMA, normalize_batch, normalize_batches
+from . import EngineError, check_unique, finish, staged_output
+
+
+def run_local(batches: Iterable[pa.RecordBatch], workers: int = 1) -> Iterator[pa.RecordBatch]:
+    """Output batches in input order: in-process for one worker, else on worker processes."""
+    if workers <= 1:
+        yield from normalize_batches(batches)
+        return
+    # fork starts fast and needs no `if __name__ == "__main__"` guard, but forking a process
+    # that runs other threads can deadlock the child: then use forkserver (which needs it)
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+    pending: deque[Future] = deque()
+    try:
+        for b in batches:
+            pending.append(ex.submit(normalize_batch, b))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise EngineError(f"a worker process died mid-run ({exc}); no output was written") from None
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def build(
+    input_path: str | Path,
+    out: str | Path,
+    workers: int = 1,
+    batch_size: int = 500,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Normalize ``input_path`` (Parquet) and group stories; write the engines' output folder.
+
+    ``timings`` (optional) receives wall seconds per phase, kept out of the output so that
+    the output stays byte-identical across runs and engines.
+    """
+    timings = {} if timings is None else timings
+    t0 = time.perf_counter()
+    source = pq.ParquetFile(input_path)
+    ids: list[str] = []
+    hints: dict[str, str | None] = {}
+    near: list[np.ndarray] = []
+    same: list[np.ndarray] = []
+    excluded: Counter[str] = Counter()
+    records = 0
+    with staged_output(Path(out)) as tmp:
+        (tmp / "documents").mkdir()
+        writer = pq.ParquetWriter(
+            tmp / "documents" / "part-00000.parquet", OUTPUT_SCHEMA, compression="zstd"
+        )
+        try:
+            for b in run_local(source.iter_batches(batch_size), workers):
+                writer.write_batch(b)
+                records += b.num_rows
+                cols = b.select(
+                    [
+                        "doc_id",
+                        "story",
+                        "minhash_near_duplicate",
+                        "minhash_same_story",
+                        "error_kind",
+                    ]
+                )
+                d = cols.to_pydict()
+                excluded.update(k for k in d["error_kind"] if k)
+                ok = [i for i, k in enumerate(d["error_kind"]) if k is None]
+                ids.extend(d["doc_id"][i] for i in ok)
+                hints.update((d["doc_id"][i], d["story"][i]) for i in ok)
+                near.append(minhash.from_bytes([d["minhash_near_duplicate"][i] for i in ok]))
+                same.append(minhash.from_bytes([d["minhash_same_story"][i] for i in ok]))
+        finally:
+            writer.close()
+        timings["normalize_s"] = time.perf_counter() - t0
+        check_unique(ids)
+        empty = np.zeros((0, minhash.NUM_PERM), np.uint64)
+        story_of, edges = minhash.group(
+            ids, np.concatenate(near or [empty]), np.concatenate(same or [empty]), hints
+        )
+        timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]
+        counts = {
+            "records": records,
+            "normalized": len(ids),
+            "excluded": dict(sorted(excluded.items())),
+        }
+        return finish(tmp, story_of, edges, counts)

@@ -1,0 +1,243 @@
+"""Batch normalization, the package's MinHash and the local engine (issue 7, scale-out)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from conftest import REPO, SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimcorpus import batch, minhash, stories
+from claimcorpus.engines import EngineError, add_parser, read_output
+from claimcorpus.engines.local import build, run_local
+from claimcorpus.normalize import normalize_bytes
+from claimcorpus.problems import InputError
+
+BAD = {
+    "bad-empty": (b"", "empty"),
+    "bad-binary": (b"\x00\x01PK\x03\x04" * 4, "binary"),
+    "bad-latin1": ("Café crème\n".encode("latin-1"), "invalid-utf8"),
+    "bad-boiler": (b"Leave a comment\nSource link\n", "all-boilerplate"),
+}
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_scale", REPO / "scripts" / "bench_scale.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _hints() -> dict[str, str | None]:
+    side = REPO / "corpus" / "sidecars"
+    return {
+        p.name.split(".")[0]: json.loads(p.read_text()).get("story")
+        for p in side.glob("*.meta.json")
+    }
+
+
+def mixed_records(n_synthetic: int = 200) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Seeds (with their story hints) + synthetic articles with planted duplicates + bad records."""
+    hints = _hints()
+    rows = [
+        {"doc_id": p.stem, "source_file": p.name, "raw": p.read_bytes(), "story": hints.get(p.stem)}
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
+    docs, planted = _bench().synthetic_articles(n_synthetic, seed=7, dup_rate=0.15, bad_rate=0.03)
+    rows += [{"doc_id": d, "source_file": f"{d}.txt", "raw": r, "story": None} for d, r in docs]
+    rows += [
+        {"doc_id": d, "source_file": f"{d}.txt", "raw": r, "story": None}
+        for d, (r, _) in BAD.items()
+    ]
+    return rows, planted
+
+
+def write_records(rows: list[dict], path: Path, batch_size: int = 50) -> Path:
+    t = pa.Table.from_pylist(rows, schema=batch.INPUT_SCHEMA)
+    batch.write_input(t.to_batches(max_chunksize=batch_size), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def mixed_input(tmp_path_factory) -> tuple[Path, list[tuple[str, str]]]:
+    rows, planted = mixed_records()
+    return write_records(rows, tmp_path_factory.mktemp("in") / "input.parquet"), planted
+
+
+def test_workers_1_and_2_give_identical_output(mixed_input, tmp_path):
+    path, _ = mixed_input
+    s1 = build(path, tmp_path / "w1", workers=1, batch_size=50)
+    s2 = build(path, tmp_path / "w2", workers=2, batch_size=50)
+    assert s1 == s2
+    assert read_output(tmp_path / "w1").equals(read_output(tmp_path / "w2"))
+    for f in ("stories.parquet", "edges.parquet", "summary.json"):
+        assert (tmp_path / "w1" / f).read_bytes() == (tmp_path / "w2" / f).read_bytes(), f
+    assert (
+        s1["excluded"]["empty"] >= 1
+        and sum(s1["excluded"].values()) == s1["records"] - s1["normalized"]
+    )
+
+
+def test_bad_records_become_error_rows_with_reasons():
+    rows = [{"doc_id": d, "source_file": f"{d}.txt", "raw": r} for d, (r, _) in BAD.items()]
+    rows.append({"doc_id": "ok", "source_file": "ok.txt", "raw": b"One good line of text here."})
+    rows.append({"doc_id": None, "source_file": "anon.txt", "raw": b"text"})
+    out = batch.normalize_batch(pa.RecordBatch.from_pylist(rows)).to_pylist()
+    for r in out[: len(BAD)]:
+        assert r["text"] is None and r["minhash_near_duplicate"] is None
+        assert r["error_kind"] == BAD[r["doc_id"]][1]
+        assert r["error"].startswith(f"{r['doc_id']}.txt: ")
+    assert out[-2]["error"] is None and out[-2]["text"] == "One good line of text here."
+    assert out[-1]["error_kind"] == "missing-doc-id"
+
+
+def test_seeds_give_the_same_text_and_offsets_as_the_corpus():
+    rows, _ = mixed_records(0)
+    out = list(run_local([pa.RecordBatch.from_pylist(rows[:5], schema=batch.INPUT_SCHEMA)], 1))[0]
+    for r in out.to_pylist():
+        ref = json.loads((REPO / "corpus" / "normalized" / f"{r['doc_id']}.json").read_text())
+        assert {k: r[k] for k in ref} == ref
+        assert r["exclusions"] == json.loads(
+            (REPO / "corpus" / "exclusions" / f"{r['doc_id']}.json").read_text()
+        )
+
+
+def test_grouping_equals_group_stories_on_seeds_and_planted_duplicates():
+    hints = _hints()
+    texts = {p.stem: normalize_bytes(p.read_bytes()).text for p in sorted(SEEDS.glob("*.txt"))}
+    docs = [(d, t, hints.get(d)) for d, t in texts.items()]
+    rng = random.Random(3)
+    for i, (_, t, _) in enumerate(list(docs)):
+        words = t.split(" ")
+        for _ in range(len(words) // 30):  # ~3% of the words changed
+            words[rng.randrange(len(words))] = rng.choice(["alpha", "beta", "Gamma", "2031"])
+        docs.append((f"zz-{i}-copy", " ".join(words) + "\n\nUpdated.", None))
+    mine, mine_edges = minhash.group_stories(docs)
+    ref, ref_edges = stories.group_stories(docs)
+    assert mine == ref
+    assert mine["zz-0-copy"] == "story-000_e24865ecb7649ad0"
+    assert mine["zz-1-copy"] == "story-001_6c82bee824d52579"
+
+    def pairs(edges, kind):
+        return {(e["a"], e["b"]) for e in edges if e["kind"] == kind}
+
+    assert pairs(mine_edges, "near-duplicate") == pairs(ref_edges, "near-duplicate")
+    assert [e for e in mine_edges if e["score"] is None] == [
+        e for e in ref_edges if e["score"] is None
+    ]
+
+
+def test_constants_and_token_rules_are_those_of_stories():
+    assert minhash._WORD.pattern == stories._WORD.pattern
+    assert minhash._ENTITY.pattern == stories._ENTITY.pattern
+    assert (minhash.NEAR_DUP, minhash.SAME_STORY, minhash.NUM_PERM) == (
+        stories.NEAR_DUP,
+        stories.SAME_STORY,
+        stories.NUM_PERM,
+    )
+
+
+def _reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures from `re` tokens, the slow obvious way."""
+    wh, wd, eh, ed = [], [], [], []
+    for d, t in enumerate(texts):
+        words, ents = (
+            minhash._WORD.findall(t.lower()),
+            [m.lower() for m in minhash._ENTITY.findall(t)],
+        )
+        wh.append(minhash._strings_hash(words)), eh.append(minhash._strings_hash(ents))
+        wd += [d] * len(words)
+        ed += [d] * len(ents)
+    sh, sd = minhash._shingles(np.concatenate(wh), np.array(wd, np.intp), len(texts))
+    return minhash._one_permutation(sh, sd, len(texts)), minhash._one_permutation(
+        np.concatenate(eh), np.array(ed, np.intp), len(texts)
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="aZ9 -.,%_’“\nÜİΣς\u0301五５𝐀ǅ\x00", max_size=40), min_size=1, max_size=6
+    )
+)
+def test_vectorised_tokens_are_exactly_the_re_tokens(texts):
+    got, ref = minhash.signatures(texts), _reference(texts)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def test_estimate_tracks_true_jaccard():
+    rng = random.Random(5)
+    errors = []
+    for _ in range(60):
+        common = [f"c{rng.random()}" for _ in range(rng.randint(20, 300))]
+        a = common + [f"a{rng.random()}" for _ in range(rng.randint(0, 200))]
+        b = common + [f"b{rng.random()}" for _ in range(rng.randint(0, 200))]
+        true_j = len(common) / len(set(a) | set(b))
+        _, sig = minhash.signatures(
+            [" ".join(x.replace(".", "").upper() for x in s) for s in (a, b)]
+        )
+        errors.append(minhash.estimate(sig[:1], sig[1:])[0] - true_j)
+    assert abs(np.mean(errors)) < 0.02 and np.mean(np.abs(errors)) < 0.05
+
+
+def test_published_schema_matches_the_code_and_the_rows():
+    import jsonschema
+
+    schema = json.loads((REPO / "schema" / "batch_output.schema.json").read_text())
+    assert schema["x-columns"] == batch.OUTPUT_SCHEMA.names
+    for f in batch.OUTPUT_SCHEMA:
+        assert schema["properties"][f.name]["x-arrow-type"] == str(f.type)
+        assert schema["properties"][f.name]["x-spark-type"] == batch.spark_type(f.type)
+    rows, _ = mixed_records(0)
+    out = batch.normalize_batch(
+        pa.RecordBatch.from_pylist(rows, schema=batch.INPUT_SCHEMA)
+    ).to_pylist()
+    for r in out:
+        jsonschema.validate(
+            {k: v.hex() if isinstance(v, bytes) else v for k, v in r.items()}, schema
+        )
+
+
+def test_a_crashed_worker_fails_the_run_and_writes_nothing(mixed_input, tmp_path, monkeypatch):
+    path, _ = mixed_input
+    monkeypatch.setenv(batch.FAULT_ENV, "syn-0000120")
+    with pytest.raises(EngineError, match="worker process died"):
+        build(path, tmp_path / "out", workers=2, batch_size=50)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_duplicate_doc_ids_fail_the_run(tmp_path):
+    rows = [
+        {"doc_id": "same", "source_file": f"{i}.txt", "raw": b"Some text here."} for i in range(2)
+    ]
+    with pytest.raises(InputError, match="duplicate doc_id"):
+        build(write_records(rows, tmp_path / "in.parquet"), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_scale_command_reads_article_folders_with_story_hints(tmp_path):
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(
+        ["scale", str(SEEDS), "--out", str(tmp_path / "out"), "--workers", "1"]
+        + ["--sidecar-dir", str(REPO / "corpus" / "sidecars")]
+    )
+    assert args.func(args) == 0
+    got = read_output(tmp_path / "out")
+    story = dict(
+        zip(got.column("doc_id").to_pylist(), got.column("story_id").to_pylist(), strict=True)
+    )
+    texts = {p.stem: normalize_bytes(p.read_bytes()).text for p in sorted(SEEDS.glob("*.txt"))}
+    ref, _ = stories.group_stories([(d, t, _hints().get(d)) for d, t in texts.items()])
+    assert story == ref
