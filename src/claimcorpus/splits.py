@@ -89,12 +89,13 @@ def make_splits(
     if k >= 2:
         for i, fold in enumerate(folds):
             splits[f"fold{i}_test"] = sorted(fold)
-            splits[f"fold{i}_train"] = sorted(d for d in story_of if d not in set(fold))
+            held = set(fold)
+            splits[f"fold{i}_train"] = sorted(d for d in story_of if d not in held)
     outlets = sorted({o for o in outlet_of.values() if o})
     for outlet in outlets:
         test = sorted(d for d, o in outlet_of.items() if o == outlet)
         test_stories = {story_of[d] for d in test}
-        train = sorted(d for d in story_of if d not in test and story_of[d] not in test_stories)
+        train = sorted(d for d in story_of if story_of[d] not in test_stories)
         splits[f"outlet_{_slug(outlet)}_test"] = test
         splits[f"outlet_{_slug(outlet)}_train"] = train
     return {
