@@ -215,6 +215,25 @@ def test_a_crashed_worker_fails_the_run_and_writes_nothing(mixed_input, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_crash_is_seen_even_by_an_already_running_forkserver(mixed_input, tmp_path, monkeypatch):
+    """With other threads alive the pool uses forkserver, whose children keep the env of
+    the moment it started; the crash hook must still reach them."""
+    import threading
+
+    path, _ = mixed_input
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait, daemon=True)
+    t.start()
+    try:
+        build(path, tmp_path / "warm", workers=2, batch_size=50)  # starts the forkserver
+        monkeypatch.setenv(batch.FAULT_ENV, "syn-0000120")
+        with pytest.raises(EngineError, match="worker process died"):
+            build(path, tmp_path / "out", workers=2, batch_size=50)
+        assert not (tmp_path / "out").exists()
+    finally:
+        stop.set()
+
+
 def test_duplicate_doc_ids_fail_the_run(tmp_path):
     rows = [
         {"doc_id": "same", "source_file": f"{i}.txt", "raw": b"Some text here."} for i in range(2)

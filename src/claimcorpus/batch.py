@@ -136,8 +136,12 @@ def _span_array(values: list[list[tuple[int, int]] | None]) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, spans, mask=pa.array([p is None for p in pairs]))
 
 
-def normalize_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Normalize every record of one input batch; bad records become error rows."""
+def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.RecordBatch:
+    """Normalize every record of one input batch; bad records become error rows.
+
+    ``fault`` (default: the FAULT_ENV variable) is the test-only crash hook; a process pool
+    passes it explicitly, since a forkserver child does not see the parent's later env.
+    """
     names = batch.schema.names
     if "doc_id" not in names or "raw" not in names:
         raise InputError(f"batch input needs columns doc_id and raw; got {names}")
@@ -146,7 +150,7 @@ def normalize_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     raws = batch.column("raw").to_pylist()
     files = batch.column("source_file").to_pylist() if "source_file" in names else [None] * n
     hints = batch.column("story").to_pylist() if "story" in names else [None] * n
-    fault = os.environ.get(FAULT_ENV)
+    fault = fault if fault is not None else os.environ.get(FAULT_ENV)
     results: list[Normalized | tuple[str, str]] = []
     for doc_id, name, raw in zip(ids, files, raws, strict=True):
         if fault and doc_id == fault:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import minhash
-from ..batch import OUTPUT_SCHEMA, normalize_batch, normalize_batches
+from ..batch import FAULT_ENV, OUTPUT_SCHEMA, normalize_batch, normalize_batches
 from . import EngineError, check_unique, finish, staged_output
 
 
@@ -39,9 +39,10 @@ def run_local(batches: Iterable[pa.RecordBatch], workers: int = 1) -> Iterator[p
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "forkserver"
     ex = ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
     pending: deque[Future] = deque()
+    fault = os.environ.get(FAULT_ENV)
     try:
         for b in batches:
-            pending.append(ex.submit(normalize_batch, b))
+            pending.append(ex.submit(normalize_batch, b, fault))
             if len(pending) > 2 * workers:
                 yield pending.popleft().result()
         while pending:
