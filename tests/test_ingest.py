@@ -137,3 +137,15 @@ def test_a_replacement_that_would_orphan_spans_is_refused(project: Path, tmp_pat
     r = run_cli("ingest", str(f), "--force", root=project)
     assert r.returncode == 1 and "orphan" in r.stderr and "nitrocellulose" in r.stderr
     assert tree_digest(project) == before
+
+
+def test_written_files_get_the_usual_mode_not_owner_only(project: Path, tmp_path: Path):
+    f = tmp_path / "modes.txt"
+    f.write_text("Officials said China supplied the parts.\n", encoding="utf-8")
+    assert run_cli("ingest", str(f), root=project).returncode == 0
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    meta = project / "corpus/meta/modes.json"
+    assert meta.stat().st_mode & 0o777 == 0o666 & ~mask  # as open() would make it, not 0600
