@@ -50,5 +50,6 @@ def tree_digest(folder: Path) -> dict[str, bytes]:
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
+
 # The one Label Studio server per test session (started on first use by the tests that need it).
 from ls_fixtures import *  # noqa: E402, F401, F403

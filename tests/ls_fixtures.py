@@ -63,9 +63,22 @@ class LSInstance:
         }
 
     def serve_cli(self, *extra: str) -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", "claimcorpus.cli", "--root", str(REPO), "ls", "serve",
-               "--venv", str(LS_VENV), "--data-dir", str(self.data_dir), "--port", str(self.port),
-               *extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "claimcorpus.cli",
+            "--root",
+            str(REPO),
+            "ls",
+            "serve",
+            "--venv",
+            str(LS_VENV),
+            "--data-dir",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+            *extra,
+        ]
         return subprocess.run(cmd, env=self.env(), capture_output=True, text=True, timeout=400)
 
     def handle(self):
@@ -167,7 +180,9 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def ls_cli(inst: LSInstance, root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def ls_cli(
+    inst: LSInstance, root: Path, *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run the real `claimcorpus` entry point against the session server."""
     cmd = [sys.executable, "-m", "claimcorpus.cli", "--root", str(root), *args]
     return subprocess.run(cmd, env=inst.env(), capture_output=True, text=True, timeout=timeout)

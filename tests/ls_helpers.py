@@ -18,9 +18,12 @@ def free_word(text: str, spans: list[dict[str, Any]], min_len: int = 6) -> tuple
     taken = {(s["start"], s["end"]) for s in spans}
     for m in re.finditer(rf"[A-Za-z]{{{min_len},}}", text):
         a, b = m.span()
-        crosses = any(s["start"] < b and a < s["end"] and not (
-            (s["start"] <= a and b <= s["end"]) or (a <= s["start"] and s["end"] <= b)
-        ) for s in spans)
+        crosses = any(
+            s["start"] < b
+            and a < s["end"]
+            and not ((s["start"] <= a and b <= s["end"]) or (a <= s["start"] and s["end"] <= b))
+            for s in spans
+        )
         if not crosses and (a, b) not in taken:
             return a, b
     raise AssertionError("no free word found")
@@ -30,11 +33,30 @@ def with_new_claim(record: dict[str, Any], text: str, span_id: str = "new1") -> 
     """The record plus one unattributed CLAIM over a free word (a valid addition)."""
     rec = copy.deepcopy(record)
     a, b = free_word(text, rec["spans"])
-    rec["spans"].append({"id": span_id, "label": "CLAIM", "start": a, "end": b, "text": text[a:b],
-                         "topic_stance": "none", "cluster": None, "antecedent": None})
-    rec["attributions"].append({"id": f"{span_id}.author", "claim": span_id, "source": None,
-                                "cue": None, "stance": "support", "source_type": "author",
-                                "anonymous_source": False, "unattributed": True})
+    rec["spans"].append(
+        {
+            "id": span_id,
+            "label": "CLAIM",
+            "start": a,
+            "end": b,
+            "text": text[a:b],
+            "topic_stance": "none",
+            "cluster": None,
+            "antecedent": None,
+        }
+    )
+    rec["attributions"].append(
+        {
+            "id": f"{span_id}.author",
+            "claim": span_id,
+            "source": None,
+            "cue": None,
+            "stance": "support",
+            "source_type": "author",
+            "anonymous_source": False,
+            "unattributed": True,
+        }
+    )
     return rec
 
 
@@ -75,8 +97,13 @@ def annotate(url: str, token: str, task_id: int, results: list[dict[str, Any]]) 
     from label_studio_sdk import LabelStudio
 
     client = LabelStudio(base_url=url, api_key=token)
-    ann = client.annotations.create(id=task_id, result=results, was_cancelled=False, lead_time=3.0,
-                                    request_options={"max_retries": 0})
+    ann = client.annotations.create(
+        id=task_id,
+        result=results,
+        was_cancelled=False,
+        lead_time=3.0,
+        request_options={"max_retries": 0},
+    )
     return int(ann.id)
 
 

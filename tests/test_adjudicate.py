@@ -49,7 +49,9 @@ def test_majority_keeps_two_of_three_and_logs_the_rest(three):
     assert len(gold["attributions"]) == len(rec["attributions"])  # carol's stance is outvoted
     assert gold["annotator"] == "adjudication" and gold["spans"][0]["id"][0] in "csq"
     doc = next(d for d in load_documents(project) if d["doc_id"] == doc_id)
-    errors = [p for p in check_record(gold, doc["text"], load_scheme(project)) if p.level == "error"]
+    errors = [
+        p for p in check_record(gold, doc["text"], load_scheme(project)) if p.level == "error"
+    ]
     assert errors == []
     log = json.loads((project / "annotations" / "adjudication" / f"{doc_id}.json").read_text())
     assert log["annotators"] == ["alice", "bob", "carol"] and log["threshold"] == 2
@@ -65,8 +67,11 @@ def test_all_policy_drops_what_anyone_disagrees_with(three):
     assert ("CLAIM", claim["start"], claim["end"]) not in _keys(gold)
     assert len(gold["attributions"]) < len(rec["attributions"])
     log = json.loads((project / "annotations" / "adjudication" / f"{doc_id}.json").read_text())
-    stances = [sorted({v["value"]["stance"] for v in d["variants"]})
-               for d in log["disputes"] if d["kind"] == "attribution" and not d["accepted"]]
+    stances = [
+        sorted({v["value"]["stance"] for v in d["variants"]})
+        for d in log["disputes"]
+        if d["kind"] == "attribution" and not d["accepted"]
+    ]
     assert any(att["stance"] in s and len(s) == 2 for s in stances)
 
 
@@ -84,8 +89,11 @@ def test_adjudicator_layer_wins_and_never_votes(three):
     judge = {**copy.deepcopy(rec), "layer": "raw", "annotator": "judy"}
     judge["spans"] = judge["spans"][:3]
     keep = {s["id"] for s in judge["spans"]}
-    judge["attributions"] = [a for a in judge["attributions"] if a["claim"] in keep
-                             and a.get("source") in keep | {None} and a.get("cue") in keep | {None}]
+    judge["attributions"] = [
+        a
+        for a in judge["attributions"]
+        if a["claim"] in keep and a.get("source") in keep | {None} and a.get("cue") in keep | {None}
+    ]
     write_record(project, "raw/judy", judge)
     out = adjudicate(project, adjudicator="judy", overwrite=True)
     assert out[0]["status"] == "adjudicated" and "judy" not in out[0]["annotators"]
@@ -98,18 +106,44 @@ def test_records_on_an_old_text_do_not_vote(three):
         rec = load_layer(project, f"raw/{who}")[doc_id]
         write_record(project, f"raw/{who}", {**rec, "text_sha256": "f" * 64})
     out = adjudicate(project, overwrite=True)
-    assert out[0]["status"].startswith("skipped: 1 annotator(s)") and out[0]["stale"] == ["bob", "carol"]
+    assert out[0]["status"].startswith("skipped: 1 annotator(s)") and out[0]["stale"] == [
+        "bob",
+        "carol",
+    ]
 
 
 def test_dangling_references_are_dropped_with_a_note():
     def span(sid, label, start, end, ant=None):
-        return {"id": sid, "label": label, "start": start, "end": end, "text": "t",
-                "topic_stance": "none" if label == "CLAIM" else None, "cluster": None, "antecedent": ant}
+        return {
+            "id": sid,
+            "label": label,
+            "start": start,
+            "end": end,
+            "text": "t",
+            "topic_stance": "none" if label == "CLAIM" else None,
+            "cluster": None,
+            "antecedent": ant,
+        }
 
-    base = {"spans": [span("c", "CLAIM", 0, 5), span("s", "SOURCE", 6, 8, ant="n"),
-                      span("n", "SOURCE", 10, 12)],
-            "attributions": [{"id": "a", "claim": "c", "source": "s", "cue": None, "stance": "support",
-                              "source_type": "expert", "anonymous_source": False, "unattributed": False}]}
+    base = {
+        "spans": [
+            span("c", "CLAIM", 0, 5),
+            span("s", "SOURCE", 6, 8, ant="n"),
+            span("n", "SOURCE", 10, 12),
+        ],
+        "attributions": [
+            {
+                "id": "a",
+                "claim": "c",
+                "source": "s",
+                "cue": None,
+                "stance": "support",
+                "source_type": "expert",
+                "anonymous_source": False,
+                "unattributed": False,
+            }
+        ],
+    }
     other = copy.deepcopy(base)
     other["spans"] = [s for s in other["spans"] if s["id"] != "n"]
     other["spans"][1]["antecedent"] = None

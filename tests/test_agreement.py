@@ -14,27 +14,60 @@ from claimcorpus.annotations import load_layer, write_record
 
 
 def _span(sid, label, start, end, **kw):
-    return {"id": sid, "label": label, "start": start, "end": end, "text": "x" * (end - start),
-            "topic_stance": kw.get("topic"), "cluster": None, "antecedent": None}
+    return {
+        "id": sid,
+        "label": label,
+        "start": start,
+        "end": end,
+        "text": "x" * (end - start),
+        "topic_stance": kw.get("topic"),
+        "cluster": None,
+        "antecedent": None,
+    }
 
 
 def _att(aid, claim, source, stance):
-    return {"id": aid, "claim": claim, "source": source, "cue": None, "stance": stance,
-            "source_type": "expert", "anonymous_source": False, "unattributed": False}
+    return {
+        "id": aid,
+        "claim": claim,
+        "source": source,
+        "cue": None,
+        "stance": stance,
+        "source_type": "expert",
+        "anonymous_source": False,
+        "unattributed": False,
+    }
 
 
 def _rec(spans, atts):
-    return {"doc_id": "d", "layer": "raw", "annotator": "x", "text_sha256": "0" * 64,
-            "spans": spans, "attributions": atts}
+    return {
+        "doc_id": "d",
+        "layer": "raw",
+        "annotator": "x",
+        "text_sha256": "0" * 64,
+        "spans": spans,
+        "attributions": atts,
+    }
 
 
-A = _rec([_span("c1", "CLAIM", 0, 10, topic="favor"), _span("c2", "CLAIM", 20, 30, topic="none"),
-          _span("s1", "SOURCE", 40, 45), _span("s2", "SOURCE", 50, 55)],
-         [_att("a1", "c1", "s1", "support"), _att("a2", "c2", "s2", "refute")])
+A = _rec(
+    [
+        _span("c1", "CLAIM", 0, 10, topic="favor"),
+        _span("c2", "CLAIM", 20, 30, topic="none"),
+        _span("s1", "SOURCE", 40, 45),
+        _span("s2", "SOURCE", 50, 55),
+    ],
+    [_att("a1", "c1", "s1", "support"), _att("a2", "c2", "s2", "refute")],
+)
 # B: c1 identical, c2 shifted by 2 (overlap only), s1 same, s2 missing; a1 with other stance
-B = _rec([_span("x1", "CLAIM", 0, 10, topic="favor"), _span("x2", "CLAIM", 22, 30, topic="none"),
-          _span("y1", "SOURCE", 40, 45)],
-         [_att("b1", "x1", "y1", "neutral")])
+B = _rec(
+    [
+        _span("x1", "CLAIM", 0, 10, topic="favor"),
+        _span("x2", "CLAIM", 22, 30, topic="none"),
+        _span("y1", "SOURCE", 40, 45),
+    ],
+    [_att("b1", "x1", "y1", "neutral")],
+)
 
 
 def test_strict_and_overlap_f1_per_label():

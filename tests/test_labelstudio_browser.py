@@ -19,8 +19,15 @@ from claimcorpus.corpus import load_documents
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DOC = "003_d71ccc6e1581c31b"
 CLAIM = "China has been providing drone and missile technology to Russia"
 SOURCE = "senior U.S. officials"
@@ -101,7 +108,9 @@ def test_label_spans_in_the_browser_then_pull(ls_env, ls_annotators, chromium, t
     assert r.returncode == 0, r.stderr
     record = load_layer(root, "raw/carol")[DOC]
     text = next(d["text"] for d in load_documents(root) if d["doc_id"] == DOC)
-    got = {(s["label"], s["start"], s["end"], s["text"], s["topic_stance"]) for s in record["spans"]}
+    got = {
+        (s["label"], s["start"], s["end"], s["text"], s["topic_stance"]) for s in record["spans"]
+    }
     c, s = text.index(CLAIM), text.index(SOURCE)
     assert got == {
         ("CLAIM", c, c + len(CLAIM), CLAIM, "favor"),

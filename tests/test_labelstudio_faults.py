@@ -32,7 +32,10 @@ def root(tmp_path: Path) -> Path:
 def _pushed(ls_env, root: Path, title: str) -> dict[str, int]:
     r = ls_cli(ls_env, root, "ls", "push", "--project", title)
     assert r.returncode == 0, r.stderr
-    return {d: ids[0] for d, ids in tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), title)).items()}
+    return {
+        d: ids[0]
+        for d, ids in tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), title)).items()
+    }
 
 
 def test_server_not_running_is_a_clear_error(ls_env, root: Path):
@@ -55,7 +58,9 @@ def test_wrong_token_is_refused_and_never_printed(ls_env, root: Path, monkeypatc
 def test_server_killed_mid_push_then_rerun_has_no_duplicates(ls_env, root: Path):
     conn = ls_env.connect()
     with pytest.raises(LSError, match="push interrupted|not reachable"):
-        push(conn, root, title="kill-push", batch_size=2, on_batch=lambda done, total: ls_env.kill())
+        push(
+            conn, root, title="kill-push", batch_size=2, on_batch=lambda done, total: ls_env.kill()
+        )
     ls_env.ensure_running()
     r = ls_cli(ls_env, root, "ls", "push", "--project", "kill-push")
     assert r.returncode == 0, r.stderr
@@ -113,17 +118,29 @@ def _bad(results: list[dict], kind: str) -> list[dict]:
     elif kind == "offsets":
         region["value"]["start"], region["value"]["end"] = 10**6, 10**6 + 4
     elif kind == "relation":
-        out.append({"from_id": region["id"], "to_id": "ghost42", "type": "relation",
-                    "direction": "right", "labels": ["support"]})
+        out.append(
+            {
+                "from_id": region["id"],
+                "to_id": "ghost42",
+                "type": "relation",
+                "direction": "right",
+                "labels": ["support"],
+            }
+        )
     return out, region["id"]
 
 
-@pytest.mark.parametrize(("kind", "message"), [
-    ("label", "unknown label 'RUMOUR'"),
-    ("offsets", "outside the text"),
-    ("relation", "missing region(s) ['ghost42']"),
-])
-def test_invalid_annotation_blocks_the_pull_and_names_it(ls_env, ls_annotators, root, kind, message):
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("label", "unknown label 'RUMOUR'"),
+        ("offsets", "outside the text"),
+        ("relation", "missing region(s) ['ghost42']"),
+    ],
+)
+def test_invalid_annotation_blocks_the_pull_and_names_it(
+    ls_env, ls_annotators, root, kind, message
+):
     title = f"invalid-{kind}"
     tasks = _pushed(ls_env, root, title)
     gold = load_layer(root, "gold")
@@ -155,7 +172,12 @@ def test_changed_text_under_annotations_is_flagged_not_replaced(ls_env, ls_annot
     tasks = _pushed(ls_env, root, "changed")
     gold = load_layer(root, "gold")
     annotated, plain = sorted(tasks)[:2]
-    annotate(ls_env.url, ls_annotators["alice"].token, tasks[annotated], record_to_results(gold[annotated]))
+    annotate(
+        ls_env.url,
+        ls_annotators["alice"].token,
+        tasks[annotated],
+        record_to_results(gold[annotated]),
+    )
     for doc in (annotated, plain):
         path = root / "corpus" / "normalized" / f"{doc}.json"
         norm = json.loads(path.read_text())
@@ -166,7 +188,9 @@ def test_changed_text_under_annotations_is_flagged_not_replaced(ls_env, ls_annot
         path.write_text(json.dumps(norm))
     r = ls_cli(ls_env, root, "ls", "push", "--project", "changed")
     assert r.returncode == 0, r.stderr
-    assert f"FLAG {annotated}: text changed but task {tasks[annotated]} has 1 annotation" in r.stdout
+    assert (
+        f"FLAG {annotated}: text changed but task {tasks[annotated]} has 1 annotation" in r.stdout
+    )
     assert "1 replaced" in r.stdout
     after = tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "changed"))
     assert after[annotated] == [tasks[annotated]]

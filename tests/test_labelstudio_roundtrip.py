@@ -44,13 +44,23 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     att_t = next(a for a in gold[doc_a]["attributions"] if a["claim"] != claim_c and a["source"])
     flipped = "refute" if att_t["stance"] != "refute" else "support"
     alice_a = with_new_claim(gold[doc_a], text_a)
-    bob_a = with_stance(without_claim(with_new_claim(gold[doc_a], text_a), claim_c), att_t["id"], flipped)
+    bob_a = with_stance(
+        without_claim(with_new_claim(gold[doc_a], text_a), claim_c), att_t["id"], flipped
+    )
     both_b = with_new_claim(gold[doc_b], text_b)
     new_span = next(s for s in alice_a["spans"] if s["id"] == "new1")
-    return SimpleNamespace(root=root, docs=docs, gold=gold, doc_a=doc_a, doc_b=doc_b,
-                           claim_c=claim_c, att_t=att_t, flipped=flipped, new_span=new_span,
-                           submit={"alice": {doc_a: alice_a, doc_b: both_b},
-                                   "bob": {doc_a: bob_a, doc_b: both_b}})
+    return SimpleNamespace(
+        root=root,
+        docs=docs,
+        gold=gold,
+        doc_a=doc_a,
+        doc_b=doc_b,
+        claim_c=claim_c,
+        att_t=att_t,
+        flipped=flipped,
+        new_span=new_span,
+        submit={"alice": {doc_a: alice_a, doc_b: both_b}, "bob": {doc_a: bob_a, doc_b: both_b}},
+    )
 
 
 def test_serve_prints_url_and_masked_token_only(ls_env):
@@ -66,8 +76,18 @@ def test_serve_prints_url_and_masked_token_only(ls_env):
 
 
 def test_push_with_gold_predictions(ls_env, rt):
-    r = ls_cli(ls_env, rt.root, "ls", "push", "--project", TITLE, "--predictions", "gold",
-               "--model-version", "gold-test")
+    r = ls_cli(
+        ls_env,
+        rt.root,
+        "ls",
+        "push",
+        "--project",
+        TITLE,
+        "--predictions",
+        "gold",
+        "--model-version",
+        "gold-test",
+    )
     assert r.returncode == 0, r.stderr
     assert "5 imported" in r.stdout
     conn = ls_env.connect()
@@ -87,15 +107,35 @@ def test_push_with_gold_predictions(ls_env, rt):
 
 
 def test_push_twice_makes_no_duplicates(ls_env, rt):
-    r = ls_cli(ls_env, rt.root, "ls", "push", "--project", TITLE, "--predictions", "gold",
-               "--model-version", "gold-test")
+    r = ls_cli(
+        ls_env,
+        rt.root,
+        "ls",
+        "push",
+        "--project",
+        TITLE,
+        "--predictions",
+        "gold",
+        "--model-version",
+        "gold-test",
+    )
     assert r.returncode == 0, r.stderr
     assert "0 imported, 5 unchanged" in r.stdout and "unchanged at" in r.stdout
     by_doc = tasks_by_doc(ls_env.connect(), rt.pid)
     assert {d: ids[0] for d, ids in by_doc.items()} == rt.tasks
     # a new model version reaches the existing tasks as extra predictions, not new tasks
-    r = ls_cli(ls_env, rt.root, "ls", "push", "--project", TITLE, "--predictions", "gold",
-               "--model-version", "gold-v2")
+    r = ls_cli(
+        ls_env,
+        rt.root,
+        "ls",
+        "push",
+        "--project",
+        TITLE,
+        "--predictions",
+        "gold",
+        "--model-version",
+        "gold-v2",
+    )
     assert "0 imported, 5 unchanged" in r.stdout and "5 tasks got new predictions" in r.stdout
     conn = ls_env.connect()
     preds = conn.client.predictions.list(task=rt.tasks[rt.doc_a])
@@ -162,8 +202,11 @@ def test_adjudicate_merges_agreed_items_and_logs_disputes(ls_env, rt):
     log = load_json(rt.root / "annotations" / "adjudication" / f"{rt.doc_a}.json")
     open_ = [d for d in log["disputes"] if not d["accepted"]]
     assert any(d["kind"] == "span" and d["missing"] == ["bob"] for d in open_)
-    stances = [sorted(v["value"]["stance"] for v in d["variants"])
-               for d in open_ if d["kind"] == "attribution"]
+    stances = [
+        sorted(v["value"]["stance"] for v in d["variants"])
+        for d in open_
+        if d["kind"] == "attribution"
+    ]
     assert sorted([rt.att_t["stance"], rt.flipped]) in stances
     assert not load_json(rt.root / "annotations" / "adjudication" / f"{rt.doc_b}.json")["disputes"]
 
