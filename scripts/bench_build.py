@@ -401,7 +401,7 @@ def child(cfg: dict) -> dict:
     sys.path.insert(0, cfg["src"])
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
 
-    from claimcorpus import card, release, splits, stories
+    from claimcorpus import card, minhash, release, splits
     from claimcorpus.corpus import ingest_file, raw_hashes
     from claimcorpus.normalize import normalize_bytes
 
@@ -430,7 +430,7 @@ def child(cfg: dict) -> dict:
     res["rss_after_ingest_mb"] = _maxrss_mb()
 
     phases: dict = {}
-    _timed(stories, "group_stories", phases)  # pass 1: load every document + MinHash + LSH
+    _timed(minhash, "group_stories", phases)  # pass 1: load every document + MinHash + LSH
     _timed(splits, "make_splits", phases)
     _timed(card, "write_card", phases)
     _timed(release, "write_checksums", phases)

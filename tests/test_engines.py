@@ -260,3 +260,19 @@ def test_scale_command_reads_article_folders_with_story_hints(tmp_path):
     texts = {p.stem: normalize_bytes(p.read_bytes()).text for p in sorted(SEEDS.glob("*.txt"))}
     ref, _ = stories.group_stories([(d, t, _hints().get(d)) for d, t in texts.items()])
     assert story == ref
+
+
+def test_articles_without_entities_are_not_one_story():
+    """Two empty entity sets estimate Jaccard 1.0; neither implementation may join on that."""
+    texts = {
+        "a": "the talks went on late into the night and nobody said much about them at all",
+        "b": "prices rose again this week as traders waited for news that never really came",
+        "c": "a quiet day in the market, with most desks closed early for the long weekend",
+    }
+    docs = [(d, t, None) for d, t in texts.items()]
+    _, same = minhash.signatures(list(texts.values()))
+    assert minhash.is_empty(same).all()
+    mine, mine_edges = minhash.group_stories(docs)
+    ref, _ = stories.group_stories(docs)
+    assert mine == ref == {d: f"story-{d}" for d in texts}
+    assert mine_edges == []

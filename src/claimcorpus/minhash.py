@@ -6,9 +6,10 @@ lookup tables built from ``re`` and ``str.lower`` give exactly stories' tokens (
 with a context-dependent lower case take the ``re`` path); one-permutation MinHash puts each
 splitmix64-mixed 64-bit shingle hash in one of 128 bins, and optimal densification
 (Shrivastava 2017) fills empty bins, so P[sig_a[i] == sig_b[i]] = Jaccard(a, b) at O(items)
-instead of O(items x 128). An empty set signs as all ``EMPTY`` (as datasketch: two empty
-sets estimate 1.0). LSH buckets are a 64-bit hash of each band (the same keys on Spark),
-candidates are verified on the estimate; story_id = "story-" + a component's least doc_id.
+instead of O(items x 128). An empty set signs as all ``EMPTY`` and is never a candidate (two
+empty sets would estimate 1.0 and join every entity-less article into one story). LSH buckets
+are a 64-bit hash of each band (the same keys on Spark), candidates are verified on the
+estimate; story_id = "story-" + a component's least doc_id.
 """
 
 from __future__ import annotations
@@ -261,14 +262,23 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
         return _mix(parts.sum(axis=2, dtype=np.uint64) + _K[2])
 
 
+def is_empty(sig: np.ndarray) -> np.ndarray:
+    """Rows that sign the empty set (no shingles or no entities): never LSH candidates."""
+    return (sig == EMPTY).all(axis=1)
+
+
 def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates)."""
+    """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates);
+    empty-set rows take part in none."""
     out = [np.zeros((0, 2), np.int64)]
-    for keys in band_keys(sig, bands, rows).T:
+    full = np.flatnonzero(~is_empty(sig))
+    keys_all = band_keys(sig[full], bands, rows)
+    for keys in keys_all.T:
         _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
         members = np.flatnonzero(counts[inv] > 1)
         members = members[np.argsort(inv[members], kind="stable")]
         cut = np.flatnonzero(np.diff(inv[members])) + 1
+        members = full[members]
         lo, hi = np.r_[0, cut], np.r_[cut, len(members)]
         two = hi - lo == 2
         out.append(np.stack([members[lo[two]], members[lo[two] + 1]], axis=1))
@@ -329,6 +339,22 @@ def group(
             a, b = sorted((doc_ids[i], doc_ids[j]))
             edges.append({"a": a, "b": b, "kind": kind, "score": round(score, 4)})
     return story_ids(doc_ids, edges, hints)
+
+
+def near_duplicate_pairs(
+    texts: dict[str, str], threshold: float = NEAR_DUP
+) -> list[tuple[str, str, float]]:
+    """Near-duplicate pairs (a < b) for the split-leakage check, as ``group`` finds them."""
+    ids = sorted(texts)
+    sig = np.concatenate(
+        [np.zeros((0, NUM_PERM), np.uint64)]
+        + [signatures([texts[d] for d in ids[i : i + 500]])[0] for i in range(0, len(ids), 500)]
+    )
+    pairs, scores = verified(sig, band_pairs(sig, *BANDS["near-duplicate"]), threshold)
+    return [
+        (ids[i], ids[j], round(s, 4))
+        for (i, j), s in zip(pairs.tolist(), scores.tolist(), strict=True)
+    ]
 
 
 def group_stories(docs: Iterable[tuple[str, str, str | None]], chunk: int = 500):

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import annotations as ann
-from . import rows, splits, stories
+from . import minhash, rows, splits
 from .corpus import doc_ids, load_document
 from .io import atomic_write_json, dumps_json, read_json, sha256_file
 from .problems import InputError, has_errors
@@ -122,7 +122,7 @@ def build_into(
                 )
             yield d, doc["text"], doc.get("story")
 
-    story_of, edges = stories.group_stories(docs_for_stories())
+    story_of, edges = minhash.group_stories(docs_for_stories())
     orphans = sorted(set(gold) - set(ids))
     if orphans:
         raise InputError(f"annotations/gold: records for unknown documents {orphans}")

@@ -281,14 +281,14 @@ def _save(fig: Any, path: Path) -> Path:
 def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """corpus/ documents with their gold spans, story ids as a build assigns them."""
     from . import annotations as ann
-    from . import stories
+    from . import minhash
     from .corpus import load_documents
 
     docs = load_documents(root)
     if not docs:
         raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
     gold = ann.load_layer(root, "gold")
-    story_of, _ = stories.group_stories((d["doc_id"], d["text"], d.get("story")) for d in docs)
+    story_of, _ = minhash.group_stories((d["doc_id"], d["text"], d.get("story")) for d in docs)
     rules: Counter = Counter(e["rule"] for d in docs for e in d["exclusions"])
     for d in docs:
         g = gold.get(d["doc_id"])

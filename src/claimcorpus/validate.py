@@ -20,8 +20,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import annotations as ann
+from . import minhash
 from . import splits as splits_mod
-from . import stories
 from .corpus import CORPUS, doc_ids, load_document
 from .io import read_json, sha256_bytes, sha256_file
 from .normalize import fold, raw_span
@@ -222,7 +222,7 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
     manifest_path = folder / "splits.json"
     if manifest_path.exists():
         manifest = read_json(manifest_path)
-        dups = stories.near_duplicate_pairs(texts)
+        dups = minhash.near_duplicate_pairs(texts)
         for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
             out.append(Problem("split-leak", "error", str(manifest_path), leak))
         unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))

@@ -15,6 +15,7 @@ local mode) are the only retries.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -70,6 +71,7 @@ def spark_session(workers: int = 2, batch_size: int = 500, extra: dict[str, str]
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     ship = Path(tempfile.mkdtemp(prefix="claimcorpus-spark-"))
+    atexit.register(shutil.rmtree, ship, True)  # served to executors while the session lives
     spark.sparkContext.addPyFile(str(package_zip(ship)))
     return spark
 
@@ -103,12 +105,14 @@ def key_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         ids = batch.column("doc_id")
         for k, (kind, col) in enumerate(SIG_COLUMN.items()):
             bands, rows = minhash.BANDS[kind]
-            keys = minhash.band_keys(minhash.from_bytes(batch.column(col).to_pylist()), bands, rows)
+            sig = minhash.from_bytes(batch.column(col).to_pylist())
+            full = np.flatnonzero(~minhash.is_empty(sig))  # as band_pairs: no empty sets
+            keys = minhash.band_keys(sig[full], bands, rows)
             yield pa.RecordBatch.from_arrays(
                 [
-                    pa.array(np.tile(np.arange(bands, dtype=np.int32) + 1000 * k, len(ids))),
+                    pa.array(np.tile(np.arange(bands, dtype=np.int32) + 1000 * k, len(full))),
                     pa.array(keys.ravel().view(np.int64)),
-                    ids.take(pa.array(np.repeat(np.arange(len(ids)), bands))),
+                    ids.take(pa.array(np.repeat(full, bands))),
                 ],
                 schema=schema,
             )
