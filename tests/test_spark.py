@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
 
+from conftest import REPO  # noqa: E402
 from test_engines import mixed_records, write_records  # noqa: E402
 
 from claimcorpus import batch  # noqa: E402
 from claimcorpus.engines import EngineError, read_output  # noqa: E402
 from claimcorpus.engines.local import build  # noqa: E402
 from claimcorpus.engines.spark import run_spark, spark_session  # noqa: E402
+from claimcorpus.release import build_release  # noqa: E402
 
 CRASH_DOC = "zz-crash-this-worker"
 
@@ -57,3 +60,55 @@ def test_a_crashed_spark_worker_fails_the_run_and_writes_nothing(spark, records,
     with pytest.raises(EngineError, match="Spark job failed.*(crashed|exited unexpectedly)"):
         run_spark(path, tmp_path / "out", 2, spark=spark, batch_size=50)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["input.parquet"]
+
+
+def test_spark_engine_release_is_byte_identical_to_the_committed_release(spark, tmp_path):
+    """`build --engine spark` runs on the active session and writes the corpus path's bytes."""
+    folder, status = build_release(
+        REPO,
+        "1.0.0",
+        tmp_path,
+        engine="spark",
+        inputs=[REPO / "corpus" / "raw"],
+        sidecar_dir=REPO / "corpus" / "sidecars",
+        batch_size=2,
+    )
+    assert status == "built"
+    assert (folder / "SHA256SUMS").read_bytes() == (
+        REPO / "releases" / "1.0.0" / "SHA256SUMS"
+    ).read_bytes()
+    assert spark.range(3).count() == 3  # the caller's session was used and left running
+
+
+def test_spark_submit_with_the_package_as_py_files_writes_the_same_release(tmp_path):
+    """The README's cluster recipe, on a local master: spark-submit runs the CLI as the
+    driver, executors import the package from the --py-files zip, the bytes are the same."""
+    import shutil
+    import subprocess
+    import sys
+
+    from claimcorpus.engines.spark import package_zip
+
+    submit = Path(sys.executable).with_name("spark-submit")
+    assert submit.exists(), "pyspark installs spark-submit beside the interpreter"
+    zipped = package_zip(tmp_path)
+    env = {
+        **os.environ,
+        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "PYTHONPATH": "",  # the package must come from the zip
+    }
+    env.pop(batch.FAULT_ENV, None)
+    cmd = [str(submit), "--master", "local[2]", "--py-files", str(zipped)]
+    cmd += ["--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false"]
+    cmd += [str(REPO / "src" / "claimcorpus" / "__main__.py"), "--root", str(REPO), "build"]
+    cmd += ["--version", "1.0.0", "--releases-dir", str(tmp_path / "rel"), "--engine", "spark"]
+    cmd += ["--spark-master", "local[2]", "--input", str(REPO / "corpus" / "raw")]
+    cmd += ["--sidecar-dir", str(REPO / "corpus" / "sidecars")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "built " in proc.stdout
+    assert (tmp_path / "rel" / "1.0.0" / "SHA256SUMS").read_bytes() == (
+        REPO / "releases" / "1.0.0" / "SHA256SUMS"
+    ).read_bytes()
+    shutil.rmtree(tmp_path / "rel")

@@ -1,5 +1,5 @@
-"""``python -m claimcorpus`` runs the CLI (when the console script is not on PATH)."""
+"""``python -m claimcorpus``, or this file as the driver of ``spark-submit``, runs the CLI."""
 
-from .cli import main
+from claimcorpus.cli import main
 
 raise SystemExit(main())

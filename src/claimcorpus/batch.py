@@ -3,8 +3,11 @@
 ``normalize_batches`` is an ``Iterator[RecordBatch] -> Iterator[RecordBatch]`` function, the
 shape Spark's ``mapInArrow`` and a process pool both call unchanged, so every engine runs the
 same code and gives the same rows. Input columns: ``doc_id`` (string), ``source_file``
-(string), ``raw`` (binary) and optionally ``story`` (a curated story hint). Output: one row
-per input record, ``OUTPUT_SCHEMA`` (published as schema/batch_output.schema.json).
+(string), ``raw`` (binary) and optionally ``story`` (a curated story hint) and the sidecar
+metadata ``outlet``, ``title``, ``published``, ``url``, ``language``, ``licence`` (strings;
+null = not given). Output: one row per input record, ``OUTPUT_SCHEMA`` (published as
+schema/batch_output.schema.json), with the metadata resolved as ingest resolves it
+(``corpus.resolve_meta``), so a release built from it equals one built from ``corpus/``.
 
 A bad record (empty, binary, invalid UTF-8, all boilerplate, over the size limit) never
 raises: its row has ``error_kind`` and ``error`` set and null text, so one bad article
@@ -26,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import minhash
-from .corpus import MAX_BYTES, doc_id_for, read_sidecar
+from .corpus import DEFAULT_LICENCE, MAX_BYTES, META_COLUMNS, doc_id_for, read_sidecar, resolve_meta
 from .io import sha256_bytes
 from .normalize import NORMALIZER_VERSION, Normalized, normalize_bytes
 from .problems import InputError
@@ -39,6 +42,7 @@ INPUT_SCHEMA = pa.schema(
         ("source_file", pa.string()),
         ("raw", pa.binary()),
         ("story", pa.string()),
+        *((c, pa.string()) for c in META_COLUMNS),
     ]
 )
 _SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32())])
@@ -65,6 +69,11 @@ OUTPUT_SCHEMA = pa.schema(
         ("text", pa.string()),
         ("text_sha256", pa.string()),
         ("title", pa.string()),
+        ("outlet", pa.string()),
+        ("published", pa.string()),
+        ("url", pa.string()),
+        ("language", pa.string()),
+        ("licence", pa.string()),
         ("paragraphs", pa.list_(_SPAN)),
         ("sentences", pa.list_(_SPAN)),
         ("offset_map", _OFFSET_MAP),
@@ -150,6 +159,7 @@ def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.Recor
     raws = batch.column("raw").to_pylist()
     files = batch.column("source_file").to_pylist() if "source_file" in names else [None] * n
     hints = batch.column("story").to_pylist() if "story" in names else [None] * n
+    given = {c: batch.column(c).to_pylist() for c in META_COLUMNS if c in names}
     fault = fault if fault is not None else os.environ.get(FAULT_ENV)
     results: list[Normalized | tuple[str, str]] = []
     for doc_id, name, raw in zip(ids, files, raws, strict=True):
@@ -157,6 +167,17 @@ def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.Recor
             os._exit(FAULT_EXIT_CODE)  # fault-injection hook, see the module docstring
         results.append(_normalize_one(doc_id, name or doc_id or "<record>", raw))
     ok = [r if isinstance(r, Normalized) else None for r in results]
+    meta = [
+        resolve_meta(
+            {c: v[i] for c, v in given.items() if v[i] is not None},
+            r.text,
+            r.title,
+            DEFAULT_LICENCE,
+        )
+        if r
+        else dict.fromkeys(META_COLUMNS)
+        for i, r in enumerate(ok)
+    ]
     texts = [r.text for r in ok if r is not None]
     near, same = minhash.signatures(texts)
     near_b, same_b = iter(minhash.to_bytes(near)), iter(minhash.to_bytes(same))
@@ -168,7 +189,10 @@ def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.Recor
         "normalizer_version": [NORMALIZER_VERSION] * n,
         "text": [r.text if r else None for r in ok],
         "text_sha256": [sha256_bytes(r.text.encode("utf-8")) if r else None for r in ok],
-        "title": [r.title if r else None for r in ok],
+        **{
+            c: [m[c] for m in meta]
+            for c in ("title", "outlet", "published", "url", "language", "licence")
+        },
         "paragraphs": _span_array([r.paragraphs if r else None for r in ok]),
         "sentences": _span_array([r.sentences if r else None for r in ok]),
         "offset_map": pa.StructArray.from_arrays(
@@ -210,15 +234,13 @@ def input_batches(
     for i in range(0, len(files), batch_size):
         chunk = files[i : i + batch_size]
         ids = [doc_id_for(f) for f in chunk]
+        sides = [read_sidecar(f, sidecar_dir, d) for f, d in zip(chunk, ids, strict=True)]
         yield pa.RecordBatch.from_pydict(
             {
                 "doc_id": ids,
                 "source_file": [f.name for f in chunk],
                 "raw": [f.read_bytes() for f in chunk],
-                "story": [
-                    read_sidecar(f, sidecar_dir, d).get("story")
-                    for f, d in zip(chunk, ids, strict=True)
-                ],
+                **{c: [s.get(c) for s in sides] for c in ("story", *META_COLUMNS)},
             },
             schema=INPUT_SCHEMA,
         )
@@ -231,8 +253,9 @@ def write_input(batches: Iterable[pa.RecordBatch], path: str | Path) -> int:
     rows = 0
     with pq.ParquetWriter(path, INPUT_SCHEMA, compression="zstd") as w:
         for b in batches:
-            if "story" not in b.schema.names:
-                b = b.append_column("story", pa.nulls(b.num_rows, pa.string()))
+            for c in ("story", *META_COLUMNS):  # optional columns: null = not given
+                if c not in b.schema.names:
+                    b = b.append_column(c, pa.nulls(b.num_rows, pa.string()))
             w.write_batch(b.select(INPUT_SCHEMA.names).cast(INPUT_SCHEMA))
             rows += b.num_rows
     return rows

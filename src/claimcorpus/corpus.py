@@ -97,6 +97,25 @@ def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str,
     return {}
 
 
+META_COLUMNS = ("outlet", "title", "published", "url", "language", "licence")
+
+
+def resolve_meta(
+    side: dict[str, Any], text: str, detected_title: str | None, licence: str = DEFAULT_LICENCE
+) -> dict[str, Any]:
+    """The release metadata of one article (META_COLUMNS), one rule for ingest and engines:
+    the sidecar's value where it gives one, else what the text shows (its headline, its
+    language when clearly English), else null; outlet, date and URL are never guessed."""
+    return {
+        "outlet": side.get("outlet"),
+        "title": side.get("title", detected_title),
+        "published": side.get("published"),
+        "url": side.get("url"),
+        "language": side.get("language", detect_language(text)),
+        "licence": side.get("licence", licence),
+    }
+
+
 def paths(root: Path, doc_id: str) -> dict[str, Path]:
     c = root / CORPUS
     return {
@@ -171,13 +190,8 @@ def ingest_file(
         "source_file": path.name,
         "raw_sha256": digest,
         "raw_bytes": len(data),
-        "outlet": side.get("outlet"),
+        **resolve_meta(side, n.text, n.title, licence),
         "outlet_evidence": side.get("outlet_evidence"),
-        "title": side.get("title", n.title),
-        "published": side.get("published"),
-        "url": side.get("url"),
-        "language": side.get("language", detect_language(n.text)),
-        "licence": side.get("licence", licence),
         "story": side.get("story"),
     }
     raw_dir = root / CORPUS / "raw"

@@ -32,11 +32,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import annotations as ann
-from . import minhash, rows, splits
-from .corpus import doc_ids, load_document
+from . import rows, splits
+from .engines import EngineError, add_spark_master
 from .io import atomic_write_json, dumps_json, read_json, sha256_file
 from .problems import InputError, has_errors
 from .scheme import CONFIGS, features, load_scheme
+from .sources import CorpusSource, EngineSource
 
 RELEASES = Path("releases")
 ROW_GROUP = 10_000
@@ -87,45 +88,52 @@ def build_into(
     out: Path,
     baselines: bool = True,
     previous: dict[str, list[str]] | None = None,
+    source: CorpusSource | EngineSource | None = None,
 ) -> dict[str, Any]:
-    """Write every release file into the empty folder ``out``; return the build summary."""
+    """Write every release file into the empty folder ``out``; return the build summary.
+
+    ``source``: where the documents come from (default: ``root/corpus``); gold annotations,
+    clusters and the scheme always come from ``root``.
+    """
     from .card import write_card
 
     scheme = load_scheme(root)
     gold = ann.load_layer(root, "gold")
     clusters = ann.load_clusters(root)
-    ids = doc_ids(root)
+    source = source or CorpusSource(root)
+    ids = source.ids
     if not ids:
-        raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
+        where = root / "corpus" if isinstance(source, CorpusSource) else "the engine input"
+        raise InputError(f"{where}: no documents; run `claimcorpus ingest` first")
     # pass 1: story grouping and gold checks, one document at a time
     problems = []
     meta: dict[str, dict[str, Any]] = {}
 
-    def docs_for_stories():
-        for d in ids:
-            doc = load_document(root, d)
-            meta[d] = {
-                "outlet": doc.get("outlet"),
-                "exclusions": Counter(e["rule"] for e in doc["exclusions"]),
-            }
-            if d in gold:
-                problems.extend(
-                    ann.check_record(
-                        gold[d],
-                        doc["text"],
-                        scheme,
-                        file=f"annotations/gold/{d}.json",
-                        paragraphs=[(p["start"], p["end"]) for p in doc["paragraphs"]],
-                        clusters=clusters,
-                        text_sha256=doc["text_sha256"],
-                    )
+    def visit(doc: dict[str, Any]) -> None:
+        d = doc["doc_id"]
+        meta[d] = {
+            "outlet": doc.get("outlet"),
+            "exclusions": Counter(e["rule"] for e in doc["exclusions"]),
+        }
+        if d in gold:
+            problems.extend(
+                ann.check_record(
+                    gold[d],
+                    doc["text"],
+                    scheme,
+                    file=f"annotations/gold/{d}.json",
+                    paragraphs=[(p["start"], p["end"]) for p in doc["paragraphs"]],
+                    clusters=clusters,
+                    text_sha256=doc["text_sha256"],
                 )
-            yield d, doc["text"], doc.get("story")
+            )
 
-    story_of, edges = minhash.group_stories(docs_for_stories())
+    story_of, edges = source.scan(visit)
     orphans = sorted(set(gold) - set(ids))
     if orphans:
-        raise InputError(f"annotations/gold: records for unknown documents {orphans}")
+        raise InputError(
+            f"annotations/gold: records for documents not in the build's input {orphans}"
+        )
     if has_errors(problems):
         raise InputError(
             "gold annotations have errors:\n"
@@ -145,8 +153,8 @@ def build_into(
             )
             for c in CONFIGS
         }
-        for d in manifest["splits"][split]:
-            doc = load_document(root, d)
+        for doc in source.documents(manifest["splits"][split]):
+            d = doc["doc_id"]
             g = gold.get(d)
             writers["documents"].add([rows.document_row(doc, story_of[d], g)])
             if g is not None:
@@ -176,6 +184,11 @@ def build_into(
         "story_edges": edges,
         "warnings": [str(p) for p in problems],
     }
+    if source.excluded:  # only engine input has records that failed normalization
+        summary["input_exclusions"] = dict(
+            sorted(Counter(r["kind"] for r in source.excluded).items())
+        )
+        summary["input_excluded_records"] = source.excluded
     atomic_write_json(out / "splits.json", {**manifest, "story_of": story_of})
     atomic_write_json(out / "build_summary.json", summary)
     write_card(root, out, version, scheme, summary, manifest)
@@ -244,22 +257,59 @@ def build_release(
     version: str,
     releases_dir: str | Path | None = None,
     baselines: bool = True,
+    engine: str | None = None,
+    inputs: list[str | Path] | None = None,
+    workers: int = 1,
+    sidecar_dir: str | Path | None = None,
+    batch_size: int = 500,
+    spark_master: str | None = None,
 ) -> tuple[Path, str]:
     """Build ``version``; returns (folder, status) with status ``built`` or ``identical``.
 
-    Raises InputError when the version exists with different content (it is left as it was).
+    Without ``engine`` the documents are ``root/corpus``. With ``engine`` (local or spark)
+    the articles in ``inputs`` (a Parquet file, or *.txt files/folders) are normalized and
+    grouped by that engine into a hidden work folder first, then written by the same code.
+    Raises InputError when the version exists with different content (it is left as it was),
+    engines.EngineError when the engine run fails (nothing is written).
     """
     root = Path(root)
     if not _VERSION_OK.match(version):
         raise InputError(f"--version {version!r}: expected X.Y.Z")
+    if engine is None and inputs:
+        engine = "local"
+    if engine is not None and not inputs:
+        raise InputError(f"--engine {engine}: say what to build from with --input")
     base = Path(releases_dir) if releases_dir else root / RELEASES
     base.mkdir(parents=True, exist_ok=True)
     final = base / version
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=base))
     try:
-        build_into(root, version, tmp, baselines=baselines, previous=previous_splits(base, version))
+        source = None
+        if engine is not None:
+            from . import engines
+
+            work = tmp / ".engine"  # removed with tmp; never part of the release
+            work.mkdir()
+            sidecars = Path(sidecar_dir) if sidecar_dir else None
+            input_path = engines.prepare_input(list(map(Path, inputs)), work, batch_size, sidecars)
+            engines.run(engine, input_path, work / "out", workers, batch_size, spark_master)
+            source = EngineSource(work / "out")
+        (tmp / "release").mkdir()
+        try:
+            build_into(
+                root,
+                version,
+                tmp / "release",
+                baselines=baselines,
+                previous=previous_splits(base, version),
+                source=source,
+            )
+        finally:
+            if source is not None:
+                shutil.rmtree(tmp / ".engine")
+        tmp_release = tmp / "release"
         if final.exists():
-            old, new = read_checksums(final), read_checksums(tmp)
+            old, new = read_checksums(final), read_checksums(tmp_release)
             if old == new:
                 return final, "identical"
             changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
@@ -267,7 +317,7 @@ def build_release(
                 f"{final}: release {version} exists with different content ({', '.join(changed[:5])}"
                 f"{' …' if len(changed) > 5 else ''}); releases are immutable: choose a new version"
             )
-        tmp.rename(final)
+        tmp_release.rename(final)
         return final, "built"
     finally:
         if tmp.exists():
@@ -326,9 +376,18 @@ def _names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
 def build_command(args: argparse.Namespace) -> int:
     try:
         folder, status = build_release(
-            args.root, args.version, args.releases_dir, baselines=not args.no_baselines
+            args.root,
+            args.version,
+            args.releases_dir,
+            baselines=not args.no_baselines,
+            engine=args.engine,
+            inputs=args.input,
+            workers=args.workers,
+            sidecar_dir=args.sidecar_dir,
+            batch_size=args.batch_size,
+            spark_master=args.spark_master,
         )
-    except InputError as exc:
+    except (InputError, EngineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     summary = read_json(folder / "build_summary.json")
@@ -336,6 +395,9 @@ def build_command(args: argparse.Namespace) -> int:
     print(
         f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}"
     )
+    if summary.get("input_exclusions"):
+        kinds = ", ".join(f"{k} {n}" for k, n in summary["input_exclusions"].items())
+        print(f"  input records excluded ({kinds}): listed in build_summary.json")
     print("load it with:")
     print("  from datasets import load_dataset")
     print(f'  ds = load_dataset("{folder}", "documents")   # or "claims", "tokens"')
@@ -350,6 +412,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--version", required=True, help="release version X.Y.Z")
     p.add_argument("--releases-dir", help="where releases go (default: releases/)")
+    p.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        help="normalize and group the --input articles with this engine instead of reading "
+        "corpus/ (spark needs `pip install claimcorpus[spark]`)",
+    )
+    p.add_argument(
+        "--input",
+        nargs="+",
+        metavar="PARQUET_OR_DIR",
+        help="articles for --engine: one Parquet file (doc_id, source_file, raw[, story, "
+        "outlet, title, published, url, language, licence]) or *.txt files/folders",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="--engine local: worker processes (1 = in-process); spark: local cores",
+    )
+    p.add_argument("--sidecar-dir", help="*.txt input: folder of <doc_id>.meta.json sidecars")
+    p.add_argument("--batch-size", type=int, default=500, help="records per Arrow batch")
+    add_spark_master(p)
     p.add_argument(
         "--no-baselines",
         action="store_true",

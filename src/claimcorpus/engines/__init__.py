@@ -115,32 +115,64 @@ def read_output(out: str | Path) -> pa.Table:
 
 
 def run(
-    engine: str, input_path: Path, out: Path, workers: int, batch_size: int = 500
+    engine: str,
+    input_path: Path,
+    out: Path,
+    workers: int,
+    batch_size: int = 500,
+    spark_master: str | None = None,
 ) -> dict[str, Any]:
-    """Run one engine over an input Parquet file (doc_id, source_file, raw[, story])."""
+    """Run one engine over an input Parquet file (doc_id, source_file, raw[, story, meta])."""
     if engine == "local":
         from .local import build
 
         return build(input_path, out, workers, batch_size)
     if engine == "spark":
-        from .spark import run_spark
+        try:
+            from .spark import run_spark
+        except ImportError as exc:
+            raise InputError(
+                f"--engine spark needs PySpark ({exc}); install it with pip install 'claimcorpus[spark]'"
+            ) from None
 
-        return run_spark(input_path, out, workers, batch_size=batch_size)
+        return run_spark(input_path, out, workers, batch_size=batch_size, master=spark_master)
     raise InputError(f"--engine {engine!r}: expected one of {ENGINES}")
+
+
+def prepare_input(
+    paths: list[Path], workdir: Path, batch_size: int = 500, sidecar_dir: Path | None = None
+) -> Path:
+    """The engines' input: one Parquet file as given, or article files/folders packed into
+    ``workdir/input.parquet`` (story hints and metadata from sidecars)."""
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].suffix == ".parquet":
+        if not paths[0].is_file():
+            raise InputError(f"{paths[0]}: no such file")
+        return paths[0]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise InputError(f"input not found: {', '.join(missing)}")
+    input_path = Path(workdir) / "input.parquet"
+    if write_input(input_batches(paths, batch_size, sidecar_dir), input_path) == 0:
+        raise InputError(f"no *.txt articles in {', '.join(map(str, paths))}")
+    return input_path
 
 
 def scale_command(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.inputs]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            if len(paths) == 1 and paths[0].suffix == ".parquet":
-                input_path = paths[0]
-            else:
-                input_path = Path(tmp) / "input.parquet"
-                sidecars = Path(args.sidecar_dir) if args.sidecar_dir else None
-                write_input(input_batches(paths, args.batch_size, sidecars), input_path)
+            sidecars = Path(args.sidecar_dir) if args.sidecar_dir else None
+            input_path = prepare_input(paths, Path(tmp), args.batch_size, sidecars)
             t0 = time.perf_counter()
-            summary = run(args.engine, input_path, Path(args.out), args.workers, args.batch_size)
+            summary = run(
+                args.engine,
+                input_path,
+                Path(args.out),
+                args.workers,
+                args.batch_size,
+                args.spark_master,
+            )
     except (InputError, EngineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -175,4 +207,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--batch-size", type=int, default=500, help="records per Arrow batch")
     p.add_argument("--sidecar-dir", help="folder of <doc_id>.meta.json sidecars (story hints)")
+    add_spark_master(p)
     p.set_defaults(func=scale_command)
+
+
+def add_spark_master(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="--engine spark: the cluster (yarn, spark://HOST:7077, ...); default local[WORKERS] "
+        "on 127.0.0.1. On a cluster, the input and output must be on shared storage.",
+    )

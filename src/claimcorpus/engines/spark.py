@@ -49,30 +49,43 @@ def package_zip(dest: Path) -> Path:
     return Path(zipped)
 
 
-def spark_session(workers: int = 2, batch_size: int = 500, extra: dict[str, str] | None = None):
-    """A loopback-only ``local[workers]`` session that runs this interpreter's Python."""
+def spark_session(
+    workers: int = 2,
+    batch_size: int = 500,
+    extra: dict[str, str] | None = None,
+    master: str | None = None,
+):
+    """A session for the engine. Default: a loopback-only ``local[workers]`` one, UI off,
+    whose workers run this interpreter's Python. ``master`` (e.g. ``yarn``,
+    ``spark://host:7077``): a cluster, whose executors bring their own Python
+    (``PYSPARK_PYTHON``, a packed environment); nothing is bound to 127.0.0.1 then."""
     from pyspark.sql import SparkSession
 
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    local = master is None or master.startswith("local")
     builder = (
-        SparkSession.builder.master(f"local[{workers}]")
+        SparkSession.builder.master(master or f"local[{workers}]")
         .appName("claimcorpus")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(max(4, 4 * workers)))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
-        .config("spark.pyspark.python", sys.executable)
     )
+    if local:
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+        builder = (
+            builder.config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.pyspark.python", sys.executable)
+        )
     for k, v in (extra or {}).items():
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    ship = Path(tempfile.mkdtemp(prefix="claimcorpus-spark-"))
-    atexit.register(shutil.rmtree, ship, True)  # served to executors while the session lives
-    spark.sparkContext.addPyFile(str(package_zip(ship)))
+    if Path(minhash.__file__).resolve().parent.is_dir():  # else imported from --py-files' zip
+        ship = Path(tempfile.mkdtemp(prefix="claimcorpus-spark-"))
+        atexit.register(shutil.rmtree, ship, True)  # served to executors while the session lives
+        spark.sparkContext.addPyFile(str(package_zip(ship)))
     return spark
 
 
@@ -187,18 +200,25 @@ def run_spark(
     spark=None,
     batch_size: int = 500,
     timings: dict[str, float] | None = None,
+    master: str | None = None,
 ) -> dict[str, Any]:
     """Normalize and group ``input_path`` (Parquet) on Spark; write the engines' output folder.
 
-    ``spark``: an existing session (a cluster's, or a test's) instead of a new local one.
+    ``spark``: the session to use; default: the active one, else a new one on ``master``
+    (default ``local[workers]``), stopped at the end. On a cluster ``out`` and the input
+    must be on storage that the driver and every executor see at the same path.
     ``timings`` (optional) receives wall seconds per phase.
     """
     timings = {} if timings is None else timings
     from pyspark.sql import functions as F
 
+    if spark is None:  # the active session (spark-submit's, a notebook's), else a new one
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()
     own = spark is None
     if own:
-        spark = spark_session(workers, batch_size)
+        spark = spark_session(workers, batch_size, master=master)
     size = Path(input_path).stat().st_size  # >= 4 partitions per core, for balance
     conf = {
         "spark.sql.files.maxPartitionBytes": str(max(1 << 20, size // (4 * workers))),

@@ -1,0 +1,154 @@
+"""`claimcorpus build --engine local|spark --input ...` writes the same release as the corpus
+path: one release writer, documents sorted by doc_id, byte-reproducible (issue 7)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SEEDS
+
+from claimcorpus import batch
+from claimcorpus.io import read_json
+from claimcorpus.problems import InputError
+from claimcorpus.release import build_release
+
+SIDECARS = REPO / "corpus" / "sidecars"
+RAW = REPO / "corpus" / "raw"
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "claimcorpus", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})},
+    )
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_engine_release_is_byte_identical_to_the_committed_release(tmp_path, workers):
+    folder, status = build_release(
+        REPO,
+        "1.0.0",
+        tmp_path,
+        engine="local",
+        inputs=[RAW],
+        workers=workers,
+        sidecar_dir=SIDECARS,
+        batch_size=2,  # several batches, so order across batches and workers is exercised
+    )
+    assert status == "built"
+    assert listing(folder) == listing(REPO / "releases" / "1.0.0")
+    assert (folder / "SHA256SUMS").read_bytes() == (
+        REPO / "releases" / "1.0.0" / "SHA256SUMS"
+    ).read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0"]  # no work folders left
+
+
+def test_input_order_does_not_change_the_release(tmp_path):
+    """Articles given in reverse order (one per batch) still give doc_id-sorted files."""
+    files = sorted(RAW.glob("*.txt"), reverse=True)
+    folder, _ = build_release(
+        REPO, "1.0.0", tmp_path, engine="local", inputs=files, sidecar_dir=SIDECARS, batch_size=1
+    )
+    assert (folder / "SHA256SUMS").read_bytes() == (
+        REPO / "releases" / "1.0.0" / "SHA256SUMS"
+    ).read_bytes()
+
+
+def test_bad_records_are_excluded_counted_and_the_build_completes(tmp_path):
+    articles = tmp_path / "in"
+    shutil.copytree(RAW, articles)
+    (articles / "zz-empty.txt").write_bytes(b"")
+    (articles / "zz-latin1.txt").write_bytes("Caf\xe9 owners said prices rose.".encode("latin-1"))
+    proc = cli(
+        "build",
+        "--version",
+        "1.0.0",
+        "--releases-dir",
+        str(tmp_path / "rel"),
+        "--engine",
+        "local",
+        "--workers",
+        "2",
+        "--input",
+        str(articles),
+        "--sidecar-dir",
+        str(SIDECARS),
+        "--no-baselines",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "input records excluded (empty 1, invalid-utf8 1)" in proc.stdout
+    summary = read_json(tmp_path / "rel" / "1.0.0" / "build_summary.json")
+    assert summary["documents"] == 5
+    assert summary["input_exclusions"] == {"empty": 1, "invalid-utf8": 1}
+    got = {(r["doc_id"], r["kind"]) for r in summary["input_excluded_records"]}
+    assert got == {("zz-empty", "empty"), ("zz-latin1", "invalid-utf8")}
+    assert all(
+        "zz-latin1.txt" in r["error"] or "zz-empty.txt" in r["error"]
+        for r in summary["input_excluded_records"]
+    )
+    from datasets import load_dataset
+
+    ds = load_dataset(str(tmp_path / "rel" / "1.0.0"), "documents", split="train+validation+test")
+    assert sorted(ds["doc_id"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_a_crashed_worker_fails_the_build_and_leaves_no_release(tmp_path):
+    (tmp_path / "rel").mkdir()
+    proc = cli(
+        "build",
+        "--version",
+        "1.0.0",
+        "--releases-dir",
+        str(tmp_path / "rel"),
+        "--engine",
+        "local",
+        "--workers",
+        "2",
+        "--batch-size",
+        "1",
+        "--input",
+        str(RAW),
+        env={batch.FAULT_ENV: "003_d71ccc6e1581c31b"},
+    )
+    assert proc.returncode == 1
+    assert "worker process died" in proc.stderr
+    assert list((tmp_path / "rel").iterdir()) == []
+
+
+def test_an_existing_release_is_left_as_it_was_when_the_engine_build_differs(tmp_path):
+    shutil.copytree(REPO / "releases" / "1.0.0", tmp_path / "1.0.0")
+    before = {p: p.read_bytes() for p in (tmp_path / "1.0.0").rglob("*") if p.is_file()}
+    files = sorted(RAW.glob("*.txt"))
+    with pytest.raises(InputError, match="exists with different content"):
+        # without sidecars the outlets are unknown, so the content differs
+        build_release(REPO, "1.0.0", tmp_path, engine="local", inputs=files, baselines=False)
+    after = {p: p.read_bytes() for p in (tmp_path / "1.0.0").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0"]
+
+
+def test_gold_for_documents_missing_from_the_input_is_refused(tmp_path):
+    files = sorted(RAW.glob("*.txt"))[:2]
+    with pytest.raises(InputError, match=r"not in the build's input \['002_"):
+        build_release(REPO, "1.0.0", tmp_path, engine="local", inputs=files, sidecar_dir=SIDECARS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_engine_needs_input_and_input_alone_means_local(tmp_path):
+    proc = cli("build", "--version", "9.9.9", "--releases-dir", str(tmp_path), "--engine", "spark")
+    assert proc.returncode == 1 and "--input" in proc.stderr
+    with pytest.raises(InputError, match="no such file"):
+        build_release(REPO, "1.0.0", tmp_path, inputs=[tmp_path / "missing.parquet"])
+    assert list(tmp_path.iterdir()) == []
