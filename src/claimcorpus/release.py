@@ -30,6 +30,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from . import annotations as ann
 from . import rows, splits
@@ -128,7 +129,13 @@ def build_into(
                 )
             )
 
-    story_of, edges = source.scan(visit)
+    with tqdm(total=len(ids), unit="doc", desc="pass 1: check, group", disable=None) as bar:
+
+        def visit_and_count(doc: dict[str, Any]) -> None:
+            visit(doc)
+            bar.update()
+
+        story_of, edges = source.scan(visit_and_count)
     orphans = sorted(set(gold) - set(ids))
     if orphans:
         raise InputError(
@@ -153,7 +160,14 @@ def build_into(
             )
             for c in CONFIGS
         }
-        for doc in source.documents(manifest["splits"][split]):
+        docs = source.documents(manifest["splits"][split])
+        for doc in tqdm(
+            docs,
+            total=len(manifest["splits"][split]),
+            unit="doc",
+            desc=f"pass 2: {split}",
+            disable=None,
+        ):
             d = doc["doc_id"]
             g = gold.get(d)
             writers["documents"].add([rows.document_row(doc, story_of[d], g)])

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from .. import minhash
 from ..batch import FAULT_ENV, OUTPUT_SCHEMA, normalize_batch, normalize_batches
@@ -79,8 +80,11 @@ def build(
         writer = pq.ParquetWriter(
             tmp / "documents" / "part-00000.parquet", OUTPUT_SCHEMA, compression="zstd"
         )
+        # disable=None: the bar is shown on a terminal only
+        bar = tqdm(total=source.metadata.num_rows, unit="doc", desc="normalize", disable=None)
         try:
             for b in run_local(source.iter_batches(batch_size), workers):
+                bar.update(b.num_rows)
                 writer.write_batch(b)
                 records += b.num_rows
                 cols = b.select(
@@ -101,6 +105,7 @@ def build(
                 same.append(minhash.from_bytes([d["minhash_same_story"][i] for i in ok]))
         finally:
             writer.close()
+            bar.close()
         timings["normalize_s"] = time.perf_counter() - t0
         check_unique(ids)
         empty = np.zeros((0, minhash.NUM_PERM), np.uint64)
