@@ -149,3 +149,14 @@ def test_written_files_get_the_usual_mode_not_owner_only(project: Path, tmp_path
     os.umask(mask)
     meta = project / "corpus/meta/modes.json"
     assert meta.stat().st_mode & 0o777 == 0o666 & ~mask  # as open() would make it, not 0600
+
+
+def test_the_duplicate_index_is_one_lookup_and_forgets_replaced_bytes():
+    from claimcorpus.corpus import RawHashes
+
+    known = RawHashes({"a": "h1", "b": "h2"})
+    assert known.owner("h1") == "a" and known.owner("h3") is None
+    known.set("a", "h3")  # `ingest --force` gave it new bytes
+    assert known.owner("h1") is None and known.owner("h3") == "a"
+    known.set("c", "h2")
+    assert known.owner("h2") == "b"  # the first holder stays the one named

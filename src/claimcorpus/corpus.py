@@ -146,7 +146,7 @@ def ingest_file(
     sidecar_dir: Path | None = None,
     licence: str = DEFAULT_LICENCE,
     max_bytes: int = MAX_BYTES,
-    known_hashes: dict[str, str] | None = None,
+    known_hashes: RawHashes | None = None,
 ) -> tuple[str, str]:
     """Ingest one article. Returns (doc_id, status) with status added/unchanged/replaced.
 
@@ -165,11 +165,11 @@ def ingest_file(
     digest = sha256_bytes(data)
     p = paths(root, doc_id)
     known_hashes = known_hashes if known_hashes is not None else raw_hashes(root)
-    for other, h in known_hashes.items():
-        if h == digest and other != doc_id:
-            raise InputError(
-                f"{path}: same bytes as already-ingested document {other!r} (duplicate article)"
-            )
+    other = known_hashes.owner(digest)
+    if other is not None and other != doc_id:
+        raise InputError(
+            f"{path}: same bytes as already-ingested document {other!r} (duplicate article)"
+        )
     if p["meta"].exists():
         old = read_json(p["meta"])
         if old["raw_sha256"] == digest:
@@ -206,7 +206,7 @@ def ingest_file(
     atomic_write_json(p["normalized"], new_norm)
     atomic_write_json(p["exclusions"], n.exclusions)
     atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
-    known_hashes[doc_id] = digest
+    known_hashes.set(doc_id, digest)
     return doc_id, status
 
 
@@ -233,9 +233,31 @@ def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> lis
     return out
 
 
-def raw_hashes(root: Path) -> dict[str, str]:
+class RawHashes:
+    """The raw sha256 of every ingested article, indexed both ways, so that the duplicate
+    check of each new file is one lookup, not a scan of the corpus (ingest stays linear)."""
+
+    def __init__(self, by_doc: dict[str, str]) -> None:
+        self.by_doc = dict(by_doc)
+        self.by_digest: dict[str, str] = {}
+        for d, h in sorted(self.by_doc.items()):
+            self.by_digest.setdefault(h, d)
+
+    def owner(self, digest: str) -> str | None:
+        """The (first) document with these raw bytes, or None."""
+        return self.by_digest.get(digest)
+
+    def set(self, doc_id: str, digest: str) -> None:
+        old = self.by_doc.get(doc_id)
+        if old is not None and self.by_digest.get(old) == doc_id:
+            del self.by_digest[old]
+        self.by_doc[doc_id] = digest
+        self.by_digest.setdefault(digest, doc_id)
+
+
+def raw_hashes(root: Path) -> RawHashes:
     d = root / CORPUS / "meta"
-    return (
+    return RawHashes(
         {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
     )
 
