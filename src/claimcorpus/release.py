@@ -108,14 +108,13 @@ def build_into(
         raise InputError(f"{where}: no documents; run `claimcorpus ingest` first")
     # pass 1: story grouping and gold checks, one document at a time
     problems = []
-    meta: dict[str, dict[str, Any]] = {}
+    outlet_of: dict[str, str | None] = {}
+    excluded_by_rule: Counter[str] = Counter()  # one counter, not one per document (memory)
 
     def visit(doc: dict[str, Any]) -> None:
         d = doc["doc_id"]
-        meta[d] = {
-            "outlet": doc.get("outlet"),
-            "exclusions": Counter(e["rule"] for e in doc["exclusions"]),
-        }
+        outlet_of[d] = doc.get("outlet")
+        excluded_by_rule.update(e["rule"] for e in doc["exclusions"])
         if d in gold:
             problems.extend(
                 ann.check_record(
@@ -146,9 +145,7 @@ def build_into(
             "gold annotations have errors:\n"
             + "\n".join(str(p) for p in problems if p.level == "error")
         )
-    manifest = splits.make_splits(
-        story_of, {d: m["outlet"] for d, m in meta.items()}, previous=previous
-    )
+    manifest = splits.make_splits(story_of, outlet_of, previous=previous)
     # pass 2: rows per config and split
     target = scheme.target["statement"]
     counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
@@ -191,9 +188,7 @@ def build_into(
         "stances": dict(
             sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())
         ),
-        "exclusions_by_rule": dict(
-            sorted(sum((m["exclusions"] for m in meta.values()), Counter()).items())
-        ),
+        "exclusions_by_rule": dict(sorted(excluded_by_rule.items())),
         "stories": dict(sorted(Counter(story_of.values()).items())),
         "story_edges": edges,
         "warnings": [str(p) for p in problems],
@@ -362,6 +357,10 @@ def _all_annotated(release: str, stamp: int) -> tuple[dict[str, Any], ...]:
     from datasets import load_dataset
 
     ds = load_dataset(release, "documents", split="+".join(splits.STANDARD))
+    # touch only the annotated rows: decoding every row of a large unannotated build
+    # would page the whole text into memory for nothing
+    flags = ds.data.column("annotated").to_pylist()
+    ds = ds.select([i for i, a in enumerate(flags) if a])
     feats = ds.features
     out = []
     for row in ds:
