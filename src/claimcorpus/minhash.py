@@ -257,9 +257,12 @@ def estimate(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """``(n, bands)`` uint64: a mixed hash of each band's rows; equal keys = same bucket."""
+    out = np.empty((len(sig), bands), np.uint64)
     with np.errstate(over="ignore"):
-        parts = sig[:, : bands * rows].reshape(len(sig), bands, rows) * _K[3 : 3 + rows]
-        return _mix(parts.sum(axis=2, dtype=np.uint64) + _K[2])
+        for b in range(bands):  # one band at a time: temporaries of n x rows, not n x 128
+            part = sig[:, b * rows : (b + 1) * rows] * _K[3 : 3 + rows]
+            out[:, b] = _mix(part.sum(axis=1, dtype=np.uint64) + _K[2])
+    return out
 
 
 def is_empty(sig: np.ndarray) -> np.ndarray:
@@ -272,7 +275,7 @@ def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     empty-set rows take part in none."""
     out = [np.zeros((0, 2), np.int64)]
     full = np.flatnonzero(~is_empty(sig))
-    keys_all = band_keys(sig[full], bands, rows)
+    keys_all = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
     for keys in keys_all.T:
         _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
         members = np.flatnonzero(counts[inv] > 1)
@@ -361,14 +364,19 @@ def group_stories(docs: Iterable[tuple[str, str, str | None]], chunk: int = 500)
     """Drop-in for stories.group_stories, streaming: (doc_id, text, hint) -> (story_of, edges)."""
     ids: list[str] = []
     hints: dict[str, str | None] = {}
-    sigs, texts = [signatures([])], []
+    near_parts, same_parts, texts = [], [], []
     for doc_id, text, hint in docs:
         ids.append(doc_id)
         hints[doc_id] = hint
         texts.append(text)
         if len(texts) == chunk:
-            sigs.append(signatures(texts))
+            near_part, same_part = signatures(texts)
+            near_parts.append(near_part)
+            same_parts.append(same_part)
             texts = []
-    sigs.append(signatures(texts))
-    near, same = (np.concatenate([s[k] for s in sigs]) for k in (0, 1))
+    near_part, same_part = signatures(texts)
+    near = np.concatenate([*near_parts, near_part])
+    del near_parts  # the parts go as each kind is joined: peak is 1.5x the signatures, not 2x
+    same = np.concatenate([*same_parts, same_part])
+    del same_parts
     return group(ids, near, same, hints)
