@@ -1,10 +1,11 @@
 """The Spark engine: the same batch function through ``mapInArrow``, LSH bands via groupBy.
 
 Why it gives the in-process results exactly: the normalization is ``batch.normalize_batches``
-itself (Spark hands it real ``pa.RecordBatch`` objects), signatures come from that batch
-output, bands are grouped on the exact bytes of their rows (as ``minhash.band_pairs``),
-candidates are verified with ``minhash.estimate``, and components are taken with
-``minhash.story_ids`` on the driver (verified edges are few; documents are not collected).
+itself (Spark hands it real ``pa.RecordBatch`` objects), each task writes its rows to its own
+Parquet part and hands Spark only ids and ``minhash.band_keys`` (as ``minhash.band_pairs``
+computes them); bands are grouped with ``groupBy``, the candidate pairs are collected and
+verified with ``minhash.verified`` on the driver, reading only their signatures, and
+components are taken with ``minhash.story_ids`` (documents are never collected).
 
 The session runs ``local[N]`` bound to 127.0.0.1 with the UI off; workers run this Python
 (``PYSPARK_PYTHON = sys.executable``) and get the package as a zip through ``addPyFile``,
@@ -29,9 +30,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
 
 from .. import minhash
-from ..batch import SPARK_SCHEMA, normalize_batches
+from ..batch import OUTPUT_SCHEMA, normalize_batches
 from . import EngineError, check_unique, finish, staged_output
 
 SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}
@@ -89,108 +91,145 @@ def spark_session(
     return spark
 
 
-def verify_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body: (kind, a, b, sig_a, sig_b) -> verified (a, b, kind, score) rows."""
-    schema = pa.schema(
-        [("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("score", pa.float64())]
-    )
-    for batch in batches:
-        cols = batch.to_pydict()
-        scores = minhash.estimate(
-            minhash.from_bytes(cols["sig_a"]), minhash.from_bytes(cols["sig_b"])
-        )
-        limit = np.array([minhash.THRESHOLD[k] for k in cols["kind"]])
-        ok = np.flatnonzero(scores >= limit).tolist()
-        rows = {k: [cols[k][i] for i in ok] for k in ("a", "b", "kind")}
-        yield pa.RecordBatch.from_pydict(
-            {**rows, "score": [round(float(scores[i]), 4) for i in ok]}, schema=schema
-        )
+INDEX_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("story", pa.string()),
+        ("error_kind", pa.string()),
+        ("keys", pa.list_(pa.int64())),  # band keys, both kinds; null where a set is empty
+    ]
+)
+INDEX_DDL = "doc_id string, story string, error_kind string, keys array<bigint>"
 
 
-def key_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body: (doc_id, signatures) -> a (kind_band, key, doc_id) row per LSH band.
+def index_batch(out: pa.RecordBatch) -> pa.RecordBatch:
+    """What Spark carries of a normalized batch: ids, hints, errors and LSH band keys.
 
-    The keys are minhash.band_keys, so Spark buckets exactly as the in-process engine does;
-    ``kind_band`` = kind index x 1,000 + band keeps the shuffled rows narrow.
+    The keys are ``minhash.band_keys`` of both signatures (near-duplicate bands first), so
+    Spark buckets exactly as the in-process engine does; an empty set's bands are null and
+    never bucketed (as ``minhash.band_pairs``). Error rows have no keys.
     """
-    schema = pa.schema([("kind_band", pa.int32()), ("key", pa.int64()), ("doc_id", pa.string())])
-    for batch in batches:
-        ids = batch.column("doc_id")
-        for k, (kind, col) in enumerate(SIG_COLUMN.items()):
-            bands, rows = minhash.BANDS[kind]
-            sig = minhash.from_bytes(batch.column(col).to_pylist())
-            full = np.flatnonzero(~minhash.is_empty(sig))  # as band_pairs: no empty sets
-            keys = minhash.band_keys(sig[full], bands, rows)
-            yield pa.RecordBatch.from_arrays(
-                [
-                    pa.array(np.tile(np.arange(bands, dtype=np.int32) + 1000 * k, len(full))),
-                    pa.array(keys.ravel().view(np.int64)),
-                    ids.take(pa.array(np.repeat(full, bands))),
-                ],
-                schema=schema,
-            )
+    n = out.num_rows
+    ok = np.flatnonzero(pc.is_null(out.column("error_kind")).to_numpy(zero_copy_only=False))
+    width = sum(b for b, _ in minhash.BANDS.values())
+    keys = np.zeros((n, width), np.uint64)
+    null = np.ones((n, width), bool)
+    at = 0
+    for kind, col in SIG_COLUMN.items():
+        bands, rows = minhash.BANDS[kind]
+        sig = minhash.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
+        keys[ok, at : at + bands] = minhash.band_keys(sig, bands, rows)
+        null[ok, at : at + bands] = minhash.is_empty(sig)[:, None]
+        at += bands
+    flat = pa.array(keys.ravel().view(np.int64), mask=null.ravel())
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * width)
+    has = np.zeros(n, bool)
+    has[ok] = True
+    lists = pa.ListArray.from_arrays(offsets, flat, mask=pa.array(~has))
+    return pa.RecordBatch.from_arrays(
+        [out.column("doc_id"), out.column("story"), out.column("error_kind"), lists],
+        schema=INDEX_SCHEMA,
+    )
 
 
-def _edges(docs) -> list[dict]:
-    """Band keys grouped with groupBy; each bucket's pairs; verified on the estimate.
+def normalize_to(documents: str):
+    """The mapInArrow body: ``batch.normalize_batches`` on one partition, its rows written
+    by this task to ``documents/part-<partition>.parquet``, only ``index_batch`` returned.
 
-    Both kinds go through one pipeline, because each Spark stage has a fixed cost. Most band
-    keys are unique: a cheap count finds the repeated ones, so collect_list sees few rows.
+    Why the task writes: the normalized rows (text, offset maps, exclusions, signatures) are
+    most of the bytes, and passing them through the JVM to Parquet cost more CPU than the
+    normalization itself on 2 cores. The file appears (by rename) only when the partition is
+    done, under a name fixed by the partition, so a retried task replaces it whole.
+    """
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow.parquet as pq
+        from pyspark import TaskContext
+
+        ctx = TaskContext.get()
+        part, attempt = (ctx.partitionId(), ctx.attemptNumber()) if ctx else (0, 0)
+        final = Path(documents) / f"part-{part:05d}.parquet"
+        tmp = final.with_name(f".{final.name}.{attempt}.tmp")
+        writer = pq.ParquetWriter(tmp, OUTPUT_SCHEMA, compression="zstd")
+        try:
+            for out in normalize_batches(batches):
+                writer.write_batch(out)
+                yield index_batch(out)
+        finally:
+            writer.close()
+        os.replace(tmp, final)
+
+    return run
+
+
+def _edges(index) -> tuple[list[tuple[str, str, str]], Any]:
+    """Band keys grouped with groupBy; each bucket's pairs, de-duplicated; collected.
+
+    One shuffle: (band, key) -> the sorted doc ids of buckets with two or more members.
     """
     from pyspark.sql import functions as F
 
-    keyed = (
-        docs.select("doc_id", *SIG_COLUMN.values()).mapInArrow(key_batches, KEY_SCHEMA).persist()
+    kinds = [k for k, (b, _) in minhash.BANDS.items() for _ in range(b)]
+    kind_of = F.array(*[F.lit(k) for k in kinds])
+    keyed = index.where(F.col("keys").isNotNull()).select(
+        "doc_id", F.posexplode("keys").alias("band", "key")
     )
-    repeated = keyed.groupBy("kind_band", "key").count().where(F.col("count") > 1).drop("count")
-    kinds = F.array(*[F.lit(k) for k in SIG_COLUMN])
     buckets = (
-        keyed.join(repeated, ["kind_band", "key"])  # small: AQE broadcasts it
-        .groupBy("kind_band", "key")
+        keyed.where(F.col("key").isNotNull())
+        .groupBy("band", "key")
         .agg(F.array_sort(F.collect_list("doc_id")).alias("ids"))
-        .select(kinds[F.floor(F.col("kind_band") / 1000).cast("int")].alias("kind"), "ids")
+        .where(F.size("ids") > 1)
     )
     pairs = buckets.select(
-        "kind",
+        kind_of[F.col("band")].alias("kind"),
         F.explode(
             F.expr(
                 "flatten(transform(sequence(0, size(ids) - 2), i -> "
                 "transform(slice(ids, i + 2, size(ids) - i - 1), j -> named_struct('a', ids[i], 'b', j))))"
             )
         ).alias("p"),
-    ).select("kind", F.col("p.a").alias("p_a"), F.col("p.b").alias("p_b"))
-    sigs = None  # (kind, doc_id, sig): each pair is joined with its own kind's signature only
-    for kind, col in SIG_COLUMN.items():
-        part = docs.select(F.lit(kind).alias("kind"), "doc_id", F.col(col).alias("sig"))
-        sigs = part if sigs is None else sigs.unionByName(part)
+    ).select("kind", F.col("p.a").alias("a"), F.col("p.b").alias("b"))
+    return pairs.distinct().toArrow()
 
-    def side(name: str):
-        return sigs.select(
-            F.col("kind").alias(f"k_{name}"),
-            F.col("doc_id").alias(name),
-            F.col("sig").alias(f"sig_{name}"),
-        )
 
-    cand = (
-        pairs.distinct()
-        .join(side("a"), (F.col("kind") == F.col("k_a")) & (F.col("p_a") == F.col("a")))
-        .join(side("b"), (F.col("kind") == F.col("k_b")) & (F.col("p_b") == F.col("b")))
-        .select("kind", "a", "b", "sig_a", "sig_b")
+def verify(documents: Path, pairs: pa.Table) -> list[dict]:
+    """Candidate pairs whose estimated Jaccard reaches their kind's threshold.
+
+    On the driver: candidates are few, and only their documents' signatures are read."""
+    if pairs.num_rows == 0:
+        return []
+    ids = pc.unique(
+        pa.concat_arrays([pairs.column("a").combine_chunks(), pairs.column("b").combine_chunks()])
     )
-    found = cand.mapInArrow(verify_batches, EDGE_SCHEMA)
-    try:
-        return [r.asDict() for r in found.collect()]
-    finally:
-        keyed.unpersist()
+    sigs = pads.dataset(documents, format="parquet").to_table(
+        columns=["doc_id", *SIG_COLUMN.values()], filter=pc.field("doc_id").isin(ids)
+    )
+    row = {d: i for i, d in enumerate(sigs.column("doc_id").to_pylist())}
+    edges = []
+    for kind, col in SIG_COLUMN.items():
+        sel = pairs.filter(pc.equal(pairs.column("kind"), kind))
+        if sel.num_rows == 0:
+            continue
+        sig = minhash.from_bytes(sigs.column(col).to_pylist())
+        a = np.array([row[d] for d in sel.column("a").to_pylist()], np.int64)
+        b = np.array([row[d] for d in sel.column("b").to_pylist()], np.int64)
+        ok, scores = minhash.verified(sig, np.stack([a, b], axis=1), minhash.THRESHOLD[kind])
+        names = sigs.column("doc_id").to_pylist()
+        edges += [
+            {"a": names[i], "b": names[j], "kind": kind, "score": round(sc, 4)}
+            for (i, j), sc in zip(ok.tolist(), scores.tolist(), strict=True)
+        ]
+    return edges
 
 
 def _cause(exc: BaseException) -> str:
     """The telling line of a Spark failure (py4j puts a generic line first)."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
-    telling = [
-        ln for ln in lines if any(k in ln for k in ("crashed", "exited unexpectedly", "Exception:"))
-    ]
-    return (telling or lines)[0][:300]
+    for keys in (("crashed", "exited unexpectedly"), ("Error:", "Exception:")):
+        telling = [ln for ln in lines if any(k in ln for k in keys)]
+        if telling:
+            return telling[0][:300]
+    return lines[0][:300]
 
 
 def run_spark(
@@ -210,7 +249,7 @@ def run_spark(
     ``timings`` (optional) receives wall seconds per phase.
     """
     timings = {} if timings is None else timings
-    from pyspark.sql import functions as F
+    from pyspark import StorageLevel
 
     if spark is None:  # the active session (spark-submit's, a notebook's), else a new one
         from pyspark.sql import SparkSession
@@ -231,29 +270,31 @@ def run_spark(
         with staged_output(Path(out)) as tmp:
             try:
                 t0 = time.perf_counter()
+                (tmp / "documents").mkdir()
                 raw = spark.read.parquet(str(input_path))
-                normalized = raw.mapInArrow(normalize_batches, SPARK_SCHEMA)
-                normalized.write.option("compression", "zstd").parquet(str(tmp / "documents"))
+                index = raw.mapInArrow(normalize_to(str(tmp / "documents")), INDEX_DDL)
+                index = index.persist(StorageLevel.MEMORY_AND_DISK)
+                # runs the map once: the cached index feeds both this and the banding
+                table = index.select("doc_id", "story", "error_kind").toArrow()
                 timings["normalize_s"] = time.perf_counter() - t0
-                docs = spark.read.parquet(str(tmp / "documents"))
-                edges = _edges(docs.where(F.col("error_kind").isNull()))
-                index = docs.select("doc_id", "story", "error_kind").toArrow()
-                timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]
+                pairs = _edges(index)
+                index.unpersist()
             except Exception as exc:  # py4j / captured Spark errors: the job failed as a whole
                 raise EngineError(
                     f"Spark job failed ({_cause(exc)}); no output was written"
                 ) from None
-            for f in (tmp / "documents").glob("*.crc"):
+            for f in (tmp / "documents").glob(".*.tmp"):  # attempts that lost (none locally)
                 f.unlink()
-            (tmp / "documents" / "_SUCCESS").unlink(missing_ok=True)
-            ok = index.filter(pc.is_null(index.column("error_kind")))
+            edges = verify(tmp / "documents", pairs)
+            timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]
+            ok = table.filter(pc.is_null(table.column("error_kind")))
             ids = ok.column("doc_id").to_pylist()
             check_unique(ids)
             hints = dict(zip(ids, ok.column("story").to_pylist(), strict=True))
             story_of, edges = minhash.story_ids(ids, edges, hints)
-            kinds = Counter(k for k in index.column("error_kind").to_pylist() if k is not None)
+            kinds = Counter(k for k in table.column("error_kind").to_pylist() if k is not None)
             counts = {
-                "records": index.num_rows,
+                "records": table.num_rows,
                 "normalized": len(ids),
                 "excluded": dict(sorted(kinds.items())),
             }
