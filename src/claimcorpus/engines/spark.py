@@ -1,11 +1,12 @@
-"""The Spark engine: the same batch function through ``mapInArrow``, LSH bands via groupBy.
+"""The Spark engine: the same batch function through ``mapInArrow``, LSH bands by shuffle.
 
 Why it gives the in-process results exactly: the normalization is ``batch.normalize_batches``
 itself (Spark hands it real ``pa.RecordBatch`` objects), each task writes its rows to its own
 Parquet part and hands Spark only ids and ``minhash.band_keys`` (as ``minhash.band_pairs``
-computes them); bands are grouped with ``groupBy``, the candidate pairs are collected and
-verified with ``minhash.verified`` on the driver, reading only their signatures, and
-components are taken with ``minhash.story_ids`` (documents are never collected).
+computes them); bands are grouped by a shuffle join on their keys, the candidate pairs are
+collected and verified with ``minhash.verified`` on the driver, reading only their
+signatures, and components are taken with ``minhash.story_ids`` (documents are never
+collected).
 
 The session runs ``local[N]`` bound to 127.0.0.1 with the UI off; workers run this Python
 (``PYSPARK_PYTHON = sys.executable``) and get the package as a zip through ``addPyFile``,
@@ -162,33 +163,33 @@ def normalize_to(documents: str):
     return run
 
 
-def _edges(index) -> tuple[list[tuple[str, str, str]], Any]:
-    """Band keys grouped with groupBy; each bucket's pairs, de-duplicated; collected.
+def _edges(index) -> pa.Table:
+    """LSH candidates: (kind, a, b) for every two documents that share a band key.
 
-    One shuffle: (band, key) -> the sorted doc ids of buckets with two or more members.
+    Bands are grouped by a shuffle on (band, key): the band table joined with itself on
+    that key, keeping a < b, then de-duplicated across bands. On 20k articles this took
+    3.6-4.2 s against 7.9-16 s for ``groupBy`` + ``collect_list`` + pair expansion and
+    6.2-10 s for a ``groupBy`` count of repeated keys first (scripts/bench_scale.py).
     """
     from pyspark.sql import functions as F
 
     kinds = [k for k, (b, _) in minhash.BANDS.items() for _ in range(b)]
     kind_of = F.array(*[F.lit(k) for k in kinds])
-    keyed = index.where(F.col("keys").isNotNull()).select(
-        "doc_id", F.posexplode("keys").alias("band", "key")
+    keyed = (
+        index.where(F.col("keys").isNotNull())
+        .select("doc_id", F.posexplode("keys").alias("band", "key"))
+        .where(F.col("key").isNotNull())  # an empty set's bands
     )
-    buckets = (
-        keyed.where(F.col("key").isNotNull())
-        .groupBy("band", "key")
-        .agg(F.array_sort(F.collect_list("doc_id")).alias("ids"))
-        .where(F.size("ids") > 1)
+    x, y = keyed.alias("x"), keyed.alias("y")
+    pairs = (
+        x.join(y, ["band", "key"])
+        .where(F.col("x.doc_id") < F.col("y.doc_id"))
+        .select(
+            kind_of[F.col("band")].alias("kind"),
+            F.col("x.doc_id").alias("a"),
+            F.col("y.doc_id").alias("b"),
+        )
     )
-    pairs = buckets.select(
-        kind_of[F.col("band")].alias("kind"),
-        F.explode(
-            F.expr(
-                "flatten(transform(sequence(0, size(ids) - 2), i -> "
-                "transform(slice(ids, i + 2, size(ids) - i - 1), j -> named_struct('a', ids[i], 'b', j))))"
-            )
-        ).alias("p"),
-    ).select("kind", F.col("p.a").alias("a"), F.col("p.b").alias("b"))
     return pairs.distinct().toArrow()
 
 
