@@ -4,7 +4,8 @@ Both engines write the same output folder, and write it whole or not at all: eve
 to a hidden sibling folder that is renamed into place only after the last file is written,
 so a crashed worker or a failed job never leaves partial output::
 
-    documents/part-*.parquet  one row per input record (batch.OUTPUT_SCHEMA), in input order
+    documents/part-*.parquet  one row per input record (batch.OUTPUT_SCHEMA); local: a part
+                              per input batch, in input order; Spark: a part per partition
     stories.parquet           doc_id, story_id for every record normalized without error
     edges.parquet             a, b, kind, score: the evidence that joined two documents
     summary.json              records, normalized, excluded by kind, stories, edges
