@@ -31,6 +31,12 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def local_build(releases: Path, *extra: str, env: dict | None = None):
+    """`claimcorpus build --version 1.0.0 --engine local --workers 2` into ``releases``."""
+    args = ["--version", "1.0.0", "--releases-dir", str(releases), "--engine", "local"]
+    return cli("build", *args, "--workers", "2", *extra, env=env)
+
+
 def listing(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
@@ -71,21 +77,8 @@ def test_bad_records_are_excluded_counted_and_the_build_completes(tmp_path):
     shutil.copytree(RAW, articles)
     (articles / "zz-empty.txt").write_bytes(b"")
     (articles / "zz-latin1.txt").write_bytes("Caf\xe9 owners said prices rose.".encode("latin-1"))
-    proc = cli(
-        "build",
-        "--version",
-        "1.0.0",
-        "--releases-dir",
-        str(tmp_path / "rel"),
-        "--engine",
-        "local",
-        "--workers",
-        "2",
-        "--input",
-        str(articles),
-        "--sidecar-dir",
-        str(SIDECARS),
-        "--no-baselines",
+    proc = local_build(
+        tmp_path / "rel", "--input", str(articles), "--sidecar-dir", str(SIDECARS), "--no-baselines"
     )
     assert proc.returncode == 0, proc.stderr
     assert "input records excluded (empty 1, invalid-utf8 1)" in proc.stdout
@@ -106,16 +99,8 @@ def test_bad_records_are_excluded_counted_and_the_build_completes(tmp_path):
 
 def test_a_crashed_worker_fails_the_build_and_leaves_no_release(tmp_path):
     (tmp_path / "rel").mkdir()
-    proc = cli(
-        "build",
-        "--version",
-        "1.0.0",
-        "--releases-dir",
-        str(tmp_path / "rel"),
-        "--engine",
-        "local",
-        "--workers",
-        "2",
+    proc = local_build(
+        tmp_path / "rel",
         "--batch-size",
         "1",
         "--input",

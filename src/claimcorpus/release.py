@@ -104,8 +104,9 @@ def build_into(
     source = source or CorpusSource(root)
     ids = source.ids
     if not ids:
-        where = root / "corpus" if isinstance(source, CorpusSource) else "the engine input"
-        raise InputError(f"{where}: no documents; run `claimcorpus ingest` first")
+        if isinstance(source, CorpusSource):
+            raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
+        raise InputError("--input: no record could be normalized; nothing to release")
     # pass 1: story grouping and gold checks, one document at a time
     problems = []
     outlet_of: dict[str, str | None] = {}
