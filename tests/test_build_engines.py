@@ -137,3 +137,11 @@ def test_engine_needs_input_and_input_alone_means_local(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         build_release(REPO, "1.0.0", tmp_path, inputs=[tmp_path / "missing.parquet"])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_input_with_nothing_normalizable_is_refused_and_writes_nothing(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    with pytest.raises(InputError, match="no record could be normalized"):
+        build_release(REPO, "1.0.0", tmp_path / "rel", inputs=[tmp_path / "in"])
+    assert list((tmp_path / "rel").iterdir()) == []
