@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from claimcorpus import batch, minhash, stories
 from claimcorpus.engines import EngineError, add_parser, read_output
-from claimcorpus.engines.local import build, run_local
+from claimcorpus.engines.local import build
 from claimcorpus.normalize import normalize_bytes
 from claimcorpus.problems import InputError
 
@@ -102,7 +102,7 @@ def test_bad_records_become_error_rows_with_reasons():
 
 def test_seeds_give_the_same_text_and_offsets_as_the_corpus():
     rows, _ = mixed_records(0)
-    out = list(run_local([pa.RecordBatch.from_pylist(rows[:5], schema=batch.INPUT_SCHEMA)], 1))[0]
+    out = batch.normalize_batch(pa.RecordBatch.from_pylist(rows[:5], schema=batch.INPUT_SCHEMA))
     for r in out.to_pylist():
         ref = json.loads((REPO / "corpus" / "normalized" / f"{r['doc_id']}.json").read_text())
         assert {k: r[k] for k in ref} == ref

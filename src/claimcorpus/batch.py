@@ -94,16 +94,13 @@ ERROR_KINDS = {
 
 
 def spark_type(t: pa.DataType) -> str:
-    """The Spark DDL spelling of the Arrow types used here (mapInArrow wants a type string)."""
+    """The Spark DDL spelling of the Arrow types used here (the published schema gives it)."""
     if pa.types.is_struct(t):
         return "struct<" + ",".join(f"`{f.name}`:{spark_type(f.type)}" for f in t) + ">"
     if pa.types.is_list(t):
         return f"array<{spark_type(t.value_type)}>"
     names = {pa.string(): "string", pa.binary(): "binary", pa.int32(): "int", pa.bool_(): "boolean"}
     return names[t]
-
-
-SPARK_SCHEMA = ", ".join(f"`{f.name}` {spark_type(f.type)}" for f in OUTPUT_SCHEMA)
 
 
 def error_kind(message: str) -> str:

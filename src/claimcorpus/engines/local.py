@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from .. import minhash
-from ..batch import FAULT_ENV, normalize_batch, normalize_batches
+from ..batch import FAULT_ENV, normalize_batch
 from . import EngineError, check_unique, finish, staged_output
 
 
@@ -55,15 +55,6 @@ def _ordered(fn: Callable[..., Any], calls: Iterable[tuple], workers: int) -> It
         raise EngineError(f"a worker process died mid-run ({exc}); no output was written") from None
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
-
-
-def run_local(batches: Iterable[pa.RecordBatch], workers: int = 1) -> Iterator[pa.RecordBatch]:
-    """Output batches in input order: in-process for one worker, else on worker processes."""
-    if workers <= 1:
-        yield from normalize_batches(batches)
-        return
-    fault = os.environ.get(FAULT_ENV)
-    yield from _ordered(normalize_batch, ((b, fault) for b in batches), workers)
 
 
 INDEX_COLUMNS = ["doc_id", "story", "minhash_near_duplicate", "minhash_same_story", "error_kind"]
