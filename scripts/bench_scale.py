@@ -285,7 +285,10 @@ def table(results: list[dict]) -> str:
             if "error" in m:
                 rows.append(f"| {n:,} | {label} | failed | | | | | | {m['error'][-120:]!r} |")
                 continue
-            note = f"normalize {m['normalize_s']:.1f} s + group {m['group_s']:.1f} s"
+            if mode == "spark2":  # one Spark job: normalize, shuffle, buckets; then verify
+                note = f"Spark job {m['spark_job_s']:.1f} s + driver {m['driver_group_s']:.1f} s"
+            else:
+                note = f"normalize {m['normalize_s']:.1f} s + group {m['group_s']:.1f} s"
             note += (
                 f"; session start {m['startup_s']:.1f} s (not included)" if mode == "spark2" else ""
             )
@@ -308,7 +311,37 @@ def table(results: list[dict]) -> str:
             rows.append(
                 f"| | grouping agreement | | | | | | | same story_id for {g['same_story_id']:.4f} of docs |"
             )
-    return "\n".join(rows)
+    return "\n".join(rows + [""] + verdicts(results))
+
+
+def verdicts(results: list[dict]) -> list[str]:
+    """The issue's targets, each met or missed, from the runs above."""
+    out = []
+    for r in results:
+        n, local1, local2, spark = r["size"], r["local1"], r["local2"], r["spark2"]
+        if any("error" in m for m in (local1, local2, spark)):
+            out.append(f"- {n:,}: a run failed; no verdict")
+            continue
+        w = local1["seconds"] / local2["seconds"]
+        s = spark["seconds"] / local2["seconds"]
+        out.append(
+            f"- {n:,}: --workers 2 is {w:.2f}x in-process (target >= 1.7x): "
+            + ("met" if w >= 1.7 else "MISSED")
+        )
+        out.append(
+            f"- {n:,}: Spark local[2] takes {s:.2f}x the time of --workers 2 "
+            "(target <= 1.5x, session start apart): " + ("met" if s <= 1.5 else "MISSED")
+        )
+        g = r["grouping"]
+        if "error" not in g:
+            x = g["datasketch"]["seconds"] / g["mine"]["seconds"]
+            ok = x >= 4 and g["mine"]["recall"] >= g["datasketch"]["recall"]
+            out.append(
+                f"- {n:,}: grouping {x:.1f}x datasketch, recall {g['mine']['recall']:.3f} vs "
+                f"{g['datasketch']['recall']:.3f} (target >= 4x, recall >=): "
+                + ("met" if ok else "MISSED")
+            )
+    return out
 
 
 def main() -> int:

@@ -27,6 +27,8 @@ KINDS = ("near-duplicate", "same-story")
 THRESHOLD = {"near-duplicate": NEAR_DUP, "same-story": SAME_STORY}
 # (bands, rows). near-duplicate: 32x4 catches J=0.5 with p=0.87 (datasketch's 25x5: 0.55).
 BANDS = {"near-duplicate": (32, 4), "same-story": (32, 4)}
+BAND_BLOCK = 32  # bands numbered in one range (Spark): kind i has bands 32i .. 32i+31
+assert all(b <= BAND_BLOCK for b, _ in BANDS.values())
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _WORD = re.compile(r"\w+")  # = stories._WORD
 _ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")  # = stories._ENTITY
@@ -273,25 +275,45 @@ def is_empty(sig: np.ndarray) -> np.ndarray:
 def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates);
     empty-set rows take part in none."""
-    out = [np.zeros((0, 2), np.int64)]
     full = np.flatnonzero(~is_empty(sig))
-    keys_all = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
-    for keys in keys_all.T:
-        _, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        members = np.flatnonzero(counts[inv] > 1)
-        members = members[np.argsort(inv[members], kind="stable")]
-        cut = np.flatnonzero(np.diff(inv[members])) + 1
-        members = full[members]
-        lo, hi = np.r_[0, cut], np.r_[cut, len(members)]
-        two = hi - lo == 2
-        out.append(np.stack([members[lo[two]], members[lo[two] + 1]], axis=1))
-        for a, z in zip(lo[~two].tolist(), hi[~two].tolist(), strict=True):
-            i, j = np.triu_indices(z - a, 1)
-            out.append(np.stack([members[a:z][i], members[a:z][j]], axis=1))
-    pairs = np.concatenate(out)
-    n = max(len(sig), 1)
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack([code // n, code % n], axis=1)
+    keys = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
+    band = np.repeat(np.arange(bands, dtype=np.int16), len(full))  # band-major
+    pairs = bucket_pairs(band, keys.T.ravel(), np.tile(full, bands))
+    return pairs[:, 1:]
+
+
+def bucket_pairs(band: np.ndarray, key: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """``(kind, a, b)`` rows, unique and sorted, for every two members ``a < b`` that share
+    a bucket ``(band, key)``; ``kind`` is ``band // BAND_BLOCK`` (``KINDS`` order, when
+    bands are numbered near-duplicate 0-31, same-story 32-63 as on Spark).
+
+    One rule for both engines: ``band_pairs`` calls it with one kind's bands, and each Spark
+    task calls it on the buckets its shuffle partition holds (a bucket is never split, so
+    the union over partitions, de-duplicated, is the in-process set).
+    """
+    if len(band) == 0:
+        return np.zeros((0, 3), np.int64)
+    band = band.astype(np.int16, copy=False)  # 16-bit: numpy's stable sort is a radix sort
+    order = np.argsort(band, kind="stable")
+    band, key, member = band[order], key[order], member[order].astype(np.int64, copy=False)
+    cuts = np.flatnonzero(np.diff(band)) + 1
+    out = [np.zeros((0, 3), np.int64)]
+    for lo_, hi_ in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(band)].tolist(), strict=True):
+        o = np.argsort(key[lo_:hi_])  # one band at a time: a key sort, no tie-breaking
+        k, m = key[lo_:hi_][o], member[lo_:hi_][o]
+        head = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        size = np.diff(np.r_[head, len(k)])
+        kind = int(band[lo_]) // BAND_BLOCK
+        two = head[size == 2]
+        pair = np.stack([np.minimum(m[two], m[two + 1]), np.maximum(m[two], m[two + 1])], 1)
+        out.append(np.c_[np.full(len(two), kind), pair])
+        for s, n in zip(head[size > 2].tolist(), size[size > 2].tolist(), strict=True):
+            i, j = np.triu_indices(n, 1)
+            mm = np.sort(m[s : s + n])
+            out.append(np.stack([np.full(len(i), kind), mm[i], mm[j]], axis=1))
+    rows = np.concatenate(out)
+    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+    return rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]] if len(rows) else rows
 
 
 def verified(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

@@ -32,14 +32,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from .. import minhash
 from ..batch import OUTPUT_SCHEMA, normalize_batches
 from . import EngineError, check_unique, finish, staged_output
 
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}
-EDGE_SCHEMA = "a string, b string, kind string, score double"
-KEY_SCHEMA = "kind_band int, key bigint, doc_id string"
 
 
 def package_zip(dest: Path) -> Path:
@@ -80,6 +80,9 @@ def spark_session(
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.ui.enabled", "false")
             .config("spark.pyspark.python", sys.executable)
+            # a short batch job on few cores: the C1 JIT alone and a serial GC leave the
+            # cores to the Python workers (20k articles, local[2]: 28 s vs 39 s, 1st job)
+            .config("spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS)
         )
     for k, v in (extra or {}).items():
         builder = builder.config(k, v)
@@ -92,55 +95,48 @@ def spark_session(
     return spark
 
 
-INDEX_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("story", pa.string()),
-        ("error_kind", pa.string()),
-        ("keys", pa.list_(pa.int64())),  # band keys, both kinds; null where a set is empty
-    ]
-)
-INDEX_DDL = "doc_id string, story string, error_kind string, keys array<bigint>"
+BAND_SCHEMA = pa.schema([("band", pa.int32()), ("key", pa.int64()), ("doc", pa.int64())])
+BAND_DDL = "band int, key bigint, doc bigint"
+PAIR_SCHEMA = pa.schema([("kind", pa.int32()), ("a", pa.int64()), ("b", pa.int64())])
+PAIR_DDL = "kind int, a bigint, b bigint"
 
 
-def index_batch(out: pa.RecordBatch) -> pa.RecordBatch:
-    """What Spark carries of a normalized batch: ids, hints, errors and LSH band keys.
+def band_rows(out: pa.RecordBatch, first: int) -> pa.RecordBatch:
+    """One row per (document, band) that Spark shuffles: band number, band key, document.
 
-    The keys are ``minhash.band_keys`` of both signatures (near-duplicate bands first), so
-    Spark buckets exactly as the in-process engine does; an empty set's bands are null and
-    never bucketed (as ``minhash.band_pairs``). Error rows have no keys.
+    ``doc`` is ``first`` + the row's place in its batch (the task numbers its part's rows
+    from ``partition << 32``); bands are numbered as ``minhash.bucket_pairs`` reads them
+    (near-duplicate 0-31, same-story 32-63) and keyed by ``minhash.band_keys``, so buckets
+    are exactly the in-process ones. Error rows and empty sets have no bands (as
+    ``minhash.band_pairs``).
     """
-    n = out.num_rows
     ok = np.flatnonzero(pc.is_null(out.column("error_kind")).to_numpy(zero_copy_only=False))
-    width = sum(b for b, _ in minhash.BANDS.values())
-    keys = np.zeros((n, width), np.uint64)
-    null = np.ones((n, width), bool)
-    at = 0
-    for kind, col in SIG_COLUMN.items():
+    band, key, doc = [], [], []
+    for i, (kind, col) in enumerate(SIG_COLUMN.items()):
         bands, rows = minhash.BANDS[kind]
         sig = minhash.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
-        keys[ok, at : at + bands] = minhash.band_keys(sig, bands, rows)
-        null[ok, at : at + bands] = minhash.is_empty(sig)[:, None]
-        at += bands
-    flat = pa.array(keys.ravel().view(np.int64), mask=null.ravel())
-    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * width)
-    has = np.zeros(n, bool)
-    has[ok] = True
-    lists = pa.ListArray.from_arrays(offsets, flat, mask=pa.array(~has))
-    return pa.RecordBatch.from_arrays(
-        [out.column("doc_id"), out.column("story"), out.column("error_kind"), lists],
-        schema=INDEX_SCHEMA,
-    )
+        full = ~minhash.is_empty(sig)
+        keys = minhash.band_keys(sig[full], bands, rows)
+        band.append(np.tile(np.arange(bands) + i * minhash.BAND_BLOCK, len(keys)))
+        key.append(keys.ravel().view(np.int64))
+        doc.append(np.repeat(ok[full] + first, bands))
+    arrays = [
+        pa.array(np.concatenate(band).astype(np.int32)),
+        pa.array(np.concatenate(key)),
+        pa.array(np.concatenate(doc).astype(np.int64)),
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=BAND_SCHEMA)
 
 
 def normalize_to(documents: str):
     """The mapInArrow body: ``batch.normalize_batches`` on one partition, its rows written
-    by this task to ``documents/part-<partition>.parquet``, only ``index_batch`` returned.
+    by this task to ``documents/part-<partition>.parquet``, only ``band_rows`` returned.
 
     Why the task writes: the normalized rows (text, offset maps, exclusions, signatures) are
     most of the bytes, and passing them through the JVM to Parquet cost more CPU than the
     normalization itself on 2 cores. The file appears (by rename) only when the partition is
-    done, under a name fixed by the partition, so a retried task replaces it whole.
+    done, under a name fixed by the partition, so a retried task replaces it whole (and
+    numbers its rows the same way: the input's partitions are fixed by its files).
     """
 
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -152,10 +148,12 @@ def normalize_to(documents: str):
         final = Path(documents) / f"part-{part:05d}.parquet"
         tmp = final.with_name(f".{final.name}.{attempt}.tmp")
         writer = pq.ParquetWriter(tmp, OUTPUT_SCHEMA, compression="zstd")
+        first = part << 32
         try:
             for out in normalize_batches(batches):
                 writer.write_batch(out)
-                yield index_batch(out)
+                yield band_rows(out, first)
+                first += out.num_rows
         finally:
             writer.close()
         os.replace(tmp, final)
@@ -163,63 +161,84 @@ def normalize_to(documents: str):
     return run
 
 
-def _edges(index) -> pa.Table:
-    """LSH candidates: (kind, a, b) for every two documents that share a band key.
-
-    Bands are grouped by a shuffle on (band, key): the band table joined with itself on
-    that key, keeping a < b, then de-duplicated across bands. On 20k articles this took
-    3.6-4.2 s against 7.9-16 s for ``groupBy`` + ``collect_list`` + pair expansion and
-    6.2-10 s for a ``groupBy`` count of repeated keys first (scripts/bench_scale.py).
-    """
-    from pyspark.sql import functions as F
-
-    kinds = [k for k, (b, _) in minhash.BANDS.items() for _ in range(b)]
-    kind_of = F.array(*[F.lit(k) for k in kinds])
-    keyed = (
-        index.where(F.col("keys").isNotNull())
-        .select("doc_id", F.posexplode("keys").alias("band", "key"))
-        .where(F.col("key").isNotNull())  # an empty set's bands
-    )
-    x, y = keyed.alias("x"), keyed.alias("y")
-    pairs = (
-        x.join(y, ["band", "key"])
-        .where(F.col("x.doc_id") < F.col("y.doc_id"))
-        .select(
-            kind_of[F.col("band")].alias("kind"),
-            F.col("x.doc_id").alias("a"),
-            F.col("y.doc_id").alias("b"),
+def bucket_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The mapInArrow body after the shuffle on (band, key): ``minhash.bucket_pairs`` over
+    the buckets this partition holds (each bucket whole), as (kind, a, b) document numbers."""
+    table = pa.Table.from_batches(list(batches), schema=BAND_SCHEMA)
+    if table.num_rows:
+        cols = [table.column(c).to_numpy() for c in ("band", "key", "doc")]
+        rows = minhash.bucket_pairs(*cols)
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(rows[:, 0].astype(np.int32)), pa.array(rows[:, 1]), pa.array(rows[:, 2])],
+            schema=PAIR_SCHEMA,
         )
-    )
-    return pairs.distinct().toArrow()
 
 
-def verify(documents: Path, pairs: pa.Table) -> list[dict]:
+def candidates(bands) -> pa.Table:
+    """LSH candidates (kind, a, b) as document numbers, each pair once per kind.
+
+    Bands are grouped by a hash shuffle on (band, key), the exchange a ``groupBy`` makes,
+    and each partition's buckets are expanded by ``minhash.bucket_pairs``. Why not Spark's
+    own aggregation: on 100k articles (6.3M band rows, local[2]) ``groupBy`` +
+    ``collect_list`` took 65-70 s and a self-join on the key 40-50 s, against about 5 s for
+    the exchange itself (scripts/bench_scale.py; profiles in the issue 7 notes).
+    """
+    pairs = bands.repartition("band", "key").mapInArrow(bucket_task, PAIR_DDL).toArrow()
+    if pairs.num_rows == 0:
+        return pairs
+    rows = np.stack([pairs.column(c).to_numpy() for c in ("kind", "a", "b")], axis=1)
+    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]  # a pair found by 2 bands
+    rows = rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]]
+    return pa.Table.from_arrays([pa.array(rows[:, i]) for i in range(3)], schema=PAIR_SCHEMA)
+
+
+def read_index(documents: Path) -> tuple[pa.Table, np.ndarray]:
+    """doc_id, story, error_kind of every row, in part order, and each part's first row.
+
+    ``first[p]`` is where part ``p``'s rows start in the table, so document number
+    ``(p << 32) + r`` is row ``first[p] + r``."""
+    parts = sorted(documents.glob("part-*.parquet"), key=lambda f: int(f.stem.split("-")[1]))
+    tables = [pq.read_table(f, columns=["doc_id", "story", "error_kind"]) for f in parts]
+    numbers = [int(f.stem.split("-")[1]) for f in parts]
+    first = np.zeros(max(numbers, default=-1) + 1, np.int64)
+    first[numbers] = np.cumsum([0] + [t.num_rows for t in tables])[:-1]
+    schema = pa.schema([OUTPUT_SCHEMA.field(c) for c in ("doc_id", "story", "error_kind")])
+    return pa.concat_tables([schema.empty_table(), *tables]), first
+
+
+def verify(documents: Path, index: pa.Table, first: np.ndarray, pairs: pa.Table) -> list[dict]:
     """Candidate pairs whose estimated Jaccard reaches their kind's threshold.
 
     On the driver: candidates are few, and only their documents' signatures are read."""
     if pairs.num_rows == 0:
         return []
-    ids = pc.unique(
-        pa.concat_arrays([pairs.column("a").combine_chunks(), pairs.column("b").combine_chunks()])
-    )
+    ids = index.column("doc_id")
+
+    def row(col: str) -> np.ndarray:
+        doc = pairs.column(col).to_numpy()
+        return first[doc >> 32] + (doc & 0xFFFFFFFF)
+
+    a_rows, b_rows = row("a"), row("b")
+    wanted = pc.unique(ids.take(pa.array(np.r_[a_rows, b_rows])))
     sigs = pads.dataset(documents, format="parquet").to_table(
-        columns=["doc_id", *SIG_COLUMN.values()], filter=pc.field("doc_id").isin(ids)
+        columns=["doc_id", *SIG_COLUMN.values()], filter=pc.field("doc_id").isin(wanted)
     )
-    row = {d: i for i, d in enumerate(sigs.column("doc_id").to_pylist())}
+    at = {d: i for i, d in enumerate(sigs.column("doc_id").to_pylist())}
+    names = sigs.column("doc_id").to_pylist()
+    kind_of = pairs.column("kind").to_numpy()
+    a_sig = np.array([at[d] for d in ids.take(pa.array(a_rows)).to_pylist()], np.int64)
+    b_sig = np.array([at[d] for d in ids.take(pa.array(b_rows)).to_pylist()], np.int64)
     edges = []
-    for kind, col in SIG_COLUMN.items():
-        sel = pairs.filter(pc.equal(pairs.column("kind"), kind))
-        if sel.num_rows == 0:
+    for k, (kind, col) in enumerate(SIG_COLUMN.items()):
+        sel = kind_of == k
+        if not sel.any():
             continue
         sig = minhash.from_bytes(sigs.column(col).to_pylist())
-        a = np.array([row[d] for d in sel.column("a").to_pylist()], np.int64)
-        b = np.array([row[d] for d in sel.column("b").to_pylist()], np.int64)
-        ok, scores = minhash.verified(sig, np.stack([a, b], axis=1), minhash.THRESHOLD[kind])
-        names = sigs.column("doc_id").to_pylist()
-        edges += [
-            {"a": names[i], "b": names[j], "kind": kind, "score": round(sc, 4)}
-            for (i, j), sc in zip(ok.tolist(), scores.tolist(), strict=True)
-        ]
+        both = np.stack([a_sig[sel], b_sig[sel]], axis=1)
+        ok, scores = minhash.verified(sig, both, minhash.THRESHOLD[kind])
+        for (i, j), sc in zip(ok.tolist(), scores.tolist(), strict=True):
+            a, b = sorted((names[i], names[j]))
+            edges.append({"a": a, "b": b, "kind": kind, "score": round(sc, 4)})
     return edges
 
 
@@ -250,8 +269,6 @@ def run_spark(
     ``timings`` (optional) receives wall seconds per phase.
     """
     timings = {} if timings is None else timings
-    from pyspark import StorageLevel
-
     if spark is None:  # the active session (spark-submit's, a notebook's), else a new one
         from pyspark.sql import SparkSession
 
@@ -273,24 +290,21 @@ def run_spark(
                 t0 = time.perf_counter()
                 (tmp / "documents").mkdir()
                 raw = spark.read.parquet(str(input_path))
-                index = raw.mapInArrow(normalize_to(str(tmp / "documents")), INDEX_DDL)
-                index = index.persist(StorageLevel.MEMORY_AND_DISK)
-                # runs the map once: the cached index feeds both this and the banding
-                table = index.select("doc_id", "story", "error_kind").toArrow()
-                timings["normalize_s"] = time.perf_counter() - t0
-                pairs = _edges(index)
-                index.unpersist()
+                # one job: normalize (tasks write their parts), shuffle the bands, bucket them
+                pairs = candidates(raw.mapInArrow(normalize_to(str(tmp / "documents")), BAND_DDL))
+                timings["spark_job_s"] = time.perf_counter() - t0
             except Exception as exc:  # py4j / captured Spark errors: the job failed as a whole
                 raise EngineError(
                     f"Spark job failed ({_cause(exc)}); no output was written"
                 ) from None
             for f in (tmp / "documents").glob(".*.tmp"):  # attempts that lost (none locally)
                 f.unlink()
-            edges = verify(tmp / "documents", pairs)
-            timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]
+            table, first = read_index(tmp / "documents")
             ok = table.filter(pc.is_null(table.column("error_kind")))
             ids = ok.column("doc_id").to_pylist()
             check_unique(ids)
+            edges = verify(tmp / "documents", table, first, pairs)
+            timings["driver_group_s"] = time.perf_counter() - t0 - timings["spark_job_s"]
             hints = dict(zip(ids, ok.column("story").to_pylist(), strict=True))
             story_of, edges = minhash.story_ids(ids, edges, hints)
             kinds = Counter(k for k in table.column("error_kind").to_pylist() if k is not None)
