@@ -276,3 +276,38 @@ def test_articles_without_entities_are_not_one_story():
     ref, _ = stories.group_stories(docs)
     assert mine == ref == {d: f"story-{d}" for d in texts}
     assert mine_edges == []
+
+
+def test_bucket_pairs_pairs_each_bucket_once_per_kind():
+    """A bucket is (band, key): equal keys in different bands do not meet; a pair found by
+    two bands of one kind is listed once; bands 32-63 are the same-story kind."""
+    band = np.array([0, 0, 0, 1, 1, 33, 33, 5, 6])
+    key = np.array([7, 7, 7, 7, 7, 9, 9, 4, 4], np.uint64)
+    member = np.array([30, 10, 20, 10, 20, 20, 10, 1, 2])
+    got = minhash.bucket_pairs(band, key, member)
+    assert got.tolist() == [[0, 10, 20], [0, 10, 30], [0, 20, 30], [1, 10, 20]]
+    assert minhash.bucket_pairs(band[:0], key[:0], member[:0]).shape == (0, 3)
+
+
+def test_buckets_split_over_shuffle_partitions_give_the_in_process_candidates():
+    """What the Spark engine does without Spark: band rows hashed to partitions by
+    (band, key), each partition bucketed apart, the union de-duplicated, equals
+    ``band_pairs`` of each kind on the same signatures."""
+    from claimcorpus.engines.spark import SIG_COLUMN, band_rows
+
+    rows, _ = mixed_records(200)
+    out = batch.normalize_batch(pa.RecordBatch.from_pylist(rows, schema=batch.INPUT_SCHEMA))
+    bands = band_rows(out, 0)
+    band, key, doc = (bands.column(c).to_numpy() for c in ("band", "key", "doc"))
+    where = (key.view(np.uint64) ^ band.astype(np.uint64)) % np.uint64(3)
+    parts = [
+        minhash.bucket_pairs(band[where == p], key[where == p], doc[where == p]) for p in range(3)
+    ]
+    assert all(len(p) for p in parts)  # every partition found candidates of its own
+    union = np.unique(np.concatenate(parts), axis=0)
+    ok = np.flatnonzero([k is None for k in out.column("error_kind").to_pylist()])
+    for k, (kind, col) in enumerate(SIG_COLUMN.items()):
+        sig = minhash.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
+        want = ok[minhash.band_pairs(sig, *minhash.BANDS[kind])]
+        assert union[union[:, 0] == k, 1:].tolist() == want.tolist(), kind
+    assert (union[:, 0] == 0).any() and (union[:, 0] == 1).any()

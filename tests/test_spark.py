@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
@@ -50,6 +51,26 @@ def test_spark_local2_matches_in_process(spark, records, tmp_path):
     assert read_output(tmp_path / "spark").equals(read_output(tmp_path / "local"))
     for f in ("stories.parquet", "edges.parquet", "summary.json"):
         assert (tmp_path / "spark" / f).read_bytes() == (tmp_path / "local" / f).read_bytes(), f
+
+
+def test_spark_on_several_partitions_matches_in_process(spark, records, tmp_path):
+    """Four input files make four partitions: each numbers its own rows, and buckets (and
+    the stories they join) reach across partitions exactly as in one process."""
+    whole = write_records(records, tmp_path / "input.parquet")
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i in range(4):
+        write_records(records[i::4], folder / f"part-{i}.parquet")
+    got = run_spark(folder, tmp_path / "spark", 2, spark=spark, batch_size=50)
+    want = build(whole, tmp_path / "local", workers=1, batch_size=50)
+    assert len(list((tmp_path / "spark" / "documents").glob("part-*.parquet"))) == 4
+    assert got == want
+    assert read_output(tmp_path / "spark").equals(read_output(tmp_path / "local"))
+    for f in ("stories.parquet", "edges.parquet", "summary.json"):
+        assert (tmp_path / "spark" / f).read_bytes() == (tmp_path / "local" / f).read_bytes(), f
+    file_of = {r["doc_id"]: i % 4 for i, r in enumerate(records)}
+    edges = pq.read_table(tmp_path / "spark" / "edges.parquet").to_pylist()
+    assert any(e["score"] is not None and file_of[e["a"]] != file_of[e["b"]] for e in edges)
 
 
 def test_a_crashed_spark_worker_fails_the_run_and_writes_nothing(spark, records, tmp_path):

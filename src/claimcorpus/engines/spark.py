@@ -1,12 +1,13 @@
 """The Spark engine: the same batch function through ``mapInArrow``, LSH bands by shuffle.
 
 Why it gives the in-process results exactly: the normalization is ``batch.normalize_batches``
-itself (Spark hands it real ``pa.RecordBatch`` objects), each task writes its rows to its own
-Parquet part and hands Spark only ids and ``minhash.band_keys`` (as ``minhash.band_pairs``
-computes them); bands are grouped by a shuffle join on their keys, the candidate pairs are
-collected and verified with ``minhash.verified`` on the driver, reading only their
-signatures, and components are taken with ``minhash.story_ids`` (documents are never
-collected).
+itself (Spark hands it real ``pa.RecordBatch`` objects); each task writes its rows to its own
+Parquet part and hands Spark only band rows (band, ``minhash.band_keys`` key, document
+number); one shuffle on (band, key) puts every bucket whole in one partition, where
+``minhash.bucket_pairs`` (the code ``minhash.band_pairs`` runs in-process) lists its
+candidate pairs; the driver de-duplicates them, verifies them with ``minhash.verified``
+reading only their signatures, and takes components with ``minhash.story_ids`` (documents
+are never collected).
 
 The session runs ``local[N]`` bound to 127.0.0.1 with the UI off; workers run this Python
 (``PYSPARK_PYTHON = sys.executable``) and get the package as a zip through ``addPyFile``,
@@ -81,7 +82,7 @@ def spark_session(
             .config("spark.ui.enabled", "false")
             .config("spark.pyspark.python", sys.executable)
             # a short batch job on few cores: the C1 JIT alone and a serial GC leave the
-            # cores to the Python workers (20k articles, local[2]: 28 s vs 39 s, 1st job)
+            # cores to the Python workers (20k articles, local[2], 1st job: 28 s vs 39 s)
             .config("spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS)
         )
     for k, v in (extra or {}).items():
