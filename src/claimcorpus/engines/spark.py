@@ -182,7 +182,7 @@ def candidates(bands) -> pa.Table:
     and each partition's buckets are expanded by ``minhash.bucket_pairs``. Why not Spark's
     own aggregation: on 100k articles (6.3M band rows, local[2]) ``groupBy`` +
     ``collect_list`` took 65-70 s and a self-join on the key 40-50 s, against about 5 s for
-    the exchange itself (scripts/bench_scale.py; profiles in the issue 7 notes).
+    the exchange itself (ad-hoc profiles on the 100k bench_scale input, issue 7 notes).
     """
     pairs = bands.repartition("band", "key").mapInArrow(bucket_task, PAIR_DDL).toArrow()
     if pairs.num_rows == 0:
