@@ -311,9 +311,15 @@ def bucket_pairs(band: np.ndarray, key: np.ndarray, member: np.ndarray) -> np.nd
             i, j = np.triu_indices(n, 1)
             mm = np.sort(m[s : s + n])
             out.append(np.stack([np.full(len(i), kind), mm[i], mm[j]], axis=1))
-    rows = np.concatenate(out)
-    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
-    return rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]] if len(rows) else rows
+    return unique_rows(np.concatenate(out))
+
+
+def unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows of a 2-D integer array, sorted by column 0, then 1, and so on."""
+    if len(rows) == 0:
+        return rows
+    rows = rows[np.lexsort(rows.T[::-1])]
+    return rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]]
 
 
 def verified(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

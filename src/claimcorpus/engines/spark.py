@@ -188,8 +188,7 @@ def candidates(bands) -> pa.Table:
     if pairs.num_rows == 0:
         return pairs
     rows = np.stack([pairs.column(c).to_numpy() for c in ("kind", "a", "b")], axis=1)
-    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]  # a pair found by 2 bands
-    rows = rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]]
+    rows = minhash.unique_rows(rows)  # a pair found by bands in two partitions
     return pa.Table.from_arrays([pa.array(rows[:, i]) for i in range(3)], schema=PAIR_SCHEMA)
 
 
@@ -198,9 +197,9 @@ def read_index(documents: Path) -> tuple[pa.Table, np.ndarray]:
 
     ``first[p]`` is where part ``p``'s rows start in the table, so document number
     ``(p << 32) + r`` is row ``first[p] + r``."""
-    parts = sorted(documents.glob("part-*.parquet"), key=lambda f: int(f.stem.split("-")[1]))
-    tables = [pq.read_table(f, columns=["doc_id", "story", "error_kind"]) for f in parts]
-    numbers = [int(f.stem.split("-")[1]) for f in parts]
+    parts = sorted((int(f.stem.split("-")[1]), f) for f in documents.glob("part-*.parquet"))
+    tables = [pq.read_table(f, columns=["doc_id", "story", "error_kind"]) for _, f in parts]
+    numbers = [n for n, _ in parts]
     first = np.zeros(max(numbers, default=-1) + 1, np.int64)
     first[numbers] = np.cumsum([0] + [t.num_rows for t in tables])[:-1]
     schema = pa.schema([OUTPUT_SCHEMA.field(c) for c in ("doc_id", "story", "error_kind")])
@@ -224,8 +223,8 @@ def verify(documents: Path, index: pa.Table, first: np.ndarray, pairs: pa.Table)
     sigs = pads.dataset(documents, format="parquet").to_table(
         columns=["doc_id", *SIG_COLUMN.values()], filter=pc.field("doc_id").isin(wanted)
     )
-    at = {d: i for i, d in enumerate(sigs.column("doc_id").to_pylist())}
     names = sigs.column("doc_id").to_pylist()
+    at = {d: i for i, d in enumerate(names)}
     kind_of = pairs.column("kind").to_numpy()
     a_sig = np.array([at[d] for d in ids.take(pa.array(a_rows)).to_pylist()], np.int64)
     b_sig = np.array([at[d] for d in ids.take(pa.array(b_rows)).to_pylist()], np.int64)
