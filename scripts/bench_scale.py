@@ -286,12 +286,12 @@ def table(results: list[dict]) -> str:
                 rows.append(f"| {n:,} | {label} | failed | | | | | | {m['error'][-120:]!r} |")
                 continue
             if mode == "spark2":  # one Spark job: normalize, shuffle, buckets; then verify
-                note = f"Spark job {m['spark_job_s']:.1f} s + driver {m['driver_group_s']:.1f} s"
+                note = (
+                    f"Spark job {m['spark_job_s']:.1f} s + driver {m['driver_group_s']:.1f} s;"
+                    f" session start {m['startup_s']:.1f} s (not included)"
+                )
             else:
                 note = f"normalize {m['normalize_s']:.1f} s + group {m['group_s']:.1f} s"
-            note += (
-                f"; session start {m['startup_s']:.1f} s (not included)" if mode == "spark2" else ""
-            )
             note += f" excluded {m['summary']['excluded']}" if mode == "local1" else ""
             rows.append(
                 f"| {n:,} | {label} | {m['seconds']:.1f} | {n / m['seconds']:,.0f} | "
