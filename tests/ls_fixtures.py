@@ -165,10 +165,13 @@ def ls_annotators(ls_server: LSInstance) -> dict[str, object]:
     if not _ANNOTATORS:
         ls_server.ensure_running()
         conn = ls_server.connect()
-        for name in ("alice", "bob", "carol"):
-            _ANNOTATORS[name] = create_annotator(
+        made = {  # all three or none: a failure must not leave later tests a partial set
+            name: create_annotator(
                 conn, LS_VENV, ls_server.data_dir, name, secrets.token_urlsafe(12)
             )
+            for name in ("alice", "bob", "carol")
+        }
+        _ANNOTATORS.update(made)
     return _ANNOTATORS
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import secrets
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,16 @@ def test_changed_text_under_annotations_is_flagged_not_replaced(ls_env, ls_annot
     after = tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "changed"))
     assert after[annotated] == [tasks[annotated]]
     assert len(after[plain]) == 1 and after[plain] != [tasks[plain]]
+
+
+def test_an_annotator_password_that_starts_with_a_dash_is_set(ls_env):
+    """secrets.token_urlsafe starts with "-" one time in 64; the CLI must not take it for
+    an option (CI once failed on bob's password)."""
+    from ls_fixtures import LS_VENV
+
+    from claimcorpus.labelstudio.accounts import create_annotator, login_session
+
+    password = "-" + secrets.token_urlsafe(12)
+    dave = create_annotator(ls_env.connect(), LS_VENV, ls_env.data_dir, "dave", password)
+    assert dave.password == password and dave.token
+    login_session(ls_env.url, dave.email, password).close()  # raises LSError if not set

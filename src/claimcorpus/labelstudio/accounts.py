@@ -85,7 +85,7 @@ def legacy_token(venv: str | Path, data_dir: str | Path, email: str) -> str:
     """The user's legacy token as `label-studio user` prints it from the database."""
     import re
 
-    out = run_ls_cli(venv, data_dir, "user", "--username", email)
+    out = run_ls_cli(venv, data_dir, "user", f"--username={email}")
     m = re.search(r"'token': '([0-9a-f]+)'", out)
     if not m:
         raise LSError(f"no legacy token for {email} in `label-studio user` output")

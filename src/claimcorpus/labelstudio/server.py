@@ -249,8 +249,13 @@ def run_ls_cli(venv: str | Path, data_dir: str | Path, *args: str, timeout: floa
 
 
 def reset_password(venv: str | Path, data_dir: str | Path, email: str, password: str) -> None:
-    """Set a user's password (``users.create`` ignores the password it is given)."""
-    out = run_ls_cli(venv, data_dir, "reset_password", "--username", email, "--password", password)
+    """Set a user's password (``users.create`` ignores the password it is given).
+
+    ``--password=VALUE``, one argument: a password that starts with "-" (one in 64 from
+    ``secrets.token_urlsafe``) would otherwise be read as an option and refused."""
+    out = run_ls_cli(
+        venv, data_dir, "reset_password", f"--username={email}", f"--password={password}"
+    )
     if "successfully" not in out.lower():
         raise ServerError(f"reset_password for {email} did not confirm: {out[-500:]}")
 
