@@ -20,7 +20,8 @@ Policy (also in docs/ADJUDICATION.md):
    Disputes are logged also when hand-made gold is kept. ``claimcorpus ls review`` pushes
    documents whose latest run has open disputes to Label Studio as review tasks.
 5. An adjudicator's own layer (``--adjudicator NAME``, e.g. pulled from the review project)
-   wins outright for the documents it covers; it never votes.
+   wins outright for the documents it covers (gold annotator ``adjudication:NAME``); it
+   never votes.
 6. Gold not produced by adjudication (hand-made, annotator not starting with "adjudication")
    is kept unless ``--overwrite``; replacing it with fewer spans or attributions also needs
    ``--allow-shrink``. Every gold file that is replaced is first copied to
@@ -41,7 +42,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .adjudication_io import BACKUP_DIR, LOG_DIR, append_log, backup_folder, load_logs
+from .adjudication_io import (
+    BACKUP_DIR,
+    LOG_DIR,
+    AdjudicationRefused,
+    Shrink,
+    append_log,
+    backup_folder,
+    load_logs,
+    summary_line,
+)
 from .annotations import canonical, check_record, layer_dir, list_layers, load_clusters, load_layer
 from .corpus import load_documents
 from .io import atomic_write_bytes, dumps_json
@@ -86,40 +96,6 @@ class Decision:
     @property
     def writes(self) -> bool:
         return self.record is not None and not self.keep
-
-
-@dataclass(frozen=True)
-class Shrink:
-    """Hand-made gold that a merge with fewer spans or attributions would replace."""
-
-    doc_id: str
-    before: tuple[int, int]  # spans, attributions
-    after: tuple[int, int]
-
-    def __str__(self) -> str:
-        (s0, a0), (s1, a1) = self.before, self.after
-        return (
-            f"annotations/gold/{self.doc_id}.json doc={self.doc_id}: hand-made gold would shrink: "
-            f"spans {s0} -> {s1}, attributions {a0} -> {a1}"
-        )
-
-
-class AdjudicationRefused(InputError):
-    """Nothing was written: a record adjudicate would write has errors, or would shrink gold."""
-
-    def __init__(self, problems: list[Problem], shrinks: list[Shrink]) -> None:
-        self.problems, self.shrinks = problems, shrinks
-        lines = [str(p) for p in problems] + [str(s) for s in shrinks]
-        why = []
-        if problems:
-            why.append(f"{len(problems)} error(s) in the gold it would write")
-        if shrinks:
-            why.append(
-                f"{len(shrinks)} document(s) would lose hand-made spans or attributions "
-                "(pass --allow-shrink to replace them; the old files are backed up)"
-            )
-        lines.append(f"adjudicate: nothing written: {'; '.join(why)}")
-        super().__init__("\n".join(lines))
 
 
 def counts(rec: dict[str, Any] | None) -> tuple[int, int]:
@@ -209,7 +185,6 @@ def decide(inp: Inputs, doc_id: str, opts: dict[str, Any]) -> Decision:
     }
     dec.voters = sorted(recs)
     dec.stale = sorted(w for w, r in inp.raw.items() if doc_id in r and w not in recs)
-    dec.k = threshold(len(recs), opts["policy"], opts["min_votes"])
     if doc_id in inp.judged:
         _judge(inp, dec, doc, inp.judge.split("/", 1)[1])
     elif len(recs) < opts["min_annotators"]:
@@ -218,6 +193,7 @@ def decide(inp: Inputs, doc_id: str, opts: dict[str, Any]) -> Decision:
         )
         return dec
     else:
+        dec.k = threshold(len(recs), opts["policy"], opts["min_votes"])
         spans, atts, dec.disputes, dec.notes = merge(recs, dec.k)
         dec.record = _gold_record(inp, doc, spans, atts, ADJUDICATION)
         dec.problems = check(inp, dec.record, f"annotations/gold/{doc_id}.json")
@@ -345,33 +321,6 @@ def adjudicate(
     decisions = [decide(inp, d, opts) for d in doc_ids]
     _refusals(inp, decisions, allow_shrink)
     return write(root, inp, decisions, policy)
-
-
-def summary_line(s: dict[str, Any]) -> str:
-    """One line per document: who decided, what gold got, and how it compares to before."""
-    if "gold" not in s:
-        return f"{s['doc_id']}: {s['status']}"
-    voters = ", ".join(s["annotators"]) or "none"
-    if s["adjudicator"]:
-        who = f"layer raw/{s['adjudicator']} wins; voters not counted: {voters}"
-    else:
-        who = f"voters {voters}; k={s['threshold']}"
-    line = f"{s['doc_id']}: {s['status']} ({who}); "
-    line += f"{s['spans']} spans, {s['attributions']} attributions, "
-    if s["gold"] == "kept":
-        line += "gold not changed"
-    else:
-        line += f"gold {s['gold']}"
-        if s["gold"] == "written" and s["before"]:
-            line += (
-                f" (was {s['before']['spans']} spans, {s['before']['attributions']} attributions)"
-            )
-    line += f", {s['disputes']} dispute(s), {s['minority']} outvoted variant(s)"
-    if s["problems"]:
-        line += f", {s['problems']} warning(s) in the log"
-    if s["backup"]:
-        line += f"; old gold in {s['backup']}"
-    return line
 
 
 def _run(args: argparse.Namespace) -> int:
