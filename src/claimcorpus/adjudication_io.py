@@ -115,7 +115,7 @@ def summary_line(s: dict[str, Any]) -> str:
             )
     line += f", {s['disputes']} dispute(s), {s['minority']} outvoted variant(s)"
     if s["problems"]:
-        line += f", {s['problems']} warning(s) in the log"
+        line += f", {s['problems']} check problem(s) in the log"
     if s["backup"]:
         line += f"; old gold in {s['backup']}"
     return line
