@@ -26,6 +26,7 @@ from .corpus import CORPUS, doc_ids, load_document
 from .io import read_json, sha256_bytes, sha256_file
 from .normalize import fold, raw_span
 from .problems import Problem, has_errors, summary
+from .releasedir import locate, missing_message
 from .scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
 
 META_FIELDS = (
@@ -158,6 +159,8 @@ def check_schema_file(root: Path) -> list[Problem]:
 def check_release(folder: Path, root: Path) -> list[Problem]:
     out: list[Problem] = []
     rel = str(folder)
+    if not folder.is_dir():
+        return [Problem("release-missing", "error", rel, missing_message(folder, root))]
     sums = folder / "SHA256SUMS"
     if not sums.exists():
         return [Problem("release-checksum", "error", rel, "SHA256SUMS missing")]
@@ -257,7 +260,7 @@ def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
 
 def validate_command(args: argparse.Namespace) -> int:
     root = Path(args.root)
-    releases = [Path(r) for r in args.release] if args.release else None
+    releases = [locate(r, root) or Path(r) for r in args.release] if args.release else None
     problems = validate(root, releases)
     for p in problems:
         print(p)
