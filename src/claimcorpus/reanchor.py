@@ -12,11 +12,10 @@ import sys
 from bisect import bisect_right
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
 
 from . import annotations as ann
 from .corpus import CORPUS, doc_ids, normalized_record, paths
-from .io import atomic_write_json, read_json, sha256_bytes
+from .io import atomic_write_json, read_json
 from .normalize import normalize_bytes, raw_span
 
 
@@ -120,10 +119,3 @@ def renormalize(root: Path, check_only: bool = False) -> int:
         f"{changed} documents changed, {failed} left as they were because spans could not be re-anchored"
     )
     return 1 if failed else 0
-
-
-def text_hash(text: str) -> str:
-    return sha256_bytes(text.encode("utf-8"))
-
-
-__all__: list[Any] = ["renormalize", "reanchor_record", "norm_from_raw", "text_hash"]
