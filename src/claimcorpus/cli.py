@@ -13,7 +13,7 @@ import sys
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("claimcorpus.corpus", "add plain-text articles to corpus/"),
-    "normalize": ("claimcorpus.normalize", "re-normalize the corpus, re-anchoring annotations"),
+    "normalize": ("claimcorpus.renormalize", "re-normalize the corpus, re-anchoring annotations"),
     "anchor": ("claimcorpus.gold", "anchor quote-based authoring sheets into annotation records"),
     "build": ("claimcorpus.release", "build an immutable release folder"),
     "validate": ("claimcorpus.validate", "check corpus, annotations and releases"),
