@@ -99,8 +99,10 @@ def check_record(
     if text_sha256 and record["text_sha256"] != text_sha256:
         err(
             "annotation-text-changed",
-            "record was made on a different normalized text (text_sha256 differs); "
-            "re-anchor it (`claimcorpus normalize --reanchor`) before use",
+            "record was made on a different normalized text (text_sha256 differs); make it "
+            "again on the current text (`claimcorpus anchor` from its authoring sheet, or "
+            "`claimcorpus ls pull` for a raw layer): `claimcorpus normalize` re-anchors only "
+            "the records of the texts it changes itself",
             field="text_sha256",
         )
         return out

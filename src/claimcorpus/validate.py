@@ -26,6 +26,7 @@ from .corpus import CORPUS, doc_ids, load_document
 from .io import read_json, sha256_bytes, sha256_file
 from .normalize import fold, raw_span
 from .problems import Problem, has_errors, summary
+from .project import require_root
 from .releasedir import locate, missing_message
 from .scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
 
@@ -259,9 +260,13 @@ def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    releases = [locate(r, root) or Path(r) for r in args.release] if args.release else None
-    problems = validate(root, releases)
+    releases = [locate(r, args.root) or Path(r) for r in args.release] if args.release else None
+    if args.root is None and releases:  # outside a project: the named releases alone
+        problems = [p for folder in releases for p in check_release(folder, Path.cwd())]
+    else:
+        problems = validate(
+            require_root(args.root, " (or check releases with --release R)"), releases
+        )
     for p in problems:
         print(p)
     if args.json:
