@@ -27,6 +27,7 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 STANDARD_SPLITS = ("train", "validation", "test")
+NOT_APPLICABLE = "n/a"  # the cell of a split with no annotated document
 
 
 class ReleaseError(Exception):
@@ -98,7 +99,11 @@ def _get(result: Mapping[str, Any], path: tuple[str, ...]) -> float:
 
 
 def markdown_table(run: Mapping[str, Any]) -> str:
-    """Markdown table, one row per (baseline, split), scores with three decimals."""
+    """Markdown table, one row per (baseline, split), scores with three decimals.
+
+    A split or view with no annotated document has nothing to score: its cells say ``n/a``,
+    because 0.000 would read as a baseline that failed on real gold.
+    """
     header = ["baseline", "split", "docs", *(c for c, _ in COLUMNS)]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -108,7 +113,10 @@ def markdown_table(run: Mapping[str, Any]) -> str:
         for split in run["splits"]:
             r = by_split[split]
             cells = [baseline, split, str(r["documents"])]
-            cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            if r["documents"]:
+                cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            else:
+                cells += [NOT_APPLICABLE] * len(COLUMNS)
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
