@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from claimcorpus.io import read_json
 from claimcorpus.release import build_release, previous_splits
 from claimcorpus.splits import STANDARD, leaks, make_splits, pinned_notes, split_report
+from claimcorpus.textfree import make_textfree
 
 SEEDS_1_0_0 = read_json(REPO / "releases" / "1.0.0" / "splits.json")["splits"]
 FOLD_TESTS = [p for p in SEEDS_1_0_0 if p.startswith("fold") and p.endswith("_test")]
@@ -155,6 +156,8 @@ def test_a_part_without_annotated_documents_leaves_claims_loadable(
     assert sorted(load_dataset(str(folder), "tokens")) == ["test", "train"]
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "The `claims` config has no validation split" in card
+    textfree = make_textfree(folder, tmp_path / "textfree")  # declares the same splits
+    assert sorted(load_dataset(str(textfree), "claims")) == ["test", "train"]
 
 
 # --- the placement policy, on hand-made stories ------------------------------------------
