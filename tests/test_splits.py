@@ -42,11 +42,21 @@ def _write_articles(folder: Path, n: int, paragraphs_each: int = 6) -> Path:
     return folder
 
 
-def _project(tmp_path: Path, with_releases: bool) -> Path:
-    root = tmp_path / "project"
-    parts = ("schema", "corpus", "annotations") + (("releases",) if with_releases else ())
-    for part in parts:
+@pytest.fixture(scope="module")
+def reused(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the seeds and 300 articles made of their paragraphs, ingested once."""
+    root = tmp_path_factory.mktemp("reused") / "project"
+    for part in ("schema", "corpus", "annotations"):
         shutil.copytree(REPO / part, root / part)
+    _ingest(root, _write_articles(root.parent / "articles", 300))
+    return root
+
+
+def _copy(project: Path, tmp_path: Path, with_releases: bool) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(project, root)
+    if with_releases:
+        shutil.copytree(REPO / "releases", root / "releases")
     return root
 
 
@@ -90,10 +100,9 @@ def test_folds_and_parts_keep_their_documents_when_twenty_documents_are_added(
 
 
 def test_300_articles_reusing_seed_paragraphs_keep_every_released_document_in_place(
-    tmp_path: Path, offline_hf: Path
+    reused: Path, tmp_path: Path, offline_hf: Path
 ):
-    root = _project(tmp_path, with_releases=True)
-    _ingest(root, _write_articles(tmp_path / "reuse", 300))
+    root = _copy(reused, tmp_path, with_releases=True)
     r = run_cli("build", "--version", "1.1.0", root=root)
     assert r.returncode == 0, r.stderr
     folder = root / "releases" / "1.1.0"
@@ -131,9 +140,10 @@ def test_300_articles_reusing_seed_paragraphs_keep_every_released_document_in_pl
     assert "split-pinned-crossing" in v.stdout and "split-leak" not in v.stdout
 
 
-def test_a_build_that_would_leave_validation_and_test_empty_is_refused(tmp_path: Path):
-    root = _project(tmp_path, with_releases=False)
-    _ingest(root, _write_articles(tmp_path / "reuse", 300))
+def test_a_build_that_would_leave_validation_and_test_empty_is_refused(
+    reused: Path, tmp_path: Path
+):
+    root = _copy(reused, tmp_path, with_releases=False)
     r = run_cli("build", "--version", "1.0.0", root=root)
     assert r.returncode == 1
     assert "validation and test would have no documents" in r.stderr
