@@ -133,6 +133,8 @@ def test_300_articles_reusing_seed_paragraphs_keep_every_released_document_in_pl
         {"story": next(iter(story.values())), "documents": 305, "percent": 100.0}
     ]
     assert "spans parts" in r.stderr and "305 documents (100.0%" in r.stderr
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert f"Story `{next(iter(story.values()))}` crosses parts of standard, fold0" in card
 
     # validate accepts exactly the reported crossing, as a warning
     v = run_cli("validate", "--release", str(folder), root=root)

@@ -91,15 +91,20 @@ def _table(header: list[str], body: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def _missing_splits(summary: dict[str, Any]) -> str:
-    """A line per config that lacks a split (no annotated document there), else nothing."""
-    lines = [
+def _split_notes(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """Paragraphs on what departs from the usual splits (empty for a usual build)."""
+    notes = [
         f"The `{c}` config has no {' or '.join(missing)} split: no document there is "
-        "annotated, and `load_dataset` cannot read an empty split.\n\n"
+        "annotated, and `load_dataset` cannot read an empty split."
         for c in CONFIGS
         if (missing := [s for s in STANDARD if s not in loadable_splits(summary, c)])
     ]
-    return "".join(lines)
+    notes += [
+        f"Story `{story}` crosses parts of {', '.join(views)}: its documents released "
+        "earlier keep their parts (`pinned_crossings` in `splits.json`)."
+        for story, views in manifest.get("pinned_crossings", {}).items()
+    ]
+    return "".join(f"\n\n{n}" for n in notes)
 
 
 def card_body(
@@ -142,9 +147,9 @@ Offsets are half-open `[start, end)` Python code-point indices into `text`, and
 
 {split_table}
 
-{_missing_splits(summary)}Splits keep every story (`story_id`: near-duplicates, same-story rewrites) in one part.
+Splits keep every story (`story_id`: near-duplicates, same-story rewrites) in one part.
 Cross-validation folds and held-out-outlet views are listed in `splits.json` (doc ids per
-part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest["method"]}
+part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest["method"]}{_split_notes(summary, manifest)}
 
 ## Labels
 
