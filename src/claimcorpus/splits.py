@@ -222,7 +222,8 @@ def make_splits(
     )
     if old_parts or old_folds:
         method += (
-            " Documents of earlier releases keep their part and fold; the new documents of a "
+            " Documents of earlier releases keep their part and fold (the fold count never "
+            "shrinks); the new documents of a "
             "story with released documents join the part of the placed document they are most "
             "strongly linked to, strongest link first (near-duplicate, then same-story, then "
             "curated; links to released documents first; then by score; ties test, validation, "
@@ -315,14 +316,18 @@ def split_report(manifest: dict, story_of: dict[str, str]) -> dict[str, Any]:
     """
     report: dict[str, Any] = {}
     crossing = []
-    for story, views in manifest.get("pinned_crossings", {}).items():
-        docs = {d for d, s in story_of.items() if s == story}
+    pinned = manifest.get("pinned_crossings", {})
+    parts_of = dict(view_parts(manifest))
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for view in {v for views in pinned.values() for v in views}:
+        for part in parts_of[view]:
+            for doc in manifest["splits"][part]:
+                if story_of[doc] in pinned:
+                    counts[story_of[doc], view][part] += 1
+    for story, views in pinned.items():
         for view, released in views.items():
-            parts = dict(view_parts(manifest))[view]
-            counts = {p: len(docs & set(manifest["splits"][p])) for p in parts}
-            crossing.append(
-                {"story": story, "view": view, "released": released, "documents": counts}
-            )
+            n = {p: counts[story, view][p] for p in parts_of[view]}
+            crossing.append({"story": story, "view": view, "released": released, "documents": n})
     if crossing:
         report["pinned_crossings"] = crossing
     sizes = Counter(story_of.values())
