@@ -229,6 +229,8 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
         dups = minhash.near_duplicate_pairs(texts)
         for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
             out.append(Problem("split-leak", "error", str(manifest_path), leak))
+        for note in splits_mod.pinned_notes(manifest):
+            out.append(Problem("split-pinned-crossing", "warning", str(manifest_path), note))
         unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
         if unknown:
             out.append(
