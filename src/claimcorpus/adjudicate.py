@@ -33,7 +33,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .annotations import check_record, list_layers, load_clusters, load_layer, write_record
+from .annotations import (
+    check_record,
+    list_layers,
+    load_clusters,
+    load_layer,
+    resolve_layer,
+    write_record,
+)
 from .corpus import load_documents
 from .io import atomic_write_json
 from .scheme import load_scheme
@@ -198,7 +205,7 @@ def adjudicate(
     scheme = load_scheme(root)
     clusters = load_clusters(root)
     docs = {d["doc_id"]: d for d in load_documents(root)}
-    judge = f"raw/{adjudicator}" if adjudicator else None
+    judge = resolve_layer(root, adjudicator) if adjudicator else None
     names = [x for x in (layers or list_layers(root)) if x != judge]
     raw = {lay.split("/", 1)[1]: load_layer(root, lay) for lay in names}
     judged = load_layer(root, judge) if judge else {}
