@@ -230,6 +230,8 @@ def test_two_projects_never_overwrite_or_prune_each_other(ls_env, ls_annotators,
     annotate(ls_env.url, token, b[only_b], record_to_results(gold[only_b]))
     assert ls_cli(ls_env, root, "ls", "pull", "--project", "apart-a").returncode == 0
     assert ls_cli(ls_env, root, "ls", "pull", "--project", "apart-b").returncode == 0
+    alices = [lay for lay in list_layers(root) if lay.rsplit("/", 1)[1] == "alice"]
+    assert alices == ["raw/apart-a/alice", "raw/apart-b/alice"]  # one layer: B overwrote A
     in_a, in_b = load_layer(root, "raw/apart-a/alice"), load_layer(root, "raw/apart-b/alice")
     assert sorted(in_a) == [shared] and sorted(in_b) == [shared, only_b]
     assert span_keys(in_a[shared]) == span_keys(gold[shared])
