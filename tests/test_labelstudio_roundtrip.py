@@ -23,6 +23,7 @@ from ls_helpers import (
 )
 
 from claimcorpus.annotations import load_layer
+from claimcorpus.baseline.rules import extract
 from claimcorpus.corpus import load_documents
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
@@ -157,7 +158,7 @@ def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt):
     assert r.returncode == 0, r.stderr
     assert "annotators: alice, bob" in r.stdout and "0 error(s), 0 check problem(s)" in r.stdout
     for name, docs in rt.submit.items():
-        layer = load_layer(rt.root, f"raw/{name}")
+        layer = load_layer(rt.root, f"raw/{TITLE}/{name}")
         assert sorted(layer) == sorted(docs)
         for doc_id, sent in docs.items():
             got = layer[doc_id]
@@ -166,7 +167,7 @@ def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt):
             assert span_keys(got) == span_keys(sent)
             text = rt.docs[doc_id]["text"]
             assert all(text[s["start"] : s["end"]] == s["text"] for s in got["spans"])
-    assert f"raw/bob/{rt.doc_a}: +{len(rt.submit['bob'][rt.doc_a]['spans'])} -0" in r.stdout
+    assert f"raw/{TITLE}/bob/{rt.doc_a}: +{len(rt.submit['bob'][rt.doc_a]['spans'])} -0" in r.stdout
     again = ls_cli(ls_env, rt.root, "ls", "pull", "--project", TITLE)
     assert again.returncode == 0 and "0 file(s) written" in again.stdout
 
@@ -204,7 +205,7 @@ def test_adjudicate_merges_agreed_items_and_logs_disputes(ls_env, rt):
     assert gold[rt.doc_a]["annotator"] == "adjudication"
     log = load_json(rt.root / "annotations" / "adjudication" / f"{rt.doc_a}.json")
     open_ = [d for d in log["disputes"] if not d["accepted"]]
-    assert any(d["kind"] == "span" and d["missing"] == ["bob"] for d in open_)
+    assert any(d["kind"] == "span" and d["missing"] == [f"{TITLE}/bob"] for d in open_)
     stances = [
         sorted(v["value"]["stance"] for v in d["variants"])
         for d in open_
@@ -224,7 +225,7 @@ def test_review_pushes_disputed_documents(ls_env, rt):
     task = conn.client.tasks.get(id=str(tid))
     assert "alice" in task.data["review_note"] and "bob: (not marked)" in task.data["review_note"]
     versions = sorted(p.model_version for p in conn.client.predictions.list(task=tid))
-    assert versions == ["gold", "raw/alice", "raw/bob"]
+    assert versions == ["gold", f"raw/{TITLE}/alice", f"raw/{TITLE}/bob"]
     again = ls_cli(ls_env, rt.root, "ls", "review", "--project", "roundtrip review")
     assert "0 imported, 1 unchanged" in again.stdout
 
@@ -246,9 +247,6 @@ def test_release_shows_the_adjudicated_spans(rt, tmp_path: Path, offline_hf):
 
 
 def test_push_with_baseline_predictions(ls_env, rt):
-    pytest.importorskip("claimcorpus.baseline.rules")
-    from claimcorpus.baseline.rules import extract
-
     r = ls_cli(ls_env, rt.root, "ls", "push", "--project", "baseline", "--predictions", "baseline")
     assert r.returncode == 0, r.stderr
     conn = ls_env.connect()

@@ -52,7 +52,15 @@ from .adjudication_io import (
     load_logs,
     summary_line,
 )
-from .annotations import canonical, check_record, layer_dir, list_layers, load_clusters, load_layer
+from .annotations import (
+    canonical,
+    check_record,
+    layer_dir,
+    list_layers,
+    load_clusters,
+    load_layer,
+    resolve_layer,
+)
 from .corpus import load_documents
 from .io import atomic_write_bytes, dumps_json
 from .problems import InputError, Problem
@@ -106,18 +114,25 @@ def hand_made(rec: dict[str, Any] | None) -> bool:
     return bool(rec) and not str(rec.get("annotator", "")).startswith(ADJUDICATION)
 
 
-def _layer_name(name: str) -> str:
-    """'alice' or 'raw/alice' -> 'raw/alice' (gold never votes: 'gold' is no raw layer)."""
-    lay = name if name.startswith("raw/") else f"raw/{name}"
-    if lay.count("/") != 1 or lay.endswith("/"):
-        raise InputError(f"{name!r} is not a raw layer name (NAME or raw/NAME)")
+def _layer_name(root: Path, name: str) -> str:
+    """'alice' -> alice's one raw layer (a project's, or raw/alice); 'raw/...' as given.
+
+    Gold never votes: 'gold' is no raw layer. A name with layers in several projects is
+    refused: it would vote twice."""
+    try:
+        lay = resolve_layer(root, name)
+        layer_dir(root, lay)
+    except ValueError as exc:
+        raise InputError(f"{name!r}: {exc}") from None
+    if not lay.startswith("raw/"):
+        raise InputError(f"{name!r} is not a raw layer name (NAME, raw/NAME or raw/PROJECT/NAME)")
     return lay
 
 
 def load_inputs(root: Path, layers: list[str] | None, adjudicator: str | None) -> Inputs:
     """Read corpus, layers and gold; refuse unknown layers instead of adjudicating nothing."""
-    judge = _layer_name(adjudicator) if adjudicator else None
-    names = [_layer_name(x) for x in layers] if layers else list_layers(root)
+    judge = _layer_name(root, adjudicator) if adjudicator else None
+    names = [_layer_name(root, x) for x in layers] if layers else list_layers(root)
     for lay in [*names, *([judge] if judge else [])]:
         if not layer_dir(root, lay).is_dir():
             raise InputError(f"{layer_dir(root, lay).relative_to(root)}: no such raw layer")
