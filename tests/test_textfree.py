@@ -12,9 +12,10 @@ import pytest
 from conftest import REPO, run_cli
 from datasets import ClassLabel, load_dataset
 
+from claimcorpus.checksums import write_checksums
 from claimcorpus.problems import InputError
 from claimcorpus.rehydrate import rehydrate
-from claimcorpus.release import build_release, write_checksums
+from claimcorpus.release import build_release
 from claimcorpus.textfree import make_textfree, sha
 
 RAW = REPO / "corpus" / "raw"

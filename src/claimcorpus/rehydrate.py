@@ -19,10 +19,10 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from .checksums import read_checksums, write_checksums
 from .io import read_json, sha256_file
 from .normalize import normalize_bytes
 from .problems import InputError
-from .release import read_checksums, write_checksums
 from .scheme import CONFIGS
 from .splits import STANDARD
 from .textfree import (

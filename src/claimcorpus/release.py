@@ -23,64 +23,20 @@ import copy
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from tqdm import tqdm
-
-from . import annotations as ann
-from . import rows, splits
+from . import splits
+from .build_steps import BuildState, run_steps
+from .checksums import read_checksums
 from .engines import EngineError, add_spark_master
-from .io import atomic_write_json, dumps_json, read_json, sha256_file
-from .problems import InputError, has_errors
-from .scheme import CONFIGS, features, load_scheme
+from .io import dumps_json, read_json
+from .problems import InputError
 from .sources import CorpusSource, EngineSource
 
 RELEASES = Path("releases")
-ROW_GROUP = 10_000
 _VERSION_OK = __import__("re").compile(r"^\d+\.\d+\.\d+$")
-
-
-class _SplitWriter:
-    """Streams rows of one config/split to Parquet in fixed 10k-row groups.
-
-    Each group is encoded (label names to ClassLabel ids), made one contiguous table and
-    written with fixed options, so the bytes depend only on the rows and the pinned pyarrow.
-    """
-
-    def __init__(self, path: Path, feats) -> None:
-        self.path, self.feats = path, feats
-        self.schema = feats.arrow_schema
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = pq.ParquetWriter(
-            path, self.schema, compression="zstd", use_dictionary=True, write_statistics=True
-        )
-        self.buf: list[dict[str, Any]] = []
-        self.rows = 0
-        self.nbytes = 0
-
-    def add(self, rows_: list[dict[str, Any]]) -> None:
-        self.buf.extend(rows_)
-        while len(self.buf) >= ROW_GROUP:
-            self._flush(self.buf[:ROW_GROUP])
-            self.buf = self.buf[ROW_GROUP:]
-
-    def _flush(self, rows_: list[dict[str, Any]]) -> None:
-        encoded = [self.feats.encode_example(r) for r in rows_]
-        table = pa.Table.from_pylist(encoded, schema=self.schema).combine_chunks()
-        self.writer.write_table(table, row_group_size=ROW_GROUP)
-        self.rows += table.num_rows
-        self.nbytes += table.nbytes
-
-    def close(self) -> None:
-        if self.buf or self.rows == 0:
-            self._flush(self.buf)
-        self.buf = []
-        self.writer.close()
 
 
 def build_into(
@@ -94,135 +50,19 @@ def build_into(
     """Write every release file into the empty folder ``out``; return the build summary.
 
     ``source``: where the documents come from (default: ``root/corpus``); gold annotations,
-    clusters and the scheme always come from ``root``.
+    clusters and the scheme always come from ``root``. The work is ``build_steps.STEPS``.
     """
-    from .card import write_card
-
-    scheme = load_scheme(root)
-    gold = ann.load_layer(root, "gold")
-    clusters = ann.load_clusters(root)
-    source = source or CorpusSource(root)
-    ids = source.ids
-    if not ids:
-        if isinstance(source, CorpusSource):
-            raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
-        raise InputError("--input: no record could be normalized; nothing to release")
-    # pass 1: story grouping and gold checks, one document at a time
-    problems = []
-    outlet_of: dict[str, str | None] = {}
-    excluded_by_rule: Counter[str] = Counter()  # one counter, not one per document (memory)
-
-    def visit(doc: dict[str, Any]) -> None:
-        d = doc["doc_id"]
-        outlet_of[d] = doc.get("outlet")
-        excluded_by_rule.update(e["rule"] for e in doc["exclusions"])
-        if d in gold:
-            problems.extend(
-                ann.check_record(
-                    gold[d],
-                    doc["text"],
-                    scheme,
-                    file=f"annotations/gold/{d}.json",
-                    paragraphs=[(p["start"], p["end"]) for p in doc["paragraphs"]],
-                    clusters=clusters,
-                    text_sha256=doc["text_sha256"],
-                )
-            )
-
-    with tqdm(total=len(ids), unit="doc", desc="pass 1: check, group", disable=None) as bar:
-
-        def visit_and_count(doc: dict[str, Any]) -> None:
-            visit(doc)
-            bar.update()
-
-        story_of, edges = source.scan(visit_and_count)
-    orphans = sorted(set(gold) - set(ids))
-    if orphans:
-        raise InputError(
-            f"annotations/gold: records for documents not in the build's input {orphans}"
-        )
-    if has_errors(problems):
-        raise InputError(
-            "gold annotations have errors:\n"
-            + "\n".join(str(p) for p in problems if p.level == "error")
-        )
-    manifest = splits.make_splits(story_of, outlet_of, previous=previous, edges=edges)
-    empty = splits.empty_parts_error(manifest, story_of)
-    if empty:
-        raise InputError(f"cannot split the build's documents: {empty}")
-    # pass 2: rows per config and split
-    target = scheme.target["statement"]
-    counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
-    nbytes: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
-    for split in splits.STANDARD:
-        writers = {
-            c: _SplitWriter(
-                out / "data" / c / f"{split}-00000-of-00001.parquet", features(scheme, c)
-            )
-            for c in CONFIGS
-        }
-        docs = source.documents(manifest["splits"][split])
-        for doc in tqdm(
-            docs,
-            total=len(manifest["splits"][split]),
-            unit="doc",
-            desc=f"pass 2: {split}",
-            disable=None,
-        ):
-            d = doc["doc_id"]
-            g = gold.get(d)
-            writers["documents"].add([rows.document_row(doc, story_of[d], g)])
-            if g is not None:
-                writers["claims"].add(rows.claim_rows(doc, story_of[d], g, clusters, target))
-                writers["tokens"].add(rows.token_rows(doc, g, scheme.span_labels))
-        for config, w in writers.items():
-            w.close()
-            counts[config][split] = w.rows
-            nbytes[config][split] = w.nbytes
-    summary = {
-        "version": version,
-        "scheme_version": scheme.version,
-        "documents": len(ids),
-        "annotated_documents": len(gold),
-        "rows": counts,
-        "arrow_bytes": nbytes,
-        "labels": dict(
-            sorted(Counter(s["label"] for g in gold.values() for s in g["spans"]).items())
-        ),
-        "stances": dict(
-            sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())
-        ),
-        "exclusions_by_rule": dict(sorted(excluded_by_rule.items())),
-        "stories": dict(sorted(Counter(story_of.values()).items())),
-        "story_edges": edges,
-        "warnings": [str(p) for p in problems],
-    }
-    report = splits.split_report(manifest, story_of)
-    if report:  # only when there is something to look at (a quiet build's summary is unchanged)
-        summary["split_report"] = report
-    if source.excluded:  # only engine input has records that failed normalization
-        summary["input_exclusions"] = dict(
-            sorted(Counter(r["kind"] for r in source.excluded).items())
-        )
-        summary["input_excluded_records"] = source.excluded
-    atomic_write_json(out / "splits.json", {**manifest, "story_of": story_of})
-    atomic_write_json(out / "build_summary.json", summary)
-    write_card(root, out, version, scheme, summary, manifest)
-    if baselines:
-        # Scored on the release just written, through the same loader users call, so the
-        # card's table is exactly what `claimcorpus baseline --release` prints.
-        from .baseline import baseline_table
-
-        table = baseline_table(out)
-        write_card(root, out, version, scheme, summary, manifest, extra=baselines_section(table))
-    from .croissant import write_croissant
-
-    write_croissant(out, version, scheme, summary)
-    write_checksums(out)
-    return summary
+    sections = (baselines_section,) if baselines else ()
+    state = BuildState(root, version, out, source or CorpusSource(root), previous, sections)
+    return run_steps(state)
 
 
-def baselines_section(table: str) -> str:
+def baselines_section(release: Path) -> str:
+    """The card's baseline table, scored on the release just written through the same
+    loader users call, so it is exactly what `claimcorpus baseline --release` prints."""
+    from .baseline import baseline_table
+
+    table = baseline_table(release)
     return (
         "\n## Baselines\n\nScores of the reference baselines on every split and view "
         "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
@@ -268,23 +108,6 @@ def previous_splits(base: Path, version: str) -> dict[str, list[str]] | None:
     for doc, name in sorted(part_of.items()) + sorted(fold_of.items()):
         merged[name].append(doc)
     return merged
-
-
-def write_checksums(folder: Path) -> None:
-    lines = [
-        f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "SHA256SUMS"
-    ]
-    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def read_checksums(folder: Path) -> dict[str, str]:
-    out = {}
-    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        out[name] = digest
-    return out
 
 
 def build_release(

@@ -23,9 +23,10 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
+from .checksums import read_checksums, write_checksums
 from .io import atomic_write_json, read_json, sha256_bytes, sha256_file
+from .parquet_rows import SplitWriter
 from .problems import InputError
-from .release import _SplitWriter, read_checksums, write_checksums
 from .scheme import CONFIGS
 from .splits import STANDARD
 
@@ -125,7 +126,7 @@ def _token_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def write_rows(path: Path, feats: Any, rows: list[dict[str, Any]]) -> tuple[int, int]:
     """Write with the release's own writer, so the bytes follow the same rules."""
-    w = _SplitWriter(path, feats)
+    w = SplitWriter(path, feats)
     w.add(rows)
     w.close()
     return w.rows, w.nbytes

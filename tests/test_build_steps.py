@@ -1,0 +1,63 @@
+"""The build as steps: each declares what it reads and writes, and the summary is theirs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import REPO
+
+from claimcorpus import build_steps
+from claimcorpus.io import read_json
+from claimcorpus.release import build_into
+from claimcorpus.sources import CorpusSource
+
+
+def test_every_step_declares_inputs_outputs_and_runs_in_pipeline_order():
+    names = [s.name for s in build_steps.STEPS]
+    assert names == [
+        "read",
+        "check_and_group",
+        "split",
+        "write_rows",
+        "write_summary",
+        "card",
+        "checksums",
+    ]
+    for step in build_steps.STEPS:
+        assert step.reads and step.writes, step.name
+
+
+def test_the_summary_is_the_union_of_the_summary_steps_reports(tmp_path):
+    out = tmp_path / "release"
+    out.mkdir()
+    state = build_steps.BuildState(REPO, "9.9.9", out, CorpusSource(REPO))
+    summary = build_steps.run_steps(state)
+    reported = {}
+    for step in build_steps.STEPS:
+        if step.summary:
+            reported.update(state.reports[step.name])
+    assert summary == reported
+    assert read_json(out / "build_summary.json") == summary
+    # the steps that are not part of the summary report their own counts
+    assert state.reports["checksums"]["files"] == len(
+        (out / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    )
+    assert state.reports["card"]["sections"] == 0
+
+
+def test_a_step_that_reports_a_key_another_step_reported_fails_loudly(tmp_path):
+    state = build_steps.BuildState(REPO, "9.9.9", tmp_path, CorpusSource(REPO))
+    state.reports = {"read": {"documents": 5}, "split": {"documents": 6}}
+    with pytest.raises(RuntimeError, match=r"split reports \['documents'\] again"):
+        build_steps.write_summary(state)
+    assert not (tmp_path / "build_summary.json").exists()
+
+
+def test_build_into_through_the_steps_gives_the_committed_release(tmp_path):
+    out = tmp_path / "release"
+    out.mkdir()
+    build_into(REPO, "1.0.0", out)
+    committed = REPO / "releases" / "1.0.0"
+    assert (out / "SHA256SUMS").read_bytes() == (committed / "SHA256SUMS").read_bytes()
+    shutil.rmtree(out)
