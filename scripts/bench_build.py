@@ -138,7 +138,7 @@ _ACCENTED = ("é", "ö", "ñ", "á", "ü", "ç")
 # ----------------------------------------------------------------------------- seeds
 def load_seeds(seed_dir: Path) -> dict:
     """Content paragraphs, title-like lines and boilerplate lines (by rule) of the seeds."""
-    from claimcorpus import boilerplate
+    from claimcorpus.normalize import boilerplate
 
     articles, boiler, donation = [], {}, []
     for path in sorted(seed_dir.glob("*.txt")):
@@ -401,9 +401,13 @@ def child(cfg: dict) -> dict:
     sys.path.insert(0, cfg["src"])
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
 
-    from claimcorpus import build_steps, minhash, release, splits
-    from claimcorpus.corpus import ingest_file, raw_hashes
-    from claimcorpus.normalize import normalize_bytes
+    from claimcorpus.ingest.command import ingest_file
+    from claimcorpus.ingest.store import raw_hashes
+    from claimcorpus.normalize.text import normalize_bytes
+    from claimcorpus.release import build as release
+    from claimcorpus.release import splits
+    from claimcorpus.release import steps as build_steps
+    from claimcorpus.stories import minhash
 
     root, articles, out = Path(cfg["root"]), Path(cfg["articles"]), Path(cfg["releases"])
     files = sorted(articles.glob("*.txt"))

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_digest
 
-from claimcorpus.adjudicate import AdjudicationRefused, adjudicate, merge
-from claimcorpus.annotations import check_record, list_layers, load_layer, write_record
-from claimcorpus.corpus import load_documents
-from claimcorpus.release import build_into
-from claimcorpus.scheme import load_scheme
-from claimcorpus.validate import validate
+from claimcorpus.annotate.adjudicate import AdjudicationRefused, adjudicate, merge
+from claimcorpus.core.layers import check_record, list_layers, load_layer, write_record
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
+from claimcorpus.release.build import build_into
+from claimcorpus.report.validate import validate
 
 
 def _keys(rec):

@@ -7,9 +7,9 @@ import json
 from conftest import REPO
 
 from claimcorpus.baseline import rules, run, trivial
-from claimcorpus.normalize import normalize_bytes
-from claimcorpus.rows import claim_rows
-from claimcorpus.segment import text_sentences
+from claimcorpus.normalize.segment import text_sentences
+from claimcorpus.normalize.text import normalize_bytes
+from claimcorpus.release.rows import claim_rows
 
 GEN_MAR = "Officials met Gen. Smith in Mar. He said the talks failed."
 QUOTE = "“We sell no weapons. We never did,” the spokesman said."

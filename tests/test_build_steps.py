@@ -7,10 +7,10 @@ import shutil
 import pytest
 from conftest import REPO
 
-from claimcorpus import build_steps
-from claimcorpus.io import read_json
-from claimcorpus.release import build_into
-from claimcorpus.sources import CorpusSource
+from claimcorpus.core.io import read_json
+from claimcorpus.release import steps as build_steps
+from claimcorpus.release.build import build_into
+from claimcorpus.release.sources import CorpusSource
 
 
 def test_every_step_declares_inputs_outputs_and_runs_in_pipeline_order():

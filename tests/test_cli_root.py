@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, tree_digest
 
 from claimcorpus.cli import COMMANDS, PROJECT_FREE
-from claimcorpus.project import find_root
+from claimcorpus.core.project import find_root
 
 RELEASE = REPO / "releases" / "1.0.0"
 ARTICLE = "Officials said China supplied the parts to Russia last year.\n"

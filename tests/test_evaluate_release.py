@@ -22,7 +22,7 @@ from datasets import load_dataset
 from claimcorpus.cli import main
 from claimcorpus.evaluate.cli import read_scored
 from claimcorpus.evaluate.target import Target
-from claimcorpus.validate import check_release
+from claimcorpus.report.validate import check_release
 
 RELEASE = REPO / "releases" / "1.0.0"
 TEST_DOC = "000_e24865ecb7649ad0"  # the one document of split "test" in 1.0.0

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from claimcorpus.annotations import load_layer
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import load_layer
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.convert import record_to_results, results_to_record
-from claimcorpus.scheme import load_scheme
 
 REPO = Path(__file__).resolve().parents[1]
 WHERE = "task 7 (doc d) annotation 9 by alice"
@@ -213,8 +213,8 @@ def test_two_choices_where_the_scheme_allows_one_are_refused(results):
 def test_required_fields_are_those_the_scheme_marks_required(project: Path):
     """The check follows the scheme: a field the JSON Schema makes required and non-null is
     refused when missing; one it allows to be null is not."""
+    from claimcorpus.core.scheme import annotation_json_schema
     from claimcorpus.labelstudio.convert import required_fields
-    from claimcorpus.scheme import annotation_json_schema
 
     scheme = load_scheme(project)
     schema = annotation_json_schema(scheme)["properties"]

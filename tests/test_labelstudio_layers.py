@@ -11,8 +11,8 @@ import yaml
 from conftest import run_cli, tree_digest
 from ls_helpers import span_keys, with_new_claim
 
-from claimcorpus.annotations import list_layers, load_layer, resolve_layer, write_record
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import list_layers, load_layer, resolve_layer, write_record
+from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.layers import LayoutError, check_folder, mark_folder, project_folder
 
 

@@ -15,10 +15,10 @@ from datasets import load_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcorpus.io import read_json
-from claimcorpus.release import build_release, previous_splits
-from claimcorpus.splits import STANDARD, leaks, make_splits, pinned_notes, split_report
-from claimcorpus.textfree import make_textfree
+from claimcorpus.core.io import read_json
+from claimcorpus.release.build import build_release, previous_splits
+from claimcorpus.release.splits import STANDARD, leaks, make_splits, pinned_notes, split_report
+from claimcorpus.release.textfree import make_textfree
 
 SEEDS_1_0_0 = read_json(REPO / "releases" / "1.0.0" / "splits.json")["splits"]
 FOLD_TESTS = [p for p in SEEDS_1_0_0 if p.startswith("fold") and p.endswith("_test")]

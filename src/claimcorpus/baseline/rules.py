@@ -32,7 +32,7 @@ from claimcorpus.baseline.lexicon import (
     TELL,
     guess_source_type,
 )
-from claimcorpus.segment import text_sentences
+from claimcorpus.normalize.segment import text_sentences
 
 Span = tuple[int, int]  # sentence-local, half-open
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from claimcorpus.baseline.lexicon import ANY_CUE
-from claimcorpus.segment import text_sentences
+from claimcorpus.normalize.segment import text_sentences
 
 _EDGE = " \t\"'“”‘’.,;:!?"
 

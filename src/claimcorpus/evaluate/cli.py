@@ -10,12 +10,12 @@ from typing import Any
 
 from datasets.exceptions import DatasetsError
 
+from claimcorpus.core.problems import InputError
 from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents
 from claimcorpus.evaluate.target import Target, load_target
-from claimcorpus.problems import InputError
-from claimcorpus.releasedir import find_release
+from claimcorpus.release.locate import find_release
 
 EXIT_BAD_INPUT = 2
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from datasets import ClassLabel, load_dataset_builder
 
-from claimcorpus.problems import InputError
-from claimcorpus.release import load_documents
+from claimcorpus.core.problems import InputError
+from claimcorpus.release.load import load_documents
 
 STANDARD = ("train", "validation", "test")
 NESTED = ("spans", "attributions")  # list-of-struct fields of the documents config

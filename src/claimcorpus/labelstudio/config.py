@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from ..scheme import Scheme
+from claimcorpus.core.scheme import Scheme
 
 SPAN_TAG = "span"
 TEXT_TAG = "text"

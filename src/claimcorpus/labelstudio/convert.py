@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..scheme import Scheme, annotation_json_schema
-from . import config as C
+from claimcorpus.core.scheme import Scheme, annotation_json_schema
+from claimcorpus.labelstudio import config as C
 
 ID_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from ..annotations import ANNOTATIONS_DIR, PROJECT_FILE, list_layers
-from ..io import atomic_write_bytes
+from claimcorpus.core.io import atomic_write_bytes
+from claimcorpus.core.layers import ANNOTATIONS_DIR, PROJECT_FILE, list_layers
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 

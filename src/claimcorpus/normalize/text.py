@@ -1,0 +1,228 @@
+"""Normalize one raw article into the text that annotations are anchored to.
+
+Input: the raw bytes of a plain-text article. Output (``Normalized``):
+
+* ``text``: kept lines, one paragraph each, joined by a blank line ("\\n\\n"). Inside a
+  paragraph: NFC, stray control and zero-width characters removed, every run of white space
+  (non-breaking and other Unicode spaces included) folded to one space, ends stripped.
+  Typographic quotes and dashes are kept as they are (the scheme quotes them verbatim).
+* ``paragraphs`` and ``sentences``: half-open offsets into ``text``.
+* ``exclusions``: every removed line with its rule id and reason (boilerplate.py).
+* ``offset_map``: anchors ``(norm, raw, copy)``. Segment *k* covers ``text[norm[k]:norm[k+1]]``
+  and raw bytes ``raw[k]:raw[k+1]``; in a copy segment characters map one to one, otherwise
+  the whole segment was replaced (folded white space, a paragraph break, an NFC change).
+  ``raw_span`` maps any normalized span back to the exact raw byte range it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from claimcorpus.core.problems import InputError
+from claimcorpus.normalize import boilerplate, segment
+
+NORMALIZER_VERSION = "1"
+_CTL = "\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff"
+# A run of white space or control characters that needs rewriting: it contains a non-space
+# white-space character, a control character, or two characters in a row.
+_FIX = re.compile(rf"[\s{_CTL}]*(?:[ ][\s{_CTL}]|[^\S ]|[{_CTL}])[\s{_CTL}]*")
+_EDGE = re.compile(rf"^[\s{_CTL}]*|[\s{_CTL}]*$")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+_WS_CHAR = re.compile(r"\s")
+_TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
+
+
+@dataclass
+class Normalized:
+    text: str
+    paragraphs: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]
+    exclusions: list[dict]
+    norm: list[int] = field(default_factory=list)
+    raw: list[int] = field(default_factory=list)
+    copy: list[bool] = field(default_factory=list)
+    title: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def offset_map(self) -> dict[str, list]:
+        return {"norm": self.norm, "raw": self.raw, "copy": self.copy}
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return raw_span(self.text, self.norm, self.raw, self.copy, start, end)
+
+
+def raw_span(
+    text: str, norm: list[int], raw: list[int], copy: list[bool], start: int, end: int
+) -> tuple[int, int]:
+    """Map normalized ``[start, end)`` to the raw byte range ``[rs, re)`` it came from."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span [{start}, {end}) outside text of length {len(text)}")
+    k = bisect_right(norm, start) - 1
+    rs = raw[k] + len(text[norm[k] : start].encode()) if copy[k] else raw[k]
+    if end == start:
+        return rs, rs
+    j = bisect_right(norm, end - 1) - 1
+    re_ = raw[j] + len(text[norm[j] : end].encode()) if copy[j] else raw[j + 1]
+    return rs, re_
+
+
+def fold(fragment: str) -> str:
+    """The in-paragraph character rules alone (for checking a raw range against its span)."""
+    out = _FIX.sub(lambda m: " " if _WS_CHAR.search(m.group(0)) else "", fragment)
+    return unicodedata.normalize("NFC", out)
+
+
+class _Builder:
+    """Accumulates normalized pieces and one offset anchor per piece."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+        self.norm: list[int] = []
+        self.raw: list[int] = []
+        self.copy: list[bool] = []
+
+    def add(self, piece: str, raw_start: int, is_copy: bool) -> None:
+        if not piece and is_copy:
+            return
+        self.norm.append(self.n)
+        self.raw.append(raw_start)
+        self.copy.append(is_copy)
+        self.parts.append(piece)
+        self.n += len(piece)
+
+    def close(self, raw_end: int) -> None:
+        self.norm.append(self.n)
+        self.raw.append(raw_end)
+        self.copy.append(False)
+
+
+def _add_line(b: _Builder, line: str, byte0: int) -> None:
+    """Append one kept line (already edge-stripped), recording anchors."""
+    ascii_ = line.isascii()
+
+    def byte_at(i: int) -> int:
+        return byte0 + (i if ascii_ else len(line[:i].encode()))
+
+    nfc_ok = ascii_ or unicodedata.is_normalized("NFC", line)
+    pos = 0
+    for m in _FIX.finditer(line):
+        _add_chars(b, line, pos, m.start(), byte_at, nfc_ok)
+        b.add(" " if _WS_CHAR.search(m.group(0)) else "", byte_at(m.start()), False)
+        pos = m.end()
+    _add_chars(b, line, pos, len(line), byte_at, nfc_ok)
+
+
+def _add_chars(b: _Builder, line: str, a: int, z: int, byte_at, nfc_ok: bool) -> None:
+    if a >= z:
+        return
+    chunk = line[a:z]
+    if nfc_ok or unicodedata.is_normalized("NFC", chunk):
+        b.add(chunk, byte_at(a), True)
+        return
+    # Slow path: group each base character with its combining marks; a changed group is
+    # one replaced segment, an unchanged run stays a copy.
+    i = a
+    while i < z:
+        j = i + 1
+        while j < z and unicodedata.combining(line[j]):
+            j += 1
+        group = line[i:j]
+        fixed = unicodedata.normalize("NFC", group)
+        b.add(fixed, byte_at(i), fixed == group)
+        i = j
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Strict UTF-8 with clear errors; a BOM is accepted and reported."""
+    notices = []
+    if not data:
+        raise InputError(f"{name}: empty file")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file (NUL byte at {data.index(0)}); expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: invalid UTF-8 at byte {exc.start} ({data[exc.start : exc.start + 4]!r}): {exc.reason}"
+        ) from None
+    if text.startswith("\ufeff"):
+        notices.append(
+            f"{name}: UTF-8 byte-order mark found; it is dropped from the normalized text"
+        )
+    if "\r\n" in text or "\r" in text:
+        notices.append(f"{name}: CR or CRLF line ends; normalized to paragraph breaks")
+    return text, notices
+
+
+def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
+    """Normalize raw article bytes; raise InputError naming ``name`` on bad input."""
+    text, notices = decode(data, name)
+    lines = []  # (line_no, stripped, byte_start_of_stripped, raw_line, byte_start_of_line)
+    byte = 0
+    for no, m in enumerate(_LINE.finditer(text), start=1):
+        if m.start() == len(text) and not m.group(0):
+            break
+        raw_line = m.group(1)
+        lead = _EDGE.match(raw_line).end()
+        stripped = _EDGE.sub("", raw_line)
+        b_line = byte
+        lead_bytes = len(raw_line[:lead].encode())
+        lines.append((no, stripped, b_line + lead_bytes, raw_line, b_line))
+        byte += len(m.group(0).encode())
+    nonempty = [ln for ln in lines if ln[1]]
+    rules = boilerplate.classify([ln[1] for ln in nonempty])
+    kept, exclusions = [], []
+    title = None
+    for (no, stripped, b0, raw_line, bl), rule in zip(nonempty, rules, strict=True):
+        if (
+            rule is None
+            and title is not None
+            and len(kept) == 1
+            and stripped.startswith(title)
+            and stripped != title
+        ):
+            rule = boilerplate.REPEATED_HEADLINE
+        if rule is not None:
+            exclusions.append(
+                {
+                    "line": no,
+                    "raw_start": bl,
+                    "raw_end": bl + len(raw_line.encode()),
+                    "text": raw_line,
+                    "rule": rule.id,
+                    "reason": rule.reason,
+                }
+            )
+            continue
+        if not kept and _looks_like_title(stripped):
+            title = fold(stripped)
+        kept.append((stripped, b0))
+    if not kept:
+        raise InputError(
+            f"{name}: nothing left after removing boilerplate ({len(exclusions)} lines removed)"
+        )
+    b = _Builder()
+    paragraphs = []
+    for i, (stripped, b0) in enumerate(kept):
+        if i:
+            prev_end = kept[i - 1][1] + len(kept[i - 1][0].encode())
+            b.add("\n\n", prev_end, False)
+        p0 = b.n
+        _add_line(b, stripped, b0)
+        paragraphs.append((p0, b.n))
+    last = kept[-1]
+    b.close(last[1] + len(last[0].encode()))
+    out_text = "".join(b.parts)
+    sents = [s for a, z in paragraphs for s in segment.sentences(out_text, a, z)]
+    return Normalized(
+        out_text, paragraphs, sents, exclusions, b.norm, b.raw, b.copy, title, notices
+    )
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)

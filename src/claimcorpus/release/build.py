@@ -1,0 +1,179 @@
+"""Build an immutable, byte-reproducible release folder in Hugging Face Hub layout.
+
+``claimcorpus build --version X.Y.Z`` writes ``releases/X.Y.Z/``::
+
+    README.md                    dataset card; YAML ``configs:`` (data_files per split) and
+                                 ``dataset_info`` (features, split sizes) for load_dataset
+    data/<config>/<split>-00000-of-00001.parquet   documents, claims, tokens x train/validation/test
+    splits.json                  split manifest: doc ids per split and view, and how chosen
+    build_summary.json           counts, exclusions by rule, story-grouping evidence
+    SHA256SUMS                   sha256 of every other file (sha256sum -c format)
+
+Two passes stream the corpus (story signatures first, then rows), so memory does not grow
+with the article text. Parquet files are written from combined tables with fixed writer
+options (zstd, 10k-row groups) and the pinned pyarrow, so the same inputs give the same
+bytes. The release is assembled in a temporary folder and renamed into place; an existing
+version is never overwritten with different content.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from claimcorpus.core.io import read_json
+from claimcorpus.core.problems import InputError
+from claimcorpus.release import splits
+from claimcorpus.release.checksums import read_checksums
+from claimcorpus.release.sources import CorpusSource, EngineSource
+from claimcorpus.release.steps import BuildState, run_steps
+
+RELEASES = Path("releases")
+
+
+_VERSION_OK = __import__("re").compile(r"^\d+\.\d+\.\d+$")
+
+
+def build_into(
+    root: Path,
+    version: str,
+    out: Path,
+    baselines: bool = True,
+    previous: dict[str, list[str]] | None = None,
+    source: CorpusSource | EngineSource | None = None,
+) -> dict[str, Any]:
+    """Write every release file into the empty folder ``out``; return the build summary.
+
+    ``source``: where the documents come from (default: ``root/corpus``); gold annotations,
+    clusters and the scheme always come from ``root``. The work is ``build_steps.STEPS``.
+    """
+    sections = (baselines_section,) if baselines else ()
+    state = BuildState(root, version, out, source or CorpusSource(root), previous, sections)
+    return run_steps(state)
+
+
+def baselines_section(release: Path) -> str:
+    """The card's baseline table, scored on the release just written through the same
+    loader users call, so it is exactly what `claimcorpus baseline --release` prints."""
+    from claimcorpus.baseline import baseline_table
+
+    table = baseline_table(release)
+    return (
+        "\n## Baselines\n\nScores of the reference baselines on every split and view "
+        "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
+        "patterns were written from the guidelines, whose examples quote these very articles, "
+        "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
+        f"{table}\n<!-- baselines:end -->\n"
+    )
+
+
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split("."))
+
+
+def previous_splits(base: Path, version: str) -> dict[str, list[str]] | None:
+    """Standard parts and folds of every release older than ``version`` (to keep docs put).
+
+    Oldest first, each newer release overriding: a document keeps the part and fold it last
+    had, also when it was missing from a release in between.
+    """
+    older = sorted(
+        (
+            p
+            for p in base.iterdir()
+            if p.is_dir()
+            and _VERSION_OK.match(p.name)
+            and _version_key(p.name) < _version_key(version)
+            and (p / "splits.json").exists()
+        ),
+        key=lambda p: _version_key(p.name),
+    )
+    if not older:
+        return None
+    part_of: dict[str, str] = {}
+    fold_of: dict[str, str] = {}
+    folds: set[str] = set()  # a fold whose documents all left still counts
+    for folder in older:
+        had = read_json(folder / "splits.json")["splits"]
+        part_of.update({d: p for p in splits.STANDARD for d in had.get(p, [])})
+        for name in filter(splits.is_fold_test, had):
+            folds.add(name)
+            fold_of.update({d: name for d in had[name]})
+    merged: dict[str, list[str]] = {name: [] for name in (*splits.STANDARD, *sorted(folds))}
+    for doc, name in sorted(part_of.items()) + sorted(fold_of.items()):
+        merged[name].append(doc)
+    return merged
+
+
+def build_release(
+    root: str | Path,
+    version: str,
+    releases_dir: str | Path | None = None,
+    baselines: bool = True,
+    engine: str | None = None,
+    inputs: list[str | Path] | None = None,
+    workers: int = 1,
+    sidecar_dir: str | Path | None = None,
+    batch_size: int = 500,
+    spark_master: str | None = None,
+) -> tuple[Path, str]:
+    """Build ``version``; returns (folder, status) with status ``built`` or ``identical``.
+
+    Without ``engine`` the documents are ``root/corpus``. With ``engine`` (local or spark)
+    the articles in ``inputs`` (a Parquet file, or *.txt files/folders) are normalized and
+    grouped by that engine into a hidden work folder first, then written by the same code.
+    Raises InputError when the version exists with different content (it is left as it was),
+    engines.EngineError when the engine run fails (nothing is written).
+    """
+    root = Path(root)
+    if not _VERSION_OK.match(version):
+        raise InputError(f"--version {version!r}: expected X.Y.Z")
+    if engine is None and inputs:
+        engine = "local"
+    if engine is not None and not inputs:
+        raise InputError(f"--engine {engine}: say what to build from with --input")
+    base = Path(releases_dir) if releases_dir else root / RELEASES
+    base.mkdir(parents=True, exist_ok=True)
+    final = base / version
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=base))
+    try:
+        source = None
+        if engine is not None:
+            from claimcorpus import engines
+
+            work = tmp / ".engine"  # removed with tmp; never part of the release
+            work.mkdir()
+            sidecars = Path(sidecar_dir) if sidecar_dir else None
+            input_path = engines.prepare_input(list(map(Path, inputs)), work, batch_size, sidecars)
+            engines.run(engine, input_path, work / "out", workers, batch_size, spark_master)
+            source = EngineSource(work / "out")
+        (tmp / "release").mkdir()
+        try:
+            build_into(
+                root,
+                version,
+                tmp / "release",
+                baselines=baselines,
+                previous=previous_splits(base, version),
+                source=source,
+            )
+        finally:
+            if source is not None:
+                shutil.rmtree(tmp / ".engine")
+        tmp_release = tmp / "release"
+        if final.exists():
+            old, new = read_checksums(final), read_checksums(tmp_release)
+            if old == new:
+                return final, "identical"
+            changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            raise InputError(
+                f"{final}: release {version} exists with different content ({', '.join(changed[:5])}"
+                f"{' …' if len(changed) > 5 else ''}); releases are immutable: choose a new version"
+            )
+        tmp_release.rename(final)
+        return final, "built"
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
