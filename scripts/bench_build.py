@@ -14,7 +14,7 @@ For each size N it:
 2. in a fresh subprocess (so peak RSS is per size) ingests every file with
    ``claimcorpus.corpus.ingest_file`` into a fresh project root (a copy of schema/ and an
    empty annotations/gold; one shared ``known_hashes`` dict), then runs
-   ``claimcorpus.release.build_release``; reports articles/s and raw MB/s per stage and
+   ``claimcorpus.pipeline.build_release``; reports articles/s and raw MB/s per stage and
    overall, and peak RSS (ru_maxrss of the process and its children).
 3. in the same subprocess, after the build, times a bare ``re.sub(r"\\s+", " ", text)`` pass
    over the decoded raw texts and a bare ``normalize_bytes`` pass over the raw bytes, and
@@ -401,10 +401,10 @@ def child(cfg: dict) -> dict:
     sys.path.insert(0, cfg["src"])
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
 
+    from claimcorpus import pipeline
     from claimcorpus.ingest.command import ingest_file
     from claimcorpus.ingest.store import raw_hashes
     from claimcorpus.normalize.text import normalize_bytes
-    from claimcorpus.release import build as release
     from claimcorpus.release import splits
     from claimcorpus.release import steps as build_steps
     from claimcorpus.stories import minhash
@@ -440,11 +440,11 @@ def child(cfg: dict) -> dict:
     _timed(build_steps, "write_card", phases)
     _timed(build_steps, "write_checksums", phases)
     _timed(build_steps, "write_croissant", phases)
-    # imported by the card's baseline section at call time
-    _timed("claimcorpus.baseline", "baseline_table", phases)
+    # called by the card's baseline section (baseline.run.card_section)
+    _timed("claimcorpus.baseline.run", "baseline_table", phases)
     with _profiled(cfg["profile"], f"build_{len(files)}"):
         t0, c0 = time.perf_counter(), time.process_time()
-        folder, status = release.build_release(root, "0.0.1", out)
+        folder, status = pipeline.build_release(root, "0.0.1", out)
         res["build_s"] = time.perf_counter() - t0
         res["build_cpu_s"] = time.process_time() - c0
     res["rss_after_build_mb"] = _maxrss_mb()

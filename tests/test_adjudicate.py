@@ -15,7 +15,7 @@ from claimcorpus.annotate.adjudicate import AdjudicationRefused, adjudicate, mer
 from claimcorpus.core.layers import check_record, list_layers, load_layer, write_record
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
-from claimcorpus.release.build import build_into
+from claimcorpus.pipeline import build_into
 from claimcorpus.report.validate import validate
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 
 
 def test_a_view_without_annotated_documents_shows_n_a_everywhere(

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli
 from datasets import load_dataset
 
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.release.load import load_documents
 
 

@@ -15,7 +15,7 @@ from conftest import REPO, SEEDS
 from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest import batch
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 
 SIDECARS = REPO / "corpus" / "sidecars"
 RAW = REPO / "corpus" / "raw"

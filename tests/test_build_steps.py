@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO
 
 from claimcorpus.core.io import read_json
+from claimcorpus.pipeline import build_into
 from claimcorpus.release import steps as build_steps
-from claimcorpus.release.build import build_into
 from claimcorpus.release.sources import CorpusSource
 
 

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from claimcorpus.core.scheme import load_scheme
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.release.croissant import write_croissant
 
 MLCROISSANT = Path(sys.executable).parent / "mlcroissant"

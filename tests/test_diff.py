@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli
 
 from claimcorpus.ingest.command import ingest_file
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.release.diff import diff_releases, markdown
 
 DOC = "003_d71ccc6e1581c31b"

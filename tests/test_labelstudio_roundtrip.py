@@ -233,7 +233,7 @@ def test_review_pushes_disputed_documents(ls_env, rt):
 def test_release_shows_the_adjudicated_spans(rt, tmp_path: Path, offline_hf):
     from datasets import load_dataset
 
-    from claimcorpus.release.build import build_release
+    from claimcorpus.pipeline import build_release
 
     folder, status = build_release(rt.root, "0.4.0", tmp_path / "releases")
     assert status == "built"

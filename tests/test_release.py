@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli, tree_digest
 from datasets import ClassLabel, load_dataset
 
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.release.load import load_documents
 
 

@@ -17,7 +17,7 @@ from claimcorpus.engines import EngineError, read_output
 from claimcorpus.engines.local import build
 from claimcorpus.engines.spark import run_spark, spark_session
 from claimcorpus.ingest import batch
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 
 CRASH_DOC = "zz-crash-this-worker"
 

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcorpus.core.io import read_json
-from claimcorpus.release.build import build_release, previous_splits
+from claimcorpus.pipeline import build_release
+from claimcorpus.release.build import previous_splits
 from claimcorpus.release.splits import STANDARD, leaks, make_splits, pinned_notes, split_report
 from claimcorpus.release.textfree import make_textfree
 

@@ -16,7 +16,7 @@ from datasets import load_dataset
 from claimcorpus.core import layers as ann
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.report.stats import FIGURES, compute_stats, root_documents, stats_markdown
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -13,7 +13,7 @@ from conftest import REPO, run_cli
 from datasets import ClassLabel, load_dataset
 
 from claimcorpus.core.problems import InputError
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.release.checksums import write_checksums
 from claimcorpus.release.rehydrate import rehydrate
 from claimcorpus.release.textfree import make_textfree, sha

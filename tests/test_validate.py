@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 
 GOLD = "annotations/gold/000_e24865ecb7649ad0.json"
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, run_cli
 
 from claimcorpus.core.scheme import load_scheme
-from claimcorpus.release.build import build_release
+from claimcorpus.pipeline import build_release
 from claimcorpus.report.viewer import load_release, render_document, render_text
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Any
 
+from claimcorpus.baseline.run import card_section
 from claimcorpus.core.io import dumps_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_spark_master
-from claimcorpus.release import splits
-from claimcorpus.release.build import build_release
+from claimcorpus.release import build, splits
+
+
+def build_into(root: Path, version: str, out: Path, baselines: bool = True, **kwargs: Any) -> dict:
+    """``release.build.build_into`` with the baseline table in the card (``baselines``)."""
+    return build.build_into(root, version, out, card_sections=_sections(baselines), **kwargs)
+
+
+def build_release(
+    root: str | Path,
+    version: str,
+    releases_dir: str | Path | None = None,
+    baselines: bool = True,
+    **kwargs: Any,
+) -> tuple[Path, str]:
+    """``release.build.build_release`` with the baseline table in the card (``baselines``):
+    what ``claimcorpus build`` runs."""
+    return build.build_release(
+        root, version, releases_dir, card_sections=_sections(baselines), **kwargs
+    )
+
+
+def _sections(baselines: bool) -> tuple:
+    return (card_section,) if baselines else ()
 
 
 def build_command(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 
 from claimcorpus.core.io import atomic_write_json
 from claimcorpus.core.layers import list_layers, load_layer, resolve_layer
+from claimcorpus.core.scheme import load_scheme
 
 Key = tuple[str, int, int]  # (label, start, end)
 
@@ -215,8 +216,6 @@ def gamma(a: dict[str, dict], b: dict[str, dict], n_samples: int = 30) -> dict[s
 
 
 def agreement(root: str | Path, layers: list[str], *, with_gamma: bool = True) -> dict[str, Any]:
-    from claimcorpus.core.scheme import load_scheme
-
     labels = load_scheme(root).span_labels
     data = {lay: load_layer(root, lay) for lay in layers}
     pairs = []

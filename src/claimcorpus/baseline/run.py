@@ -11,8 +11,17 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from datasets.exceptions import DatasetsError
+from pyarrow import ArrowException
+
 from claimcorpus.baseline import rules, trivial
+from claimcorpus.core.problems import InputError
 from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.release.load import load_documents
+
+# what reading a release can raise: our own checks, a missing or unreadable file, a card or
+# Parquet file that datasets or pyarrow cannot read
+LOADER_ERRORS = (InputError, OSError, ValueError, KeyError, ArrowException, DatasetsError)
 
 # (doc_id, text, sentences) -> prediction record; sentences are the release's own offsets.
 Extractor = Callable[[str, str, Sequence[tuple[int, int]] | None], dict[str, Any]]
@@ -49,10 +58,8 @@ def split_names(release_path: str | Path) -> list[str]:
 def load_split(release_path: str | Path, split: str) -> list[dict[str, Any]]:
     """Gold records of a split through the release module; any failure is a ReleaseError."""
     try:
-        from claimcorpus.release.load import load_documents
-
         return load_documents(release_path, split)
-    except Exception as exc:  # the loader's own errors vary; all mean "bad release"
+    except LOADER_ERRORS as exc:  # each means a broken or foreign release folder
         raise ReleaseError(f"{release_path}: split {split!r}: {exc}") from exc
 
 
@@ -124,3 +131,16 @@ def markdown_table(run: Mapping[str, Any]) -> str:
 def baseline_table(release_path: str | Path) -> str:
     """Markdown table of both baselines on every split of the release (no resampling)."""
     return markdown_table(run_baselines(release_path, n_resamples=0))
+
+
+def card_section(release: Path) -> str:
+    """The card's baseline table, scored on the release just written through the same
+    loader users call, so it is exactly what `claimcorpus baseline --release` prints."""
+    table = baseline_table(release)
+    return (
+        "\n## Baselines\n\nScores of the reference baselines on every split and view "
+        "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
+        "patterns were written from the guidelines, whose examples quote these very articles, "
+        "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
+        f"{table}\n<!-- baselines:end -->\n"
+    )

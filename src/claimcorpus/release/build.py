@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from claimcorpus import engines
 from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.release import splits
 from claimcorpus.release.checksums import read_checksums
 from claimcorpus.release.sources import CorpusSource, EngineSource
-from claimcorpus.release.steps import BuildState, run_steps
+from claimcorpus.release.steps import BuildState, CardSection, run_steps
 
 RELEASES = Path("releases")
 
@@ -40,33 +42,19 @@ def build_into(
     root: Path,
     version: str,
     out: Path,
-    baselines: bool = True,
+    card_sections: Sequence[CardSection] = (),
     previous: dict[str, list[str]] | None = None,
     source: CorpusSource | EngineSource | None = None,
 ) -> dict[str, Any]:
     """Write every release file into the empty folder ``out``; return the build summary.
 
     ``source``: where the documents come from (default: ``root/corpus``); gold annotations,
-    clusters and the scheme always come from ``root``. The work is ``build_steps.STEPS``.
+    clusters and the scheme always come from ``root``. The work is ``release.steps.STEPS``;
+    each of ``card_sections`` adds a section to the card (the `build` command adds the
+    baseline table: ``pipeline``).
     """
-    sections = (baselines_section,) if baselines else ()
-    state = BuildState(root, version, out, source or CorpusSource(root), previous, sections)
+    state = BuildState(root, version, out, source or CorpusSource(root), previous, card_sections)
     return run_steps(state)
-
-
-def baselines_section(release: Path) -> str:
-    """The card's baseline table, scored on the release just written through the same
-    loader users call, so it is exactly what `claimcorpus baseline --release` prints."""
-    from claimcorpus.baseline import baseline_table
-
-    table = baseline_table(release)
-    return (
-        "\n## Baselines\n\nScores of the reference baselines on every split and view "
-        "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
-        "patterns were written from the guidelines, whose examples quote these very articles, "
-        "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
-        f"{table}\n<!-- baselines:end -->\n"
-    )
 
 
 def _version_key(v: str) -> tuple[int, ...]:
@@ -111,7 +99,7 @@ def build_release(
     root: str | Path,
     version: str,
     releases_dir: str | Path | None = None,
-    baselines: bool = True,
+    card_sections: Sequence[CardSection] = (),
     engine: str | None = None,
     inputs: list[str | Path] | None = None,
     workers: int = 1,
@@ -141,8 +129,6 @@ def build_release(
     try:
         source = None
         if engine is not None:
-            from claimcorpus import engines
-
             work = tmp / ".engine"  # removed with tmp; never part of the release
             work.mkdir()
             sidecars = Path(sidecar_dir) if sidecar_dir else None
@@ -155,7 +141,7 @@ def build_release(
                 root,
                 version,
                 tmp / "release",
-                baselines=baselines,
+                card_sections=card_sections,
                 previous=previous_splits(base, version),
                 source=source,
             )

@@ -24,6 +24,7 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import CONFIGS
 from claimcorpus.normalize.text import normalize_bytes
 from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.croissant import write_croissant
 from claimcorpus.release.splits import STANDARD
 from claimcorpus.release.textfree import (
     CLAIM_TEXT,
@@ -102,8 +103,6 @@ def rehydrate_into(tf: Path, raw: Path, out: Path) -> list[str]:
     """Write the full release into the empty folder ``out``; return files that differ from
     the original release's SHA256SUMS (empty: byte-identical)."""
     from datasets import Features
-
-    from claimcorpus.release.croissant import write_croissant
 
     manifest = read_json(tf / MANIFEST)
     feats = {c: Features._from_yaml_list(manifest["features"][c]) for c in CONFIGS}

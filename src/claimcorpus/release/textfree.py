@@ -27,6 +27,7 @@ from claimcorpus.core.io import atomic_write_json, read_json, sha256_bytes, sha2
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import CONFIGS
 from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.croissant import write_croissant
 from claimcorpus.release.splits import STANDARD
 from claimcorpus.release.writer import SplitWriter
 
@@ -233,8 +234,6 @@ def textfree_into(release: Path, out: Path) -> None:
     )
     version = summary["version"]
     write_card(out, card_header(release / "README.md"), feats, sizes, BODY.format(version=version))
-    from claimcorpus.release.croissant import write_croissant
-
     write_croissant(out, version, None, summary, feats_by_config=feats, note="Text-free variant.")
     _no_quotes([p for p in out.rglob("*") if p.is_file() and p.suffix != ".parquet"], sentences)
     write_checksums(out)

@@ -19,11 +19,16 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import require_root
 from claimcorpus.core.scheme import Scheme, load_scheme
+from claimcorpus.ingest import store
+from claimcorpus.release import load as release_load
 from claimcorpus.release.rows import TOKEN
+from claimcorpus.release.splits import STANDARD
+from claimcorpus.stories import minhash
 
 FIGURES = (
     "label_counts.png",
@@ -281,11 +286,7 @@ def _save(fig: Any, path: Path) -> Path:
 # ----------------------------------------------------------------------------- inputs
 def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """corpus/ documents with their gold spans, story ids as a build assigns them."""
-    from claimcorpus.core import layers as ann
-    from claimcorpus.ingest.store import load_documents
-    from claimcorpus.stories import minhash
-
-    docs = load_documents(root)
+    docs = store.load_documents(root)
     if not docs:
         raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
     gold = ann.load_layer(root, "gold")
@@ -299,11 +300,8 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 
 def release_documents(release: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from claimcorpus.release.load import load_documents
-    from claimcorpus.release.splits import STANDARD
-
     summary = read_json(release / "build_summary.json")
-    docs = [d for split in STANDARD for d in load_documents(release, split)]
+    docs = [d for split in STANDARD for d in release_load.load_documents(release, split)]
     return sorted(docs, key=lambda d: d["doc_id"]), dict(summary.get("exclusions_by_rule") or {})
 
 

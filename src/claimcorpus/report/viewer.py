@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pyarrow.parquet as pq
+
 from claimcorpus.core.io import atomic_write_bytes, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import Scheme, load_scheme
 from claimcorpus.release import splits
+from claimcorpus.release.load import load_documents
 from claimcorpus.report.viewer_assets import label_colors, page, stylesheet, token
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -245,10 +248,6 @@ def render_index(docs: list[dict[str, Any]], scheme: Scheme, version: str) -> st
 # ----------------------------------------------------------------------------- release
 def load_release(release: Path) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
     """(documents with their split, cluster id -> statement, build summary) of a release."""
-    import pyarrow.parquet as pq
-
-    from claimcorpus.release.load import load_documents
-
     if not (release / "splits.json").exists():
         raise InputError(f"{release}: not a release folder (no splits.json)")
     docs = []
