@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(1, str(ROOT / "tests"))  # reference_stories: the datasketch reference
 SEEDS = ROOT.parent / "shared" / "seeds"
 if not SEEDS.exists():
     SEEDS = ROOT / "corpus" / "raw"
@@ -201,8 +202,8 @@ def child(mode: str, input_path: Path, out: Path, planted_path: Path, batch_size
 def grouping(out: Path, planted: list[list[str]]) -> dict:
     """datasketch's default pipeline vs minhash.py on the same normalized texts."""
     import pyarrow.parquet as pq
+    import reference_stories as stories  # tests/: the datasketch reference (test extras)
 
-    from claimcorpus import stories
     from claimcorpus.stories import minhash
 
     t = pq.read_table(out / "documents", columns=["doc_id", "text", "error_kind"])

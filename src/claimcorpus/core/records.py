@@ -12,7 +12,7 @@ so an input is never rewritten in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 SPAN_KEYS = ("id", "label", "start", "end", "text", "topic_stance", "cluster", "antecedent")
@@ -113,7 +113,3 @@ class LayerRecord:
         """The span with this id, or None (an attribution's missing source or cue)."""
         return next((s for s in self.spans if s.id == span_id), None) if span_id else None
 
-
-def field_names(cls: type) -> tuple[str, ...]:
-    """The public fields of a record type (what its JSON object holds)."""
-    return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
