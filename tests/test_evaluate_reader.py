@@ -51,15 +51,8 @@ def variant(**changes) -> str:
     return json.dumps(rec)
 
 
-def test_good_file_reads_back():
-    assert read_predictions(write_tmp([json.dumps(GOOD)]), TEXTS)[0]["doc_id"] == "d1"
-
-
-def write_tmp(lines: list[str]) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp())
-    return write(folder, lines)
+def test_good_file_reads_back(tmp_path):
+    assert read_predictions(write(tmp_path, [json.dumps(GOOD)]), TEXTS)[0]["doc_id"] == "d1"
 
 
 BAD_LINES = {

@@ -1,6 +1,7 @@
-"""A test skips only for a missing test dependency, through conftest.require, and under CI
-(``CI`` set) that skip is a failure: CI installs every test extra, so a skip there would
-hide a test that never ran."""
+"""Rules for the suite itself. A test skips only for a missing test dependency, through
+conftest.require, and under CI (``CI`` set) that skip is a failure: CI installs every test
+extra, so a skip there would hide a test that never ran. Temporary folders come from
+pytest's ``tmp_path``, which pytest cleans up, never from ``tempfile`` (which leaks them)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ TESTS = REPO / "tests"
 # ls_fixtures applies the same CI rule to the Label Studio venv.
 NOT_HERE = {"conftest.py", "ls_fixtures.py", "ls_helpers.py"}
 SKIPS = {"skip", "importorskip", "skipif", "xfail"}
+
+
+def _test_files() -> list[Path]:
+    return sorted(TESTS.glob("*.py"))
 
 
 def _own_test_files() -> list[Path]:
@@ -60,6 +65,32 @@ def test_the_scan_sees_a_skip_and_an_import_guard(tmp_path: Path):
         "pytest.importorskip",
         "pytest.skip",
     ]
+
+
+def _temp_folders(path: Path) -> list[str]:
+    """Every use of the ``tempfile`` module in a file (imports and calls)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        if "tempfile" in names:
+            found.append(f"{path.name}:{node.lineno}: imports tempfile")
+    return found
+
+
+def test_tests_make_temporary_folders_only_through_tmp_path():
+    files = _test_files()
+    assert len(files) > 20
+    assert [hit for p in files for hit in _temp_folders(p)] == []
+
+
+def test_the_scan_sees_tempfile(tmp_path: Path):
+    sample = tmp_path / "test_sample.py"
+    sample.write_text("def f():\n    import tempfile\n\n    return tempfile.mkdtemp()\n")
+    assert _temp_folders(sample) == ["test_sample.py:2: imports tempfile"]
 
 
 def _pytest(target: str, hidden: str | None, tmp_path: Path, ci: bool):
