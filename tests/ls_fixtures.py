@@ -27,7 +27,8 @@ LS_VENV = Path(os.environ.get("CLAIMCORPUS_LS_VENV", REPO / ".ls" / "venv"))
 INSTALL = f"bash scripts/install_labelstudio.sh {LS_VENV}"
 
 
-def _require_venv() -> None:
+def require_venv() -> None:
+    """Skip without the Label Studio venv; in CI (``CI`` set) fail, since CI installs it."""
     if (LS_VENV / "bin" / "label-studio").exists():
         return
     msg = f"Label Studio venv missing at {LS_VENV}; install it with: {INSTALL} (~1 min, ~1 GB)"
@@ -121,7 +122,7 @@ _INSTANCE: list[LSInstance] = []  # one server per process, however many modules
 
 @pytest.fixture(scope="session")
 def ls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LSInstance]:
-    _require_venv()
+    require_venv()
     from claimcorpus.labelstudio.server import free_port
 
     if not _INSTANCE:

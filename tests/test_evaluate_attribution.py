@@ -7,7 +7,7 @@ import pytest
 
 from claimcorpus.evaluate.attribution import (
     attributions_from_documents,
-    match_by_score,
+    match_one_to_one,
     stance_confusion,
     tuple_counts,
 )
@@ -95,12 +95,56 @@ def test_two_predictions_for_one_gold_tuple_count_once():
     assert counts(pred, "strict") == [1, 2, 2]
 
 
-def test_match_by_score_prefers_the_better_pair():
-    # pred 0 overlaps gold 0 (score 1.9) and gold 1 (score 1.2); pred 1 only gold 0 (1.5).
+def test_matching_keeps_the_most_pairs_over_the_best_single_pair():
+    # pred 0 overlaps gold 0 (score 1.9) and gold 1 (score 1.2); pred 1 only gold 0 (1.5):
+    # best-first would keep (0, 0) alone; two pairs beat it.
     p = np.array([0, 0, 1])
     g = np.array([0, 1, 0])
-    kept = match_by_score(p, g, np.array([1.9, 1.2, 1.5]))
-    assert sorted(zip(p[kept].tolist(), g[kept].tolist(), strict=True)) == [(0, 0)]
+    kept = match_one_to_one(p, g, np.array([1.9, 1.2, 1.5]))
+    assert sorted(zip(p[kept].tolist(), g[kept].tolist(), strict=True)) == [(0, 1), (1, 0)]
+
+
+def test_matching_prefers_the_higher_total_among_equally_many_pairs():
+    # Two perfect pairings of two predictions and two golds: scores decide.
+    p = np.array([0, 0, 1, 1])
+    g = np.array([0, 1, 0, 1])
+    kept = match_one_to_one(p, g, np.array([1.0, 1.9, 1.8, 1.0]))
+    assert sorted(zip(p[kept].tolist(), g[kept].tolist(), strict=True)) == [(0, 1), (1, 0)]
+
+
+def test_issue_example_scores_a_perfect_overlap_pairing():
+    # Gold claims [0,10) and [10,30), predictions [0,12) and [2,9): [0,12) takes [10,30)
+    # and [2,9) takes [0,10), so every tuple is matched (greedy gave F1 0.5).
+    gold = [
+        record(
+            "d",
+            [("g1", "CLAIM", 0, 10), ("g2", "CLAIM", 10, 30)],
+            [("g1", None, "support"), ("g2", None, "refute")],
+        )
+    ]
+    pred = [
+        record(
+            "d",
+            [("p1", "CLAIM", 0, 12), ("p2", "CLAIM", 2, 9)],
+            [("p1", None, "refute"), ("p2", None, "support")],
+        )
+    ]
+    r = evaluate_documents(gold, pred, n_resamples=0)
+    assert r["attributions"]["overlap"]["f1"] == 1.0
+    assert r["attributions"]["strict"]["f1"] == 0.0
+    assert r["stance"]["accuracy"] == 1.0
+    assert r["stance"]["confusion"]["matrix"] == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
+
+
+def test_attribution_order_in_the_file_never_changes_a_score():
+    # Two predictions tie for gold c2 [100,140) (same offsets, other stances): which one is
+    # paired must not depend on which comes first in the file.
+    spans = [("p1", "CLAIM", 100, 130), ("p2", "CLAIM", 100, 130)]
+    atts = [("p1", None, "refute"), ("p2", None, "support")]
+    forward = evaluate_documents(GOLD, [record("d", spans, atts)], n_resamples=0)
+    backward = evaluate_documents(GOLD, [record("d", spans, atts[::-1])], n_resamples=0)
+    assert forward["stance"]["confusion"] == backward["stance"]["confusion"]
+    assert forward["attributions"] == backward["attributions"]
 
 
 def test_tuple_f1_in_the_report():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from claimcorpus.evaluate.bootstrap import bootstrap_ci, resample_weights
+from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents
 
 
@@ -67,3 +68,46 @@ def test_report_intervals_are_reproducible():
     ci = a["spans"]["strict"]["micro"]["ci"]["f1"]
     assert ci == b["spans"]["strict"]["micro"]["ci"]["f1"]
     assert ci[0] < a["spans"]["strict"]["micro"]["f1"] < ci[1]
+
+
+def docs_and_preds(n: int) -> tuple[list[dict], list[dict]]:
+    docs = [
+        {
+            "doc_id": str(i),
+            "text": "x" * 50,
+            "spans": [{"id": "c", "label": "CLAIM", "start": i, "end": i + 10}],
+            "attributions": [],
+        }
+        for i in range(n)
+    ]
+    return docs, [{**d, "spans": d["spans"] if i % 2 else []} for i, d in enumerate(docs)]
+
+
+def test_intervals_on_fewer_than_five_documents_say_so():
+    gold, pred = docs_and_preds(4)
+    result = evaluate_documents(gold, pred, n_resamples=50)
+    assert result["bootstrap"]["documents"] == 4
+    note = result["bootstrap"]["note"]
+    assert note == (
+        "the intervals rest on 4 documents (fewer than 5): they say little about the spread"
+    )
+    assert f"note: {note}" in format_report(result).splitlines()
+
+
+def test_one_document_says_its_interval_has_no_width():
+    gold, pred = docs_and_preds(1)
+    note = evaluate_documents(gold, pred, n_resamples=50)["bootstrap"]["note"]
+    assert "rest on 1 document (fewer than 5)" in note
+    assert "zero-width" in note
+
+
+def test_five_documents_need_no_note():
+    gold, pred = docs_and_preds(5)
+    result = evaluate_documents(gold, pred, n_resamples=50)
+    assert result["bootstrap"]["note"] is None
+    assert not any(line.startswith("note:") for line in format_report(result).splitlines())
+
+
+def test_no_resamples_means_no_note():
+    gold, pred = docs_and_preds(2)
+    assert evaluate_documents(gold, pred, n_resamples=0)["bootstrap"]["note"] is None

@@ -1,33 +1,21 @@
-"""`claimcorpus evaluate`: help text, exit codes, JSON output (gold loading stubbed)."""
+"""`claimcorpus evaluate`: help text, exit codes, JSON output (on a copy of releases/1.0.0)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import datasets.config
 import pytest
 
 from claimcorpus.evaluate import cli
 
 REPO = Path(__file__).resolve().parents[1]
-TEXT = "Officials said China helps Russia."
-GOLD = [
-    {
-        "doc_id": "d1",
-        "text": TEXT,
-        "spans": [
-            {"id": "s1", "label": "SOURCE", "start": 0, "end": 9, "text": "Officials"},
-            {"id": "q1", "label": "CUE", "start": 10, "end": 14, "text": "said"},
-            {"id": "c1", "label": "CLAIM", "start": 15, "end": 33, "text": "China helps Russia"},
-        ],
-        "attributions": [
-            {"id": "a1", "claim": "c1", "source": "s1", "cue": "q1", "stance": "support"}
-        ],
-    }
-]
+TEST_DOC = "000_e24865ecb7649ad0"  # the one document of split "test" in 1.0.0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,8 +26,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 @pytest.fixture()
-def stub_gold(monkeypatch):
-    monkeypatch.setattr(cli, "load_gold", lambda release, split: GOLD)
+def release(tmp_path: Path, offline_hf: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of releases/1.0.0 (the datasets cache under tmp_path too)."""
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", str(offline_hf / "datasets"))
+    shutil.copytree(REPO / "releases" / "1.0.0", tmp_path / "rel")
+    return tmp_path / "rel"
 
 
 def test_add_parser_registers_evaluate_with_defaults():
@@ -62,12 +53,13 @@ def test_evaluate_help_runs_through_the_real_entry_point():
     assert "nervaluate" in done.stdout
 
 
-def test_good_predictions_print_a_table_and_write_json(tmp_path, stub_gold, capsys):
+def test_good_predictions_print_a_table_and_write_json(tmp_path, release, capsys):
+    gold = cli.load_gold(release, "test").docs
     preds = tmp_path / "p.jsonl"
-    preds.write_text(json.dumps({k: GOLD[0][k] for k in ("doc_id", "spans", "attributions")}))
+    preds.write_text(json.dumps({k: gold[0][k] for k in ("doc_id", "spans", "attributions")}))
     out = tmp_path / "out" / "result.json"
     args = parser().parse_args(
-        ["evaluate", "--predictions", str(preds), "--release", "r", "--json", str(out)]
+        ["evaluate", "--predictions", str(preds), "--release", str(release), "--json", str(out)]
     )
     assert args.func(args) == 0
     assert "strict" in capsys.readouterr().out
@@ -77,21 +69,20 @@ def test_good_predictions_print_a_table_and_write_json(tmp_path, stub_gold, caps
     assert result["attributions"]["strict"]["f1"] == 1.0
 
 
-def test_bad_predictions_exit_2_naming_the_line(tmp_path, stub_gold, capsys):
+def test_bad_predictions_exit_2_naming_the_line(tmp_path, release, capsys):
     preds = tmp_path / "p.jsonl"
-    preds.write_text('{"doc_id": "d1", "spans": []}\n{"doc_id": "ghost"}\n')
-    args = parser().parse_args(["evaluate", "--predictions", str(preds), "--release", "r"])
+    preds.write_text(f'{{"doc_id": "{TEST_DOC}", "spans": []}}\n{{"doc_id": "ghost"}}\n')
+    args = parser().parse_args(["evaluate", "--predictions", str(preds), "--release", str(release)])
     assert args.func(args) == 2
     assert f"{preds}:2: unknown doc_id 'ghost'" in capsys.readouterr().err
 
 
-def test_unloadable_release_exits_2(tmp_path, capsys, monkeypatch):
-    def boom(release, split):
-        raise FileNotFoundError("no splits.json")
-
-    monkeypatch.setattr(cli, "load_gold", boom)
+def test_unloadable_release_exits_2(tmp_path, capsys):
     args = parser().parse_args(
-        ["evaluate", "--predictions", str(tmp_path / "p.jsonl"), "--release", "nowhere"]
+        ["--root", str(tmp_path), "evaluate", "--predictions", str(tmp_path / "p.jsonl")]
+        + ["--release", str(tmp_path / "nowhere")]
     )
     assert args.func(args) == 2
-    assert "cannot load split 'test'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cannot load split 'test'" in err
+    assert f"release folder '{tmp_path / 'nowhere'}' does not exist" in err

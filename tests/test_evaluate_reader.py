@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcorpus.evaluate.reader import PredictionError, read_predictions
+from claimcorpus.evaluate.labels import SOURCE_TYPES, STANCES
+from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.score import evaluate_documents
 
 TEXT = "Officials said China helps Russia."
@@ -130,3 +131,42 @@ def test_span_text_is_optional(tmp_path):
     assert (
         read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)[0]["spans"][1]["text"] is None
     )
+
+
+def test_an_attribution_without_id_is_named_by_position(tmp_path):
+    rec = json.loads(json.dumps(GOOD))
+    rec["attributions"].append({"claim": "c9", "stance": "support"})  # no id, missing claim
+    with pytest.raises(PredictionError) as err:
+        read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)
+    assert err.value.problems == [
+        f"{tmp_path / 'preds.jsonl'}:1: doc 'd1': attributions[1]: claim refers to missing span 'c9'"
+    ]
+
+
+def test_a_span_without_id_is_named_by_position(tmp_path):
+    rec = json.loads(variant(spans__2__label="PERSON"))
+    del rec["spans"][2]["id"]
+    del rec["attributions"][0]["claim"]
+    with pytest.raises(PredictionError) as err:
+        read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)
+    text = str(err.value)
+    assert "spans[2]: no string id (got None)" in text
+    assert "spans[2]: unknown label 'PERSON'" in text
+    assert "attribution 'a1': no claim span" in text
+    assert "None" not in text.replace("(got None)", "")
+
+
+def test_classlabel_ids_read_as_names_given_the_release_names(tmp_path):
+    rec = json.loads(json.dumps(GOOD))
+    for span, code in zip(rec["spans"], (1, 2, 0), strict=True):
+        span["label"] = code
+    rec["attributions"][0].update(stance=0, source_type=3)
+    names = {
+        "spans": {"label": ("CLAIM", "SOURCE", "CUE")},
+        "attributions": {"stance": STANCES, "source_type": SOURCE_TYPES},
+    }
+    path = write(tmp_path, [json.dumps(rec)])
+    (got,) = read_predictions(path, TEXTS, known=Known(class_names=names))
+    assert got == GOOD
+    with pytest.raises(PredictionError, match="unknown label 1 "):
+        read_predictions(path, TEXTS)  # without the release's names an id is no label

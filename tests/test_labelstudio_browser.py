@@ -106,7 +106,7 @@ def test_label_spans_in_the_browser_then_pull(ls_env, ls_annotators, chromium, t
             browser.close()
     r = ls_cli(ls_env, root, "ls", "pull", "--project", "browser")
     assert r.returncode == 0, r.stderr
-    record = load_layer(root, "raw/carol")[DOC]
+    record = load_layer(root, "raw/browser/carol")[DOC]
     text = next(d["text"] for d in load_documents(root) if d["doc_id"] == DOC)
     got = {
         (s["label"], s["start"], s["end"], s["text"], s["topic_stance"]) for s in record["spans"]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import run_cli
+from conftest import REPO, run_cli
+from ls_fixtures import LS_VENV, require_venv
 
 from claimcorpus.labelstudio.config import expert_instruction, label_config
 from claimcorpus.labelstudio.server import INSTALL_HINT, ServerError, ls_executable, mask
@@ -80,14 +86,47 @@ def test_serve_without_credentials_says_which_variables(project: Path, monkeypat
 
 
 def test_install_script_is_idempotent():
-    import subprocess
-
-    venv = Path(__file__).resolve().parents[1] / ".ls" / "venv"
-    if not (venv / "bin" / "label-studio").exists():
-        import pytest
-
-        pytest.skip("no .ls/venv here; scripts/install_labelstudio.sh creates it")
-    script = Path(__file__).resolve().parents[1] / "scripts" / "install_labelstudio.sh"
-    r = subprocess.run(["bash", str(script), str(venv)], capture_output=True, text=True, timeout=60)
+    require_venv()  # the venv the other Label Studio tests use ($CLAIMCORPUS_LS_VENV)
+    script = REPO / "scripts" / "install_labelstudio.sh"
+    r = subprocess.run(
+        ["bash", str(script), str(LS_VENV)], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 0, r.stderr
-    assert "label-studio 1.23.2 already installed" in r.stdout
+    assert f"label-studio 1.23.2 already installed in {LS_VENV}" in r.stdout
+
+
+NEEDS_VENV = [
+    "tests/test_labelstudio_config.py::test_install_script_is_idempotent",
+    "tests/test_labelstudio_faults.py::test_wrong_token_is_refused_and_never_printed",
+]
+
+
+@pytest.mark.parametrize("ci", [True, False])
+def test_a_missing_label_studio_venv_fails_in_ci_and_skips_elsewhere(tmp_path: Path, ci: bool):
+    """CI installs the venv, so there a missing one must fail the run, never pass as a skip."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["CLAIMCORPUS_LS_VENV"] = str(tmp_path / "no-venv")
+    if ci:
+        env["CI"] = "true"
+    cmd = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", *NEEDS_VENV]
+    r = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    counts = {
+        k.rstrip("s"): int(n) for n, k in re.findall(r"(\d+) ([a-z]+)", r.stdout.splitlines()[-1])
+    }
+    if ci:
+        assert counts.get("failed", 0) + counts.get("error", 0) == len(NEEDS_VENV), r.stdout
+        assert r.returncode == 1
+    else:
+        assert counts == {"skipped": len(NEEDS_VENV)} and r.returncode == 0, r.stdout
+    assert "Label Studio venv missing at" in r.stdout and str(tmp_path / "no-venv") in r.stdout
+
+
+def test_no_skip_on_the_package_own_modules():
+    """A module of claimcorpus is always there: importorskip or find_spec on one only hides
+    a broken import (the baseline predictions of `ls push` vanished that way)."""
+    for path in sorted((REPO / "tests").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"importorskip\(\s*[\"']claimcorpus", text), path
+    for path in sorted((REPO / "src" / "claimcorpus").rglob("*.py")):
+        assert "find_spec(" not in path.read_text(encoding="utf-8"), path
+    assert "baseline" in run_cli("ls", "push", "--help").stdout

@@ -184,3 +184,46 @@ def test_invalid_results_name_task_annotation_and_region(results, mutate, messag
     assert any(message in str(e) and str(e).startswith(WHERE) for e in errors), [
         str(e) for e in errors
     ]
+
+
+def test_an_attribution_without_source_type_is_refused_at_its_source_region(results):
+    """source_type is required by the scheme's JSON Schema: validate rejects a record without it,
+    so the pull must refuse it, naming the SOURCE region where the choice is missing."""
+    bad = [r for r in results if not (r.get("id") == "liu" and r.get("from_name") == "source_type")]
+    _, errors = results_to_record(bad, TEXT, load_scheme(REPO), WHERE)
+    assert [str(e) for e in errors] == [
+        f"{WHERE} region liu: attribution c1.liu has no source_type, which the scheme "
+        "requires; pick one on this SOURCE"
+    ]
+
+
+def test_two_choices_where_the_scheme_allows_one_are_refused(results):
+    """The API accepts two source types on one SOURCE (the UI would not); the pull must not
+    quietly turn them into a missing value."""
+    two = copy.deepcopy(results)
+    two[1]["value"]["choices"] = ["spokesperson", "expert"]
+    _, errors = results_to_record(two, TEXT, load_scheme(REPO), WHERE)
+    assert any(
+        str(e).startswith(f"{WHERE} region liu:")
+        and "2 source_type choices ['spokesperson', 'expert']; pick one" in str(e)
+        for e in errors
+    ), [str(e) for e in errors]
+
+
+def test_required_fields_are_those_the_scheme_marks_required(project: Path):
+    """The check follows the scheme: a field the JSON Schema makes required and non-null is
+    refused when missing; one it allows to be null is not."""
+    from claimcorpus.labelstudio.convert import required_fields
+    from claimcorpus.scheme import annotation_json_schema
+
+    scheme = load_scheme(project)
+    schema = annotation_json_schema(scheme)["properties"]
+    got = required_fields(scheme)
+    for kind in ("spans", "attributions"):
+        item = schema[kind]["items"]
+        assert set(got[kind]) <= set(item["required"])
+        for name in item["required"]:
+            prop = item["properties"][name]
+            nullable = "null" in (prop.get("type") or []) or None in (prop.get("enum") or [])
+            assert (name in got[kind]) == (not nullable), (kind, name)
+    assert "source_type" in got["attributions"] and "stance" in got["attributions"]

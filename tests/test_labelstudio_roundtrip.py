@@ -26,6 +26,7 @@ from ls_helpers import (
 )
 
 from claimcorpus.annotations import load_layer
+from claimcorpus.baseline.rules import extract
 from claimcorpus.corpus import load_documents
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
@@ -116,9 +117,19 @@ def pulled(ls_server, submitted, rt) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def adjudicated(ls_server, pulled, rt) -> subprocess.CompletedProcess:
-    """Step 4: `adjudicate --overwrite` merges the two raw layers into gold."""
+    """Step 4: `adjudicate --overwrite` merges the two raw layers into gold; bob drops a
+    CLAIM with its attributions, so doc A's hand-made gold shrinks: confirmed here."""
     assert pulled.returncode == 0, pulled.stderr
-    return ls_cli(ls_server, rt.root, "adjudicate", "--layers", "alice", "bob", "--overwrite")
+    return ls_cli(
+        ls_server,
+        rt.root,
+        "adjudicate",
+        "--layers",
+        "alice",
+        "bob",
+        "--overwrite",
+        "--allow-shrink",
+    )
 
 
 def test_serve_prints_url_and_masked_token_only(ls_env):
@@ -199,7 +210,7 @@ def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt, pulled):
     assert r.returncode == 0, r.stderr
     assert "annotators: alice, bob" in r.stdout and "0 error(s), 0 check problem(s)" in r.stdout
     for name, docs in rt.submit.items():
-        layer = load_layer(rt.root, f"raw/{name}")
+        layer = load_layer(rt.root, f"raw/{TITLE}/{name}")
         assert sorted(layer) == sorted(docs)
         for doc_id, sent in docs.items():
             got = layer[doc_id]
@@ -208,7 +219,7 @@ def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt, pulled):
             assert span_keys(got) == span_keys(sent)
             text = rt.docs[doc_id]["text"]
             assert all(text[s["start"] : s["end"]] == s["text"] for s in got["spans"])
-    assert f"raw/bob/{rt.doc_a}: +{len(rt.submit['bob'][rt.doc_a]['spans'])} -0" in r.stdout
+    assert f"raw/{TITLE}/bob/{rt.doc_a}: +{len(rt.submit['bob'][rt.doc_a]['spans'])} -0" in r.stdout
     again = ls_cli(ls_env, rt.root, "ls", "pull", "--project", TITLE)
     assert again.returncode == 0 and "0 file(s) written" in again.stdout
 
@@ -243,7 +254,7 @@ def test_adjudicate_merges_agreed_items_and_logs_disputes(rt, adjudicated):
     assert gold[rt.doc_a]["annotator"] == "adjudication"
     log = load_json(rt.root / "annotations" / "adjudication" / f"{rt.doc_a}.json")
     open_ = [d for d in log["disputes"] if not d["accepted"]]
-    assert any(d["kind"] == "span" and d["missing"] == ["bob"] for d in open_)
+    assert any(d["kind"] == "span" and d["missing"] == [f"{TITLE}/bob"] for d in open_)
     stances = [
         sorted(v["value"]["stance"] for v in d["variants"])
         for d in open_
@@ -263,7 +274,7 @@ def test_review_pushes_disputed_documents(ls_env, rt, adjudicated):
     task = conn.client.tasks.get(id=str(tid))
     assert "alice" in task.data["review_note"] and "bob: (not marked)" in task.data["review_note"]
     versions = sorted(p.model_version for p in conn.client.predictions.list(task=tid))
-    assert versions == ["gold", "raw/alice", "raw/bob"]
+    assert versions == ["gold", f"raw/{TITLE}/alice", f"raw/{TITLE}/bob"]
     again = ls_cli(ls_env, rt.root, "ls", "review", "--project", "roundtrip review")
     assert "0 imported, 1 unchanged" in again.stdout
 
@@ -285,9 +296,6 @@ def test_release_shows_the_adjudicated_spans(rt, adjudicated, tmp_path: Path, of
 
 
 def test_push_with_baseline_predictions(ls_env, rt):
-    pytest.importorskip("claimcorpus.baseline.rules")
-    from claimcorpus.baseline.rules import extract
-
     r = ls_cli(ls_env, rt.root, "ls", "push", "--project", "baseline", "--predictions", "baseline")
     assert r.returncode == 0, r.stderr
     conn = ls_env.connect()

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .annotations import list_layers, load_layer
+from .annotations import list_layers, load_layer, resolve_layer
 from .io import atomic_write_json
 
 Key = tuple[str, int, int]  # (label, start, end)
@@ -259,14 +259,18 @@ def table(result: dict[str, Any]) -> str:
 
 
 def resolve_layers(root: str | Path, names: list[str] | None) -> list[str]:
-    """Accept 'gold', 'raw/alice' or just 'alice'; default: every raw layer."""
+    """Accept 'gold', 'raw/...' or just 'alice' (her one layer); default: every raw layer."""
     if not names:
         return list_layers(root)
-    return [n if n == "gold" or n.startswith("raw/") else f"raw/{n}" for n in names]
+    return [resolve_layer(root, n) for n in names]
 
 
 def _run(args: argparse.Namespace) -> int:
-    layers = resolve_layers(args.root, args.layers)
+    try:
+        layers = resolve_layers(args.root, args.layers)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if len(layers) < 2:
         print(f"need two layers or more, have {layers}", file=sys.stderr)
         return 1
@@ -291,7 +295,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--layers",
         nargs="+",
         default=None,
-        help="layers to compare: gold, raw/NAME or NAME (default: every raw layer)",
+        help="layers to compare: gold, raw/..., or an annotator NAME (default: every raw layer)",
     )
     p.add_argument("--json", default=None, help="also write the full result as JSON here")
     p.add_argument("--no-gamma", action="store_true", help="skip gamma (pygamma-agreement)")

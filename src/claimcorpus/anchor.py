@@ -66,9 +66,6 @@ def place(text: str, quote: str, context: str | None = None, where: str = "") ->
     return Placed(start, start + len(quote))
 
 
-SPAN_KEYS = ("id", "label", "topic_stance", "cluster", "antecedent")
-
-
 def anchor_sheet(sheet: dict[str, Any], text: str, where: str = "sheet") -> dict[str, Any]:
     """Turn an authoring sheet into an annotation record with offsets (all errors at once)."""
     errors: list[str] = []

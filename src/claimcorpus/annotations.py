@@ -3,7 +3,9 @@
 Layout (dolma-style: attributes apart from documents, joined by ``doc_id``)::
 
     annotations/gold/<doc_id>.json          adjudicated gold, one record per document
-    annotations/raw/<annotator>/<doc_id>.json   one raw layer per annotator
+    annotations/raw/<project>/<annotator>/<doc_id>.json   a layer per Label Studio project
+                                            and annotator (``ls pull``; project.yaml names it)
+    annotations/raw/<annotator>/<doc_id>.json   a layer made by hand (or the old pull layout)
     annotations/clusters.yaml               cross-document claim clusters: id -> statement
 
 A record's offsets are half-open code-point offsets into the normalized text whose sha256 it
@@ -28,19 +30,44 @@ from .scheme import Scheme, annotation_json_schema, load_scheme
 ANNOTATIONS_DIR = Path("annotations")
 CLUSTERS_PATH = ANNOTATIONS_DIR / "clusters.yaml"
 ANONYMOUS_TYPES = {"anonymous_official", "anonymous_other"}
+PROJECT_FILE = "project.yaml"  # marks annotations/raw/<project>/ (see labelstudio/layers.py)
 
 
 def layer_dir(root: str | Path, layer: str) -> Path:
-    """``gold`` -> annotations/gold; ``raw/<annotator>`` -> annotations/raw/<annotator>."""
-    if layer != "gold" and not (layer.startswith("raw/") and layer.count("/") == 1):
-        raise ValueError(f"layer must be 'gold' or 'raw/<annotator>', got {layer!r}")
+    """``gold``, ``raw/<annotator>`` or ``raw/<project>/<annotator>`` -> its folder."""
+    parts = layer.split("/")
+    ok = layer == "gold" or (
+        parts[0] == "raw" and len(parts) in (2, 3) and all(p not in ("", ".", "..") for p in parts)
+    )
+    if not ok:
+        raise ValueError(
+            f"layer must be 'gold', 'raw/<annotator>' or 'raw/<project>/<annotator>', got {layer!r}"
+        )
     return Path(root) / ANNOTATIONS_DIR / layer
 
 
 def list_layers(root: str | Path) -> list[str]:
+    """Every raw layer: a folder under raw/ is a layer, unless project.yaml makes it a
+    project's folder, whose sub-folders are the layers (records directly in it count too)."""
     raw = Path(root) / ANNOTATIONS_DIR / "raw"
-    names = sorted(p.name for p in raw.iterdir() if p.is_dir()) if raw.exists() else []
-    return [f"raw/{n}" for n in names]
+    out: list[str] = []
+    for d in sorted(p for p in raw.iterdir() if p.is_dir()) if raw.exists() else []:
+        project = (d / PROJECT_FILE).exists()
+        if not project or any(d.glob("*.json")):
+            out.append(f"raw/{d.name}")
+        if project:
+            out += [f"raw/{d.name}/{a.name}" for a in sorted(d.iterdir()) if a.is_dir()]
+    return out
+
+
+def resolve_layer(root: str | Path, name: str) -> str:
+    """'gold' and 'raw/...' as given; a bare annotator name -> that annotator's one layer."""
+    if name == "gold" or name.startswith("raw/"):
+        return name
+    found = [lay for lay in list_layers(root) if lay.rsplit("/", 1)[1] == name]
+    if len(found) > 1:
+        raise ValueError(f"{name!r} has layers in several projects, {found}: name one of them")
+    return found[0] if found else f"raw/{name}"
 
 
 def load_layer(root: str | Path, layer: str) -> dict[str, dict[str, Any]]:
@@ -99,8 +126,10 @@ def check_record(
     if text_sha256 and record["text_sha256"] != text_sha256:
         err(
             "annotation-text-changed",
-            "record was made on a different normalized text (text_sha256 differs); "
-            "re-anchor it (`claimcorpus normalize --reanchor`) before use",
+            "record was made on a different normalized text (text_sha256 differs); make it "
+            "again on the current text (`claimcorpus anchor` from its authoring sheet, or "
+            "`claimcorpus ls pull` for a raw layer): `claimcorpus normalize` re-anchors only "
+            "the records of the texts it changes itself",
             field="text_sha256",
         )
         return out

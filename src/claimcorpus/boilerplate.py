@@ -137,4 +137,3 @@ REPEATED_HEADLINE = Rule(
     "headline repeated (with a photo caption) after the title",
     re.compile(r"$^"),
 )
-ALL_RULE_IDS = tuple(r.id for r in RULES) + (LANGUAGE_SWITCHER.id, REPEATED_HEADLINE.id)

@@ -31,15 +31,29 @@ def _size_category(n: int) -> str:
     )
 
 
+def loadable_splits(summary: dict[str, Any], config: str) -> list[str]:
+    """The standard splits of a config that have rows.
+
+    ``datasets`` cannot load a split with no rows (an empty Parquet file fails the whole
+    config), so the card declares only these; the empty file stays for the checksums. A
+    build never leaves a ``documents`` split empty (it refuses), but ``claims`` and
+    ``tokens`` are empty in a part with no annotated document.
+    """
+    return [s for s in STANDARD if summary["rows"][config][s] > 0]
+
+
 def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str, Any]:
     configs, infos = [], []
     for config in CONFIGS:
+        present = loadable_splits(summary, config)
+        if not present:
+            continue
         configs.append(
             {
                 "config_name": config,
                 "version": version,
                 "data_files": [
-                    {"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in STANDARD
+                    {"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in present
                 ],
                 **({"default": True} if config == "documents" else {}),
             }
@@ -54,7 +68,7 @@ def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str
                         "num_bytes": summary["arrow_bytes"][config][s],
                         "num_examples": summary["rows"][config][s],
                     }
-                    for s in STANDARD
+                    for s in present
                 ],
             }
         )
@@ -75,6 +89,22 @@ def _table(header: list[str], body: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
     return "\n".join(lines)
+
+
+def _split_notes(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """Paragraphs on what departs from the usual splits (empty for a usual build)."""
+    notes = [
+        f"The `{c}` config has no {' or '.join(missing)} split: no document there is "
+        "annotated, and `load_dataset` cannot read an empty split."
+        for c in CONFIGS
+        if (missing := [s for s in STANDARD if s not in loadable_splits(summary, c)])
+    ]
+    notes += [
+        f"Story `{story}` crosses parts of {', '.join(views)}: its documents released "
+        "earlier keep their parts (`pinned_crossings` in `splits.json`)."
+        for story, views in manifest.get("pinned_crossings", {}).items()
+    ]
+    return "".join(f"\n\n{n}" for n in notes)
 
 
 def card_body(
@@ -119,7 +149,7 @@ Offsets are half-open `[start, end)` Python code-point indices into `text`, and
 
 Splits keep every story (`story_id`: near-duplicates, same-story rewrites) in one part.
 Cross-validation folds and held-out-outlet views are listed in `splits.json` (doc ids per
-part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest["method"]}
+part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: {manifest["method"]}{_split_notes(summary, manifest)}
 
 ## Labels
 

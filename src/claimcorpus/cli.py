@@ -2,6 +2,10 @@
 
 Only the chosen subcommand's module is imported, so a quick command does not pay for
 Label Studio's SDK or SciPy; `claimcorpus --help` lists every command from the table below.
+
+Every command but those in PROJECT_FREE works on one project, found by walking up from the
+current folder (project.py) unless ``--root`` names it; with none found it prints one line
+saying so and how to pass ``--root``, and exits 2.
 """
 
 from __future__ import annotations
@@ -9,11 +13,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
+
+from .project import NoProjectError, resolve_root
 
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("claimcorpus.corpus", "add plain-text articles to corpus/"),
-    "normalize": ("claimcorpus.normalize", "re-normalize the corpus, re-anchoring annotations"),
+    "normalize": ("claimcorpus.renormalize", "re-normalize the corpus, re-anchoring annotations"),
     "anchor": ("claimcorpus.gold", "anchor quote-based authoring sheets into annotation records"),
     "build": ("claimcorpus.release", "build an immutable release folder"),
     "validate": ("claimcorpus.validate", "check corpus, annotations and releases"),
@@ -30,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("claimcorpus.stats", "summary tables and figures of the corpus"),
     "scale": ("claimcorpus.engines", "normalize and group many articles in-process or on Spark"),
 }
+# Commands that never read a project: they work on the files they are given.
+PROJECT_FREE = {"evaluate", "baseline", "textfree", "rehydrate", "scale"}
+# Commands that need a project only for some arguments (`validate --release R`, `diff` of two
+# release folders, `stats --release R` work anywhere): ``args.root`` is None without one.
+PROJECT_OPTIONAL = {"validate", "diff", "stats"}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -37,7 +49,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimcorpus", description="Build, validate, label and benchmark the claims corpus."
     )
-    parser.add_argument("--root", default=".", help="project root (default: current folder)")
+    parser.add_argument(
+        "--root",
+        default=None,
+        help="project folder (default: the nearest folder at or above the current one that "
+        "holds schema/scheme.yaml and corpus/)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_) in COMMANDS.items():
         if name == command:
@@ -65,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     try:
+        if args.command not in PROJECT_FREE:
+            required = args.command not in PROJECT_OPTIONAL
+            args.root = resolve_root(args.root, Path.cwd(), required=required)
         return int(args.func(args) or 0)
+    except NoProjectError as exc:
+        print(f"claimcorpus: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head`: not an error of ours

@@ -25,6 +25,7 @@ from . import annotations as ann
 from .io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
 from .normalize import NORMALIZER_VERSION, Normalized, normalize_bytes
 from .problems import InputError
+from .reanchor import reanchor_by_diff
 
 CORPUS = Path("corpus")
 MAX_BYTES = 5_000_000
@@ -212,8 +213,6 @@ def ingest_file(
 
 def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list[tuple[str, dict]]:
     """Re-anchor every annotation layer of a replaced document, or refuse the replacement."""
-    from .reanchor import reanchor_by_diff
-
     old_text = read_json(paths(root, doc_id)["normalized"])["text"]
     if old_text == new_norm["text"]:
         return []
@@ -311,12 +310,6 @@ def ingest_command(args: argparse.Namespace) -> int:
         f"{failures} refused"
     )
     return 1 if failures else 0
-
-
-def normalize_command(args: argparse.Namespace) -> int:
-    from .reanchor import renormalize
-
-    return renormalize(Path(args.root), check_only=args.check)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .problems import InputError
+from .project import no_project
 from .scheme import CONFIGS
 from .splits import STANDARD
 
@@ -257,18 +258,26 @@ def report(d: dict[str, Any]) -> str:
     return "\n".join([head, f"  counts: {counts_line(d)}", *(body or ["  no differences"])]) + "\n"
 
 
-def _resolve(arg: str, base: Path) -> Path | None:
+def _resolve(arg: str, base: Path | None) -> Path | None:
+    """A release folder given as a path, or as a version under ``base`` (None: no project)."""
     if arg == NONE:
         return None
     p = Path(arg)
-    folder = p if p.is_dir() and (p / "data").is_dir() else base / arg
+    if p.is_dir() and (p / "data").is_dir():
+        return p
+    if base is None:
+        raise no_project(Path.cwd(), f" (or name release folders, or --releases-dir, for {arg!r})")
+    folder = base / arg
     if not folder.is_dir():
         raise InputError(f"{arg}: no release folder {folder}")
     return folder
 
 
 def diff_command(args: argparse.Namespace) -> int:
-    base = Path(args.releases_dir) if args.releases_dir else Path(args.root) / "releases"
+    if args.releases_dir:
+        base = Path(args.releases_dir)
+    else:
+        base = None if args.root is None else Path(args.root) / "releases"
     try:
         d = diff_releases(_resolve(args.a, base), _resolve(args.b, base))
     except InputError as exc:

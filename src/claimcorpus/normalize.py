@@ -16,7 +16,6 @@ Input: the raw bytes of a plain-text article. Output (``Normalized``):
 
 from __future__ import annotations
 
-import argparse
 import re
 import unicodedata
 from bisect import bisect_right
@@ -227,18 +226,3 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
 def _looks_like_title(line: str) -> bool:
     words = line.split()
     return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    from .corpus import normalize_command
-
-    p = sub.add_parser(
-        "normalize",
-        help="re-normalize every ingested article (after a normalizer change)",
-        description="Re-run normalization over corpus/raw and rewrite corpus/normalized. "
-        "Annotations whose text changed are re-anchored through the offset maps or reported.",
-    )
-    p.add_argument(
-        "--check", action="store_true", help="only report documents whose text would change"
-    )
-    p.set_defaults(func=normalize_command)

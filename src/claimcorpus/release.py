@@ -146,7 +146,10 @@ def build_into(
             "gold annotations have errors:\n"
             + "\n".join(str(p) for p in problems if p.level == "error")
         )
-    manifest = splits.make_splits(story_of, outlet_of, previous=previous)
+    manifest = splits.make_splits(story_of, outlet_of, previous=previous, edges=edges)
+    empty = splits.empty_parts_error(manifest, story_of)
+    if empty:
+        raise InputError(f"cannot split the build's documents: {empty}")
     # pass 2: rows per config and split
     target = scheme.target["statement"]
     counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
@@ -194,6 +197,9 @@ def build_into(
         "story_edges": edges,
         "warnings": [str(p) for p in problems],
     }
+    report = splits.split_report(manifest, story_of)
+    if report:  # only when there is something to look at (a quiet build's summary is unchanged)
+        summary["split_report"] = report
     if source.excluded:  # only engine input has records that failed normalization
         summary["input_exclusions"] = dict(
             sorted(Counter(r["kind"] for r in source.excluded).items())
@@ -231,18 +237,37 @@ def _version_key(v: str) -> tuple[int, ...]:
 
 
 def previous_splits(base: Path, version: str) -> dict[str, list[str]] | None:
-    """Standard splits of the newest release older than ``version`` (to keep stories put)."""
-    older = [
-        p
-        for p in base.iterdir()
-        if p.is_dir() and _VERSION_OK.match(p.name) and _version_key(p.name) < _version_key(version)
-    ]
+    """Standard parts and folds of every release older than ``version`` (to keep docs put).
+
+    Oldest first, each newer release overriding: a document keeps the part and fold it last
+    had, also when it was missing from a release in between.
+    """
+    older = sorted(
+        (
+            p
+            for p in base.iterdir()
+            if p.is_dir()
+            and _VERSION_OK.match(p.name)
+            and _version_key(p.name) < _version_key(version)
+            and (p / "splits.json").exists()
+        ),
+        key=lambda p: _version_key(p.name),
+    )
     if not older:
         return None
-    newest = max(older, key=lambda p: _version_key(p.name))
-    return (
-        read_json(newest / "splits.json")["splits"] if (newest / "splits.json").exists() else None
-    )
+    part_of: dict[str, str] = {}
+    fold_of: dict[str, str] = {}
+    folds: set[str] = set()  # a fold whose documents all left still counts
+    for folder in older:
+        had = read_json(folder / "splits.json")["splits"]
+        part_of.update({d: p for p in splits.STANDARD for d in had.get(p, [])})
+        for name in filter(splits.is_fold_test, had):
+            folds.add(name)
+            fold_of.update({d: name for d in had[name]})
+    merged: dict[str, list[str]] = {name: [] for name in (*splits.STANDARD, *sorted(folds))}
+    for doc, name in sorted(part_of.items()) + sorted(fold_of.items()):
+        merged[name].append(doc)
+    return merged
 
 
 def write_checksums(folder: Path) -> None:
@@ -409,6 +434,8 @@ def build_command(args: argparse.Namespace) -> int:
     print(
         f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}"
     )
+    for line in splits.report_lines(summary.get("split_report", {})):
+        print(f"warning: {line}", file=sys.stderr)
     if summary.get("input_exclusions"):
         kinds = ", ".join(f"{k} {n}" for k, n in summary["input_exclusions"].items())
         print(f"  input records excluded ({kinds}): listed in build_summary.json")

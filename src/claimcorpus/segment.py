@@ -1,10 +1,21 @@
-"""Sentence segmentation with offsets, inside paragraphs.
+"""Sentence segmentation with offsets, inside paragraphs: the project's one sentence splitter.
+
+Normalization stores these sentences in every corpus document and release row, and the
+baselines split with them too (``text_sentences`` for a bare text), so "He met Gen. Smith in
+Mar. He left." is two sentences everywhere.
 
 A regex pass, not blingfire: measured on the seeds, blingfire 0.1.8 ends a sentence after
 "Dr." and misses boundaries after "so." before "U.S.", and syntok/pysbd are 50-200x slower
 than a regex pass (FACTS.md). A boundary is sentence-final punctuation (plus closing quotes or
 brackets) followed by space and an upper-case letter, digit or opening quote, unless the
 word before the point is a known abbreviation or a dotted initialism ("U.S.", "U.K.").
+
+Quotation marks do not hold a sentence together: '"We sell no weapons. We never did," the
+spokesman said.' is two sentences, and the first has no cue of its own. The attribution, not
+the sentence, carries the link: annotation guidelines §3.2 give every sentence of a quotation
+closed by a cue that closing SOURCE and CUE, so the release's ``claims`` row of the first
+sentence names "the spokesman" and "said" (its ``context`` stays its own sentence). Keeping a
+quotation in one sentence would change the sentences, and so the bytes, of released documents.
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?= +[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?\.?$")
+_PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -81,4 +93,22 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
             cur += 1
     if cur < end:
         out.append((cur, end))
+    return out
+
+
+def text_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of a whole text: paragraphs are runs without a newline, edge space trimmed.
+
+    On a normalized text this gives exactly the document's stored ``sentences``; it is for
+    callers that have only the text (Label Studio pre-annotations, ad-hoc baseline calls).
+    """
+    out: list[tuple[int, int]] = []
+    for para in _PARAGRAPH.finditer(text):
+        a, z = para.span()
+        while a < z and text[a].isspace():
+            a += 1
+        while z > a and text[z - 1].isspace():
+            z -= 1
+        if a < z:
+            out += sentences(text, a, z)
     return out

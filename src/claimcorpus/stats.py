@@ -21,6 +21,7 @@ from typing import Any
 
 from .io import atomic_write_bytes, atomic_write_json, read_json
 from .problems import InputError
+from .project import require_root
 from .rows import TOKEN
 from .scheme import Scheme, load_scheme
 
@@ -307,11 +308,13 @@ def release_documents(release: Path) -> tuple[list[dict[str, Any]], dict[str, in
 
 
 def stats_command(args: argparse.Namespace) -> int:
-    root = Path(args.root)
+    root = None if args.root is None else Path(args.root)  # None: outside any project
     try:
-        scheme = load_scheme(root) if (root / "schema").exists() else None
+        scheme = load_scheme(root) if root is not None and (root / "schema").exists() else None
         docs, rules = (
-            release_documents(Path(args.release)) if args.release else root_documents(root)
+            release_documents(Path(args.release))
+            if args.release
+            else root_documents(require_root(root, " (or summarize a release with --release R)"))
         )
         st = compute_stats(docs, rules, scheme)
     except (InputError, FileNotFoundError) as exc:

@@ -149,9 +149,11 @@ def write_card(
             "splits": [
                 {"name": s, "num_bytes": sizes[c][s][1], "num_examples": sizes[c][s][0]}
                 for s in STANDARD
+                if sizes[c][s][0]  # as card.loadable_splits: an empty split is not declared
             ],
         }
         for c in CONFIGS
+        if any(sizes[c][s][0] for s in STANDARD)
     ]
     head = yaml.safe_dump(header, sort_keys=False, allow_unicode=True)
     (out / "README.md").write_text(f"---\n{head}---\n{body}", encoding="utf-8")

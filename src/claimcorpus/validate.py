@@ -26,6 +26,8 @@ from .corpus import CORPUS, doc_ids, load_document
 from .io import read_json, sha256_bytes, sha256_file
 from .normalize import fold, raw_span
 from .problems import Problem, has_errors, summary
+from .project import require_root
+from .releasedir import locate, missing_message
 from .scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
 
 META_FIELDS = (
@@ -158,6 +160,8 @@ def check_schema_file(root: Path) -> list[Problem]:
 def check_release(folder: Path, root: Path) -> list[Problem]:
     out: list[Problem] = []
     rel = str(folder)
+    if not folder.is_dir():
+        return [Problem("release-missing", "error", rel, missing_message(folder, root))]
     sums = folder / "SHA256SUMS"
     if not sums.exists():
         return [Problem("release-checksum", "error", rel, "SHA256SUMS missing")]
@@ -225,6 +229,8 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
         dups = minhash.near_duplicate_pairs(texts)
         for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
             out.append(Problem("split-leak", "error", str(manifest_path), leak))
+        for note in splits_mod.pinned_notes(manifest):
+            out.append(Problem("split-pinned-crossing", "warning", str(manifest_path), note))
         unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
         if unknown:
             out.append(
@@ -256,9 +262,13 @@ def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    releases = [Path(r) for r in args.release] if args.release else None
-    problems = validate(root, releases)
+    releases = [locate(r, args.root) or Path(r) for r in args.release] if args.release else None
+    if args.root is None and releases:  # outside a project: the named releases alone
+        problems = [p for folder in releases for p in check_release(folder, Path.cwd())]
+    else:
+        problems = validate(
+            require_root(args.root, " (or check releases with --release R)"), releases
+        )
     for p in problems:
         print(p)
     if args.json:

@@ -2,6 +2,5 @@
 
 from claimcorpus.baseline.rules import extract
 from claimcorpus.baseline.run import baseline_table, markdown_table, run_baselines
-from claimcorpus.baseline.sentences import split_sentences
 
-__all__ = ["baseline_table", "extract", "markdown_table", "run_baselines", "split_sentences"]
+__all__ = ["baseline_table", "extract", "markdown_table", "run_baselines"]

@@ -2,7 +2,9 @@
 
 It is the benchmark's honest non-learned baseline and a source of Label Studio
 pre-annotations, so :func:`extract` is a pure function of (doc_id, text[, sentences]) that
-returns a prediction record with exact offsets. Patterns, tried in this order per sentence:
+returns a prediction record with exact offsets. Sentences are the release's own (the
+document's ``sentences``); given only a text, ``segment.text_sentences`` finds the same ones.
+Patterns, tried in this order per sentence:
 
 * "X accused Y of Z"                      -> SOURCE X, CUE accused, CLAIM Z
 * "According to X, Y" / "Y, according to X"
@@ -30,7 +32,7 @@ from claimcorpus.baseline.lexicon import (
     TELL,
     guess_source_type,
 )
-from claimcorpus.baseline.sentences import split_sentences
+from claimcorpus.segment import text_sentences
 
 Span = tuple[int, int]  # sentence-local, half-open
 
@@ -175,7 +177,7 @@ def extract(
         )
         return sid
 
-    for s0, s1 in sentences if sentences is not None else split_sentences(text):
+    for s0, s1 in sentences if sentences is not None else text_sentences(text):
         found = find_attribution(text[s0:s1])
         if found is None:
             continue

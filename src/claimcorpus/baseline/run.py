@@ -14,7 +14,8 @@ from typing import Any
 from claimcorpus.baseline import rules, trivial
 from claimcorpus.evaluate.score import evaluate_documents
 
-Extractor = Callable[[str, str], dict[str, Any]]
+# (doc_id, text, sentences) -> prediction record; sentences are the release's own offsets.
+Extractor = Callable[[str, str, Sequence[tuple[int, int]] | None], dict[str, Any]]
 BASELINES: dict[str, Extractor] = {"rules": rules.extract, "trivial": trivial.extract}
 # Columns of the table: (header, path into an evaluate_documents result).
 COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -26,6 +27,7 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 STANDARD_SPLITS = ("train", "validation", "test")
+NOT_APPLICABLE = "n/a"  # the cell of a split with no annotated document
 
 
 class ReleaseError(Exception):
@@ -55,11 +57,18 @@ def load_split(release_path: str | Path, split: str) -> list[dict[str, Any]]:
 
 
 def predict(docs: Sequence[Mapping[str, Any]], extract: Extractor, cache: dict) -> list[dict]:
-    """Baseline predictions for documents; ``cache`` (doc_id -> record) spares view splits."""
+    """Baseline predictions for documents; ``cache`` (doc_id -> record) spares view splits.
+
+    Each document is split at its own ``sentences`` (a release row's, from ``segment``), so
+    the baseline never sees boundaries the corpus does not have; a record without them is
+    split by ``segment.text_sentences``, which finds the same ones in a normalized text.
+    """
     out = []
     for d in docs:
         if d["doc_id"] not in cache:
-            cache[d["doc_id"]] = extract(d["doc_id"], d["text"])
+            given = d.get("sentences")
+            sents = None if given is None else [(s["start"], s["end"]) for s in given]
+            cache[d["doc_id"]] = extract(d["doc_id"], d["text"], sents)
         out.append(cache[d["doc_id"]])
     return out
 
@@ -90,7 +99,11 @@ def _get(result: Mapping[str, Any], path: tuple[str, ...]) -> float:
 
 
 def markdown_table(run: Mapping[str, Any]) -> str:
-    """Markdown table, one row per (baseline, split), scores with three decimals."""
+    """Markdown table, one row per (baseline, split), scores with three decimals.
+
+    A split or view with no annotated document has nothing to score: its cells say ``n/a``,
+    because 0.000 would read as a baseline that failed on real gold.
+    """
     header = ["baseline", "split", "docs", *(c for c, _ in COLUMNS)]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -100,7 +113,10 @@ def markdown_table(run: Mapping[str, Any]) -> str:
         for split in run["splits"]:
             r = by_split[split]
             cells = [baseline, split, str(r["documents"])]
-            cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            if r["documents"]:
+                cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            else:
+                cells += [NOT_APPLICABLE] * len(COLUMNS)
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

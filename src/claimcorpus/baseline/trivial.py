@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from claimcorpus.baseline.lexicon import ANY_CUE
-from claimcorpus.baseline.sentences import split_sentences
+from claimcorpus.segment import text_sentences
 
 _EDGE = " \t\"'“”‘’.,;:!?"
 
@@ -20,7 +20,7 @@ def extract(
     """Prediction record: one CLAIM per cue sentence (edge punctuation trimmed)."""
     spans: list[dict[str, Any]] = []
     attributions: list[dict[str, Any]] = []
-    for s0, s1 in sentences if sentences is not None else split_sentences(text):
+    for s0, s1 in sentences if sentences is not None else text_sentences(text):
         if not ANY_CUE.search(text, s0, s1):
             continue
         a, b = s0, s1

@@ -2,7 +2,8 @@
 
 An attribution is scored as the tuple of its CLAIM offsets, its SOURCE offsets (or "no
 source" for unattributed claims) and its stance; the cue and the flags are not part of it.
-Each gold tuple can be matched by at most one predicted tuple and vice versa.
+Each gold tuple can be matched by at most one predicted tuple and vice versa, and the
+matching is optimal (:func:`match_one_to_one`): the most matched pairs, then the best fit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from claimcorpus.evaluate.columns import SpanColumns
 from claimcorpus.evaluate.labels import STANCES
@@ -43,7 +47,11 @@ class AttributionColumns:
 def attributions_from_documents(
     docs: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int]
 ) -> AttributionColumns:
-    """Resolve each attribution's span ids to offsets (records must be validated already)."""
+    """Resolve each attribution's span ids to offsets (records must be validated already).
+
+    Rows are sorted by document, claim, source and stance, so the order of attributions in
+    a file never changes a score.
+    """
     code = {name: i for i, name in enumerate(STANCES)}
     rows: list[tuple[int, int, int, int, int, int]] = []
     for record in docs:
@@ -63,7 +71,8 @@ def attributions_from_documents(
                 )
             )
     cols = np.array(rows, dtype=np.int64).reshape(-1, 6).T
-    order = np.argsort(cols[0], kind="stable")
+    # canonical order (doc, claim, source, stance): ties never depend on file order
+    order = np.lexsort(cols[::-1])
     cols = cols[:, order]
     return AttributionColumns(*cols, n_docs=len(doc_index))
 
@@ -105,11 +114,18 @@ def candidate_pairs(
     return p, g, claim + source
 
 
-def match_by_score(p: np.ndarray, g: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """One-to-one matching: best score first, ties to the earlier gold, then prediction.
+def match_one_to_one(p: np.ndarray, g: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Optimal one-to-one matching of candidate pairs; returns the positions of pairs kept.
 
-    Returns positions of the pairs kept. Pairs whose prediction and gold have no other
-    candidate are kept outright; only the rest go through the sequential greedy loop.
+    The rule: as many pairs as possible, and among matchings of that size the highest total
+    ``score`` (scores must be >= 0). A greedy "best score first" can lose a pair (gold
+    [0,10) and [10,30), predictions [0,12) and [2,9): taking the best pair first leaves
+    [2,9) nothing), so this is a maximum-weight assignment with weight ``big + score``,
+    ``big`` above any total of scores, solved exactly by ``linear_sum_assignment``.
+
+    Pairs only compete inside a connected group of rival pairs (always within one
+    document), so each group is solved on its own; a pair with no rival on either side is
+    kept outright.
     """
     if not len(p):
         return np.zeros(0, dtype=np.int64)
@@ -117,29 +133,47 @@ def match_by_score(p: np.ndarray, g: np.ndarray, score: np.ndarray) -> np.ndarra
     kept = [np.flatnonzero(lonely)]
     rest = np.flatnonzero(~lonely)
     if len(rest):
-        rest = rest[np.lexsort((p[rest], g[rest], -score[rest]))]
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        chosen: list[int] = []
-        for pos, pi, gi in zip(rest.tolist(), p[rest].tolist(), g[rest].tolist(), strict=True):
-            if pi not in used_p and gi not in used_g:
-                used_p.add(pi)
-                used_g.add(gi)
-                chosen.append(pos)
-        kept.append(np.array(chosen, dtype=np.int64))
+        group = _rival_groups(p[rest], g[rest])
+        rest = rest[np.argsort(group, kind="stable")]
+        cuts = np.flatnonzero(np.diff(np.sort(group))) + 1
+        for block in np.split(rest, cuts):
+            kept.append(block[_assign(p[block], g[block], score[block])])
     return np.sort(np.concatenate(kept))
+
+
+def _rival_groups(p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Connected-component label of every pair in the bipartite graph pred -- gold."""
+    n_p, n_g = int(p.max()) + 1, int(g.max()) + 1
+    edges = coo_matrix((np.ones(len(p)), (p, n_p + g)), shape=(n_p + n_g, n_p + n_g))
+    _, label = connected_components(edges, directed=False)
+    return label[p]
+
+
+def _assign(p: np.ndarray, g: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Positions (into ``p``) of a maximum-cardinality, then maximum-score, matching."""
+    rows, r = np.unique(p, return_inverse=True)
+    cols, c = np.unique(g, return_inverse=True)
+    big = 1.0 + 2.0 * float(np.abs(score).sum())  # one more pair beats any score gain
+    weight = np.zeros((len(rows), len(cols)))
+    weight[r, c] = big + score
+    position = np.full((len(rows), len(cols)), -1, dtype=np.int64)
+    position[r, c] = np.arange(len(p))
+    ri, ci = linear_sum_assignment(weight, maximize=True)
+    chosen = position[ri, ci]
+    return chosen[chosen >= 0]  # cells without a candidate pair carry weight 0: no match
 
 
 def tuple_counts(pred: AttributionColumns, gold: AttributionColumns, mode: str) -> np.ndarray:
     """Per-document ``(3, n_docs)``: matched tuples, predicted tuples, gold tuples.
 
-    A predicted tuple is a true positive when it is matched (see :func:`candidate_pairs`) to
-    a gold tuple with the same stance.
+    A predicted tuple is a true positive when it is matched to a gold tuple with the same
+    stance: candidates as :func:`candidate_pairs` says, paired by :func:`match_one_to_one`
+    (the most true positives; among equally many, the highest total IoU score).
     """
     p, g, score = candidate_pairs(pred, gold, mode)
     keep = pred.stance[p] == gold.stance[g]
     p, g, score = p[keep], g[keep], score[keep]
-    taken = g[match_by_score(p, g, score)]
+    taken = g[match_one_to_one(p, g, score)]
     n = gold.n_docs
     return np.stack(
         (
@@ -154,12 +188,13 @@ def stance_confusion(pred: AttributionColumns, gold: AttributionColumns) -> np.n
     """Per-document confusion ``(k, k + 1, n_docs)``: gold stance x predicted stance.
 
     Classification view on gold attributions: each gold tuple is paired (overlap mode,
-    stance ignored) with at most one predicted tuple; its prediction is that tuple's stance,
-    or the last column ("unmatched") when nothing matched, which always counts as wrong.
+    stance ignored, :func:`match_one_to_one`: the most gold tuples paired, then the best
+    fit) with at most one predicted tuple; its prediction is that tuple's stance, or the
+    last column ("unmatched") when nothing matched, which always counts as wrong.
     """
     k, n = len(STANCES), gold.n_docs
     p, g, score = candidate_pairs(pred, gold, "overlap")
-    kept = match_by_score(p, g, score)
+    kept = match_one_to_one(p, g, score)
     predicted = np.full(len(gold), k, dtype=np.int64)
     predicted[g[kept]] = pred.stance[p[kept]]
     code = (gold.stance * (k + 1) + predicted) * n + gold.doc

@@ -13,6 +13,8 @@ import numpy as np
 
 Stat = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
 
+# Below this many documents an interval is too rough to read as one: it is flagged.
+MIN_DOCUMENTS = 5
 # Resample rows per chunk are chosen so a weight block stays around this many cells; the
 # chunk size depends only on the number of documents, so results stay deterministic.
 _CELLS = 4_000_000
@@ -28,6 +30,19 @@ def resample_weights(rng: np.random.Generator, n_docs: int, n_resamples: int) ->
         draws += (np.arange(b) * n_docs)[:, None]
         out.append(np.bincount(draws.ravel(), minlength=b * n_docs).reshape(b, n_docs))
     return out
+
+
+def few_documents_note(n_docs: int, n_resamples: int) -> str | None:
+    """Why the intervals should not be trusted, when they rest on fewer than 5 documents."""
+    if n_resamples <= 0 or n_docs >= MIN_DOCUMENTS:
+        return None
+    if n_docs == 0:
+        return "no intervals: there are no documents to resample"
+    return (
+        f"the intervals rest on {n_docs} document{'s' if n_docs != 1 else ''} "
+        f"(fewer than {MIN_DOCUMENTS}): they say little about the spread"
+        + ("; one document gives a zero-width interval" if n_docs == 1 else "")
+    )
 
 
 def bootstrap_ci(

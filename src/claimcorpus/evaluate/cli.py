@@ -8,35 +8,64 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.evaluate.reader import PredictionError, read_predictions
+from datasets.exceptions import DatasetsError
+
+from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.evaluate.target import Target, load_target
+from claimcorpus.problems import InputError
+from claimcorpus.releasedir import find_release
 
 EXIT_BAD_INPUT = 2
 
 
-def load_gold(release: str | Path, split: str) -> list[dict[str, Any]]:
-    """Gold records of one split, via the release module (imported late: optional at parse)."""
-    from claimcorpus.release import load_documents
+def load_gold(release: str | Path, split: str, root: str | Path | None = None) -> Target:
+    """The gold side: ``release`` is a folder, or a version under ``<root>/releases``."""
+    return load_target(find_release(release, root), split)
 
-    return load_documents(release, split)
+
+def read_scored(path: Path, target: Target) -> tuple[list[dict[str, Any]], list[str]]:
+    """Checked predictions of the gold documents, and warnings for the user.
+
+    Documents of the split that have no gold (not annotated) are accepted but not scored.
+    """
+    texts: dict[str, str | None] = dict.fromkeys(target.members)
+    texts.update({d["doc_id"]: d.get("text") for d in target.docs})
+    known = Known(target.split, target.split_of, target.class_names)
+    pred = read_predictions(path, texts, known=known)
+    warnings = []
+    if not pred:
+        warnings.append(
+            f"{path} holds no predictions: every gold span and attribution counts as missed"
+        )
+    gold_ids = {d["doc_id"] for d in target.docs}
+    unscored = sorted(r["doc_id"] for r in pred if r["doc_id"] not in gold_ids)
+    if unscored:
+        warnings.append(
+            f"{len(unscored)} predicted document(s) of split {target.split!r} have no gold "
+            f"annotations and are not scored: {', '.join(unscored[:5])}"
+            + (" ..." if len(unscored) > 5 else "")
+        )
+    return [r for r in pred if r["doc_id"] in gold_ids], warnings
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, check, score, print; bad input is exit code 2 with the problems on stderr."""
     try:
-        gold = load_gold(args.release, args.split)
-    except Exception as exc:  # any failure to load means a bad --release or --split
+        target = load_gold(args.release, args.split, getattr(args, "root", None))
+    except (InputError, OSError, ValueError, DatasetsError) as exc:
         print(f"error: cannot load split {args.split!r} of {args.release}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    texts = {d["doc_id"]: d.get("text") for d in gold}
     try:
-        pred = read_predictions(args.predictions, texts)
+        pred, warnings = read_scored(args.predictions, target)
     except PredictionError as exc:
         print(f"error: bad predictions\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     result = evaluate_documents(
-        gold,
+        target.docs,
         pred,
         n_resamples=args.bootstrap,
         seed=args.seed,
@@ -65,7 +94,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--predictions", required=True, type=Path, help="predictions JSONL")
-    parser.add_argument("--release", required=True, help="release folder (a datasets repo)")
+    parser.add_argument(
+        "--release",
+        required=True,
+        help="release folder (a datasets repo), or a version under <root>/releases (1.0.0)",
+    )
     parser.add_argument("--split", default="test", help="split to score against (default: test)")
     parser.add_argument("--json", metavar="OUT", help="also write the full result as JSON here")
     parser.add_argument(

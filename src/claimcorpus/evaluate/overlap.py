@@ -75,12 +75,3 @@ def overlap_pairs(pred: SpanColumns, gold: SpanColumns) -> tuple[np.ndarray, np.
     if g_order is not None:
         g_idx = g_order[g_idx]
     return p_idx, g_idx
-
-
-def overlap_length(
-    pred: SpanColumns, gold: SpanColumns, p_idx: np.ndarray, g_idx: np.ndarray
-) -> np.ndarray:
-    """Shared code points of each pair."""
-    return np.minimum(pred.end[p_idx], gold.end[g_idx]) - np.maximum(
-        pred.start[p_idx], gold.start[g_idx]
-    )

@@ -1,14 +1,20 @@
 """Read a predictions JSONL file and check every line against the gold split.
 
 A bad prediction file should fail loudly at the line that is wrong, not score silently
-low, so every problem names the file and the line. Documents missing from the file count as
-predicting nothing; an empty file is valid and scores zero.
+low, so every problem names the file, the line, the record (a span or attribution by id,
+or by position when it has none) and the field. Documents missing from the file count as
+predicting nothing; an empty file is valid and scores zero (the command warns about it).
+
+Rows written straight from ``load_dataset`` carry ClassLabel integers for ``label``,
+``stance``, ``source_type`` (and ``topic_stance``); given the release's names
+(:class:`Known`), they are read as those names.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +35,71 @@ class PredictionError(ValueError):
         super().__init__("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the checks know about the release besides the gold texts (all optional).
+
+    ``split_of`` maps every doc id of the release to the splits holding it, so a document
+    of another split is named as such; ``class_names`` maps ``"spans"``/``"attributions"``
+    to field -> ClassLabel names, so integers from ``load_dataset`` read as names.
+    """
+
+    split: str = "the gold split"
+    split_of: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    class_names: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_span(span: Any, text: str | None, labels: Iterable[str]) -> list[str]:
+def _named(item: Any, kind: str, position: int) -> str:
+    """``span 's1'`` by id, or ``spans[2]`` by position when there is no usable id."""
+    rid = item.get("id") if isinstance(item, dict) else None
+    return f"{kind} {rid!r}" if isinstance(rid, str) and rid else f"{kind}s[{position}]"
+
+
+def decode_class_labels(record: Any, names: Mapping[str, Mapping[str, Sequence[str]]]) -> Any:
+    """A copy of ``record`` with ClassLabel ids (in range) replaced by their names."""
+    if not names or not isinstance(record, dict):
+        return record
+    out = dict(record)
+    for key, fields in names.items():
+        items = record.get(key)
+        if not fields or not isinstance(items, list):
+            continue
+        decoded = []
+        for item in items:
+            if isinstance(item, dict):
+                item = dict(item)
+                for name, labels in fields.items():
+                    value = item.get(name)
+                    if _is_int(value) and 0 <= value < len(labels):
+                        item[name] = labels[value]
+            decoded.append(item)
+        out[key] = decoded
+    return out
+
+
+def _expected(values: Sequence[str], value: Any) -> str:
+    """The allowed names, and the id range when an integer was given."""
+    ids = f", or a ClassLabel id 0-{len(values) - 1}" if _is_int(value) else ""
+    return f"expected one of {list(values)}{ids}"
+
+
+def check_span(span: Any, text: str | None, labels: Iterable[str], position: int = 0) -> list[str]:
     """Problems with one span dict (empty list when it is fine)."""
     if not isinstance(span, dict):
-        return [f"span is not an object: {span!r}"]
+        return [f"spans[{position}] is not an object: {span!r}"]
     sid = span.get("id")
-    where = f"span {sid!r}"
+    where = _named(span, "span", position)
     out = []
+    labels = tuple(labels)
     if not isinstance(sid, str) or not sid:
-        out.append(f"span without a string id: {span!r}")
+        out.append(f"{where}: no string id (got {sid!r})")
     if span.get("label") not in labels:
-        out.append(f"{where}: unknown label {span.get('label')!r} (expected one of {list(labels)})")
+        label = span.get("label")
+        out.append(f"{where}: unknown label {label!r} ({_expected(labels, label)})")
     start, end = span.get("start"), span.get("end")
     if not (_is_int(start) and _is_int(end)):
         out.append(f"{where}: start and end must be integers, got {start!r}, {end!r}")
@@ -61,11 +117,11 @@ def check_span(span: Any, text: str | None, labels: Iterable[str]) -> list[str]:
     return out
 
 
-def check_attribution(att: Any, spans: Mapping[str, dict]) -> list[str]:
+def check_attribution(att: Any, spans: Mapping[str, dict], position: int = 0) -> list[str]:
     """Problems with one attribution dict given the document's spans by id."""
     if not isinstance(att, dict):
-        return [f"attribution is not an object: {att!r}"]
-    where = f"attribution {att.get('id')!r}"
+        return [f"attributions[{position}] is not an object: {att!r}"]
+    where = _named(att, "attribution", position)
     out = []
     for role, label, required in ROLES:
         ref = att.get(role)
@@ -77,19 +133,36 @@ def check_attribution(att: Any, spans: Mapping[str, dict]) -> list[str]:
             out.append(f"{where}: {role} refers to missing span {ref!r}")
         elif spans[ref].get("label") != label:
             out.append(f"{where}: {role} span {ref!r} is {spans[ref].get('label')}, not {label}")
-    if att.get("stance") not in STANCES:
-        out.append(f"{where}: unknown stance {att.get('stance')!r} (expected one of {STANCES})")
+    stance = att.get("stance")
+    if stance not in STANCES:
+        out.append(f"{where}: unknown stance {stance!r} ({_expected(STANCES, stance)})")
     st = att.get("source_type")
     if st is not None and st not in SOURCE_TYPES:
-        out.append(f"{where}: unknown source_type {st!r}")
+        out.append(f"{where}: unknown source_type {st!r} ({_expected(SOURCE_TYPES, st)})")
     for flag in ("anonymous_source", "unattributed"):
         if not isinstance(att.get(flag, False), bool):
             out.append(f"{where}: {flag} must be true or false")
     return out
 
 
+def unknown_doc(doc_id: str, known: Known) -> str:
+    """Why ``doc_id`` cannot be scored: another split's document, or none of the release."""
+    elsewhere = known.split_of.get(doc_id)
+    if elsewhere:
+        return (
+            f"doc_id {doc_id!r} is in the release but not in split {known.split!r}: "
+            f"it is in {', '.join(elsewhere)}"
+        )
+    return f"unknown doc_id {doc_id!r}" + (
+        " (in no split of the release)" if known.split_of else ""
+    )
+
+
 def check_record(
-    record: Any, texts: Mapping[str, str | None], labels: Iterable[str] = SPAN_LABELS
+    record: Any,
+    texts: Mapping[str, str | None],
+    labels: Iterable[str] = SPAN_LABELS,
+    known: Known = Known(),
 ) -> list[str]:
     """Problems with one prediction record; ``texts`` maps known doc_ids to their text."""
     if not isinstance(record, dict):
@@ -98,19 +171,25 @@ def check_record(
     if not isinstance(doc_id, str):
         return [f"missing or non-string doc_id: {doc_id!r}"]
     if doc_id not in texts:
-        return [f"unknown doc_id {doc_id!r}"]
+        return [unknown_doc(doc_id, known)]
     spans, atts = record.get("spans", []), record.get("attributions", [])
     if not isinstance(spans, list) or not isinstance(atts, list):
         return [f"doc {doc_id!r}: spans and attributions must be lists"]
     labels = tuple(labels)
-    out = [f"doc {doc_id!r}: {p}" for s in spans for p in check_span(s, texts[doc_id], labels)]
+    out = [
+        f"doc {doc_id!r}: {p}"
+        for k, s in enumerate(spans)
+        for p in check_span(s, texts[doc_id], labels, k)
+    ]
     by_id: dict[str, dict] = {}
     for s in spans:
         if isinstance(s, dict) and isinstance(s.get("id"), str):
             if s["id"] in by_id:
                 out.append(f"doc {doc_id!r}: duplicate span id {s['id']!r}")
             by_id[s["id"]] = s
-    out += [f"doc {doc_id!r}: {p}" for a in atts for p in check_attribution(a, by_id)]
+    out += [
+        f"doc {doc_id!r}: {p}" for k, a in enumerate(atts) for p in check_attribution(a, by_id, k)
+    ]
     return out
 
 
@@ -118,11 +197,13 @@ def read_predictions(
     path: str | Path,
     texts: Mapping[str, str | None],
     labels: Iterable[str] = SPAN_LABELS,
+    known: Known = Known(),
 ) -> list[dict]:
     """Parse and check a predictions file; raise :class:`PredictionError` on any problem.
 
     ``texts`` maps every doc_id of the gold split to its text (or None to skip the text
-    checks). Blank lines are ignored; a doc_id may appear only once.
+    checks). Blank lines are ignored; a doc_id may appear only once. Records come back with
+    ClassLabel ids read as names (``known.class_names``).
     """
     path = Path(path)
     problems: list[str] = []
@@ -145,7 +226,8 @@ def read_predictions(
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue
-        found = check_record(record, texts, labels)
+        record = decode_class_labels(record, known.class_names)
+        found = check_record(record, texts, labels, known)
         if not found and record["doc_id"] in first_line:
             found = [
                 f"duplicate doc_id {record['doc_id']!r} "

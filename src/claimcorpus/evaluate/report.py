@@ -37,8 +37,8 @@ def format_report(result: dict[str, Any], title: str = "") -> str:
         f"{result['gold_spans']} gold spans, {result['predicted_spans']} predicted spans; "
         f"bootstrap {boot['resamples']} resamples, seed {boot['seed']}"
     )
-    if result["documents"] < 2:
-        lines.append("note: intervals need at least 2 documents to mean anything")
+    if boot.get("note"):
+        lines.append(f"note: {boot['note']}")
     rows = []
     for scheme in SCHEMES:
         entry = result["spans"][scheme]

@@ -18,7 +18,7 @@ from claimcorpus.evaluate.attribution import (
     stance_confusion,
     tuple_counts,
 )
-from claimcorpus.evaluate.bootstrap import bootstrap_ci
+from claimcorpus.evaluate.bootstrap import bootstrap_ci, few_documents_note
 from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents
 from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS, STANCES
 from claimcorpus.evaluate.metrics import span_prf, stance_scores, tuple_prf
@@ -180,7 +180,13 @@ def evaluate_documents(
         "documents_predicted": sum(1 for p in pred if p.get("spans") or p.get("attributions")),
         "gold_spans": sum(len(d.get("spans") or ()) for d in gold),
         "predicted_spans": sum(len(d.get("spans") or ()) for d in pred),
-        "bootstrap": {"resamples": n_resamples, "seed": seed, "confidence": confidence},
+        "bootstrap": {
+            "resamples": n_resamples,
+            "seed": seed,
+            "confidence": confidence,
+            "documents": len(gold),
+            "note": few_documents_note(len(gold), n_resamples),
+        },
         "spans": spans,
         "attributions": attributions,
         "stance": stance,

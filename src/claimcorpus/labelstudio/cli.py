@@ -1,4 +1,4 @@
-"""``claimcorpus ls serve|push|pull|config|review``: the Label Studio round trip from the shell.
+"""``claimcorpus ls serve|config|push|pull|review|migrate``: the Label Studio round trip.
 
 Credentials are read from the environment only (CLAIMCORPUS_LS_USERNAME / _PASSWORD / _TOKEN,
 and CLAIMCORPUS_LS_URL for a server elsewhere than http://127.0.0.1:8080); tokens are printed
@@ -14,7 +14,6 @@ from pathlib import Path
 from . import server as S
 from .client import DEFAULT_PROJECT, Credentials, LSError, connect
 from .config import label_config
-from .push import baseline_available
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -100,6 +99,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
+    from .layers import LayoutError
     from .pull import PullError, pull
 
     try:
@@ -113,7 +113,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             check=args.check,
         )
-    except PullError as exc:
+    except (PullError, LayoutError) as exc:
         return _fail(exc, 1)
     except LSError as exc:
         return _fail(exc, 2)
@@ -121,9 +121,24 @@ def cmd_pull(args: argparse.Namespace) -> int:
     for e in rep.errors:
         print(f"  skipped (invalid): {e}")
     for p in rep.problems[: args.max_problems]:
-        print(f"  {p}")
+        print(f"  {'skipped (invalid): ' if p.level == 'error' else ''}{p}")
     if len(rep.problems) > args.max_problems:
         print(f"  … {len(rep.problems) - args.max_problems} more (claimcorpus validate lists all)")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .layers import LayoutError, migrate, project_folder
+
+    try:
+        moves = migrate(_root(args), args.project, args.layer)
+    except LayoutError as exc:
+        return _fail(exc, 1)
+    moved = sorted({m.src.parent.name for m in moves})
+    print(
+        f"moved {len(moves)} record(s) of {', '.join(moved) or 'no layer'} into "
+        f"annotations/raw/{project_folder(args.project)}/ (project {args.project!r})"
+    )
     return 0
 
 
@@ -187,10 +202,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     u = ls.add_parser("push", help="create/update the project and sync documents as tasks")
     common(u)
-    sources = ["gold", "baseline"] if baseline_available() else ["gold"]
     u.add_argument(
         "--predictions",
-        choices=sources,
+        choices=["gold", "baseline"],
         default=None,
         help="attach predictions from the gold layer (or the rule baseline)",
     )
@@ -201,7 +215,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--batch-size", type=int, default=1000)
     u.set_defaults(func=cmd_push)
 
-    q = ls.add_parser("pull", help="export all annotations into annotations/raw/<annotator>/")
+    q = ls.add_parser(
+        "pull", help="export all annotations into annotations/raw/<project>/<annotator>/"
+    )
     common(q)
     q.add_argument(
         "--skip-invalid",
@@ -221,6 +237,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--max-problems", type=int, default=50)
     q.set_defaults(func=cmd_pull)
+
+    m = ls.add_parser(
+        "migrate",
+        help="move layers of the old layout (annotations/raw/<annotator>/) into a project's folder",
+    )
+    m.add_argument(
+        "--project",
+        default=DEFAULT_PROJECT,
+        help="title of the project they were pulled from (default claimcorpus)",
+    )
+    m.add_argument(
+        "--layer",
+        action="append",
+        default=None,
+        help="annotator whose old layer to move (repeatable; default: every old-layout layer)",
+    )
+    m.set_defaults(func=cmd_migrate)
 
     r = ls.add_parser("review", help="push adjudication disagreements as review tasks")
     r.add_argument("--url", default=None)

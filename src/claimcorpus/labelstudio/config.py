@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from ..scheme import Scheme, load_scheme
+from ..scheme import Scheme
 
 SPAN_TAG = "span"
 TEXT_TAG = "text"
@@ -110,7 +110,3 @@ def expert_instruction(root: str | Path) -> str:
     # plain <pre>: Label Studio strips attributes such as style=, which would make the
     # stored text differ from ours and every push look like an update
     return f"<pre>{escape(path.read_text(encoding='utf-8'))}</pre>"
-
-
-def project_config(root: str | Path, *, review: bool = False) -> str:
-    return label_config(load_scheme(root), review=review)

@@ -3,7 +3,9 @@
 Label Studio does not validate annotations, so ``results_to_record`` checks every result
 client-side and collects ``ConvertError`` messages naming the task, annotation and region:
 unknown labels or choices, offsets outside the text, ``text[start:end] != value.text``,
-relations or choices pointing at a missing region, stance labels on the wrong kind of link.
+relations or choices pointing at a missing region, stance labels on the wrong kind of link,
+two choices where one is allowed, and a field the scheme requires left empty (an attribution
+without ``source_type``): ``validate`` rejects such a record, so it must never reach a layer.
 Semantic rules (flags, missing topic stance ...) are left to ``annotations.check_record``.
 """
 
@@ -14,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..scheme import Scheme
+from ..scheme import Scheme, annotation_json_schema
 from . import config as C
 
 ID_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -117,6 +119,25 @@ def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------------------- LS -> record
+def required_fields(scheme: Scheme) -> dict[str, list[str]]:
+    """Span and attribution fields the scheme's JSON Schema requires and forbids to be null.
+
+    Derived, not listed here, so a field the scheme makes required is checked at pull time
+    exactly as ``validate`` checks it later.
+    """
+    props = annotation_json_schema(scheme)["properties"]
+    out: dict[str, list[str]] = {}
+    for kind in ("spans", "attributions"):
+        item = props[kind]["items"]
+        out[kind] = [f for f in item["required"] if not _nullable(item["properties"][f])]
+    return out
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    kinds = prop.get("type")
+    return (isinstance(kinds, list) and "null" in kinds) or None in (prop.get("enum") or [])
+
+
 def _one(values: Any) -> str | None:
     return values[0] if isinstance(values, list) and len(values) == 1 else None
 
@@ -153,9 +174,12 @@ def results_to_record(
         elif kind == "choices" and r.get("from_name") in _CHOICE_SETS:
             tag = r["from_name"]
             allowed = _CHOICE_SETS[tag](scheme)
-            bad = [c for c in value.get("choices") or [] if c not in allowed]
+            chosen = list(value.get("choices") or [])
+            bad = [c for c in chosen if c not in allowed]
             if bad:
                 err(f"unknown {tag} choice(s) {bad}; known: {allowed}", rid)
+            elif tag in _SINGLE and len(chosen) > 1:
+                err(f"{len(chosen)} {tag} choices {chosen}; pick one", rid)
             else:
                 extras[rid][tag] = list(value.get("choices") or [])
         elif kind == "textarea" and r.get("from_name") == C.CLUSTER_TAG:
@@ -167,9 +191,30 @@ def results_to_record(
         if rid not in regions:
             err("per-region choice or text for a region that does not exist", rid)
     record = _assemble(regions, extras, relations, scheme, err)
+    _check_required(record, scheme, err)
     return record, errors
 
 
+def _check_required(record: dict[str, Any], scheme: Scheme, err: Any) -> None:
+    """Name every empty required field at the region where the annotator sets it."""
+    need = required_fields(scheme)
+    for s in record["spans"]:
+        for f in need["spans"]:
+            if s.get(f) is None:
+                err(f"{s['label']} span has no {f}, which the scheme requires", s["id"])
+    for a in record["attributions"]:
+        region = a.get("source") or a["claim"]
+        for f in need["attributions"]:
+            if a.get(f) is None:
+                label = "SOURCE" if a.get("source") else "CLAIM"
+                err(
+                    f"attribution {a['id']} has no {f}, which the scheme requires; "
+                    f"pick one on this {label}",
+                    region,
+                )
+
+
+_SINGLE = {C.TOPIC_TAG, C.SOURCE_TYPE_TAG}  # single-radio in config.py: one value or none
 _CHOICE_SETS = {
     C.TOPIC_TAG: lambda s: list(s.topic_stances),
     C.SOURCE_TYPE_TAG: lambda s: list(s.source_types),

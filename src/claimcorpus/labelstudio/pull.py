@@ -1,11 +1,14 @@
-"""``claimcorpus ls pull``: snapshot-export every annotation and write one raw layer per annotator.
+"""``claimcorpus ls pull``: snapshot-export every annotation and write one raw layer per
+annotator of the project, ``annotations/raw/<project>/<annotator>/`` (see layers.py).
 
 Why a snapshot export in JSON: JSON_MIN drops relations and region ids, and the simple export
 gives predictions as ids only. The pull is all-or-nothing: the export is downloaded, parsed,
 counted against the project's own counters and every annotation converted and checked
 *before* any file is written, so a server that dies mid-pull or an annotation with an unknown
-label never leaves a partial layer behind. Previously pulled records whose task or annotation
-has gone from the server are kept (and reported) unless ``prune`` is asked for.
+label never leaves a partial layer behind. With ``check`` the records also go through
+``validate``'s own record check, and one it would reject blocks the pull the same way.
+Previously pulled records whose task or annotation has gone from the server are kept (and
+reported) unless ``prune`` is asked for; prune only ever looks inside the project's folder.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..annotations import (
 from ..corpus import load_document, load_documents
 from ..problems import Problem
 from ..scheme import load_scheme
+from . import layers
 from .client import NO_RETRY, Connection, LSError, find_project, user_names
 from .convert import ConvertError, results_to_record
 
@@ -51,6 +55,7 @@ class DocChange:
 @dataclass
 class PullReport:
     project_id: int
+    folder: str = ""  # annotations/raw/<folder>/ holds this project's layers
     tasks: int = 0
     annotations: int = 0
     records: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -71,7 +76,7 @@ class PullReport:
         ]
         for (who, doc), ch in sorted(self.changes.items()):
             out.append(
-                f"  raw/{who}/{doc}: +{ch.added} -{ch.removed} ~{ch.changed} spans, "
+                f"  {self.layer(who)}/{doc}: +{ch.added} -{ch.removed} ~{ch.changed} spans, "
                 f"{ch.attributions} attribution change(s)"
             )
         out += [f"  note: {n}" for n in self.notes]
@@ -80,6 +85,9 @@ class PullReport:
             f"{sum(p.level == 'error' for p in self.problems)} check problem(s)"
         )
         return out
+
+    def layer(self, who: str) -> str:
+        return layers.project_layer(self.folder, who)
 
 
 def export_snapshot(
@@ -188,25 +196,47 @@ def convert_export(
             rep.where[(who, doc_id)] = where
 
 
-def check_changed(root: str | Path, rep: PullReport) -> None:
-    """Run the project's full record checks on the records this pull changes.
+def check_changed(root: str | Path, rep: PullReport) -> set[tuple[str, str]]:
+    """Run ``validate``'s record check (``check_record``, same arguments) on what would change;
+    return the (annotator, doc_id) whose records have an error.
 
     Opt-in (``--check``): the JSON Schema part costs ~18 ms per record, which would make a
     10,000-document pull several times slower than the export itself.
     """
     scheme = load_scheme(root)
     clusters = load_clusters(root)
+    bad: set[tuple[str, str]] = set()
     for who, doc_id in sorted(rep.changes):
         doc = load_document(root, doc_id)
-        rep.problems += check_record(
+        found = check_record(
             rep.records[(who, doc_id)],
             doc["text"],
             scheme,
-            file=f"raw/{who}/{doc_id} ({rep.where[(who, doc_id)]})",
+            file=f"{rep.layer(who)}/{doc_id} ({rep.where[(who, doc_id)]})",
             paragraphs=[(p["start"], p["end"]) for p in doc.get("paragraphs") or []],
             clusters=clusters,
             text_sha256=doc["text_sha256"],
         )
+        rep.problems += found
+        if any(p.level == "error" for p in found):
+            bad.add((who, doc_id))
+    return bad
+
+
+def refuse_checked(rep: PullReport, bad: set[tuple[str, str]], skip_invalid: bool) -> None:
+    """A record ``validate`` would reject is never written: refuse all, or skip just those."""
+    if not bad:
+        return
+    if not skip_invalid:
+        errors = [p for p in rep.problems if p.level == "error"]
+        raise PullError(
+            f"{len(bad)} record(s) `claimcorpus validate` would reject; nothing written "
+            "(fix them in Label Studio, or pass --skip-invalid to keep the old files for those):\n"
+            + "\n".join(f"  {p}" for p in errors)
+        )
+    for key in bad:
+        del rep.changes[key]
+        rep.invalid.add(key)
 
 
 def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> DocChange:
@@ -236,13 +266,14 @@ def pull(
     on_stage: Callable[[str], None] | None = None,
 ) -> PullReport:
     """Export, convert and check everything; then write changed records (or nothing on error)."""
+    folder = layers.check_folder(root, title)
     project = find_project(conn, title)
     if project is None:
         raise PullError(
             f"no project titled {title!r} at {conn.url}; run `claimcorpus ls push` first"
         )
     pid = int(project.id)
-    rep = PullReport(pid)
+    rep = PullReport(pid, folder)
     expected = (
         conn.call("get project", conn.client.projects.get, id=pid).num_tasks_with_annotations or 0
     )
@@ -261,15 +292,33 @@ def pull(
             "(fix them in Label Studio, or pass --skip-invalid to keep the old files for those):\n"
             + "\n".join(f"  {e}" for e in rep.errors)
         )
-    pulled_users = {who for who, _ in rep.records} | set(users.values())
-    for who in sorted(pulled_users):
-        layer = f"raw/{who}"
-        old = load_layer(root, layer)
+    layers.refuse_old_layers(root, title, {who for who, _ in rep.records})
+    plan(root, rep, set(users.values()), prune)
+    if check:
+        refuse_checked(rep, check_changed(root, rep), skip_invalid)
+    if dry_run:
+        return rep
+    if rep.changes:
+        layers.mark_folder(root, title, folder)
+    for who, doc_id in sorted(rep.changes):
+        rep.written.append(write_record(root, rep.layer(who), rep.records[(who, doc_id)]))
+    if prune:
+        for who, doc_id in rep.gone:
+            (layer_dir(root, rep.layer(who)) / f"{doc_id}.json").unlink(missing_ok=True)
+    return rep
+
+
+def plan(root: str | Path, rep: PullReport, users: set[str], prune: bool) -> None:
+    """Fill ``rep.changes`` and ``rep.gone`` from this project's layers only."""
+    here = layers.raw_dir(root) / rep.folder
+    existing = {d.name for d in here.iterdir() if d.is_dir()} if here.is_dir() else set()
+    for who in sorted({who for who, _ in rep.records} | users | existing):
+        old = load_layer(root, rep.layer(who))
         present = {d for w, d in rep.records.keys() | rep.invalid if w == who}
         for doc_id in sorted(set(old) - present):
             rep.gone.append((who, doc_id))
             rep.notes.append(
-                f"raw/{who}/{doc_id}: no longer in Label Studio; "
+                f"{rep.layer(who)}/{doc_id}: no longer in Label Studio; "
                 + ("removed (--prune)" if prune else "kept")
             )
         for (w, doc_id), record in sorted(rep.records.items()):
@@ -278,16 +327,6 @@ def pull(
             change = diff(old.get(doc_id), record)
             if change.any() or doc_id not in old or old[doc_id] != _canon(record):
                 rep.changes[(who, doc_id)] = change
-    if check:
-        check_changed(root, rep)
-    if dry_run:
-        return rep
-    for who, doc_id in sorted(rep.changes):
-        rep.written.append(write_record(root, f"raw/{who}", rep.records[(who, doc_id)]))
-    if prune:
-        for who, doc_id in rep.gone:
-            (layer_dir(root, f"raw/{who}") / f"{doc_id}.json").unlink(missing_ok=True)
-    return rep
 
 
 def _canon(new: dict[str, Any]) -> dict[str, Any]:

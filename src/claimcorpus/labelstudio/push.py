@@ -3,18 +3,17 @@
 Tasks carry ``data = {text, doc_id, text_sha256}`` (what the annotator sees; offsets are into
 this exact normalized text) and ``meta`` with the same keys plus title/outlet/url for the
 Data Manager. Predictions come from the gold layer (converted with convert.py) or from the
-rule baseline when ``claimcorpus.baseline.rules`` exists. See tasks.py for idempotency.
+rule baseline (``claimcorpus.baseline.rules``). See tasks.py for idempotency.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..annotations import load_layer
+from ..baseline.rules import extract
 from ..corpus import load_documents
 from ..scheme import load_scheme
 from .client import Connection, ensure_project
@@ -23,19 +22,6 @@ from .convert import record_to_results
 from .tasks import SyncReport, TaskSpec, sync_tasks
 
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
-BASELINE_MODULE = "claimcorpus.baseline.rules"
-
-
-def baseline_available() -> bool:
-    try:
-        return importlib.util.find_spec(BASELINE_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _baseline_records(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    extract = importlib.import_module(BASELINE_MODULE).extract
-    return {d["doc_id"]: extract(d["doc_id"], d["text"]) for d in docs}
 
 
 def prediction_records(
@@ -47,11 +33,7 @@ def prediction_records(
     if source == "gold":
         records = load_layer(root, "gold")
     elif source == "baseline":
-        if not baseline_available():
-            raise ValueError(
-                f"--predictions baseline needs {BASELINE_MODULE}, which is not installed"
-            )
-        records = _baseline_records(docs)
+        records = {d["doc_id"]: extract(d["doc_id"], d["text"]) for d in docs}
     else:
         raise ValueError(f"unknown prediction source {source!r} (gold or baseline)")
     sha = {d["doc_id"]: d["text_sha256"] for d in docs}
