@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO, require
 
-pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
+require("pyspark", "pip install -e '.[spark]' (and Java 17)")
 
-from conftest import REPO  # noqa: E402
 from test_engines import mixed_records, write_records  # noqa: E402
 
 from claimcorpus import batch  # noqa: E402
