@@ -23,6 +23,10 @@ For each size N it:
    1 GB RSS (when it is >= 100k), cost per article grows at most 1.5x from the smallest size
    (linear), and normalization is within 10x of the bare regex pass.
 
+``--readme README.md`` rewrites the README's ``bench_build`` block (the first table and the
+targets, labelled with the date, command and CPUs); ``--from-json FILE --readme README.md``
+writes it from results saved by ``--json`` without measuring again.
+
 Diagnostics: ``--no-fsync`` replaces os.fsync by a no-op inside the measured process (to
 separate disk-flush time from CPU time); ``--profile DIR`` writes cProfile stats of ingest
 and build per size and prints the top functions; ``--keep`` keeps the generated data.
@@ -50,6 +54,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 sys.path.insert(0, str(SRC))
+from claimcorpus.core import blocks  # noqa: E402
+
+SCRIPT = "scripts/bench_build.py"
+BLOCK = "bench_build"
+# options that only say where things go, not what is measured
+NOT_MEASURED = ("--readme", "--json", "--from-json", "--workdir", "--profile", "--seeds-dir")
 
 SEEDS = Path("/work/shared/seeds")
 MB = 1_000_000
@@ -496,7 +506,8 @@ def _phase(r: dict, name: str) -> float:
     return r["build_phases"].get(name, 0.0)
 
 
-def report(results: list[dict]) -> tuple[str, list[str]]:
+def size_table(results: list[dict]) -> list[str]:
+    """One row per size: wall times, throughput, peak RSS, normalize vs the bare regex."""
     lines = [
         "| size | articles | MB | ingest s | build s | total articles/s | MB/s | peak RSS MB "
         "| normalize MB/s | regex MB/s | ratio |",
@@ -511,6 +522,11 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
             f"| {mb / r['normalize_cpu_s']:.2f} | {mb / r['regex_cpu_s']:.1f} "
             f"| {r['normalize_cpu_s'] / r['regex_cpu_s']:.1f}x |"
         )
+    return lines
+
+
+def report(results: list[dict]) -> tuple[str, list[str]]:
+    lines = size_table(results)
     lines += [
         "",
         "ingest/build/total: wall time; normalize/regex: CPU time of the bare passes, run file "
@@ -635,6 +651,21 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
     return "\n".join(lines), missed
 
 
+def readme_block(results: list[dict], meta: dict | None) -> str:
+    """The README's block: the per-size table and the targets, labelled with their run."""
+    full, _ = report(results)
+    targets = full[full.index("Targets:") :]
+    return "\n".join([blocks.measured_note(meta, SCRIPT), "", *size_table(results), "", targets])
+
+
+def load_results(path: Path) -> tuple[list[dict], dict | None]:
+    """Results saved by ``--json`` (a bare list from older runs records no date or command)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        return data, None
+    return data["results"], data.get("measured")
+
+
 def print_profile(prof_dir: Path, limit: int = 25) -> None:
     import pstats
 
@@ -650,44 +681,19 @@ def make_root(root: Path) -> None:
     (root / "annotations" / "gold").mkdir(parents=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
-    ap.add_argument("--workdir", help="where corpora and projects go (default: a new temp dir)")
-    ap.add_argument("--seed", type=int, default=20240412, help="generator seed")
-    ap.add_argument("--seeds-dir", default=str(SEEDS), help="seed articles (*.txt)")
-    ap.add_argument(
-        "--shared-vocab",
-        action="store_true",
-        help="keep the seeds' entities in every story (worst case for story grouping: every "
-        "article shares the same names, so LSH candidates grow quadratically)",
-    )
-    ap.add_argument("--no-fsync", action="store_true", help="diagnostic: make os.fsync a no-op")
-    ap.add_argument("--profile", metavar="DIR", help="write cProfile stats per size and stage")
-    ap.add_argument("--keep", action="store_true", help="keep generated corpora and projects")
-    ap.add_argument(
-        "--reuse-corpus",
-        action="store_true",
-        help="keep each generated corpus in WORKDIR/corpus-N-SEED and reuse it on later runs",
-    )
-    ap.add_argument(
-        "--src",
-        default=str(SRC),
-        help="claimcorpus source tree to measure (default: this repo's src; e.g. a patched copy)",
-    )
-    ap.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
-    ap.add_argument("--_child", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-
-    if args._child:
-        cfg = json.loads(args._child)
-        res = child(cfg)
-        Path(cfg["result"]).write_text(json.dumps(res), encoding="utf-8")
-        return 0
-
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+def measure(args: argparse.Namespace) -> list[dict]:
+    """Every size, each in a fresh subprocess; a temp work folder goes unless --keep."""
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="bench_build."))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _measure_sizes(args, work)
+    finally:
+        if not args.workdir and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _measure_sizes(args: argparse.Namespace, work: Path) -> list[dict]:
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     prof_dir = Path(args.profile).resolve() if args.profile else None
     if prof_dir:
         prof_dir.mkdir(parents=True, exist_ok=True)
@@ -753,17 +759,81 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.keep:
             shutil.rmtree(d)
-    table, missed = report(results)
-    print(
-        f"\n# bench_build (seed {args.seed}{', no fsync' if args.no_fsync else ''}"
-        f"{', shared vocab' if args.shared_vocab else ''}; src {src}; {os.cpu_count()} CPUs; "
-        f"load average at the end {os.getloadavg()[0]:.1f})\n"
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
+    ap.add_argument("--workdir", help="where corpora and projects go (default: a new temp dir)")
+    ap.add_argument("--seed", type=int, default=20240412, help="generator seed")
+    ap.add_argument("--seeds-dir", default=str(SEEDS), help="seed articles (*.txt)")
+    ap.add_argument(
+        "--shared-vocab",
+        action="store_true",
+        help="keep the seeds' entities in every story (worst case for story grouping: every "
+        "article shares the same names, so LSH candidates grow quadratically)",
     )
+    ap.add_argument("--no-fsync", action="store_true", help="diagnostic: make os.fsync a no-op")
+    ap.add_argument("--profile", metavar="DIR", help="write cProfile stats per size and stage")
+    ap.add_argument("--keep", action="store_true", help="keep generated corpora and projects")
+    ap.add_argument(
+        "--reuse-corpus",
+        action="store_true",
+        help="keep each generated corpus in WORKDIR/corpus-N-SEED and reuse it on later runs",
+    )
+    ap.add_argument(
+        "--src",
+        default=str(SRC),
+        help="claimcorpus source tree to measure (default: this repo's src; e.g. a patched copy)",
+    )
+    ap.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
+    ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
+    ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")
+    ap.add_argument("--_child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args._child:
+        cfg = json.loads(args._child)
+        res = child(cfg)
+        Path(cfg["result"]).write_text(json.dumps(res), encoding="utf-8")
+        return 0
+
+    try:
+        if args.readme:
+            blocks.check_block(args.readme, BLOCK)
+    except blocks.BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return 2
+    if args.from_json:
+        results, meta = load_results(Path(args.from_json))
+    else:
+        meta = blocks.measurement(SCRIPT, sys.argv[1:] if argv is None else argv, NOT_MEASURED)
+        results = measure(args)
+    table, missed = report(results)
+    if args.from_json:
+        print(f"\n# bench_build (results of {args.from_json})\n")
+    else:
+        print(
+            f"\n# bench_build (seed {args.seed}{', no fsync' if args.no_fsync else ''}"
+            f"{', shared vocab' if args.shared_vocab else ''}; src {Path(args.src).resolve()}; "
+            f"{os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.1f})\n"
+        )
     print(table)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
-    if prof_dir:
-        print_profile(prof_dir)
+    if args.json and not args.from_json:
+        Path(args.json).write_text(
+            json.dumps({"measured": meta, "results": results}, indent=2, default=str),
+            encoding="utf-8",
+        )
+    if args.readme:
+        try:
+            blocks.write_block(args.readme, BLOCK, readme_block(results, meta))
+        except blocks.BlockError as exc:
+            print(f"error: cannot update {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {args.readme}")
+    if args.profile and not args.from_json:
+        print_profile(Path(args.profile).resolve())
     return 1 if missed else 0
 
 

@@ -7,11 +7,16 @@ copies, shifted boundaries, nested spans, misses and spurious spans), scores the
 nervaluate 1.2.1 (Evaluator, loader "default", list-of-dicts, inclusive ends) and with
 claimcorpus.evaluate, checks that every scheme's counts, precision, recall and F1 agree
 exactly overall and per label, and prints timings. Exit 1 on any disagreement.
+
+``--readme README.md`` rewrites the README's ``bench_evaluate`` block (the timing table and
+the verdicts, labelled with the date, command and CPUs); ``--json FILE`` keeps the results
+and ``--from-json FILE --readme README.md`` writes the block from them without measuring.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -21,12 +26,22 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents
-from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS
-from claimcorpus.evaluate.metrics import span_prf
-from claimcorpus.evaluate.schemes import span_counts
+from claimcorpus.core import blocks
+from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents  # noqa: E402
+from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS  # noqa: E402
+from claimcorpus.evaluate.metrics import span_prf  # noqa: E402
+from claimcorpus.evaluate.schemes import span_counts  # noqa: E402
 
 LABELS = list(SPAN_LABELS)
+SCRIPT = "scripts/bench_evaluate.py"
+BLOCK = "bench_evaluate"
+NOT_MEASURED = ("--readme", "--json", "--from-json")  # options that only say where
+TARGET = 50  # columnar scoring at least 50x nervaluate's speed (CPU time)
+SCORERS = (
+    ("nervaluate 1.2.1 (list of dicts)", "nervaluate"),
+    ("claimcorpus, columnar input", "columns"),
+    ("claimcorpus, dicts -> columns -> score", "dicts"),
+)
 
 
 def synthesize(n_docs: int, seed: int) -> tuple[SpanColumns, SpanColumns]:
@@ -131,15 +146,12 @@ class Clock:
         self.times[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=100_000, help="documents (default 100000)")
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args(argv)
+def measure(n_docs: int, seed: int) -> dict:
+    """Score the same spans with nervaluate and with claimcorpus; times, counts, problems."""
     from nervaluate import Evaluator
 
-    gold, pred = synthesize(args.docs, args.seed)
-    print(f"{args.docs} documents, {len(gold)} gold spans, {len(pred)} predicted spans")
+    gold, pred = synthesize(n_docs, seed)
+    print(f"{n_docs} documents, {len(gold)} gold spans, {len(pred)} predicted spans")
     nv_true, nv_pred = as_nervaluate(gold), as_nervaluate(pred)
     rec_gold, rec_pred = as_records(gold), as_records(pred)
     index = {r["doc_id"]: i for i, r in enumerate(rec_gold)}
@@ -154,41 +166,100 @@ def main(argv: list[str] | None = None) -> int:
         g2 = spans_from_documents(rec_gold, index)
         p2 = spans_from_documents(rec_pred, index)
         ours2 = span_counts(p2, g2, len(LABELS))
+    totals = {scheme: ours[scheme].sum(axis=-1) for scheme in SCHEMES}
+    return {
+        "docs": n_docs,
+        "gold_spans": len(gold),
+        "predicted_spans": len(pred),
+        "times": clock.times,
+        "counts": {k: v.tolist() for k, v in totals.items()},
+        "f1": {k: span_prf(v, k)["f1"].tolist() for k, v in totals.items()},
+        "problems": compare(ours, theirs) + compare(ours2, theirs),
+    }
 
-    problems = compare(ours, theirs) + compare(ours2, theirs)
-    rows = [
-        ("nervaluate 1.2.1 (list of dicts)", "nervaluate"),
-        ("claimcorpus, columnar input", "columns"),
-        ("claimcorpus, dicts -> columns -> score", "dicts"),
+
+def timing_table(res: dict) -> list[str]:
+    """Wall and CPU seconds per scorer, and the speed-up over nervaluate."""
+    nv_wall, nv_cpu = res["times"]["nervaluate"]
+    lines = [
+        f"| {'scorer':40s} | {'wall s':>8s} | {'CPU s':>8s} | {'docs/s (CPU)':>12s} "
+        f"| {'vs nervaluate (CPU)':>19s} | {'(wall)':>7s} |",
+        f"|{'-' * 42}|{'-' * 9}:|{'-' * 9}:|{'-' * 13}:|{'-' * 20}:|{'-' * 8}:|",
     ]
-    nv_wall, nv_cpu = clock.times["nervaluate"]
-    print(
-        f"\n| {'scorer':40s} | {'wall s':>8s} | {'CPU s':>8s} | {'docs/s (CPU)':>12s} "
-        f"| {'vs nervaluate (CPU)':>19s} | {'(wall)':>7s} |"
-    )
-    print(f"|{'-' * 42}|{'-' * 9}:|{'-' * 9}:|{'-' * 13}:|{'-' * 20}:|{'-' * 8}:|")
-    for name, key in rows:
-        wall, cpu = clock.times[key]
-        print(
-            f"| {name:40s} | {wall:8.3f} | {cpu:8.3f} | {args.docs / cpu:12,.0f} "
+    for name, key in SCORERS:
+        wall, cpu = res["times"][key]
+        lines.append(
+            f"| {name:40s} | {wall:8.3f} | {cpu:8.3f} | {res['docs'] / cpu:12,.0f} "
             f"| {nv_cpu / cpu:18.1f}x | {nv_wall / wall:6.1f}x |"
         )
-    print("\n| scheme | group | correct | incorrect | partial | missed | spurious | F1 |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    return lines
+
+
+def verdict(res: dict) -> list[str]:
+    """Agreement with nervaluate (every disagreement listed) and the speed target."""
+    if res["problems"]:
+        return ["DISAGREEMENT with nervaluate:", *res["problems"]]
+    speedup = res["times"]["nervaluate"][1] / res["times"]["columns"][1]
+    met = "meets" if speedup >= TARGET else "MISSES"
+    return [
+        "identical to nervaluate: all 4 schemes, overall and per label (counts, P, R, F1)",
+        f"speed-up on columnar input (CPU time): {speedup:.1f}x ({met} the >= {TARGET}x target)",
+    ]
+
+
+def report(res: dict) -> str:
+    """Everything the script prints: timings, the counts of each scheme, the verdict."""
+    lines = ["", *timing_table(res), ""]
+    lines += ["| scheme | group | correct | incorrect | partial | missed | spurious | F1 |"]
+    lines += ["|---|---|---:|---:|---:|---:|---:|---:|"]
     for scheme in SCHEMES:
-        total = ours[scheme].sum(axis=-1)
-        f1 = span_prf(total, scheme)["f1"]
         for g, name in enumerate(["overall", *LABELS]):
-            cells = " | ".join(str(int(x)) for x in total[g])
-            print(f"| {scheme} | {name} | {cells} | {f1[g]:.6f} |")
-    if problems:
-        print("\nDISAGREEMENT with nervaluate:", *problems, sep="\n")
-        return 1
-    print("\nidentical to nervaluate: all 4 schemes, overall and per label (counts, P, R, F1)")
-    speedup = nv_cpu / clock.times["columns"][1]
-    verdict = "meets" if speedup >= 50 else "MISSES"
-    print(f"speed-up on columnar input (CPU time): {speedup:.1f}x ({verdict} the >= 50x target)")
-    return 0
+            cells = " | ".join(str(int(x)) for x in res["counts"][scheme][g])
+            lines.append(f"| {scheme} | {name} | {cells} | {res['f1'][scheme][g]:.6f} |")
+    return "\n".join([*lines, "", *verdict(res)])
+
+
+def readme_block(res: dict, meta: dict | None) -> str:
+    """The README's block: the timing table and the verdict, labelled with their run."""
+    size = (
+        f"{res['docs']:,} synthetic documents, {res['gold_spans']:,} gold and "
+        f"{res['predicted_spans']:,} predicted spans:"
+    )
+    lines = [blocks.measured_note(meta, SCRIPT), "", size, "", *timing_table(res), ""]
+    return "\n".join(lines + [f"- {v}" for v in verdict(res)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=100_000, help="documents (default 100000)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", metavar="FILE", help="also write the results (and when, how) here")
+    ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
+    ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")
+    args = ap.parse_args(argv)
+    try:
+        if args.readme:
+            blocks.check_block(args.readme, BLOCK)
+    except blocks.BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return 2
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        res, meta = saved["results"], saved.get("measured")
+    else:
+        meta = blocks.measurement(SCRIPT, sys.argv[1:] if argv is None else argv, NOT_MEASURED)
+        res = measure(args.docs, args.seed)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"measured": meta, "results": res}, indent=2))
+    print(report(res))
+    if args.readme:
+        try:
+            blocks.write_block(args.readme, BLOCK, readme_block(res, meta))
+        except blocks.BlockError as exc:
+            print(f"error: cannot update {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {args.readme}")
+    return 1 if res["problems"] else 0
 
 
 if __name__ == "__main__":

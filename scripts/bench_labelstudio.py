@@ -10,6 +10,10 @@ the same run says what our reconciliation, conversion and checks cost. Target: w
 Without --url it starts a fresh server (temp data dir, free port, random credentials) from
 .ls/venv and stops it at the end. Each phase runs in its own process so peak RSS is per
 phase; the server's own peak RSS (VmHWM) is reported too.
+
+``--readme README.md`` rewrites the README's ``bench_labelstudio`` block (labelled with the
+date, command and CPUs); ``--from-json FILE --readme README.md`` writes it from results
+saved by ``--json`` without measuring again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import random
 import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +34,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+from claimcorpus.core import blocks  # noqa: E402
+
+SCRIPT = "scripts/bench_labelstudio.py"
+BLOCK = "bench_labelstudio"
+# options that only say where things go (or which server), not what is measured
+NOT_MEASURED = ("--readme", "--json", "--from-json", "--url", "--token", "--venv")
+STEPS = (  # (phase, the bare call it is compared with)
+    ("bare_import", None),
+    ("push", "bare_import"),
+    ("repush", "bare_import"),
+    ("bare_export", None),
+    ("pull", "bare_export"),
+)
 WORDS = (
     "china russia officials said report weapons supply drones chips trade embassy military "
     "support sanctions claims denied according analysts government war ukraine components "
@@ -233,21 +251,33 @@ def server_hwm(pid: int) -> int | None:
     return None
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--url")
-    ap.add_argument("--token")
-    ap.add_argument("--venv", default=str(REPO / ".ls" / "venv"))
-    ap.add_argument("--phase", help=argparse.SUPPRESS)
-    ap.add_argument("--root", help=argparse.SUPPRESS)
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
-    if args.phase:
-        print(json.dumps(phase(args.phase, Path(args.root), args.url, args.token)))
-        return 0
+def table(result: dict) -> list[str]:
+    """Seconds, ratio to the bare call and peak RSS per step, then the server's peak RSS."""
+    rows = result["phases"]
+    lines = [f"| step (n={result['n']:,}) | seconds | ratio | peak RSS MB |", "|---|---|---|---|"]
+    for name, base in STEPS:
+        r = rows[name]
+        ratio = f"{r['seconds'] / rows[base]['seconds']:.2f}x" if base else "1.00x"
+        lines.append(f"| {name} | {r['seconds']:.1f} | {ratio} | {r['peak_rss_mb']} |")
+    return lines + ["", f"server peak RSS: {result['server_peak_rss_mb']} MB"]
+
+
+def readme_block(result: dict, meta: dict | None) -> str:
+    """The README's block: the table and the 1.5x target, labelled with their run."""
+    checks = [
+        ("push", result["push_ratio"]),
+        ("re-push", result["repush_ratio"]),
+        ("pull", result["pull_ratio"]),
+    ]
+    verdicts = [
+        f"- {name}: {x:.2f}x the bare call (target <= 1.5x): {'met' if x <= 1.5 else 'MISSED'}"
+        for name, x in checks
+    ]
+    return "\n".join([blocks.measured_note(meta, SCRIPT), "", *table(result), "", *verdicts])
+
+
+def measure(args: argparse.Namespace) -> dict:
+    """Every phase against one server (a fresh one unless --url); the work folder goes."""
     from claimcorpus.labelstudio.server import free_port, start_server
 
     work = Path(tempfile.mkdtemp(prefix="ls-bench-"))
@@ -275,7 +305,7 @@ def main() -> int:
         for name in ("bare_import", "push", "repush", "setup_annotated", "bare_export", "pull"):
             rows[name] = run_phase(name, work / "project", url, token or "")
             print(json.dumps(rows[name]), flush=True)
-        result = {
+        return {
             "n": args.n,
             "push_ratio": rows["push"]["seconds"] / rows["bare_import"]["seconds"],
             "repush_ratio": rows["repush"]["seconds"] / rows["bare_import"]["seconds"],
@@ -283,30 +313,55 @@ def main() -> int:
             "server_peak_rss_mb": server_hwm(handle.pid) if handle else None,
             "phases": rows,
         }
-        print()
-        print(f"| step (n={args.n}) | seconds | ratio | peak RSS MB |")
-        print("|---|---|---|---|")
-        for name, base in (
-            ("bare_import", None),
-            ("push", "bare_import"),
-            ("repush", "bare_import"),
-            ("bare_export", None),
-            ("pull", "bare_export"),
-        ):
-            r = rows[name]
-            ratio = f"{r['seconds'] / rows[base]['seconds']:.2f}x" if base else "1.00x"
-            print(f"| {name} | {r['seconds']:.1f} | {ratio} | {r['peak_rss_mb']} |")
-        print(f"server peak RSS: {result['server_peak_rss_mb']} MB")
-        if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=2))
-        return 0
     finally:
         if handle is not None:
             handle.stop()
         if os.environ.get("KEEP_BENCH") is None:
-            import shutil
-
             shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--url")
+    ap.add_argument("--token")
+    ap.add_argument("--venv", default=str(REPO / ".ls" / "venv"))
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--root", help=argparse.SUPPRESS)
+    ap.add_argument("--json", help="also write the results (and when, how) here")
+    ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
+    ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")
+    args = ap.parse_args(argv)
+    if args.phase:
+        print(json.dumps(phase(args.phase, Path(args.root), args.url, args.token)))
+        return 0
+    try:
+        if args.readme:
+            blocks.check_block(args.readme, BLOCK)
+    except blocks.BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return 2
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        result, meta = (
+            (saved["results"], saved.get("measured")) if "results" in saved else (saved, None)
+        )
+    else:
+        meta = blocks.measurement(SCRIPT, sys.argv[1:] if argv is None else argv, NOT_MEASURED)
+        result = measure(args)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"measured": meta, "results": result}, indent=2))
+    print("\n" + "\n".join(table(result)))
+    if args.readme:
+        try:
+            blocks.write_block(args.readme, BLOCK, readme_block(result, meta))
+        except blocks.BlockError as exc:
+            print(f"error: cannot update {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {args.readme}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,11 @@ real ones do), sprinkle boilerplate lines and bad records, and plant near-duplic
 its peak RSS (the whole process tree: pool workers, the JVM and Spark's Python workers) is
 its own. Spark session start-up is timed apart from the job.
 
-    .venv/bin/python scripts/bench_scale.py --sizes 20000 [--json out.json]
+    .venv/bin/python scripts/bench_scale.py --sizes 20000 [--json out.json] [--readme README.md]
+
+``--readme README.md`` rewrites the README's ``bench_scale`` block (labelled with the date,
+command and CPUs); ``--from-json out.json --readme README.md`` writes it from saved results
+without measuring again.
 """
 
 from __future__ import annotations
@@ -28,7 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(1, str(ROOT / "tests"))  # reference_stories: the datasketch reference
+from claimcorpus.core import blocks  # noqa: E402
+
+SCRIPT = "scripts/bench_scale.py"
+BLOCK = "bench_scale"
+NOT_MEASURED = ("--readme", "--json", "--from-json", "--workdir")  # options that only say where
 SEEDS = ROOT.parent / "shared" / "seeds"
 if not SEEDS.exists():
     SEEDS = ROOT / "corpus" / "raw"
@@ -346,7 +354,72 @@ def verdicts(results: list[dict]) -> list[str]:
     return out
 
 
-def main() -> int:
+def _secs(m: dict, base: dict | None = None, label: str = "") -> str:
+    """``12.3 s (1.74x label)``: wall seconds, and how many times faster than ``base``."""
+    if "error" in m:
+        return "failed"
+    if base is None or "error" in base:
+        return f"{m['seconds']:.1f} s"
+    return f"{m['seconds']:.1f} s ({base['seconds'] / m['seconds']:.2f}x{label})"
+
+
+def _size(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def readme_block(results: list[dict], meta: dict | None) -> str:
+    """The README's block: a labelled summary table, peak RSS, agreement, session start."""
+    rows = [
+        blocks.measured_note(meta, SCRIPT),
+        "",
+        "| articles | in-process | `--workers 2` | Spark `local[2]` "
+        "| grouping: `claimcorpus.minhash` vs datasketch |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for i, r in enumerate(results):
+        local1, local2, spark, g = r["local1"], r["local2"], r["spark2"], r["grouping"]
+        cells = [f"{r['size']:,}", _secs(local1)]
+        cells += [_secs(local2, local1, " in-process" if i == 0 else "")]
+        cells += [_secs(spark, local2, " `--workers 2`" if i == 0 else "")]
+        if "error" in g:
+            cells.append("failed")
+        else:
+            mine, ds = g["mine"], g["datasketch"]
+            what = "recall of planted duplicates" if i == 0 else "recall"
+            cells.append(
+                f"{mine['seconds']:.1f} s vs {ds['seconds']:.1f} s "
+                f"({ds['seconds'] / mine['seconds']:.1f}x); "
+                f"{what} {mine['recall']:.3f} vs {ds['recall']:.3f}"
+            )
+        rows.append("| " + " | ".join(cells) + " |")
+    ok = [r for r in results if not any("error" in r[m] for m in MODES)]
+    rss = " and ".join(
+        " / ".join(f"{r[m]['peak_rss_mb']:,}" for m in MODES[:-1]) + f" MB at {_size(r['size'])}"
+        for r in ok
+    )
+    agreed = [f"{r['grouping']['same_story_id']:.2%} at {_size(r['size'])}" for r in ok]
+    start = ", ".join(f"{r['spark2']['startup_s']:.1f} s at {_size(r['size'])}" for r in ok)
+    repeat = results[0].get("repeat", 1) if results else 1
+    rows += [
+        "",
+        f"Peak RSS of the whole process tree: {rss} (in-process / 2 workers / Spark with its "
+        f"JVM). Story ids agreed with datasketch's pipeline for {', '.join(agreed)} of the "
+        f"documents. Wall seconds, the faster of {repeat} interleaved run(s) per engine; "
+        f"Spark's session start ({start}) not included.",
+    ]
+    return "\n".join(rows)
+
+
+def load_results(path: Path) -> tuple[list[dict], dict | None]:
+    """Results saved by ``--json``: ``{"measured": ..., "results": [...]}`` (or a bare list,
+    as older runs wrote, which recorded no date or command)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        return data, None
+    return data["results"], data.get("measured")
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -354,29 +427,59 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=1, help="runs per engine (fastest kept)")
     ap.add_argument("--workdir", help="keep inputs and outputs here (default: a temp folder)")
-    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--json", help="also write the raw results (and when, how) here")
+    ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
+    ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")
     ap.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--planted", help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.child:
         res = child(
             args.child, Path(args.input), Path(args.out), Path(args.planted), args.batch_size
         )
         print(json.dumps(res))
         return 0
+    try:
+        if args.readme:
+            blocks.check_block(args.readme, BLOCK)
+    except blocks.BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return 2
+    if args.from_json:
+        results, meta = load_results(Path(args.from_json))
+    else:
+        argv = sys.argv[1:] if argv is None else argv
+        meta = blocks.measurement(SCRIPT, argv, NOT_MEASURED)
+        results = measure(args, meta)
+    print(table(results))
+    if args.readme:
+        try:
+            blocks.write_block(args.readme, BLOCK, readme_block(results, meta))
+        except blocks.BlockError as exc:
+            print(f"error: cannot update {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {args.readme}")
+    return 0
+
+
+def measure(args: argparse.Namespace, meta: dict) -> list[dict]:
+    """Every size, each engine in its own process; a temp work folder is always removed."""
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="bench_scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        results.append(run_size(n, work, args.batch_size, args.repeat))
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2))
-    print(table(results))
-    if not args.workdir:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+    results: list[dict] = []
+    try:
+        for n in (int(s) for s in args.sizes.split(",")):
+            results.append(run_size(n, work, args.batch_size, args.repeat))
+            if args.json:
+                Path(args.json).write_text(
+                    json.dumps({"measured": meta, "results": results}, indent=2)
+                )
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    return results
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
-"""Shared fixtures: a temporary copy of the project, offline Hugging Face settings."""
+"""Shared fixtures: a temporary copy of the project, offline Hugging Face settings, and
+``require``, the one way a test may skip."""
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -13,6 +18,36 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 if not SEEDS.exists():  # the project's own verbatim copies
     SEEDS = REPO / "corpus" / "raw"
+TEST_EXTRAS = "pip install -e '.[test]' (scripts/test.sh installs everything)"
+
+
+def missing(what: str, install: str = TEST_EXTRAS) -> NoReturn:
+    """Skip for a dependency the test extras declare, but fail under CI (``CI`` set):
+    CI installs them all, so a skip there would hide a test that never ran."""
+    msg = f"{what} is missing; install it with: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{msg} (CI is set: a missing test dependency fails)", pytrace=False)
+    pytest.skip(msg, allow_module_level=True)
+
+
+def require(module: str, install: str = TEST_EXTRAS) -> ModuleType:
+    """The imported ``module`` (a declared test dependency), else :func:`missing`.
+
+    Never for the package's own modules: a claimcorpus module that cannot import is a bug
+    that must fail, not a reason to skip."""
+    if module.split(".")[0] == "claimcorpus":
+        raise ValueError(f"require({module!r}): the package's own modules are never skipped")
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        missing(f"{module} ({exc})", install)
+
+
+def require_file(path: Path, what: str, install: str) -> Path:
+    """``path`` (a system program a test drives, e.g. Chromium), else :func:`missing`."""
+    if not path.exists():
+        missing(f"{what} at {path}", install)
+    return path
 
 
 @pytest.fixture()

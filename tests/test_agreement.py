@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,11 @@ def test_kappa_and_alpha_on_known_tables():
     y = ["support"] * 5 + ["refute"] * 5
     # po = 0.9, pe = 0.6*0.5 + 0.4*0.5 = 0.5 -> kappa 0.8
     assert cohen_kappa(x, y) == pytest.approx(0.8)
-    assert kripp_alpha(x, y) == pytest.approx(0.8, abs=0.02)
+    # alpha = 1 - (n - 1) * sum of off-diagonal coincidences / sum over c != k of n_c * n_k.
+    # Coincidences (each unit's two values paired both ways): support-support 2*5 = 10,
+    # refute-refute 2*4 = 8, support-refute = refute-support = 1; so n_support = 11,
+    # n_refute = 9, n = 20, and alpha = 1 - 19 * 2 / (2 * 11 * 9) = 80/99 = 0.80808...
+    assert kripp_alpha(x, y) == pytest.approx(float(Fraction(80, 99)), rel=1e-12)
     assert kripp_alpha(["a", "a"], ["a", "a"]) is None  # one category: undefined
     assert cohen_kappa([], []) is None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from claimcorpus.baseline.lexicon import guess_source_type
@@ -100,8 +102,18 @@ def test_output_is_a_valid_prediction_record():
 
 
 def test_extract_is_pure():
-    text = "Officials said China helps Russia."
-    assert extract("d", text) == extract("d", text)
+    """Same input, same output, whatever ran before; no shared state, inputs untouched."""
+    text = "Officials said China helps Russia. Beijing denied that it sends weapons."
+    sentences = [(0, 34), (35, len(text))]
+    first = extract("d", text, sentences=sentences)
+    expected = copy.deepcopy(first)
+    assert len(expected["attributions"]) == 2  # a result worth comparing
+    first["spans"][0]["text"] = "changed by the caller"
+    first["attributions"].clear()
+    other = extract("e", "Russia said the parts come from the West, according to Reuters.")
+    assert other["doc_id"] == "e" and other["attributions"]
+    assert extract("d", text, sentences=sentences) == expected
+    assert sentences == [(0, 34), (35, len(text))]
 
 
 def test_given_sentence_offsets_are_used():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import REPO, run_cli
 from datasets import load_dataset
 
 from claimcorpus.pipeline import build_release
@@ -15,10 +16,6 @@ from claimcorpus.release.load import load_documents
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from conftest import REPO
-
     root = tmp_path_factory.mktemp("e2e") / "project"
     for part in ("schema", "corpus", "annotations"):
         shutil.copytree(REPO / part, root / part)
@@ -93,6 +90,7 @@ def test_perfect_predictions_score_one_and_a_dropped_claim_scores_less(
         "--bootstrap",
         "0",
     )
+    assert r.returncode == 0, r.stderr
     res = json.loads(out.read_text())
     assert 0.9 < res["spans"]["strict"]["micro"]["f1"] < 1.0
     assert res["attributions"]["strict"]["f1"] < 1.0
@@ -109,17 +107,37 @@ def test_a_prediction_for_an_unknown_doc_is_an_error_naming_the_line(release: Pa
 
 
 def test_view_splits_from_the_manifest_are_scoreable(release: Path, tmp_path: Path):
-    preds = tmp_path / "empty.jsonl"
-    preds.write_text("")
-    r = run_cli(
-        "evaluate",
-        "--predictions",
-        str(preds),
-        "--release",
-        str(release),
-        "--split",
-        "fold0_test",
-        "--bootstrap",
-        "0",
-    )
-    assert r.returncode == 0, r.stderr
+    """A view split is scored against its own documents: all of them, and only them."""
+    view = json.loads((release / "splits.json").read_text())["splits"]["fold0_test"]
+    gold = load_documents(release, "fold0_test")
+    assert sorted(d["doc_id"] for d in gold) == sorted(view)
+    n_spans = sum(len(d["spans"]) for d in gold)
+    n_atts = sum(len(d["attributions"]) for d in gold)
+    preds, out = tmp_path / "preds.jsonl", tmp_path / "r.json"
+    results = {}
+    for name, docs in (("empty", []), ("perfect", gold)):
+        _write(preds, docs)
+        r = run_cli(
+            "evaluate",
+            "--predictions",
+            str(preds),
+            "--release",
+            str(release),
+            "--split",
+            "fold0_test",
+            "--bootstrap",
+            "0",
+            "--json",
+            str(out),
+        )
+        assert r.returncode == 0, r.stderr
+        assert f"{len(view)} documents ({len(docs)} with predictions)" in r.stdout
+        results[name] = json.loads(out.read_text())
+    empty, perfect = results["empty"], results["perfect"]
+    assert empty["documents"] == perfect["documents"] == len(view)
+    assert empty["gold_spans"] == n_spans and empty["predicted_spans"] == 0
+    assert empty["spans"]["strict"]["micro"]["missed"] == n_spans
+    assert empty["attributions"]["strict"]["gold"] == n_atts
+    assert empty["attributions"]["strict"]["tp"] == 0
+    assert perfect["spans"]["strict"]["micro"]["f1"] == 1.0
+    assert perfect["attributions"]["strict"]["tp"] == n_atts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,12 @@ RELEASE = REPO / "releases" / "1.0.0"
 
 
 def _block(text: str, start: str, end: str) -> str:
-    return text.split(start, 1)[1].split(end, 1)[0].strip()
+    """The text between one pair of markers; missing markers or an empty block fail here,
+    so a comparison of two blocks can never pass on two empty strings."""
+    assert text.count(start) == 1 and text.count(end) == 1, f"want one {start} ... {end}"
+    block = text.split(start, 1)[1].split(end, 1)[0].strip()
+    assert re.search(r"^\| ?-{3}", block, re.M), f"no markdown table between {start} and {end}"
+    return block
 
 
 def test_readme_baseline_table_is_what_the_baseline_command_prints():
@@ -41,13 +47,17 @@ def test_committed_release_rebuilds_identically(tmp_path: Path):
 def test_datasheet_numbers_are_regenerated_not_typed(tmp_path: Path):
     sheet = tmp_path / "DATASHEET.md"
     shutil.copy(REPO / "DATASHEET.md", sheet)
-    r = run_cli("stats", "--datasheet", str(sheet), root=REPO)
+    figures = tmp_path / "docs" / "figures"
+    r = run_cli("stats", "--datasheet", str(sheet), "--figures", str(figures), root=REPO)
     assert r.returncode == 0, r.stderr
     marks = ("<!-- BEGIN generated: stats -->", "<!-- END generated: stats -->")
     fresh = _block(sheet.read_text(), *marks)
     committed = _block((REPO / "DATASHEET.md").read_text(), *marks)
-    # the committed block also links the figures; the tables must be identical
-    assert committed.startswith(fresh)
+    # tables and figure links alike: the committed block is exactly what stats writes
+    assert fresh == committed
+    assert sorted(p.name for p in figures.glob("*.png")) == sorted(
+        p.name for p in (REPO / "docs" / "figures").glob("*.png")
+    )
 
 
 def test_changelog_has_an_entry_for_every_release():

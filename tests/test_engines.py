@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
+import re
+import string
 from pathlib import Path
 
 import numpy as np
@@ -138,24 +140,91 @@ def test_grouping_equals_group_stories_on_seeds_and_planted_duplicates():
     ]
 
 
-def test_constants_and_token_rules_are_those_of_stories():
-    assert minhash.WORD.pattern == stories.WORD.pattern
-    assert minhash.ENTITY.pattern == stories.ENTITY.pattern
-    assert (minhash.NEAR_DUP, minhash.SAME_STORY, minhash.NUM_PERM) == (
-        stories.NEAR_DUP,
-        stories.SAME_STORY,
-        stories.NUM_PERM,
-    )
+# The rule as DATASHEET.md states it: word 5-shingles joined at an estimated Jaccard >= 0.5,
+# entity-like tokens (capitalized words and numbers) at >= 0.35. Both implementations are
+# checked against it by what they do, never by comparing their private constants.
+WORD = re.compile(r"\w+")
+ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")
+THRESHOLD = {"near-duplicate": 0.5, "same-story": 0.35}
+
+
+def _words(rng: random.Random, n: int, cap: bool) -> list[str]:
+    made = ("".join(rng.choice(string.ascii_lowercase) for _ in range(8)) for _ in range(n))
+    return [w.capitalize() if cap else w for w in made]
+
+
+def _threshold_pairs() -> tuple[list[tuple[str, str, None]], dict[str, list[tuple[str, str]]]]:
+    """Pairs of texts whose true Jaccard runs across each threshold, one kind at a time:
+    lower-case word runs sharing a prefix (shingles, no entities), and shuffled capitalized
+    words sharing some (entities, hardly a shared shingle). Each pair has words of its own."""
+    rng = random.Random(11)
+    docs, pairs = [], {"near-duplicate": [], "same-story": []}
+    for rep in range(3):
+        for k in range(30, 57):  # 64 words, k shared: shingle Jaccard 0.28 .. 0.76
+            a = _words(rng, 64, cap=False)
+            b = a[:k] + _words(rng, 64 - k, cap=False)
+            pairs["near-duplicate"].append((f"n{rep}-{k}a", f"n{rep}-{k}b"))
+            docs += [(f"n{rep}-{k}a", " ".join(a), None), (f"n{rep}-{k}b", " ".join(b), None)]
+        for k in range(12, 33):  # 40 entities, k shared: entity Jaccard 0.18 .. 0.67
+            a = _words(rng, 40, cap=True)
+            b = a[:k] + _words(rng, 40 - k, cap=True)
+            rng.shuffle(a), rng.shuffle(b)
+            pairs["same-story"].append((f"s{rep}-{k}a", f"s{rep}-{k}b"))
+            docs += [(f"s{rep}-{k}a", " ".join(a), None), (f"s{rep}-{k}b", " ".join(b), None)]
+    return docs, pairs
+
+
+def _estimates(texts: dict[str, str], pairs: list[tuple[str, str]], kind: str):
+    """Each pair's estimated Jaccard by each implementation's public functions."""
+    col, tokens = (0, stories.shingles) if kind == "near-duplicate" else (1, stories.entities)
+    sigs = minhash.signatures([texts[d] for pair in pairs for d in pair])[col]
+    mine = minhash.estimate(sigs[0::2], sigs[1::2]).tolist()
+    ref = [
+        stories.minhash(tokens(texts[a])).jaccard(stories.minhash(tokens(texts[b])))
+        for a, b in pairs
+    ]
+    return {"claimcorpus.stories.minhash": mine, "stories (datasketch)": ref}, sigs
+
+
+def test_both_groupers_join_exactly_at_the_documented_thresholds():
+    """A pair is joined only at or above its threshold, pairs just below it are not joined
+    (some of them LSH candidates, so the check, not the banding, refused them), and pairs
+    just above it are joined: moving either threshold by 0.06 fails this test."""
+    docs, pairs = _threshold_pairs()
+    texts = {d: t for d, t, _ in docs}
+    edges = {
+        "claimcorpus.stories.minhash": minhash.group_stories(docs)[1],
+        "stories (datasketch)": stories.group_stories(docs)[1],
+    }
+    for kind, t in THRESHOLD.items():
+        estimates, sigs = _estimates(texts, pairs[kind], kind)
+        for impl, est in estimates.items():
+            joined = {(e["a"], e["b"]) for e in edges[impl] if e["kind"] == kind}
+            assert joined <= set(pairs[kind]), impl  # no pair of unrelated texts is joined
+            hits = [p in joined for p in pairs[kind]]
+            assert all(j >= t for j, hit in zip(est, hits, strict=True) if hit), (impl, kind)
+            just_below = [j for j in est if t - 0.06 <= j < t]
+            just_above = [j for j, hit in zip(est, hits, strict=True) if hit and j < t + 0.06]
+            assert just_below and just_above, (impl, kind, just_below, just_above)
+        mine = estimates["claimcorpus.stories.minhash"]
+        candidates = {tuple(c) for c in minhash.band_pairs(sigs, *minhash.BANDS[kind]).tolist()}
+        assert any((2 * i, 2 * i + 1) in candidates for i, j in enumerate(mine) if j < t), kind
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ9 -.,%_’“\nÜİΣς\u0301五５𝐀ǅ\x00", max_size=60))
+def test_the_datasketch_reference_tokens_follow_the_documented_rule(text):
+    words = WORD.findall(text.lower())
+    want = {" ".join(words[i : i + 5]).encode() for i in range(max(1, len(words) - 4))}
+    assert stories.shingles(text) == want
+    assert stories.entities(text) == {m.lower().encode() for m in ENTITY.findall(text)}
 
 
 def _reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures from `re` tokens, the slow obvious way."""
+    """Signatures from the documented rule's `re` tokens, the slow obvious way."""
     wh, wd, eh, ed = [], [], [], []
     for d, t in enumerate(texts):
-        words, ents = (
-            minhash.WORD.findall(t.lower()),
-            [m.lower() for m in minhash.ENTITY.findall(t)],
-        )
+        words, ents = WORD.findall(t.lower()), [m.lower() for m in ENTITY.findall(t)]
         wh.append(minhash._strings_hash(words)), eh.append(minhash._strings_hash(ents))
         wd += [d] * len(words)
         ed += [d] * len(ents)

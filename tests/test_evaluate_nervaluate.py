@@ -7,6 +7,7 @@ counts and precision/recall/F1, with several overlap thresholds.
 
 from __future__ import annotations
 
+from conftest import require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS
 from claimcorpus.evaluate.metrics import span_prf
 from claimcorpus.evaluate.schemes import span_counts
 
-nervaluate = __import__("pytest").importorskip("nervaluate")
+nervaluate = require("nervaluate")
 LABELS = list(SPAN_LABELS)
 
 span = st.tuples(st.integers(0, 40), st.integers(1, 15), st.integers(0, 2)).map(

@@ -1,10 +1,13 @@
 """The whole Label Studio round trip on a real server: serve, push, annotate, pull, agree,
-adjudicate, review, build a release and load it with datasets. Tests run in file order and
-share one temp copy of the project (module fixture), as a person would run the steps."""
+adjudicate, review, build a release and load it with datasets. The steps are module fixtures
+on one temp copy of the project (push, then annotate, pull, adjudicate), each asking for the
+one before it, so in file order they run once, as a person would run them, and any test run
+alone first makes the steps it needs; no test reads what another test left behind."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -64,6 +67,71 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     )
 
 
+@pytest.fixture(scope="module")
+def pushed(ls_server, rt) -> SimpleNamespace:
+    """Step 1: push with gold predictions; the push's output and the project's tasks."""
+    ls_server.ensure_running()
+    r = ls_cli(
+        ls_server,
+        rt.root,
+        "ls",
+        "push",
+        "--project",
+        TITLE,
+        "--predictions",
+        "gold",
+        "--model-version",
+        "gold-test",
+    )
+    assert r.returncode == 0, r.stderr
+    conn = ls_server.connect()
+    pid = project_id(conn, TITLE)
+    by_doc = tasks_by_doc(conn, pid)
+    tasks = {d: ids[0] for d, ids in by_doc.items()}
+    preds = list(conn.client.predictions.list(task=tasks[rt.doc_a]))  # before any re-push
+    return SimpleNamespace(result=r, pid=pid, by_doc=by_doc, tasks=tasks, preds_a=preds)
+
+
+@pytest.fixture(scope="module")
+def submitted(ls_server, ls_annotators, pushed, rt) -> dict[tuple[str, str], int]:
+    """Step 2: alice and bob submit their records through the API; (name, doc) -> id."""
+    ls_server.ensure_running()
+    return {
+        (name, doc_id): annotate(
+            ls_server.url,
+            ls_annotators[name].token,
+            pushed.tasks[doc_id],
+            record_to_results(record),
+        )
+        for name, docs in rt.submit.items()
+        for doc_id, record in docs.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def pulled(ls_server, submitted, rt) -> subprocess.CompletedProcess:
+    """Step 3: `ls pull --check` writes one raw layer per annotator."""
+    ls_server.ensure_running()
+    return ls_cli(ls_server, rt.root, "ls", "pull", "--project", TITLE, "--check")
+
+
+@pytest.fixture(scope="module")
+def adjudicated(ls_server, pulled, rt) -> subprocess.CompletedProcess:
+    """Step 4: `adjudicate --overwrite` merges the two raw layers into gold; bob drops a
+    CLAIM with its attributions, so doc A's hand-made gold shrinks: confirmed here."""
+    assert pulled.returncode == 0, pulled.stderr
+    return ls_cli(
+        ls_server,
+        rt.root,
+        "adjudicate",
+        "--layers",
+        "alice",
+        "bob",
+        "--overwrite",
+        "--allow-shrink",
+    )
+
+
 def test_serve_prints_url_and_masked_token_only(ls_env):
     out = ls_env.first_output
     assert ls_env.url in out and "127.0.0.1" in out
@@ -76,38 +144,24 @@ def test_serve_prints_url_and_masked_token_only(ls_env):
     assert ls_env.connect().client.users.whoami().email == ls_env.username  # legacy token works
 
 
-def test_push_with_gold_predictions(ls_env, rt):
-    r = ls_cli(
-        ls_env,
-        rt.root,
-        "ls",
-        "push",
-        "--project",
-        TITLE,
-        "--predictions",
-        "gold",
-        "--model-version",
-        "gold-test",
-    )
-    assert r.returncode == 0, r.stderr
+def test_push_with_gold_predictions(ls_env, rt, pushed):
+    r = pushed.result
     assert "5 imported" in r.stdout
     conn = ls_env.connect()
-    pid = project_id(conn, TITLE)
-    project = conn.client.projects.get(id=pid)
+    project = conn.client.projects.get(id=pushed.pid)
     assert project.label_config.strip() == label_config(load_scheme(rt.root)).strip()
     assert "Annotation guidelines" in project.expert_instruction
-    by_doc = tasks_by_doc(conn, pid)
+    by_doc = pushed.by_doc
     assert sorted(by_doc) == sorted(rt.docs) and all(len(v) == 1 for v in by_doc.values())
     task = conn.client.tasks.get(id=str(by_doc[rt.doc_a][0]))
     assert task.data["text_sha256"] == rt.docs[rt.doc_a]["text_sha256"]
     assert task.data["text"] == rt.docs[rt.doc_a]["text"]
-    preds = list(conn.client.predictions.list(task=task.id))
+    preds = pushed.preds_a
     assert [p.model_version for p in preds] == ["gold-test"]
     assert preds[0].result == record_to_results(rt.gold[rt.doc_a])
-    rt.pid, rt.tasks = pid, {d: ids[0] for d, ids in by_doc.items()}
 
 
-def test_push_twice_makes_no_duplicates(ls_env, rt):
+def test_push_twice_makes_no_duplicates(ls_env, rt, pushed):
     r = ls_cli(
         ls_env,
         rt.root,
@@ -122,8 +176,8 @@ def test_push_twice_makes_no_duplicates(ls_env, rt):
     )
     assert r.returncode == 0, r.stderr
     assert "0 imported, 5 unchanged" in r.stdout and "unchanged at" in r.stdout
-    by_doc = tasks_by_doc(ls_env.connect(), rt.pid)
-    assert {d: ids[0] for d, ids in by_doc.items()} == rt.tasks
+    by_doc = tasks_by_doc(ls_env.connect(), pushed.pid)
+    assert {d: ids[0] for d, ids in by_doc.items()} == pushed.tasks
     # a new model version reaches the existing tasks as extra predictions, not new tasks
     r = ls_cli(
         ls_env,
@@ -139,22 +193,20 @@ def test_push_twice_makes_no_duplicates(ls_env, rt):
     )
     assert "0 imported, 5 unchanged" in r.stdout and "5 tasks got new predictions" in r.stdout
     conn = ls_env.connect()
-    preds = conn.client.predictions.list(task=rt.tasks[rt.doc_a])
+    preds = conn.client.predictions.list(task=pushed.tasks[rt.doc_a])
     assert sorted(p.model_version for p in preds) == ["gold-test", "gold-v2"]
-    assert {d: ids[0] for d, ids in tasks_by_doc(conn, rt.pid).items()} == rt.tasks
+    assert {d: ids[0] for d, ids in tasks_by_doc(conn, pushed.pid).items()} == pushed.tasks
 
 
-def test_two_annotators_submit_through_the_api(ls_env, ls_annotators, rt):
+def test_two_annotators_submit_through_the_api(ls_env, ls_annotators, submitted):
     conn = ls_env.connect()
-    for name, docs in rt.submit.items():
-        user = ls_annotators[name]
-        for doc_id, record in docs.items():
-            ann_id = annotate(ls_env.url, user.token, rt.tasks[doc_id], record_to_results(record))
-            assert conn.client.annotations.get(id=ann_id).completed_by == user.user_id
+    assert len(submitted) == 4
+    for (name, _doc_id), ann_id in submitted.items():
+        assert conn.client.annotations.get(id=ann_id).completed_by == ls_annotators[name].user_id
 
 
-def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt):
-    r = ls_cli(ls_env, rt.root, "ls", "pull", "--project", TITLE, "--check")
+def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt, pulled):
+    r = pulled
     assert r.returncode == 0, r.stderr
     assert "annotators: alice, bob" in r.stdout and "0 error(s), 0 check problem(s)" in r.stdout
     for name, docs in rt.submit.items():
@@ -172,7 +224,7 @@ def test_pull_writes_one_raw_layer_per_annotator(ls_env, rt):
     assert again.returncode == 0 and "0 file(s) written" in again.stdout
 
 
-def test_agreement_between_the_two_layers(ls_env, rt, tmp_path: Path):
+def test_agreement_between_the_two_layers(ls_env, rt, pulled, tmp_path: Path):
     out = tmp_path / "agreement.json"
     r = ls_cli(ls_env, rt.root, "agreement", "--layers", "alice", "bob", "--json", str(out))
     assert r.returncode == 0, r.stderr
@@ -191,11 +243,8 @@ def test_agreement_between_the_two_layers(ls_env, rt, tmp_path: Path):
     assert "strict F1" in r.stdout and "gamma" in r.stdout
 
 
-def test_adjudicate_merges_agreed_items_and_logs_disputes(ls_env, rt):
-    # bob drops a CLAIM with its attributions: doc A's hand-made gold shrinks, so confirm it
-    r = ls_cli(
-        ls_env, rt.root, "adjudicate", "--layers", "alice", "bob", "--overwrite", "--allow-shrink"
-    )
+def test_adjudicate_merges_agreed_items_and_logs_disputes(rt, adjudicated):
+    r = adjudicated
     assert r.returncode == 0, r.stderr
     gold = load_layer(rt.root, "gold")
     new = (rt.new_span["label"], rt.new_span["start"], rt.new_span["end"])
@@ -215,7 +264,7 @@ def test_adjudicate_merges_agreed_items_and_logs_disputes(ls_env, rt):
     assert not load_json(rt.root / "annotations" / "adjudication" / f"{rt.doc_b}.json")["disputes"]
 
 
-def test_review_pushes_disputed_documents(ls_env, rt):
+def test_review_pushes_disputed_documents(ls_env, rt, adjudicated):
     r = ls_cli(ls_env, rt.root, "ls", "review", "--project", "roundtrip review")
     assert r.returncode == 0, r.stderr
     assert "1 document(s) with disagreements" in r.stdout and "1 imported" in r.stdout
@@ -230,7 +279,7 @@ def test_review_pushes_disputed_documents(ls_env, rt):
     assert "0 imported, 1 unchanged" in again.stdout
 
 
-def test_release_shows_the_adjudicated_spans(rt, tmp_path: Path, offline_hf):
+def test_release_shows_the_adjudicated_spans(rt, adjudicated, tmp_path: Path, offline_hf):
     from datasets import load_dataset
 
     from claimcorpus.pipeline import build_release

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO, require
 
-pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
+require("pyspark", "pip install -e '.[spark]' (and Java 17)")
 
-from conftest import REPO  # noqa: E402
 from test_engines import mixed_records, write_records  # noqa: E402
 
-from claimcorpus.engines import EngineError, read_output
-from claimcorpus.engines.local import build
+from claimcorpus.engines import EngineError, read_output  # noqa: E402
+from claimcorpus.engines.local import build  # noqa: E402
 from claimcorpus.engines.spark import run_spark, spark_session
 from claimcorpus.ingest import batch
 from claimcorpus.pipeline import build_release

@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import run_cli
 
 from claimcorpus.pipeline import build_release
+from claimcorpus.report.validate import check_release
 
 GOLD = "annotations/gold/000_e24865ecb7649ad0.json"
 
@@ -48,8 +49,9 @@ def test_every_kind_of_annotation_error_is_reported_at_once(project: Path):
 
 
 def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Path):
+    broken: dict[str, str] = {}  # problem id -> the record id it must name
+
     def break_it(rec):
-        by = {s["id"]: s for s in rec["spans"]}
         claims = [s for s in rec["spans"] if s["label"] == "CLAIM"]
         claims[0]["end"] = 10**6
         claims[1]["text"] = "not the text"
@@ -58,35 +60,42 @@ def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Pa
         a1["unattributed"] = True  # has a source: contradictory
         # a span that crosses another CLAIM
         c = claims[2]
+        doc_text = json.loads(
+            (project / "corpus/normalized/000_e24865ecb7649ad0.json").read_text()
+        )["text"]
         rec["spans"].append(
             {
                 "id": "cross",
                 "label": "CLAIM",
                 "start": c["start"] + 1,
                 "end": c["end"] + 5,
-                "text": "",
+                "text": doc_text[c["start"] + 1 : c["end"] + 5],
                 "topic_stance": "none",
                 "cluster": None,
                 "antecedent": None,
             }
         )
-        doc_text = json.loads(
-            (project / "corpus/normalized/000_e24865ecb7649ad0.json").read_text()
-        )["text"]
-        rec["spans"][-1]["text"] = doc_text[c["start"] + 1 : c["end"] + 5]
-        assert by  # keep linter quiet about unused
+        broken.update(
+            {
+                "span-out-of-range": claims[0]["id"],
+                "span-text-mismatch": claims[1]["id"],
+                "attribution-missing-span": a0["id"],
+                "attribution-flags-contradict": a1["id"],
+                "span-crossing": "cross",
+            }
+        )
 
     _edit(project, break_it)
     code, problems = _validate(project)
     assert code == 1
-    ids = {p["id"] for p in problems}
-    assert {
-        "span-out-of-range",
-        "span-text-mismatch",
-        "attribution-missing-span",
-        "attribution-flags-contradict",
-        "span-crossing",
-    } <= ids
+    named = {(p["id"], p["record"]) for p in problems}
+    assert set(broken.items()) <= named
+    by_id = {p["id"]: p for p in problems if (p["id"], p["record"]) in broken.items()}
+    assert by_id["span-out-of-range"]["field"] == "start"
+    assert by_id["span-text-mismatch"]["field"] == "text"
+    assert by_id["attribution-missing-span"]["field"] == "source"
+    assert "no-such-span" in by_id["attribution-missing-span"]["message"]
+    assert by_id["attribution-flags-contradict"]["field"] == "unattributed"
     for p in problems:
         if p["level"] == "error":
             assert p["file"] == GOLD and p["doc_id"] == "000_e24865ecb7649ad0" and p["record"]
@@ -113,8 +122,6 @@ def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
 
 
 def test_a_leaking_split_manifest_is_caught(project: Path, tmp_path: Path):
-    from claimcorpus.report.validate import check_release
-
     folder, _ = build_release(project, "1.0.0", tmp_path / "rel", baselines=False)
     m = json.loads((folder / "splits.json").read_text())
     moved = m["splits"]["train"].pop()

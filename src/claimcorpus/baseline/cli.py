@@ -9,21 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.baseline.run import ReleaseError, markdown_table, run_baselines
-from claimcorpus.core.io import atomic_write_bytes
+from claimcorpus.core import blocks
 
 EXIT_BAD_INPUT = 2
-# The baseline table lives between these lines in the project README (--readme replaces it).
-CARD_START = "<!-- baselines:start -->"
-CARD_END = "<!-- baselines:end -->"
-
-
-def replace_block(card: str, table: str) -> str:
-    """The card with the text between the baseline markers replaced by ``table``."""
-    head, sep, rest = card.partition(CARD_START)
-    _, sep2, tail = rest.partition(CARD_END)
-    if not sep or not sep2:
-        raise ValueError(f"no {CARD_START} ... {CARD_END} block")
-    return f"{head}{CARD_START}\n{table}\n{CARD_END}{tail}"
+# The baseline table lives in this block of the project README (--readme replaces it).
+BLOCK = "baselines"
+CARD_START, CARD_END = blocks.markers(BLOCK)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,11 +36,9 @@ def run(args: argparse.Namespace) -> int:
         # this refreshes the project README's copy of it.
         readme = Path(args.readme)
         try:
-            atomic_write_bytes(
-                readme, replace_block(readme.read_text(encoding="utf-8"), table).encode()
-            )
-        except (OSError, ValueError) as exc:
-            print(f"error: cannot update {readme}: {exc}", file=sys.stderr)
+            blocks.write_block(readme, BLOCK, table)
+        except blocks.BlockError as exc:
+            print(f"error: cannot update {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         print(f"updated {readme}")
     return 0

@@ -112,4 +112,3 @@ class LayerRecord:
     def span(self, span_id: str | None) -> Span | None:
         """The span with this id, or None (an attribution's missing source or cue)."""
         return next((s for s in self.spans if s.id == span_id), None) if span_id else None
-

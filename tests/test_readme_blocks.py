@@ -1,0 +1,244 @@
+"""Marked README blocks: each benchmark script rewrites its own block with the numbers it
+measured (here: numbers from a results file), labelled with date and command, and nothing
+else; a README without the block is refused untouched, before anything is measured."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
+
+from claimcorpus.core import blocks
+
+SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio")
+META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _readme(tmp_path: Path, name: str) -> Path:
+    start, end = blocks.markers(name)
+    path = tmp_path / "README.md"
+    path.write_text(f"# Title\n\nbefore\n\n{start}\nOLD 9.9 s\n{end}\n\nafter <!-- x -->\n")
+    return path
+
+
+def _outside(text: str, name: str) -> str:
+    start, end = blocks.markers(name)
+    return text.split(start)[0] + text.split(end)[1]
+
+
+def test_replace_block_changes_only_the_block():
+    text = "a\n<!-- t:start -->\nold\n<!-- t:end -->\nb <!-- u:start --> c\n"
+    out = blocks.replace_block(text, "t", "new\n")
+    assert out == "a\n<!-- t:start -->\nnew\n<!-- t:end -->\nb <!-- u:start --> c\n"
+    assert blocks.read_block(out, "t") == "new"
+    assert blocks.replace_block(out, "t", "new") == out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no block at all\n",
+        "<!-- t:start -->\nonly a start\n",
+        "<!-- t:end -->\nend first\n<!-- t:start -->\n",
+        "<!-- t:start -->\n1\n<!-- t:end -->\n<!-- t:start -->\n2\n<!-- t:end -->\n",
+    ],
+)
+def test_a_missing_or_ambiguous_block_is_refused_and_the_file_kept(tmp_path, text):
+    path = tmp_path / "README.md"
+    path.write_text(text)
+    with pytest.raises(blocks.BlockError, match=r"README\.md: needs exactly one <!-- t:start -->"):
+        blocks.write_block(path, "t", "new")
+    assert path.read_text() == text
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]  # no temp file left
+
+
+def test_measurement_keeps_what_was_measured_and_drops_where_it_went():
+    meta = blocks.measurement(
+        "scripts/b.py",
+        ["--sizes", "1,2", "--readme", "README.md", "--json=o.json", "--repeat", "2"],
+        skip=("--readme", "--json"),
+    )
+    assert meta["command"] == "python scripts/b.py --sizes 1,2 --repeat 2"
+    assert len(meta["date"]) == 10 and meta["date"][4] == "-" and meta["cpus"] >= 1
+    note = blocks.measured_note(meta, "scripts/b.py")
+    assert meta["date"] in note and "`python scripts/b.py --sizes 1,2 --repeat 2`" in note
+    assert "not recorded" in blocks.measured_note(None, "scripts/b.py")
+
+
+def test_the_readme_has_one_block_per_benchmark_script_each_labelled():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in SCRIPTS:
+        body = blocks.read_block(readme, name)  # raises unless exactly one block
+        assert body.startswith(("_Measured ", "Not measured for this README yet")), name
+        assert f"scripts/{name}.py" in body, name
+    assert blocks.read_block(readme, "bench_scale").startswith("_Measured 2026-11-22 ")
+
+
+def _write_json(tmp_path: Path, results) -> Path:
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"measured": META, "results": results}))
+    return path
+
+
+def _run_from_json(name: str, tmp_path: Path, results) -> str:
+    """`scripts/NAME.py --from-json FILE --readme README.md`: the new README text."""
+    readme = _readme(tmp_path, name)
+    before = readme.read_text()
+    code = _script(name).main(
+        ["--from-json", str(_write_json(tmp_path, results)), "--readme", str(readme)]
+    )
+    assert code in (0, 1)  # 1: a target was missed, which the block reports too
+    text = readme.read_text()
+    assert _outside(text, name) == _outside(before, name)
+    body = blocks.read_block(text, name)
+    assert "OLD 9.9 s" not in body
+    assert body.startswith("_Measured 2031-02-03 with `python scripts/x.py --n 7` on 3 CPUs")
+    return body
+
+
+def _engine(seconds: float, rss: int, **extra) -> dict:
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": rss,
+        "cpu_s": seconds,
+        "load_before": 1.0,
+        "load_after": 2.0,
+        "normalize_s": seconds / 2,
+        "group_s": seconds / 4,
+        "summary": {"excluded": {"empty": 1}},
+        **extra,
+    }
+
+
+def _scale_result(size: int, local1: float, local2: float, spark: float) -> dict:
+    grouping = {
+        "docs": size,
+        "planted": 10,
+        "same_story_id": 1.0,
+        "mine": {"seconds": 2.0, "docs_per_s": size / 2, "stories": 5, "recall": 0.95},
+        "datasketch": {"seconds": 20.0, "docs_per_s": size / 20, "stories": 5, "recall": 0.9},
+    }
+    for g in (grouping["mine"], grouping["datasketch"]):
+        g["recall_true_j_ge_0.5"] = 1.0
+    spark_extra = {"spark_job_s": spark - 1, "driver_group_s": 1.0, "startup_s": 9.5}
+    return {
+        "size": size,
+        "repeat": 2,
+        "local1": _engine(local1, 300),
+        "local2": _engine(local2, 600),
+        "spark2": _engine(spark, 1100, **spark_extra),
+        "grouping": grouping,
+    }
+
+
+def test_bench_scale_writes_its_block_from_results(tmp_path: Path):
+    body = _run_from_json("bench_scale", tmp_path, [_scale_result(20_000, 40.0, 20.0, 30.0)])
+    row = next(line for line in body.splitlines() if line.startswith("| 20,000 |"))
+    assert row.startswith("| 20,000 | 40.0 s | 20.0 s (2.00x in-process) | 30.0 s (0.67x")
+    assert "2.0 s vs 20.0 s (10.0x); recall of planted duplicates 0.950 vs 0.900" in row
+    assert "300 / 600 / 1,100 MB at 20k" in body and "(9.5 s at 20k)" in body
+    assert "faster of 2 interleaved run(s)" in body and "100.00% at 20k" in body
+
+
+def test_a_readme_without_the_block_is_refused_before_anything_is_measured(tmp_path: Path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers\n")
+    work = tmp_path / "work"
+    code = _script("bench_scale").main(
+        ["--sizes", "10", "--workdir", str(work), "--readme", str(readme)]
+    )
+    assert code == 2 and readme.read_text() == "# no markers\n"
+    assert not work.exists()  # not one article was generated
+
+
+def _build_result(size: int, ingest_s: float, build_s: float) -> dict:
+    phases = {
+        "group_stories": 1.0,
+        "make_splits": 0.1,
+        "pass2_rows_parquet_and_other": 2.0,
+        "write_card": 0.1,
+        "baseline_table": 0.5,
+        "write_croissant": 0.1,
+        "write_checksums": 0.1,
+    }
+    return {
+        "size": size,
+        "articles": size,
+        "raw_bytes": size * 4000,
+        "ingest_s": ingest_s,
+        "build_s": build_s,
+        "ingest_cpu_s": ingest_s,
+        "build_cpu_s": build_s,
+        "rss_after_ingest_mb": 100,
+        "rss_after_build_mb": 200,
+        "normalize_s": 2.0,
+        "regex_s": 1.0,
+        "normalize_cpu_s": 2.0,
+        "regex_cpu_s": 1.0,
+        "build_phases": phases,
+        "stories": size // 3,
+        "largest_story": 4,
+        "story_edges": {"near-duplicate": 3},
+        "corpus_mb_on_disk": 12,
+    }
+
+
+def test_bench_build_writes_its_block_from_results(tmp_path: Path):
+    body = _run_from_json("bench_build", tmp_path, [_build_result(1000, 6.0, 4.0)])
+    # 1,000 articles of 4 MB in 10 s: 100 articles/s and 0.40 MB/s; normalize 2x the regex
+    assert "| 1,000 | 1,000 | 4.0 | 6.0 | 4.0 | 100 | 0.40 | 200 | 2.00 | 4.0 | 2.0x |" in body
+    assert "Targets:" in body and "normalize within 10x of regex (CPU): 1,000: 2.0x" in body
+
+
+def test_bench_evaluate_measures_then_writes_its_block_from_the_saved_run(tmp_path: Path):
+    saved = tmp_path / "run.json"
+    bench = _script("bench_evaluate")
+    assert bench.main(["--docs", "200", "--seed", "1", "--json", str(saved)]) == 0
+    run = json.loads(saved.read_text())
+    assert run["measured"]["command"] == "python scripts/bench_evaluate.py --docs 200 --seed 1"
+    body = _run_from_json("bench_evaluate", tmp_path, run["results"])
+    assert f"200 synthetic documents, {run['results']['gold_spans']:,} gold" in body
+    wall, cpu = run["results"]["times"]["columns"]
+    row = next(line for line in body.splitlines() if "claimcorpus, columnar input" in line)
+    assert f"| {wall:8.3f} | {cpu:8.3f} |" in row
+    assert "- identical to nervaluate: all 4 schemes" in body
+
+
+def test_bench_labelstudio_writes_its_block_from_results(tmp_path: Path):
+    phases = {
+        name: {"seconds": s, "peak_rss_mb": 80}
+        for name, s in (
+            ("bare_import", 2.0),
+            ("push", 3.0),
+            ("repush", 1.0),
+            ("setup_annotated", 5.0),
+            ("bare_export", 4.0),
+            ("pull", 8.0),
+        )
+    }
+    result = {
+        "n": 1000,
+        "push_ratio": 1.5,
+        "repush_ratio": 0.5,
+        "pull_ratio": 2.0,
+        "server_peak_rss_mb": 512,
+        "phases": phases,
+    }
+    body = _run_from_json("bench_labelstudio", tmp_path, result)
+    assert "| step (n=1,000) | seconds | ratio | peak RSS MB |" in body
+    assert "| push | 3.0 | 1.50x | 80 |" in body and "| pull | 8.0 | 2.00x | 80 |" in body
+    assert "- push: 1.50x the bare call (target <= 1.5x): met" in body
+    assert "- pull: 2.00x the bare call (target <= 1.5x): MISSED" in body
+    assert "server peak RSS: 512 MB" in body
