@@ -15,9 +15,9 @@ from test_engines import mixed_records, write_records  # noqa: E402
 
 from claimcorpus.engines import EngineError, read_output  # noqa: E402
 from claimcorpus.engines.local import build  # noqa: E402
-from claimcorpus.engines.spark import run_spark, spark_session
-from claimcorpus.ingest import batch
-from claimcorpus.pipeline import build_release
+from claimcorpus.engines.spark import run_spark, spark_session  # noqa: E402
+from claimcorpus.ingest import batch  # noqa: E402
+from claimcorpus.pipeline import build_release  # noqa: E402
 
 CRASH_DOC = "zz-crash-this-worker"
 
