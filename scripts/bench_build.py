@@ -138,7 +138,7 @@ _ACCENTED = ("é", "ö", "ñ", "á", "ü", "ç")
 # ----------------------------------------------------------------------------- seeds
 def load_seeds(seed_dir: Path) -> dict:
     """Content paragraphs, title-like lines and boilerplate lines (by rule) of the seeds."""
-    from claimcorpus import boilerplate
+    from claimcorpus.normalize import boilerplate
 
     articles, boiler, donation = [], {}, []
     for path in sorted(seed_dir.glob("*.txt")):
@@ -401,9 +401,12 @@ def child(cfg: dict) -> dict:
     sys.path.insert(0, cfg["src"])
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
 
-    from claimcorpus import card, minhash, release, splits
-    from claimcorpus.corpus import ingest_file, raw_hashes
-    from claimcorpus.normalize import normalize_bytes
+    from claimcorpus.ingest.command import ingest_file
+    from claimcorpus.ingest.store import raw_hashes
+    from claimcorpus.normalize.text import normalize_bytes
+    from claimcorpus.release import build as release
+    from claimcorpus.release import card, splits
+    from claimcorpus.stories import minhash
 
     root, articles, out = Path(cfg["root"]), Path(cfg["articles"]), Path(cfg["releases"])
     files = sorted(articles.glob("*.txt"))
@@ -436,7 +439,7 @@ def child(cfg: dict) -> dict:
     _timed(release, "write_checksums", phases)
     # imported by build_into at call time, when present in this version of the package
     _timed("claimcorpus.baseline", "baseline_table", phases)
-    _timed("claimcorpus.croissant", "write_croissant", phases)
+    _timed("claimcorpus.release.croissant", "write_croissant", phases)
     with _profiled(cfg["profile"], f"build_{len(files)}"):
         t0, c0 = time.perf_counter(), time.process_time()
         folder, status = release.build_release(root, "0.0.1", out)

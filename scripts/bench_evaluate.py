@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents  # noqa: E402
-from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS  # noqa: E402
-from claimcorpus.evaluate.metrics import span_prf  # noqa: E402
-from claimcorpus.evaluate.schemes import span_counts  # noqa: E402
+from claimcorpus.evaluate.columns import SpanColumns, spans_from_documents
+from claimcorpus.evaluate.labels import OUTCOMES, SCHEMES, SPAN_LABELS
+from claimcorpus.evaluate.metrics import span_prf
+from claimcorpus.evaluate.schemes import span_counts
 
 LABELS = list(SPAN_LABELS)
 

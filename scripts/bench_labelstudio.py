@@ -97,7 +97,7 @@ def synth_doc(doc_id: str, rng: random.Random) -> tuple[str, dict]:
 
 def make_root(root: Path, n: int) -> None:
     """A project root with schema/, n documents in corpus/ and their gold records."""
-    from claimcorpus.io import atomic_write_json
+    from claimcorpus.core.io import atomic_write_json
 
     (root / "schema").mkdir(parents=True)
     (root / "schema" / "scheme.yaml").write_bytes((REPO / "schema" / "scheme.yaml").read_bytes())
@@ -128,8 +128,8 @@ def make_root(root: Path, n: int) -> None:
 
 
 def _payloads(root: Path, with_annotations: bool) -> list[dict]:
-    from claimcorpus.annotations import load_layer
-    from claimcorpus.corpus import load_documents
+    from claimcorpus.core.layers import load_layer
+    from claimcorpus.ingest.store import load_documents
     from claimcorpus.labelstudio.convert import record_to_results
 
     gold = load_layer(root, "gold")
@@ -148,9 +148,9 @@ def _payloads(root: Path, with_annotations: bool) -> list[dict]:
 
 def phase(name: str, root: Path, url: str, token: str) -> dict:
     """One timed step, in this process; returns seconds and this process's peak RSS."""
+    from claimcorpus.core.scheme import load_scheme
     from claimcorpus.labelstudio.client import NO_RETRY, connect
     from claimcorpus.labelstudio.config import label_config
-    from claimcorpus.scheme import load_scheme
 
     conn = connect(url, token)
     ls = conn.client

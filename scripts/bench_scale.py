@@ -35,7 +35,7 @@ MODES = ("local1", "local2", "spark2", "grouping")
 
 
 def _pools() -> tuple[list[str], list[str]]:
-    from claimcorpus.normalize import normalize_bytes
+    from claimcorpus.normalize.text import normalize_bytes
 
     content, junk = [], []
     for p in sorted(SEEDS.glob("*.txt")):
@@ -115,7 +115,7 @@ def write_input(n: int, path: Path, batch_size: int = 500, **kw) -> list[tuple[s
     """Synthetic input Parquet (a row group per batch); returns the planted pairs."""
     import pyarrow as pa
 
-    from claimcorpus import batch
+    from claimcorpus.ingest import batch
 
     docs, planted = synthetic_articles(n, **kw)
     rows = [{"doc_id": d, "source_file": f"{d}.txt", "raw": r} for d, r in docs]
@@ -202,7 +202,8 @@ def grouping(out: Path, planted: list[list[str]]) -> dict:
     """datasketch's default pipeline vs minhash.py on the same normalized texts."""
     import pyarrow.parquet as pq
 
-    from claimcorpus import minhash, stories
+    from claimcorpus import stories
+    from claimcorpus.stories import minhash
 
     t = pq.read_table(out / "documents", columns=["doc_id", "text", "error_kind"])
     docs = [(d, x, None) for d, x, k in zip(*t.to_pydict().values(), strict=True) if k is None]

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from claimcorpus.anchor import AnchorError, anchor_sheet  # noqa: E402
+from claimcorpus.annotate.anchor import AnchorError, anchor_sheet
 
 sheet = yaml.safe_load(Path(sys.argv[1]).read_text(encoding="utf-8"))
 text = Path(sys.argv[2]).read_text(encoding="utf-8")

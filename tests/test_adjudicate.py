@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from claimcorpus.adjudicate import adjudicate, merge
-from claimcorpus.annotations import check_record, load_layer, write_record
-from claimcorpus.corpus import load_documents
-from claimcorpus.scheme import load_scheme
+from claimcorpus.annotate.adjudicate import adjudicate, merge
+from claimcorpus.core.layers import check_record, load_layer, write_record
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
 
 
 def _keys(rec):

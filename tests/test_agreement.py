@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from claimcorpus.agreement import cohen_kappa, compare, kripp_alpha, overlap_matches
-from claimcorpus.annotations import load_layer, write_record
+from claimcorpus.annotate.agreement import cohen_kappa, compare, kripp_alpha, overlap_matches
+from claimcorpus.core.layers import load_layer, write_record
 
 
 def _span(sid, label, start, end, **kw):

@@ -153,7 +153,7 @@ def test_missing_splits_json_exits_2(tmp_path, capsys):
 
 
 def test_a_failing_split_loader_is_a_release_error(tmp_path, monkeypatch):
-    import claimcorpus.release
+    import claimcorpus.release.build
 
     def broken(path, split):
         raise RuntimeError("parquet missing")

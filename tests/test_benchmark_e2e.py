@@ -9,7 +9,8 @@ import pytest
 from conftest import run_cli
 from datasets import load_dataset
 
-from claimcorpus.release import build_release, load_documents
+from claimcorpus.release.build import build_release
+from claimcorpus.release.load import load_documents
 
 
 @pytest.fixture(scope="module")

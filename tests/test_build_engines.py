@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SEEDS
 
-from claimcorpus import batch
-from claimcorpus.io import read_json
-from claimcorpus.problems import InputError
-from claimcorpus.release import build_release
+from claimcorpus.core.io import read_json
+from claimcorpus.core.problems import InputError
+from claimcorpus.ingest import batch
+from claimcorpus.release.build import build_release
 
 SIDECARS = REPO / "corpus" / "sidecars"
 RAW = REPO / "corpus" / "raw"

@@ -11,9 +11,9 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from claimcorpus.croissant import write_croissant
-from claimcorpus.release import build_release
-from claimcorpus.scheme import load_scheme
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.release.build import build_release
+from claimcorpus.release.croissant import write_croissant
 
 MLCROISSANT = Path(sys.executable).parent / "mlcroissant"
 

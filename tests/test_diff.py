@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from claimcorpus.corpus import ingest_file
-from claimcorpus.diff import diff_releases, markdown
-from claimcorpus.release import build_release
+from claimcorpus.ingest.command import ingest_file
+from claimcorpus.release.build import build_release
+from claimcorpus.release.diff import diff_releases, markdown
 
 DOC = "003_d71ccc6e1581c31b"
 ARTICLE = """Harbour authority opens new ferry terminal

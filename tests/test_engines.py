@@ -10,15 +10,17 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+import reference_stories as stories
 from conftest import REPO, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_stories import minhash
 
-from claimcorpus import batch, minhash, stories
+from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_parser, read_output
 from claimcorpus.engines.local import build
-from claimcorpus.normalize import normalize_bytes
-from claimcorpus.problems import InputError
+from claimcorpus.ingest import batch
+from claimcorpus.normalize.text import normalize_bytes
 
 BAD = {
     "bad-empty": (b"", "empty"),

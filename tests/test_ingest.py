@@ -152,7 +152,7 @@ def test_written_files_get_the_usual_mode_not_owner_only(project: Path, tmp_path
 
 
 def test_the_duplicate_index_is_one_lookup_and_forgets_replaced_bytes():
-    from claimcorpus.corpus import RawHashes
+    from claimcorpus.ingest.store import RawHashes
 
     known = RawHashes({"a": "h1", "b": "h2"})
     assert known.owner("h1") == "a" and known.owner("h3") is None

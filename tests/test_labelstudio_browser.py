@@ -14,8 +14,8 @@ from ls_fixtures import *  # noqa: F403  (session server fixtures; harmless if c
 from ls_fixtures import copy_project, ls_cli
 from ls_helpers import project_id, tasks_by_doc
 
-from claimcorpus.annotations import load_layer
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import load_layer
+from claimcorpus.ingest.store import load_documents
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")

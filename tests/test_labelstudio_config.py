@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from conftest import run_cli
 
+from claimcorpus.core.scheme import load_scheme
 from claimcorpus.labelstudio.config import expert_instruction, label_config
 from claimcorpus.labelstudio.server import INSTALL_HINT, ServerError, ls_executable, mask
-from claimcorpus.scheme import load_scheme
 
 
 def _values(xml: str, tag: str, parent: str | None = None) -> list[str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from claimcorpus.annotations import load_layer
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import load_layer
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.convert import record_to_results, results_to_record
-from claimcorpus.scheme import load_scheme
 
 REPO = Path(__file__).resolve().parents[1]
 WHERE = "task 7 (doc d) annotation 9 by alice"

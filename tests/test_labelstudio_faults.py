@@ -14,8 +14,8 @@ from ls_fixtures import *  # noqa: F403  (session server fixtures; harmless if c
 from ls_fixtures import copy_project, ls_cli
 from ls_helpers import annotate, project_id, span_keys, tasks_by_doc, with_new_claim
 
-from claimcorpus.annotations import load_layer
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import load_layer
+from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.client import LSError, connect
 from claimcorpus.labelstudio.convert import record_to_results
 from claimcorpus.labelstudio.pull import pull

@@ -22,11 +22,11 @@ from ls_helpers import (
     without_claim,
 )
 
-from claimcorpus.annotations import load_layer
-from claimcorpus.corpus import load_documents
+from claimcorpus.core.layers import load_layer
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
-from claimcorpus.scheme import load_scheme
 
 pytestmark = pytest.mark.labelstudio
 TITLE = "roundtrip"
@@ -229,7 +229,7 @@ def test_review_pushes_disputed_documents(ls_env, rt):
 def test_release_shows_the_adjudicated_spans(rt, tmp_path: Path, offline_hf):
     from datasets import load_dataset
 
-    from claimcorpus.release import build_release
+    from claimcorpus.release.build import build_release
 
     folder, status = build_release(rt.root, "0.4.0", tmp_path / "releases")
     assert status == "built"

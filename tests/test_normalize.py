@@ -8,8 +8,8 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcorpus.normalize import fold, normalize_bytes
-from claimcorpus.segment import sentences
+from claimcorpus.normalize.segment import sentences
+from claimcorpus.normalize.text import fold, normalize_bytes
 
 
 def _seed(prefix: str) -> bytes:

@@ -9,7 +9,8 @@ import pytest
 from conftest import run_cli, tree_digest
 from datasets import ClassLabel, load_dataset
 
-from claimcorpus.release import build_release, load_documents
+from claimcorpus.release.build import build_release
+from claimcorpus.release.load import load_documents
 
 
 @pytest.fixture()

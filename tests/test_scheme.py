@@ -9,7 +9,7 @@ import yaml
 from conftest import REPO, run_cli
 
 from claimcorpus.cli import COMMANDS
-from claimcorpus.scheme import annotation_json_schema, features, load_scheme
+from claimcorpus.core.scheme import annotation_json_schema, features, load_scheme
 
 
 def test_derived_json_schema_file_is_up_to_date():

@@ -13,11 +13,11 @@ pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e 
 from conftest import REPO  # noqa: E402
 from test_engines import mixed_records, write_records  # noqa: E402
 
-from claimcorpus import batch  # noqa: E402
-from claimcorpus.engines import EngineError, read_output  # noqa: E402
-from claimcorpus.engines.local import build  # noqa: E402
-from claimcorpus.engines.spark import run_spark, spark_session  # noqa: E402
-from claimcorpus.release import build_release  # noqa: E402
+from claimcorpus.engines import EngineError, read_output
+from claimcorpus.engines.local import build
+from claimcorpus.engines.spark import run_spark, spark_session
+from claimcorpus.ingest import batch
+from claimcorpus.release.build import build_release
 
 CRASH_DOC = "zz-crash-this-worker"
 

@@ -13,11 +13,11 @@ import pytest
 from conftest import run_cli
 from datasets import load_dataset
 
-from claimcorpus import annotations as ann
-from claimcorpus.corpus import load_documents
-from claimcorpus.release import build_release
-from claimcorpus.scheme import load_scheme
-from claimcorpus.stats import FIGURES, compute_stats, root_documents, stats_markdown
+from claimcorpus.core import layers as ann
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
+from claimcorpus.release.build import build_release
+from claimcorpus.report.stats import FIGURES, compute_stats, root_documents, stats_markdown
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -136,7 +136,7 @@ def test_cli_writes_markdown_and_byte_identical_png_figures(project: Path, tmp_p
 
 
 def test_empty_corpus_gives_zeros_not_errors(tmp_path: Path):
-    from claimcorpus.stats import write_figures
+    from claimcorpus.report.stats import write_figures
 
     st = compute_stats([], {})
     assert st["documents"] == st["tokens"] == st["clusters"]["count"] == 0

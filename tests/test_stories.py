@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from conftest import SEEDS
+from reference_stories import group_stories, near_duplicate_pairs
 
-from claimcorpus.normalize import normalize_bytes
-from claimcorpus.stories import group_stories, near_duplicate_pairs
+from claimcorpus.normalize.text import normalize_bytes
 
 
 def _texts() -> dict[str, str]:

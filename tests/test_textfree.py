@@ -12,10 +12,11 @@ import pytest
 from conftest import REPO, run_cli
 from datasets import ClassLabel, load_dataset
 
-from claimcorpus.problems import InputError
-from claimcorpus.rehydrate import rehydrate
-from claimcorpus.release import build_release, write_checksums
-from claimcorpus.textfree import make_textfree, sha
+from claimcorpus.core.problems import InputError
+from claimcorpus.release.build import build_release
+from claimcorpus.release.checksums import write_checksums
+from claimcorpus.release.rehydrate import rehydrate
+from claimcorpus.release.textfree import make_textfree, sha
 
 RAW = REPO / "corpus" / "raw"
 # A sentence of 000_e24865ecb7649ad0 (Newsweek), checked below to be in the full release.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from claimcorpus.release import build_release
+from claimcorpus.release.build import build_release
 
 GOLD = "annotations/gold/000_e24865ecb7649ad0.json"
 
@@ -113,7 +113,7 @@ def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
 
 
 def test_a_leaking_split_manifest_is_caught(project: Path, tmp_path: Path):
-    from claimcorpus.validate import check_release
+    from claimcorpus.report.validate import check_release
 
     folder, _ = build_release(project, "1.0.0", tmp_path / "rel", baselines=False)
     m = json.loads((folder / "splits.json").read_text())

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from conftest import REPO, run_cli
 
-from claimcorpus.release import build_release
-from claimcorpus.scheme import load_scheme
-from claimcorpus.viewer import load_release, render_document, render_text
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.release.build import build_release
+from claimcorpus.report.viewer import load_release, render_document, render_text
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,22 +12,28 @@ import sys
 
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("claimcorpus.corpus", "add plain-text articles to corpus/"),
-    "normalize": ("claimcorpus.normalize", "re-normalize the corpus, re-anchoring annotations"),
-    "anchor": ("claimcorpus.gold", "anchor quote-based authoring sheets into annotation records"),
-    "build": ("claimcorpus.release", "build an immutable release folder"),
-    "validate": ("claimcorpus.validate", "check corpus, annotations and releases"),
-    "schema": ("claimcorpus.scheme", "print or refresh the derived JSON Schema"),
+    "ingest": ("claimcorpus.ingest.store", "add plain-text articles to corpus/"),
+    "normalize": (
+        "claimcorpus.normalize.text",
+        "re-normalize the corpus, re-anchoring annotations",
+    ),
+    "anchor": (
+        "claimcorpus.annotate.sheets",
+        "anchor quote-based authoring sheets into annotation records",
+    ),
+    "build": ("claimcorpus.release.build", "build an immutable release folder"),
+    "validate": ("claimcorpus.report.validate", "check corpus, annotations and releases"),
+    "schema": ("claimcorpus.core.scheme", "print or refresh the derived JSON Schema"),
     "evaluate": ("claimcorpus.evaluate.cli", "score predictions against a release split"),
     "baseline": ("claimcorpus.baseline.cli", "run the baselines on every split of a release"),
     "ls": ("claimcorpus.labelstudio.cli", "Label Studio: serve, config, push, pull, review"),
-    "agreement": ("claimcorpus.agreement", "inter-annotator agreement over raw layers"),
-    "adjudicate": ("claimcorpus.adjudicate", "merge raw layers into gold, with a log"),
-    "diff": ("claimcorpus.diff", "what changed between two releases"),
-    "textfree": ("claimcorpus.textfree", "write a release variant without article text"),
-    "rehydrate": ("claimcorpus.rehydrate", "restore a text-free release from raw articles"),
-    "view": ("claimcorpus.viewer", "write a static HTML viewer of a release"),
-    "stats": ("claimcorpus.stats", "summary tables and figures of the corpus"),
+    "agreement": ("claimcorpus.annotate.agreement", "inter-annotator agreement over raw layers"),
+    "adjudicate": ("claimcorpus.annotate.adjudicate", "merge raw layers into gold, with a log"),
+    "diff": ("claimcorpus.release.diff", "what changed between two releases"),
+    "textfree": ("claimcorpus.release.textfree", "write a release variant without article text"),
+    "rehydrate": ("claimcorpus.release.rehydrate", "restore a text-free release from raw articles"),
+    "view": ("claimcorpus.report.viewer", "write a static HTML viewer of a release"),
+    "stats": ("claimcorpus.report.stats", "summary tables and figures of the corpus"),
     "scale": ("claimcorpus.engines", "normalize and group many articles in-process or on Spark"),
 }
 

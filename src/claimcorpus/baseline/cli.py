@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.baseline.run import ReleaseError, markdown_table, run_baselines
-from claimcorpus.io import atomic_write_bytes
+from claimcorpus.core.io import atomic_write_bytes
 
 EXIT_BAD_INPUT = 2
 # The baseline table lives between these lines in the project README (--readme replaces it).

@@ -47,7 +47,7 @@ def split_names(release_path: str | Path) -> list[str]:
 def load_split(release_path: str | Path, split: str) -> list[dict[str, Any]]:
     """Gold records of a split through the release module; any failure is a ReleaseError."""
     try:
-        from claimcorpus.release import load_documents
+        from claimcorpus.release.load import load_documents
 
         return load_documents(release_path, split)
     except Exception as exc:  # the loader's own errors vary; all mean "bad release"

@@ -31,9 +31,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..batch import OUTPUT_SCHEMA, input_batches, write_input
-from ..io import atomic_write_json
-from ..problems import InputError
+from claimcorpus.core.io import atomic_write_json
+from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.batch import OUTPUT_SCHEMA, input_batches, write_input
 
 STORIES_SCHEMA = pa.schema([("doc_id", pa.string()), ("story_id", pa.string())])
 EDGES_SCHEMA = pa.schema(
@@ -125,12 +125,12 @@ def run(
 ) -> dict[str, Any]:
     """Run one engine over an input Parquet file (doc_id, source_file, raw[, story, meta])."""
     if engine == "local":
-        from .local import build
+        from claimcorpus.engines.local import build
 
         return build(input_path, out, workers, batch_size)
     if engine == "spark":
         try:
-            from .spark import run_spark
+            from claimcorpus.engines.spark import run_spark
         except ImportError as exc:
             raise InputError(
                 f"--engine spark needs PySpark ({exc}); install it with pip install 'claimcorpus[spark]'"

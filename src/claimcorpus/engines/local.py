@@ -27,9 +27,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from .. import minhash
-from ..batch import FAULT_ENV, normalize_batch
-from . import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines import EngineError, check_unique, finish, staged_output
+from claimcorpus.ingest.batch import FAULT_ENV, normalize_batch
+from claimcorpus.stories import minhash
 
 
 def _ordered(fn: Callable[..., Any], calls: Iterable[tuple], workers: int) -> Iterator[Any]:

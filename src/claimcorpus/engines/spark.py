@@ -35,9 +35,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from .. import minhash
-from ..batch import OUTPUT_SCHEMA, normalize_batches
-from . import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines import EngineError, check_unique, finish, staged_output
+from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
+from claimcorpus.stories import minhash
 
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}

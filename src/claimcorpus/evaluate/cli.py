@@ -17,7 +17,7 @@ EXIT_BAD_INPUT = 2
 
 def load_gold(release: str | Path, split: str) -> list[dict[str, Any]]:
     """Gold records of one split, via the release module (imported late: optional at parse)."""
-    from claimcorpus.release import load_documents
+    from claimcorpus.release.load import load_documents
 
     return load_documents(release, split)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from .client import Connection, LSError
-from .server import reset_password, run_ls_cli
+from claimcorpus.labelstudio.client import Connection, LSError
+from claimcorpus.labelstudio.server import reset_password, run_ls_cli
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import server as S
-from .client import DEFAULT_PROJECT, Credentials, LSError, connect
-from .config import label_config
-from .push import baseline_available
+from claimcorpus.labelstudio import server as S
+from claimcorpus.labelstudio.client import DEFAULT_PROJECT, Credentials, LSError, connect
+from claimcorpus.labelstudio.config import label_config
+from claimcorpus.labelstudio.push import baseline_available
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -70,14 +70,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from ..scheme import load_scheme
+    from claimcorpus.core.scheme import load_scheme
 
     print(label_config(load_scheme(_root(args)), review=args.review), end="")
     return 0
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from .push import push
+    from claimcorpus.labelstudio.push import push
 
     try:
         conn = connect(args.url)
@@ -100,7 +100,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from .pull import PullError, pull
+    from claimcorpus.labelstudio.pull import PullError, pull
 
     try:
         conn = connect(args.url)
@@ -128,7 +128,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .review import push_reviews
+    from claimcorpus.labelstudio.review import push_reviews
 
     try:
         conn = connect(args.url)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .server import DEFAULT_PORT, HOST, mask
+from claimcorpus.labelstudio.server import DEFAULT_PORT, HOST, mask
 
 ENV_URL = "CLAIMCORPUS_LS_URL"
 ENV_USERNAME = "CLAIMCORPUS_LS_USERNAME"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from ..scheme import Scheme, load_scheme
+from claimcorpus.core.scheme import Scheme, load_scheme
 
 SPAN_TAG = "span"
 TEXT_TAG = "text"

@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..scheme import Scheme
-from . import config as C
+from claimcorpus.core.scheme import Scheme
+from claimcorpus.labelstudio import config as C
 
 ID_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 

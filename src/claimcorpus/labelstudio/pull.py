@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..annotations import (
+from claimcorpus.core.layers import (
     canonical,
     check_record,
     layer_dir,
@@ -26,11 +26,11 @@ from ..annotations import (
     load_layer,
     write_record,
 )
-from ..corpus import load_document, load_documents
-from ..problems import Problem
-from ..scheme import load_scheme
-from .client import NO_RETRY, Connection, LSError, find_project, user_names
-from .convert import ConvertError, results_to_record
+from claimcorpus.core.problems import Problem
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_document, load_documents
+from claimcorpus.labelstudio.client import NO_RETRY, Connection, LSError, find_project, user_names
+from claimcorpus.labelstudio.convert import ConvertError, results_to_record
 
 
 class PullError(LSError):

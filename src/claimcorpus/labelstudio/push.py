@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..annotations import load_layer
-from ..corpus import load_documents
-from ..scheme import load_scheme
-from .client import Connection, ensure_project
-from .config import expert_instruction, label_config
-from .convert import record_to_results
-from .tasks import SyncReport, TaskSpec, sync_tasks
+from claimcorpus.core.layers import load_layer
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
+from claimcorpus.labelstudio.client import Connection, ensure_project
+from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.convert import record_to_results
+from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
 BASELINE_MODULE = "claimcorpus.baseline.rules"

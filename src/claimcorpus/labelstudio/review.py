@@ -16,14 +16,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..adjudicate import load_logs
-from ..annotations import load_layer
-from ..corpus import load_documents
-from ..scheme import load_scheme
-from .client import Connection, ensure_project
-from .config import expert_instruction, label_config
-from .convert import record_to_results
-from .tasks import SyncReport, TaskSpec, sync_tasks
+from claimcorpus.annotate.adjudicate import load_logs
+from claimcorpus.core.layers import load_layer
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
+from claimcorpus.labelstudio.client import Connection, ensure_project
+from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.convert import record_to_results
+from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 
 def _fmt_value(v: dict[str, Any], text: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import NO_RETRY, Connection, LSError
+from claimcorpus.labelstudio.client import NO_RETRY, Connection, LSError
 
 LIST_FIELDS = "id,meta,total_annotations,predictions_model_versions"
 

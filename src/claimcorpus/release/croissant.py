@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .io import atomic_write_bytes, sha256_file
-from .scheme import CONFIGS, Scheme, features
-from .splits import STANDARD
+from claimcorpus.core.io import atomic_write_bytes, sha256_file
+from claimcorpus.core.scheme import CONFIGS, Scheme, features
+from claimcorpus.release.splits import STANDARD
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"

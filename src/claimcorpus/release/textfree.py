@@ -23,11 +23,12 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
-from .io import atomic_write_json, read_json, sha256_bytes, sha256_file
-from .problems import InputError
-from .release import _SplitWriter, read_checksums, write_checksums
-from .scheme import CONFIGS
-from .splits import STANDARD
+from claimcorpus.core.io import atomic_write_json, read_json, sha256_bytes, sha256_file
+from claimcorpus.core.problems import InputError
+from claimcorpus.core.scheme import CONFIGS
+from claimcorpus.release.build import _SplitWriter
+from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.splits import STANDARD
 
 MANIFEST = "textfree.json"
 ORIGINAL = "original"
@@ -230,7 +231,7 @@ def textfree_into(release: Path, out: Path) -> None:
     )
     version = summary["version"]
     write_card(out, card_header(release / "README.md"), feats, sizes, BODY.format(version=version))
-    from .croissant import write_croissant
+    from claimcorpus.release.croissant import write_croissant
 
     write_croissant(out, version, None, summary, feats_by_config=feats, note="Text-free variant.")
     _no_quotes([p for p in out.rglob("*") if p.is_file() and p.suffix != ".parquet"], sentences)

@@ -19,13 +19,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .io import read_json, sha256_file
-from .normalize import normalize_bytes
-from .problems import InputError
-from .release import read_checksums, write_checksums
-from .scheme import CONFIGS
-from .splits import STANDARD
-from .textfree import (
+from claimcorpus.core.io import read_json, sha256_file
+from claimcorpus.core.problems import InputError
+from claimcorpus.core.scheme import CONFIGS
+from claimcorpus.normalize.text import normalize_bytes
+from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.splits import STANDARD
+from claimcorpus.release.textfree import (
     CLAIM_TEXT,
     MANIFEST,
     ORIGINAL,
@@ -103,7 +103,7 @@ def rehydrate_into(tf: Path, raw: Path, out: Path) -> list[str]:
     the original release's SHA256SUMS (empty: byte-identical)."""
     from datasets import Features
 
-    from .croissant import write_croissant
+    from claimcorpus.release.croissant import write_croissant
 
     manifest = read_json(tf / MANIFEST)
     feats = {c: Features._from_yaml_list(manifest["features"][c]) for c in CONFIGS}

@@ -33,10 +33,16 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .annotations import check_record, list_layers, load_clusters, load_layer, write_record
-from .corpus import load_documents
-from .io import atomic_write_json
-from .scheme import load_scheme
+from claimcorpus.core.io import atomic_write_json
+from claimcorpus.core.layers import (
+    check_record,
+    list_layers,
+    load_clusters,
+    load_layer,
+    write_record,
+)
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_documents
 
 LOG_DIR = Path("annotations") / "adjudication"
 ADJUDICATION = "adjudication"
@@ -287,14 +293,14 @@ def adjudicate(
 
 
 def load_logs(root: str | Path) -> dict[str, dict[str, Any]]:
-    from .io import read_json
+    from claimcorpus.core.io import read_json
 
     d = Path(root) / LOG_DIR
     return {p.stem: read_json(p) for p in sorted(d.glob("*.json"))} if d.exists() else {}
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .agreement import resolve_layers
+    from claimcorpus.annotate.agreement import resolve_layers
 
     layers = resolve_layers(args.root, args.layers) if args.layers else None
     out = adjudicate(

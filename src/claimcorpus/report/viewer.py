@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import splits
-from .io import atomic_write_bytes, read_json
-from .problems import InputError
-from .scheme import Scheme, load_scheme
-from .viewer_assets import label_colors, page, stylesheet, token
+from claimcorpus.core.io import atomic_write_bytes, read_json
+from claimcorpus.core.problems import InputError
+from claimcorpus.core.scheme import Scheme, load_scheme
+from claimcorpus.release import splits
+from claimcorpus.report.viewer_assets import label_colors, page, stylesheet, token
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -247,7 +247,7 @@ def load_release(release: Path) -> tuple[list[dict[str, Any]], dict[str, str], d
     """(documents with their split, cluster id -> statement, build summary) of a release."""
     import pyarrow.parquet as pq
 
-    from .release import load_documents
+    from claimcorpus.release.load import load_documents
 
     if not (release / "splits.json").exists():
         raise InputError(f"{release}: not a release folder (no splits.json)")

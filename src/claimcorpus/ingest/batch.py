@@ -28,11 +28,18 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from . import minhash
-from .corpus import DEFAULT_LICENCE, MAX_BYTES, META_COLUMNS, doc_id_for, read_sidecar, resolve_meta
-from .io import sha256_bytes
-from .normalize import NORMALIZER_VERSION, Normalized, normalize_bytes
-from .problems import InputError
+from claimcorpus.core.io import sha256_bytes
+from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.store import (
+    DEFAULT_LICENCE,
+    MAX_BYTES,
+    META_COLUMNS,
+    doc_id_for,
+    read_sidecar,
+    resolve_meta,
+)
+from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized, normalize_bytes
+from claimcorpus.stories import minhash
 
 FAULT_ENV = "CLAIMCORPUS_FAULT_EXIT_DOC"
 FAULT_EXIT_CODE = 86

@@ -8,16 +8,11 @@ other span is reported and the document's annotations are left untouched.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_right
 from difflib import SequenceMatcher
-from pathlib import Path
-from typing import Any
 
-from . import annotations as ann
-from .corpus import CORPUS, doc_ids, normalized_record, paths
-from .io import atomic_write_json, read_json, sha256_bytes
-from .normalize import normalize_bytes, raw_span
+from claimcorpus.core.io import sha256_bytes
+from claimcorpus.normalize.text import raw_span
 
 
 def norm_from_raw(raw_bytes: bytes, omap: dict[str, list], r: int, *, end: bool) -> int | None:
@@ -82,48 +77,5 @@ def reanchor_by_diff(
     return {**record, "spans": spans, "text_sha256": new_sha}, failures
 
 
-def renormalize(root: Path, check_only: bool = False) -> int:
-    layers = ["gold", *ann.list_layers(root)]
-    changed = failed = 0
-    for doc_id in doc_ids(root):
-        p = paths(root, doc_id)
-        meta = read_json(p["meta"])
-        raw_bytes = (root / CORPUS / "raw" / meta["source_file"]).read_bytes()
-        old = read_json(p["normalized"])
-        n = normalize_bytes(raw_bytes, meta["source_file"])
-        new = normalized_record(doc_id, n)
-        if new == old:
-            continue
-        changed += 1
-        print(f"changed   {doc_id}: text {'differs' if new['text'] != old['text'] else 'same'}")
-        updates: list[tuple[str, dict]] = []
-        problems: list[str] = []
-        for layer in layers:
-            rec = ann.load_layer(root, layer).get(doc_id)
-            if rec is None:
-                continue
-            moved, fails = reanchor_record(rec, old, new, raw_bytes)
-            problems += [f"{layer}: {f}" for f in fails]
-            updates.append((layer, moved))
-        if problems:
-            failed += 1
-            for f in problems:
-                print(f"  cannot re-anchor {doc_id} {f}", file=sys.stderr)
-            continue
-        if check_only:
-            continue
-        for layer, moved in updates:
-            ann.write_record(root, layer, moved)
-        atomic_write_json(p["normalized"], new)
-        atomic_write_json(p["exclusions"], n.exclusions)
-    print(
-        f"{changed} documents changed, {failed} left as they were because spans could not be re-anchored"
-    )
-    return 1 if failed else 0
-
-
 def text_hash(text: str) -> str:
     return sha256_bytes(text.encode("utf-8"))
-
-
-__all__: list[Any] = ["renormalize", "reanchor_record", "norm_from_raw", "text_hash"]

@@ -18,13 +18,9 @@ version is never overwritten with different content.
 
 from __future__ import annotations
 
-import argparse
-import copy
 import shutil
-import sys
 import tempfile
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +28,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import annotations as ann
-from . import rows, splits
-from .engines import EngineError, add_spark_master
-from .io import atomic_write_json, dumps_json, read_json, sha256_file
-from .problems import InputError, has_errors
-from .scheme import CONFIGS, features, load_scheme
-from .sources import CorpusSource, EngineSource
+from claimcorpus.core import layers as ann
+from claimcorpus.core.io import atomic_write_json, read_json
+from claimcorpus.core.problems import InputError, has_errors
+from claimcorpus.core.scheme import CONFIGS, features, load_scheme
+from claimcorpus.release import rows, splits
+from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.sources import CorpusSource, EngineSource
 
 RELEASES = Path("releases")
+
+
 ROW_GROUP = 10_000
+
+
 _VERSION_OK = __import__("re").compile(r"^\d+\.\d+\.\d+$")
 
 
@@ -96,7 +96,7 @@ def build_into(
     ``source``: where the documents come from (default: ``root/corpus``); gold annotations,
     clusters and the scheme always come from ``root``.
     """
-    from .card import write_card
+    from claimcorpus.release.card import write_card
 
     scheme = load_scheme(root)
     gold = ann.load_layer(root, "gold")
@@ -205,11 +205,11 @@ def build_into(
     if baselines:
         # Scored on the release just written, through the same loader users call, so the
         # card's table is exactly what `claimcorpus baseline --release` prints.
-        from .baseline import baseline_table
+        from claimcorpus.baseline import baseline_table
 
         table = baseline_table(out)
         write_card(root, out, version, scheme, summary, manifest, extra=baselines_section(table))
-    from .croissant import write_croissant
+    from claimcorpus.release.croissant import write_croissant
 
     write_croissant(out, version, scheme, summary)
     write_checksums(out)
@@ -243,23 +243,6 @@ def previous_splits(base: Path, version: str) -> dict[str, list[str]] | None:
     return (
         read_json(newest / "splits.json")["splits"] if (newest / "splits.json").exists() else None
     )
-
-
-def write_checksums(folder: Path) -> None:
-    lines = [
-        f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "SHA256SUMS"
-    ]
-    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def read_checksums(folder: Path) -> dict[str, str]:
-    out = {}
-    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        out[name] = digest
-    return out
 
 
 def build_release(
@@ -296,7 +279,7 @@ def build_release(
     try:
         source = None
         if engine is not None:
-            from . import engines
+            from claimcorpus import engines
 
             work = tmp / ".engine"  # removed with tmp; never part of the release
             work.mkdir()
@@ -332,125 +315,3 @@ def build_release(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-
-
-def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
-    """Annotated gold documents of a split (standard, or a view such as ``fold0_test``).
-
-    Label ids come back as names. Unannotated documents are left out: they have no gold to
-    score against.
-    """
-    release = Path(release)
-    manifest = read_json(release / "splits.json")
-    if split not in manifest["splits"]:
-        raise InputError(
-            f"{release}/splits.json: no split {split!r}; have {sorted(manifest['splits'])}"
-        )
-    stamp = (release / "README.md").stat().st_mtime_ns
-    docs = _all_annotated(str(release.resolve()), stamp)
-    wanted = set(manifest["splits"][split])
-    return [copy.deepcopy(d) for d in docs if d["doc_id"] in wanted]
-
-
-@lru_cache(maxsize=4)
-def _all_annotated(release: str, stamp: int) -> tuple[dict[str, Any], ...]:
-    """Every annotated document of a release, read once per release (keyed by its card)."""
-    from datasets import load_dataset
-
-    ds = load_dataset(release, "documents", split="+".join(splits.STANDARD))
-    # touch only the annotated rows: decoding every row of a large unannotated build
-    # would page the whole text into memory for nothing
-    flags = ds.data.column("annotated").to_pylist()
-    ds = ds.select([i for i, a in enumerate(flags) if a])
-    feats = ds.features
-    out = []
-    for row in ds:
-        if not row["annotated"]:
-            continue
-        row = dict(row)
-        row["spans"] = [_names(s, feats["spans"].feature) for s in row["spans"]]
-        row["attributions"] = [
-            _names(a, feats["attributions"].feature) for a in row["attributions"]
-        ]
-        out.append(row)
-    return tuple(sorted(out, key=lambda r: r["doc_id"]))
-
-
-def _names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
-    """ClassLabel ids back to names (None stays None)."""
-    from datasets import ClassLabel
-
-    out = dict(rec)
-    for k, v in rec.items():
-        if isinstance(struct[k], ClassLabel) and v is not None:
-            out[k] = struct[k].int2str(v)
-    return out
-
-
-def build_command(args: argparse.Namespace) -> int:
-    try:
-        folder, status = build_release(
-            args.root,
-            args.version,
-            args.releases_dir,
-            baselines=not args.no_baselines,
-            engine=args.engine,
-            inputs=args.input,
-            workers=args.workers,
-            sidecar_dir=args.sidecar_dir,
-            batch_size=args.batch_size,
-            spark_master=args.spark_master,
-        )
-    except (InputError, EngineError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    summary = read_json(folder / "build_summary.json")
-    print(f"{status} {folder}")
-    print(
-        f"  documents {summary['documents']} (annotated {summary['annotated_documents']}), rows {dumps_json(summary['rows']).strip()}"
-    )
-    if summary.get("input_exclusions"):
-        kinds = ", ".join(f"{k} {n}" for k, n in summary["input_exclusions"].items())
-        print(f"  input records excluded ({kinds}): listed in build_summary.json")
-    print("load it with:")
-    print("  from datasets import load_dataset")
-    print(f'  ds = load_dataset("{folder}", "documents")   # or "claims", "tokens"')
-    return 0
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "build",
-        help="build releases/X.Y.Z (Hub layout, byte-reproducible, immutable)",
-        description="Build an immutable release folder from corpus/ and annotations/gold/.",
-    )
-    p.add_argument("--version", required=True, help="release version X.Y.Z")
-    p.add_argument("--releases-dir", help="where releases go (default: releases/)")
-    p.add_argument(
-        "--engine",
-        choices=("local", "spark"),
-        help="normalize and group the --input articles with this engine instead of reading "
-        "corpus/ (spark needs `pip install claimcorpus[spark]`)",
-    )
-    p.add_argument(
-        "--input",
-        nargs="+",
-        metavar="PARQUET_OR_DIR",
-        help="articles for --engine: one Parquet file (doc_id, source_file, raw[, story, "
-        "outlet, title, published, url, language, licence]) or *.txt files/folders",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="--engine local: worker processes (1 = in-process); spark: local cores",
-    )
-    p.add_argument("--sidecar-dir", help="*.txt input: folder of <doc_id>.meta.json sidecars")
-    p.add_argument("--batch-size", type=int, default=500, help="records per Arrow batch")
-    add_spark_master(p)
-    p.add_argument(
-        "--no-baselines",
-        action="store_true",
-        help="leave the baseline scores out of the card (for large unannotated builds)",
-    )
-    p.set_defaults(func=build_command)

@@ -21,9 +21,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .io import atomic_write_json, read_json
-from .problems import Problem
-from .scheme import Scheme, annotation_json_schema, load_scheme
+from claimcorpus.core.io import atomic_write_json, read_json
+from claimcorpus.core.problems import Problem
+from claimcorpus.core.scheme import Scheme, annotation_json_schema, load_scheme
 
 ANNOTATIONS_DIR = Path("annotations")
 CLUSTERS_PATH = ANNOTATIONS_DIR / "clusters.yaml"

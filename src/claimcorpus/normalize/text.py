@@ -16,23 +16,34 @@ Input: the raw bytes of a plain-text article. Output (``Normalized``):
 
 from __future__ import annotations
 
-import argparse
 import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import boilerplate, segment
-from .problems import InputError
+from claimcorpus.core.problems import InputError
+from claimcorpus.normalize import boilerplate, segment
 
 NORMALIZER_VERSION = "1"
+
+
 _CTL = "\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff"
+
+
 # A run of white space or control characters that needs rewriting: it contains a non-space
 # white-space character, a control character, or two characters in a row.
 _FIX = re.compile(rf"[\s{_CTL}]*(?:[ ][\s{_CTL}]|[^\S ]|[{_CTL}])[\s{_CTL}]*")
+
+
 _EDGE = re.compile(rf"^[\s{_CTL}]*|[\s{_CTL}]*$")
+
+
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
 _WS_CHAR = re.compile(r"\s")
+
+
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
 
@@ -227,18 +238,3 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
 def _looks_like_title(line: str) -> bool:
     words = line.split()
     return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    from .corpus import normalize_command
-
-    p = sub.add_parser(
-        "normalize",
-        help="re-normalize every ingested article (after a normalizer change)",
-        description="Re-run normalization over corpus/raw and rewrite corpus/normalized. "
-        "Annotations whose text changed are re-anchored through the offset maps or reported.",
-    )
-    p.add_argument(
-        "--check", action="store_true", help="only report documents whose text would change"
-    )
-    p.set_defaults(func=normalize_command)

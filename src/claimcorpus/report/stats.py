@@ -19,10 +19,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from .io import atomic_write_bytes, atomic_write_json, read_json
-from .problems import InputError
-from .rows import TOKEN
-from .scheme import Scheme, load_scheme
+from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json
+from claimcorpus.core.problems import InputError
+from claimcorpus.core.scheme import Scheme, load_scheme
+from claimcorpus.release.rows import TOKEN
 
 FIGURES = (
     "label_counts.png",
@@ -280,9 +280,9 @@ def _save(fig: Any, path: Path) -> Path:
 # ----------------------------------------------------------------------------- inputs
 def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """corpus/ documents with their gold spans, story ids as a build assigns them."""
-    from . import annotations as ann
-    from . import minhash
-    from .corpus import load_documents
+    from claimcorpus.core import layers as ann
+    from claimcorpus.ingest.store import load_documents
+    from claimcorpus.stories import minhash
 
     docs = load_documents(root)
     if not docs:
@@ -298,8 +298,8 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 
 def release_documents(release: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from .release import load_documents
-    from .splits import STANDARD
+    from claimcorpus.release.load import load_documents
+    from claimcorpus.release.splits import STANDARD
 
     summary = read_json(release / "build_summary.json")
     docs = [d for split in STANDARD for d in load_documents(release, split)]

@@ -24,8 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from . import minhash
-from .corpus import doc_ids, load_document
+from claimcorpus.ingest.store import doc_ids, load_document
+from claimcorpus.stories import minhash
 
 Visit = Callable[[dict[str, Any]], None]
 # the engine output columns a document dict is made of (signatures and notices stay behind)

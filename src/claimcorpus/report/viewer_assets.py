@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 
-from .scheme import Scheme
+from claimcorpus.core.scheme import Scheme
 
 STANCE_COLORS = {"support": "#1e8e3e", "refute": "#d93025", "neutral": "#80868b"}
 FALLBACK = ("#f4b400", "#4285f4", "#0f9d58", "#ab47bc", "#ff7043", "#00acc1")

@@ -22,8 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .annotations import list_layers, load_layer
-from .io import atomic_write_json
+from claimcorpus.core.io import atomic_write_json
+from claimcorpus.core.layers import list_layers, load_layer
 
 Key = tuple[str, int, int]  # (label, start, end)
 
@@ -215,7 +215,7 @@ def gamma(a: dict[str, dict], b: dict[str, dict], n_samples: int = 30) -> dict[s
 
 
 def agreement(root: str | Path, layers: list[str], *, with_gamma: bool = True) -> dict[str, Any]:
-    from .scheme import load_scheme
+    from claimcorpus.core.scheme import load_scheme
 
     labels = load_scheme(root).span_labels
     data = {lay: load_layer(root, lay) for lay in layers}

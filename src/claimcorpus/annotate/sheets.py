@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from . import annotations as ann
-from .anchor import AnchorError, anchor_sheet
-from .corpus import load_document
-from .io import atomic_write_bytes
-from .problems import has_errors
-from .scheme import load_scheme
+from claimcorpus.annotate.anchor import AnchorError, anchor_sheet
+from claimcorpus.core import layers as ann
+from claimcorpus.core.io import atomic_write_bytes
+from claimcorpus.core.problems import has_errors
+from claimcorpus.core.scheme import load_scheme
+from claimcorpus.ingest.store import load_document
 
 
 def merge_clusters(existing: dict[str, str], new: dict[str, str], where: str) -> list[str]:

@@ -17,9 +17,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .problems import InputError
-from .scheme import CONFIGS
-from .splits import STANDARD
+from claimcorpus.core.problems import InputError
+from claimcorpus.core.scheme import CONFIGS
+from claimcorpus.release.splits import STANDARD
 
 NONE = "none"
 _DOC_COLS = ("doc_id", "text_sha256", "annotated", "spans", "attributions")

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from . import annotations as ann
-from . import minhash
-from . import splits as splits_mod
-from .corpus import CORPUS, doc_ids, load_document
-from .io import read_json, sha256_bytes, sha256_file
-from .normalize import fold, raw_span
-from .problems import Problem, has_errors, summary
-from .scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
+from claimcorpus.core import layers as ann
+from claimcorpus.core.io import read_json, sha256_bytes, sha256_file
+from claimcorpus.core.problems import Problem, has_errors, summary
+from claimcorpus.core.scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
+from claimcorpus.ingest.store import CORPUS, doc_ids, load_document
+from claimcorpus.normalize.text import fold, raw_span
+from claimcorpus.release import splits as splits_mod
+from claimcorpus.stories import minhash
 
 META_FIELDS = (
     "doc_id",

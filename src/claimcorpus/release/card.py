@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .scheme import CONFIGS, Scheme, features
-from .splits import STANDARD
+from claimcorpus.core.scheme import CONFIGS, Scheme, features
+from claimcorpus.release.splits import STANDARD
 
 LICENSE = "cc-by-4.0"
 

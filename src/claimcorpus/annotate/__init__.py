@@ -1,0 +1,1 @@
+"""Authoring sheets, agreement and adjudication over annotation layers."""

@@ -1,0 +1,1 @@
+"""The corpus store, the engine-neutral batch step, and the ingest / normalize commands."""

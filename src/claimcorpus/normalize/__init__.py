@@ -1,0 +1,1 @@
+"""Pure text normalization: raw bytes -> text + offset map, boilerplate, sentences, alignment."""

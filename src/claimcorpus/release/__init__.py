@@ -1,0 +1,1 @@
+"""Releases: the one reader (load), the build steps, splits, card, Croissant, variants, diff."""

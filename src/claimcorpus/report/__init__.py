@@ -1,0 +1,1 @@
+"""Reports over a corpus or a release: validate, stats, the HTML viewer."""

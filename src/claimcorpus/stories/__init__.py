@@ -1,0 +1,1 @@
+"""Story grouping: MinHash signatures, LSH banding and components (pure NumPy)."""
