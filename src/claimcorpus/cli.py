@@ -12,16 +12,16 @@ import sys
 
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("claimcorpus.ingest.store", "add plain-text articles to corpus/"),
+    "ingest": ("claimcorpus.ingest.command", "add plain-text articles to corpus/"),
     "normalize": (
-        "claimcorpus.normalize.text",
+        "claimcorpus.ingest.renormalize",
         "re-normalize the corpus, re-anchoring annotations",
     ),
     "anchor": (
         "claimcorpus.annotate.sheets",
         "anchor quote-based authoring sheets into annotation records",
     ),
-    "build": ("claimcorpus.release.build", "build an immutable release folder"),
+    "build": ("claimcorpus.pipeline", "build an immutable release folder"),
     "validate": ("claimcorpus.report.validate", "check corpus, annotations and releases"),
     "schema": ("claimcorpus.core.scheme", "print or refresh the derived JSON Schema"),
     "evaluate": ("claimcorpus.evaluate.cli", "score predictions against a release split"),

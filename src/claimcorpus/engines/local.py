@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from claimcorpus.engines import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
 from claimcorpus.ingest.batch import FAULT_ENV, normalize_batch
 from claimcorpus.stories import minhash
 

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from claimcorpus.engines import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
 from claimcorpus.stories import minhash
 

@@ -10,14 +10,12 @@ from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.store import CORPUS, doc_ids, normalized_record, paths
-from claimcorpus.normalize.align import reanchor_record
+from claimcorpus.normalize.align import reanchor_by_diff, reanchor_record
 from claimcorpus.normalize.text import normalize_bytes
 
 
 def reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list[tuple[str, dict]]:
     """Re-anchor every annotation layer of a replaced document, or refuse the replacement."""
-    from claimcorpus.normalize.align import reanchor_by_diff
-
     old_text = read_json(paths(root, doc_id)["normalized"])["text"]
     if old_text == new_norm["text"]:
         return []
@@ -38,8 +36,6 @@ def reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list
 
 
 def normalize_command(args: argparse.Namespace) -> int:
-    from claimcorpus.ingest.renormalize import renormalize
-
     return renormalize(Path(args.root), check_only=args.check)
 
 
@@ -84,8 +80,6 @@ def renormalize(root: Path, check_only: bool = False) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from claimcorpus.ingest.renormalize import normalize_command
-
     p = sub.add_parser(
         "normalize",
         help="re-normalize every ingested article (after a normalizer change)",
