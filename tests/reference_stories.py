@@ -13,7 +13,7 @@ The ``story_id`` is ``story-`` + the smallest doc_id in the component (stable as
 that document stays), and each pair's evidence is returned for the build summary.
 
 This module is the datasketch reference for the rule. Builds, validate and every engine use
-``claimcorpus.minhash`` (same tokens, thresholds and story ids, compact NumPy signatures):
+``claimcorpus.stories.minhash`` (same tokens, thresholds and story ids, compact NumPy signatures):
 datasketch's MinHash objects and LSH sets cost ~20 KB per document, 2.1 GB at 100k
 articles, and Spark must compute the very same signatures inside the batch function. Tests
 and ``scripts/bench_scale.py`` check the two against each other.
@@ -21,25 +21,20 @@ and ``scripts/bench_scale.py`` check the two against each other.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from datasketch import MinHash, MinHashLSH
 
-NUM_PERM = 128
-NEAR_DUP = 0.5
-SAME_STORY = 0.35
-_WORD = re.compile(r"\w+")
-_ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")
+from claimcorpus.stories.minhash import ENTITY, NEAR_DUP, NUM_PERM, SAME_STORY, SHINGLE, WORD
 
 
-def shingles(text: str, k: int = 5) -> set[bytes]:
-    w = _WORD.findall(text.lower())
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    w = WORD.findall(text.lower())
     return {" ".join(w[i : i + k]).encode() for i in range(max(1, len(w) - k + 1))}
 
 
 def entities(text: str) -> set[bytes]:
-    return {m.lower().encode() for m in _ENTITY.findall(text)}
+    return {m.lower().encode() for m in ENTITY.findall(text)}
 
 
 def minhash(items: Iterable[bytes]) -> MinHash:

@@ -14,13 +14,13 @@ import reference_stories as stories
 from conftest import REPO, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference_stories import minhash
 
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_parser, read_output
 from claimcorpus.engines.local import build
 from claimcorpus.ingest import batch
 from claimcorpus.normalize.text import normalize_bytes
+from claimcorpus.stories import minhash
 
 BAD = {
     "bad-empty": (b"", "empty"),
@@ -139,8 +139,8 @@ def test_grouping_equals_group_stories_on_seeds_and_planted_duplicates():
 
 
 def test_constants_and_token_rules_are_those_of_stories():
-    assert minhash._WORD.pattern == stories._WORD.pattern
-    assert minhash._ENTITY.pattern == stories._ENTITY.pattern
+    assert minhash.WORD.pattern == stories.WORD.pattern
+    assert minhash.ENTITY.pattern == stories.ENTITY.pattern
     assert (minhash.NEAR_DUP, minhash.SAME_STORY, minhash.NUM_PERM) == (
         stories.NEAR_DUP,
         stories.SAME_STORY,
@@ -153,8 +153,8 @@ def _reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     wh, wd, eh, ed = [], [], [], []
     for d, t in enumerate(texts):
         words, ents = (
-            minhash._WORD.findall(t.lower()),
-            [m.lower() for m in minhash._ENTITY.findall(t)],
+            minhash.WORD.findall(t.lower()),
+            [m.lower() for m in minhash.ENTITY.findall(t)],
         )
         wh.append(minhash._strings_hash(words)), eh.append(minhash._strings_hash(ents))
         wd += [d] * len(words)

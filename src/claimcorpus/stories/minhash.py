@@ -20,8 +20,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 NUM_PERM = 128
-NEAR_DUP = 0.5  # = stories.NEAR_DUP (not imported: stories pulls in datasketch and scipy)
-SAME_STORY = 0.35  # = stories.SAME_STORY
+# every threshold and token rule of story grouping lives here; the datasketch reference in
+# tests/reference_stories.py imports them, so the two cannot drift apart
+NEAR_DUP = 0.5
+SAME_STORY = 0.35
 SHINGLE = 5
 KINDS = ("near-duplicate", "same-story")
 THRESHOLD = {"near-duplicate": NEAR_DUP, "same-story": SAME_STORY}
@@ -30,8 +32,8 @@ BANDS = {"near-duplicate": (32, 4), "same-story": (32, 4)}
 BAND_BLOCK = 32  # bands numbered in one range (Spark): kind i has bands 32i .. 32i+31
 assert all(b <= BAND_BLOCK for b, _ in BANDS.values())
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
-_WORD = re.compile(r"\w+")  # = stories._WORD
-_ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")  # = stories._ENTITY
+WORD = re.compile(r"\w+")
+ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")
 _U64 = np.uint64
 _rng = np.random.default_rng(0x5EED_C1A1)
 _K = _rng.integers(1, 2**63, size=8, dtype=np.uint64) | _U64(1)
@@ -117,7 +119,7 @@ def _run_end(mask: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 
 def _entity_spans(flags: np.ndarray, w_starts: np.ndarray, w_ends: np.ndarray):
-    """Spans ``re.finditer(_ENTITY)`` would return (non-overlapping, left to right)."""
+    """Spans ``re.finditer(ENTITY)`` would return (non-overlapping, left to right)."""
     word = (flags & _WORD_F) != 0
     after_nonword = np.concatenate(([True], ~word[:-1]))
     # alternative 1: [A-Z][\w-]+\b ends after the last word character of its [\w-] run
@@ -232,8 +234,8 @@ def signatures(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     w_hash = _hash_segments(lower, w_starts, w_ends)
     e_hash = _hash_segments(lower, e_starts, e_ends)
     if len(hard_docs):  # exact `re` + str.lower where the tables cannot decide
-        words = [_WORD.findall(texts[d].lower()) for d in hard_docs]
-        ents = [[m.lower() for m in _ENTITY.findall(texts[d])] for d in hard_docs]
+        words = [WORD.findall(texts[d].lower()) for d in hard_docs]
+        ents = [[m.lower() for m in ENTITY.findall(texts[d])] for d in hard_docs]
         w_hash, w_doc = _replace(w_hash, w_doc, hard_docs, words)
         e_hash, e_doc = _replace(e_hash, e_doc, hard_docs, ents)
     sh, sh_doc = _shingles(w_hash, w_doc.astype(np.intp), n)
