@@ -2,7 +2,7 @@
 
 The YAML header is what ``datasets.load_dataset`` reads: ``configs`` (data_files per split,
 with the release version so a rebuilt version invalidates caches) and ``dataset_info``
-(features from ``scheme.features`` via ``Features._to_yaml_list``, split sizes). The prose
+(features from ``scheme.features`` via ``core.hub_yaml``, split sizes). The prose
 sections are filled from the build summary, so numbers in the card cannot drift.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from claimcorpus.core.hub_yaml import features_to_yaml
 from claimcorpus.core.scheme import CONFIGS, Scheme, features
 from claimcorpus.release.splits import STANDARD
 
@@ -47,7 +48,7 @@ def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str
         infos.append(
             {
                 "config_name": config,
-                "features": features(scheme, config)._to_yaml_list(),
+                "features": features_to_yaml(features(scheme, config)),
                 "splits": [
                     {
                         "name": s,

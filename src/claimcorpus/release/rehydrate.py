@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from claimcorpus.core.hub_yaml import features_from_yaml
 from claimcorpus.core.io import read_json, sha256_file
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import CONFIGS
@@ -101,12 +102,11 @@ def _tokens(row: dict[str, Any], text: str, feats: Any) -> dict[str, Any]:
 def rehydrate_into(tf: Path, raw: Path, out: Path) -> list[str]:
     """Write the full release into the empty folder ``out``; return files that differ from
     the original release's SHA256SUMS (empty: byte-identical)."""
-    from datasets import Features
 
     from claimcorpus.release.croissant import write_croissant
 
     manifest = read_json(tf / MANIFEST)
-    feats = {c: Features._from_yaml_list(manifest["features"][c]) for c in CONFIGS}
+    feats = {c: features_from_yaml(manifest["features"][c]) for c in CONFIGS}
     index = raw_index(raw)
     build = {"documents": _document, "claims": _claim, "tokens": _tokens}
     for split in STANDARD:

@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
+from claimcorpus.core.hub_yaml import features_to_yaml
 from claimcorpus.core.io import atomic_write_json, read_json, sha256_bytes, sha256_file
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import CONFIGS
@@ -146,7 +147,7 @@ def write_card(
     header["dataset_info"] = [
         {
             "config_name": c,
-            "features": feats[c]._to_yaml_list(),
+            "features": features_to_yaml(feats[c]),
             "splits": [
                 {"name": s, "num_bytes": sizes[c][s][1], "num_examples": sizes[c][s][0]}
                 for s in STANDARD
@@ -227,7 +228,10 @@ def textfree_into(release: Path, out: Path) -> None:
     atomic_write_json(out / "build_summary.json", summary)
     atomic_write_json(
         out / MANIFEST,
-        {"version": summary["version"], "features": {c: full[c]._to_yaml_list() for c in CONFIGS}},
+        {
+            "version": summary["version"],
+            "features": {c: features_to_yaml(full[c]) for c in CONFIGS},
+        },
     )
     version = summary["version"]
     write_card(out, card_header(release / "README.md"), feats, sizes, BODY.format(version=version))
