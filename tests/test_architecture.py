@@ -23,6 +23,7 @@ LAYERS = [
     "engines",
     "annotate",
     "release",
+    "corpora",
     "evaluate",
     "baseline",
     "labelstudio",
@@ -55,7 +56,9 @@ def imports_of(path: Path) -> set[str]:
             for a in node.names:  # `from pkg import module` imports the module
                 sub = f"{target}.{a.name}"
                 path_of = SRC / Path(*sub.split("."))
-                is_module = path_of.with_suffix(".py").exists() or (path_of / "__init__.py").exists()
+                is_module = (
+                    path_of.with_suffix(".py").exists() or (path_of / "__init__.py").exists()
+                )
                 out.add(sub if is_module else target)
     return out
 
@@ -104,7 +107,11 @@ def test_the_cycle_finder_finds_a_planted_cycle():
 
 
 def test_every_top_level_module_is_a_known_layer():
-    names = {p.stem if p.is_file() else p.name for p in PKG.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    names = {
+        p.stem if p.is_file() else p.name
+        for p in PKG.iterdir()
+        if p.suffix == ".py" or (p / "__init__.py").exists()
+    }
     assert names <= set(LAYERS) | TOP, sorted(names - set(LAYERS) - TOP)
 
 

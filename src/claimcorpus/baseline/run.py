@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.baseline import rules, trivial
-from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 
 Extractor = Callable[[str, str], dict[str, Any]]
 BASELINES: dict[str, Extractor] = {"rules": rules.extract, "trivial": trivial.extract}
@@ -76,10 +76,20 @@ def run_baselines(
     results: dict[str, dict[str, Any]] = {b: {} for b in baselines}
     for split in names:
         gold = load_split(release_path, split)
+        with_stance = gold_has_stance(gold)
         for b, extract in baselines.items():
             pred = predict(gold, extract, caches[b])
-            results[b][split] = evaluate_documents(gold, pred, n_resamples=n_resamples, seed=seed)
+            results[b][split] = evaluate_documents(
+                gold, pred, n_resamples=n_resamples, seed=seed, with_stance=with_stance
+            )
     return {"release": str(release_path), "splits": names, "results": results}
+
+
+def _cell(result: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """A table cell: the score, or "n/a" for a metric the corpus cannot be scored on."""
+    if path[0] == "stance" and "skipped" in result["stance"]:
+        return "n/a"
+    return f"{_get(result, path):.3f}"
 
 
 def _get(result: Mapping[str, Any], path: tuple[str, ...]) -> float:
@@ -100,9 +110,40 @@ def markdown_table(run: Mapping[str, Any]) -> str:
         for split in run["splits"]:
             r = by_split[split]
             cells = [baseline, split, str(r["documents"])]
-            cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+            cells += [_cell(r, path) for _, path in COLUMNS]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def interval_table(release_path: str | Path, split: str, n_resamples: int = 1000) -> str:
+    """Markdown table of both baselines on one split, each score with its 95% interval."""
+    gold = load_split(release_path, split)
+    with_stance = gold_has_stance(gold)
+    header = ["baseline", "split", "docs", *(name for name, _ in COLUMNS)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|",
+    ]
+    for b, extract in BASELINES.items():
+        r = evaluate_documents(
+            gold, predict(gold, extract, {}), n_resamples=n_resamples, with_stance=with_stance
+        )
+        cells = [b, split, str(r["documents"])]
+        for _, path in COLUMNS:
+            lo_hi = _ci(r, path)
+            cell = _cell(r, path)
+            cells.append(cell if lo_hi is None else f"{cell} [{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _ci(result: Mapping[str, Any], path: tuple[str, ...]) -> tuple[float, float] | None:
+    """The bootstrap interval of the metric at ``path`` (None when not scored)."""
+    node: Any = result
+    for key in path[:-1]:
+        node = node[key]
+    found = node.get("ci", {}).get(path[-1]) if isinstance(node, Mapping) else None
+    return tuple(found) if found else None
 
 
 def baseline_table(release_path: str | Path) -> str:

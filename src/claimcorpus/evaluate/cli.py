@@ -10,7 +10,7 @@ from typing import Any
 
 from claimcorpus.evaluate.reader import PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
-from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 
 EXIT_BAD_INPUT = 2
 
@@ -30,8 +30,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot load split {args.split!r} of {args.release}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     texts = {d["doc_id"]: d.get("text") for d in gold}
+    with_stance = gold_has_stance(gold)
     try:
-        pred = read_predictions(args.predictions, texts)
+        pred = read_predictions(args.predictions, texts, with_stance=with_stance)
     except PredictionError as exc:
         print(f"error: bad predictions\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         n_resamples=args.bootstrap,
         seed=args.seed,
         min_overlap_percentage=args.min_overlap,
+        with_stance=with_stance,
     )
     result = {"predictions": str(args.predictions), "split": args.split, **result}
     print(format_report(result, title=f"{args.predictions} on split {args.split}"))

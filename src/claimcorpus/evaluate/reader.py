@@ -61,8 +61,11 @@ def check_span(span: Any, text: str | None, labels: Iterable[str]) -> list[str]:
     return out
 
 
-def check_attribution(att: Any, spans: Mapping[str, dict]) -> list[str]:
-    """Problems with one attribution dict given the document's spans by id."""
+def check_attribution(att: Any, spans: Mapping[str, dict], with_stance: bool = True) -> list[str]:
+    """Problems with one attribution dict given the document's spans by id.
+
+    Without stance (the gold has none) a stance may be absent; one that is given must
+    still be a known stance."""
     if not isinstance(att, dict):
         return [f"attribution is not an object: {att!r}"]
     where = f"attribution {att.get('id')!r}"
@@ -77,7 +80,7 @@ def check_attribution(att: Any, spans: Mapping[str, dict]) -> list[str]:
             out.append(f"{where}: {role} refers to missing span {ref!r}")
         elif spans[ref].get("label") != label:
             out.append(f"{where}: {role} span {ref!r} is {spans[ref].get('label')}, not {label}")
-    if att.get("stance") not in STANCES:
+    if att.get("stance") not in STANCES and (with_stance or att.get("stance") is not None):
         out.append(f"{where}: unknown stance {att.get('stance')!r} (expected one of {STANCES})")
     st = att.get("source_type")
     if st is not None and st not in SOURCE_TYPES:
@@ -89,7 +92,10 @@ def check_attribution(att: Any, spans: Mapping[str, dict]) -> list[str]:
 
 
 def check_record(
-    record: Any, texts: Mapping[str, str | None], labels: Iterable[str] = SPAN_LABELS
+    record: Any,
+    texts: Mapping[str, str | None],
+    labels: Iterable[str] = SPAN_LABELS,
+    with_stance: bool = True,
 ) -> list[str]:
     """Problems with one prediction record; ``texts`` maps known doc_ids to their text."""
     if not isinstance(record, dict):
@@ -110,7 +116,7 @@ def check_record(
             if s["id"] in by_id:
                 out.append(f"doc {doc_id!r}: duplicate span id {s['id']!r}")
             by_id[s["id"]] = s
-    out += [f"doc {doc_id!r}: {p}" for a in atts for p in check_attribution(a, by_id)]
+    out += [f"doc {doc_id!r}: {p}" for a in atts for p in check_attribution(a, by_id, with_stance)]
     return out
 
 
@@ -118,6 +124,7 @@ def read_predictions(
     path: str | Path,
     texts: Mapping[str, str | None],
     labels: Iterable[str] = SPAN_LABELS,
+    with_stance: bool = True,
 ) -> list[dict]:
     """Parse and check a predictions file; raise :class:`PredictionError` on any problem.
 
@@ -145,7 +152,7 @@ def read_predictions(
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue
-        found = check_record(record, texts, labels)
+        found = check_record(record, texts, labels, with_stance)
         if not found and record["doc_id"] in first_line:
             found = [
                 f"duplicate doc_id {record['doc_id']!r} "

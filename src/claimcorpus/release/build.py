@@ -34,6 +34,7 @@ from claimcorpus.core.problems import InputError, has_errors
 from claimcorpus.core.scheme import CONFIGS, features, load_scheme
 from claimcorpus.release import rows, splits
 from claimcorpus.release.checksums import read_checksums, write_checksums
+from claimcorpus.release.fixed import card_meta, fixed_manifest
 from claimcorpus.release.sources import CorpusSource, EngineSource
 
 RELEASES = Path("releases")
@@ -146,7 +147,9 @@ def build_into(
             "gold annotations have errors:\n"
             + "\n".join(str(p) for p in problems if p.level == "error")
         )
-    manifest = splits.make_splits(story_of, outlet_of, previous=previous)
+    manifest = fixed_manifest(root, story_of) or splits.make_splits(
+        story_of, outlet_of, previous=previous
+    )
     # pass 2: rows per config and split
     target = scheme.target["statement"]
     counts: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
@@ -188,7 +191,9 @@ def build_into(
         ),
         "stances": dict(
             sorted(Counter(a["stance"] for g in gold.values() for a in g["attributions"]).items())
-        ),
+        )
+        if scheme.has("stance")
+        else {},
         "exclusions_by_rule": dict(sorted(excluded_by_rule.items())),
         "stories": dict(sorted(Counter(story_of.values()).items())),
         "story_edges": edges,
@@ -208,10 +213,12 @@ def build_into(
         from claimcorpus.baseline import baseline_table
 
         table = baseline_table(out)
-        write_card(root, out, version, scheme, summary, manifest, extra=baselines_section(table))
+        own = not card_meta(root) and not manifest.get("fixed")
+        section = baselines_section(table) if own else corpus_baselines_section(table, out)
+        write_card(root, out, version, scheme, summary, manifest, extra=section)
     from claimcorpus.release.croissant import write_croissant
 
-    write_croissant(out, version, scheme, summary)
+    write_croissant(out, version, scheme, summary, meta=card_meta(root))
     write_checksums(out)
     return summary
 
@@ -223,6 +230,21 @@ def baselines_section(table: str) -> str:
         "patterns were written from the guidelines, whose examples quote these very articles, "
         "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
         f"{table}\n<!-- baselines:end -->\n"
+    )
+
+
+def corpus_baselines_section(table: str, release: Path) -> str:
+    """The baselines of another corpus's card: the table, and validation with intervals."""
+    from claimcorpus.baseline import interval_table
+
+    return (
+        "\n## Baselines\n\nScores of the reference baselines (`claimcorpus baseline --release .` "
+        "prints the same table). Their patterns were written for the claimcorpus guidelines, "
+        "not this corpus's; a metric the corpus has no gold for is n/a, never 0.\n\n"
+        f"<!-- baselines:start -->\n{table}\n<!-- baselines:end -->\n\n"
+        "On the validation split, with 95% bootstrap intervals over documents "
+        "(1000 resamples, seed 0):\n\n"
+        f"{interval_table(release, 'validation')}\n"
     )
 
 
