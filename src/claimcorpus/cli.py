@@ -10,9 +10,14 @@ import argparse
 import importlib
 import sys
 
+from claimcorpus.core.problems import InputError
+
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("claimcorpus.corpora.init", "create a new, empty corpus root"),
     "ingest": ("claimcorpus.ingest.command", "add plain-text articles to corpus/"),
+    "import": ("claimcorpus.corpora.import_command", "import brat standoff or PolNeAR"),
+    "export": ("claimcorpus.corpora.export_command", "export a release's gold as brat standoff"),
     "normalize": (
         "claimcorpus.ingest.renormalize",
         "re-normalize the corpus, re-anchoring annotations",
@@ -72,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except InputError as exc:  # bad input a command did not catch: a message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head`: not an error of ours

@@ -180,7 +180,7 @@ def _check_fragments(spans: list[dict], file: str, doc: str | None) -> list[Prob
         frags = s.get("fragments")
         if not frags:
             continue
-        pairs = [(f["start"], f["end"]) for f in frags]
+        pairs = [(f[0], f[1]) for f in frags]
         ok = all(a < b for a, b in pairs) and all(
             pairs[i][1] < pairs[i + 1][0] for i in range(len(pairs) - 1)
         )

@@ -97,9 +97,19 @@ def _fields(raw: dict[str, Any], path: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _load(path: str, mtime: float) -> Scheme:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or not raw.get("span_labels") or "scheme_version" not in raw:
         raise InputError(f"{path}: a scheme needs scheme_version and span_labels")
+    try:
+        return _scheme(raw, path)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{path}: malformed scheme ({type(exc).__name__}: {exc})") from None
+
+
+def _scheme(raw: dict[str, Any], path: str) -> Scheme:
     fields = _fields(raw, path)
     sets = ("span_labels", "stances", "topic_stances", "source_types")
     present = {k: list(raw.get(k) or []) for k in sets}
@@ -119,6 +129,12 @@ def _load(path: str, mtime: float) -> Scheme:
         fields=fields,
         name=str(raw.get("name", "claimcorpus")),
     )
+
+
+def load_scheme_file(path: str | Path) -> Scheme:
+    """A scheme read from any file (a package default, a --scheme argument)."""
+    path = Path(path)
+    return _load(str(path), path.stat().st_mtime)
 
 
 def load_scheme(root: str | Path = ".") -> Scheme:
@@ -159,13 +175,9 @@ def annotation_json_schema(scheme: Scheme) -> dict[str, Any]:
             "antecedent": opt("antecedent", nullable_str),
         },
     }
-    if scheme.has("fragments"):
-        piece = {"type": "object", "additionalProperties": False, "required": ["start", "end"]}
-        span["properties"]["fragments"] = {
-            "type": ["array", "null"],
-            "minItems": 2,
-            "items": {**piece, "properties": offsets},
-        }
+    if scheme.has("fragments"):  # [[start, end], ...] of a discontinuous span, else null
+        pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "integer"}}
+        span["properties"]["fragments"] = {"type": ["array", "null"], "minItems": 2, "items": pair}
     attribution = {
         "type": "object",
         "additionalProperties": False,
@@ -226,7 +238,7 @@ def features(scheme: Scheme, config: str):  # -> datasets.Features
             ("topic_stance", cl(scheme.topic_stances), "topic_stance"),
             ("cluster", string, "cluster"),
             ("antecedent", string, "antecedent"),
-            ("fragments", List(dict(offsets)), "fragments"),
+            ("fragments", List(List(Value("int32"))), "fragments"),
         ]
         attribution = [
             ("id", string, None),

@@ -215,12 +215,12 @@ def adjudicated(
     pieces: dict[tuple, Counter] = defaultdict(Counter)
     for r in raw.values():
         for s in r["spans"]:
-            frags = tuple((f["start"], f["end"]) for f in s.get("fragments") or ())
+            frags = tuple((a, b) for a, b in s.get("fragments") or ())
             pieces[(s["label"], s["start"], s["end"])][frags] += 1
     if scheme.has("fragments"):
         for s in spans:
             best = pieces[(s["label"], s["start"], s["end"])].most_common(1)[0][0]
-            s["fragments"] = [{"start": a, "end": b} for a, b in best] or None
+            s["fragments"] = [[a, b] for a, b in best] or None
     record = conform(_record(doc, "gold", ADJUDICATION, spans, atts, scheme), scheme)
     problems = check_record(
         record,

@@ -237,7 +237,7 @@ def build_record(
         if scheme.has("antecedent"):
             span["antecedent"] = ids.get(antecedent[k]) if k in antecedent else None
         if scheme.has("fragments"):
-            span["fragments"] = [{"start": a, "end": b} for a, b in k[3]] if len(k[3]) > 1 else None
+            span["fragments"] = [[a, b] for a, b in k[3]] if len(k[3]) > 1 else None
         spans.append(span)
     order = {k: (k[1], -k[2]) for k in ids}
     seen, atts = set(), []
@@ -289,8 +289,8 @@ def to_standoff(record: dict[str, Any], text: str, bmap: BratMap, scheme: Scheme
         return t
 
     def frags_of(span: dict[str, Any]) -> tuple[tuple[int, int], ...]:
-        pieces = span.get("fragments") or [span]
-        return tuple((f["start"], f["end"]) for f in pieces)
+        pieces = span.get("fragments") or [(span["start"], span["end"])]
+        return tuple((a, b) for a, b in pieces)
 
     def add_a(typ: str, target: str, value: str | None) -> None:
         a = f"A{len(out.attributes) + 1}"

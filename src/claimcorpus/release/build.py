@@ -78,10 +78,12 @@ class _SplitWriter:
         self.nbytes += table.nbytes
 
     def close(self) -> None:
-        if self.buf or self.rows == 0:
+        if self.buf:
             self._flush(self.buf)
         self.buf = []
         self.writer.close()
+        if self.rows == 0:  # datasets cannot read an empty split: it is left out (card too)
+            self.path.unlink()
 
 
 def build_into(
@@ -218,7 +220,10 @@ def build_into(
         write_card(root, out, version, scheme, summary, manifest, extra=section)
     from claimcorpus.release.croissant import write_croissant
 
-    write_croissant(out, version, scheme, summary, meta=card_meta(root))
+    meta = card_meta(root)
+    if meta.get("datasheet"):  # a corpus's own datasheet travels with its release
+        shutil.copyfile(root / meta["datasheet"], out / "DATASHEET.md")
+    write_croissant(out, version, scheme, summary, meta=meta)
     write_checksums(out)
     return summary
 

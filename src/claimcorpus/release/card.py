@@ -32,6 +32,12 @@ def _size_category(n: int) -> str:
     )
 
 
+def present(summary: dict[str, Any], config: str) -> list[str]:
+    """The standard splits with rows in ``config``: an empty split has no file and is not
+    declared (``datasets`` refuses to load one)."""
+    return [s for s in STANDARD if summary["rows"][config][s]]
+
+
 def card_yaml(
     version: str, scheme: Scheme, summary: dict[str, Any], meta: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -43,7 +49,8 @@ def card_yaml(
                 "config_name": config,
                 "version": version,
                 "data_files": [
-                    {"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in STANDARD
+                    {"split": s, "path": f"data/{config}/{s}-*.parquet"}
+                    for s in present(summary, config)
                 ],
                 **({"default": True} if config == "documents" else {}),
             }
@@ -58,7 +65,7 @@ def card_yaml(
                         "num_bytes": summary["arrow_bytes"][config][s],
                         "num_examples": summary["rows"][config][s],
                     }
-                    for s in STANDARD
+                    for s in present(summary, config)
                 ],
             }
         )

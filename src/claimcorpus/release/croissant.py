@@ -121,6 +121,9 @@ def _field(fid: str, key: str, feat: Any, file_id: str, column: str, path: str |
     inner = feat.feature if isinstance(feat, List) else feat
     if isinstance(feat, List):
         out.update({"isArray": True, "arrayShape": "-1"})
+    if isinstance(inner, List):  # a list of lists of scalars (a span's [start, end] pieces)
+        out["arrayShape"] = "-1,-1"
+        inner = inner.feature
     if isinstance(inner, dict):
         if path is not None:
             raise ValueError(f"{fid}: structs nested below a sub-field are not supported")
@@ -179,6 +182,8 @@ def croissant(
         _label_sets(feats, label_sets)
         for split in STANDARD:
             rel = f"data/{config}/{split}-00000-of-00001.parquet"
+            if not (out / rel).exists():  # an empty split has no file
+                continue
             files.append(_file_object(out, rel))
             rid = f"{config}/{split}"
             n = summary.get("rows", {}).get(config, {}).get(split)

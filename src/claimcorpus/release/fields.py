@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from claimcorpus.core.problems import InputError
-from claimcorpus.core.scheme import OPTIONAL_FIELDS
+from claimcorpus.core.scheme import OPTIONAL_FIELDS, Scheme
 
 
 def card_header(release: str | Path) -> dict:
@@ -46,3 +46,30 @@ def release_fields(release: str | Path) -> frozenset[str]:
         if feat["name"] in ("spans", "attributions"):
             names |= {sub["name"] for sub in feat.get("list", [])}
     return frozenset(f for f in OPTIONAL_FIELDS if f in names)
+
+
+def _names(feature: dict) -> list[str]:
+    names = (feature.get("dtype") or {}).get("class_label", {}).get("names", {})
+    return [names[k] for k in sorted(names, key=int)] if isinstance(names, dict) else list(names)
+
+
+def release_scheme(release: str | Path) -> Scheme:
+    """The scheme a release was built with, as far as its card's features tell (label sets
+    and optional fields; no descriptions or rules): what a reader of the release alone needs."""
+    infos = card_header(release).get("dataset_info") or []
+    docs = next((i for i in infos if i.get("config_name") == "documents"), None)
+    if docs is None:
+        raise InputError(f"{release}/README.md: dataset_info has no documents config")
+    sub = {f["name"]: {s["name"]: s for s in f.get("list", [])} for f in docs.get("features", [])}
+    spans, atts = sub.get("spans", {}), sub.get("attributions", {})
+    if "label" not in spans:
+        raise InputError(f"{release}/README.md: documents features have no spans.label")
+    return Scheme(
+        version=str(card_header(release).get("scheme_version", "")),
+        span_labels=_names(spans["label"]),
+        stances=_names(atts["stance"]) if "stance" in atts else [],
+        topic_stances=_names(spans["topic_stance"]) if "topic_stance" in spans else [],
+        source_types=_names(atts["source_type"]) if "source_type" in atts else [],
+        targets=[],
+        fields=release_fields(release),
+    )

@@ -124,7 +124,9 @@ def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
     """What a span tags: its fragments when it is discontinuous, else itself."""
-    return list(span["fragments"]) if span.get("fragments") else [span]
+    if not span.get("fragments"):
+        return [span]
+    return [{"start": a, "end": b} for a, b in span["fragments"]]
 
 
 def token_rows(
