@@ -70,19 +70,26 @@ def run_baselines(
     seed: int = 0,
     baselines: Mapping[str, Extractor] = BASELINES,
 ) -> dict[str, Any]:
-    """``{"splits": [...], "results": {baseline: {split: evaluate_documents result}}}``."""
-    names = split_names(release_path)
+    """``{"splits": [...], "results": {baseline: {split: evaluate_documents result}}}``.
+
+    A split without annotated documents (a corpus without a test part) is not scored: it
+    is listed under ``"unscored"``, never given zeros."""
+    names, unscored = [], []
     caches: dict[str, dict] = {b: {} for b in baselines}
     results: dict[str, dict[str, Any]] = {b: {} for b in baselines}
-    for split in names:
+    for split in split_names(release_path):
         gold = load_split(release_path, split)
+        if not gold:
+            unscored.append(split)
+            continue
+        names.append(split)
         with_stance = gold_has_stance(gold)
         for b, extract in baselines.items():
             pred = predict(gold, extract, caches[b])
             results[b][split] = evaluate_documents(
                 gold, pred, n_resamples=n_resamples, seed=seed, with_stance=with_stance
             )
-    return {"release": str(release_path), "splits": names, "results": results}
+    return {"release": str(release_path), "splits": names, "unscored": unscored, "results": results}
 
 
 def _cell(result: Mapping[str, Any], path: tuple[str, ...]) -> str:

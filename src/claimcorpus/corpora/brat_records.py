@@ -248,10 +248,12 @@ def build_record(
             "cue": ids.get(link["cue"]) if link["cue"] else None,
             "unattributed": link["source"] is None,
         }
-        if scheme.has("stance"):
-            att["stance"] = link.get("stance")
-        if scheme.has("source_type"):
-            att["source_type"] = link.get("source_type")
+        # a field the scheme has but the .ann does not give stays absent: the record check
+        # then says it is required, naming the field
+        if scheme.has("stance") and "stance" in link:
+            att["stance"] = link["stance"]
+        if scheme.has("source_type") and "source_type" in link:
+            att["source_type"] = link["source_type"]
             att["anonymous_source"] = bool(link.get("anonymous_source", False))
         marker = tuple(sorted(att.items(), key=lambda kv: kv[0]))
         if marker not in seen:

@@ -24,11 +24,14 @@ MAX_SHOWN = 200  # problems printed; the rest are counted
 
 
 def report(plan: Plan, skip_invalid: bool) -> bool:
-    """Print the plan's problems; True when it may be written."""
-    for p in plan.problems[:MAX_SHOWN]:
+    """Print the errors and a summary of every problem; True when the plan may be written.
+
+    Warnings are counted here and listed in full in the import log."""
+    errors = plan.errors
+    for p in errors[:MAX_SHOWN]:
         print(p, file=sys.stderr)
-    if len(plan.problems) > MAX_SHOWN:
-        print(f"... and {len(plan.problems) - MAX_SHOWN} more", file=sys.stderr)
+    if len(errors) > MAX_SHOWN:
+        print(f"... and {len(errors) - MAX_SHOWN} more errors", file=sys.stderr)
     if plan.problems:
         print(summary(plan.problems), file=sys.stderr)
     if plan.errors and not skip_invalid:

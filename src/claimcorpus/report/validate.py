@@ -22,10 +22,16 @@ import pyarrow.parquet as pq
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import read_json, sha256_bytes, sha256_file
 from claimcorpus.core.problems import Problem, has_errors, summary
-from claimcorpus.core.scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
+from claimcorpus.core.scheme import (
+    JSON_SCHEMA_PATH,
+    SCHEME_PATH,
+    annotation_json_schema,
+    load_scheme,
+)
 from claimcorpus.ingest.store import CORPUS, doc_ids, load_document
 from claimcorpus.normalize.text import fold, raw_span
 from claimcorpus.release import splits as splits_mod
+from claimcorpus.report.release_card import check_card
 from claimcorpus.stories import minhash
 
 META_FIELDS = (
@@ -219,6 +225,7 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
                             "text",
                         )
                     )
+    out.extend(check_card(folder))
     manifest_path = folder / "splits.json"
     if manifest_path.exists():
         manifest = read_json(manifest_path)
@@ -258,7 +265,12 @@ def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
 def validate_command(args: argparse.Namespace) -> int:
     root = Path(args.root)
     releases = [Path(r) for r in args.release] if args.release else None
-    problems = validate(root, releases)
+    if releases and not (root / SCHEME_PATH).is_file():
+        # a release downloaded on its own: its card, features, checksums and splits suffice
+        print(f"note: {root.resolve()} is not a corpus root; checking the release(s) alone")
+        problems = [p for r in releases for p in check_release(r, root)]
+    else:
+        problems = validate(root, releases)
     for p in problems:
         print(p)
     if args.json:
