@@ -88,9 +88,7 @@ def built_fixture_root(tmp_path: Path) -> Path:
     return root / "releases" / "1.0.0"
 
 
-def test_a_corpus_without_stance_has_no_such_column_and_is_never_scored_on_it(
-    tmp_path, offline_hf
-):
+def test_a_corpus_without_stance_has_no_such_column_and_is_never_scored_on_it(tmp_path, offline_hf):
     from datasets import load_dataset
 
     from claimcorpus.release.load import load_documents

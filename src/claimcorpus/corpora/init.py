@@ -30,6 +30,8 @@ from claimcorpus.core.scheme import (
 
 DATA = resources.files("claimcorpus.corpora") / "data"
 FOLDERS = ("corpus", "annotations/gold", "releases")
+# schemes shipped with the package, by the name `init --scheme` accepts
+SCHEMES = {"default": "scheme.yaml", "polnear": "polnear-scheme.yaml"}
 
 
 def package_file(name: str) -> bytes:
@@ -89,7 +91,8 @@ def init_root(target: Path, scheme: bytes | None = None) -> Path:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        scheme = Path(args.scheme).read_bytes() if args.scheme else None
+        name = SCHEMES.get(args.scheme or "default")
+        scheme = package_file(name) if name else Path(args.scheme).read_bytes()
         root = init_root(Path(args.dir), scheme)
     except (InputError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -107,5 +110,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", help="the new root (absent or an empty folder)")
-    p.add_argument("--scheme", help="scheme YAML to use (default: the package's default scheme)")
+    p.add_argument(
+        "--scheme",
+        help=f"a scheme YAML file, or one shipped with the package: {', '.join(SCHEMES)} "
+        "(default: default)",
+    )
     p.set_defaults(func=_run)

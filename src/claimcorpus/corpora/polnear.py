@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from claimcorpus.annotate.corpus_agreement import PUBLISHED
 from claimcorpus.core.io import atomic_write_bytes, atomic_write_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import SCHEME_PATH, Scheme, load_scheme_file
@@ -67,7 +68,6 @@ COLUMNS = (
     "author",
     "title",
 )
-PUBLISHED_AGREEMENT = Path("annotations") / "published_agreement.json"
 
 
 @dataclass
@@ -193,5 +193,5 @@ def write(root: Path, result: PolnearPlan, source: str) -> Path:
     counts = Counter(result.plan.counts)
     atomic_write_bytes(root / CARD_META, card_yaml(source).encode("utf-8"))
     atomic_write_bytes(root / "DATASHEET.md", datasheet(source, result, counts).encode("utf-8"))
-    atomic_write_json(root / PUBLISHED_AGREEMENT, published_agreement())
+    atomic_write_json(root / PUBLISHED, published_agreement())
     return log

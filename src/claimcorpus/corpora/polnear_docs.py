@@ -86,7 +86,8 @@ def datasheet(source: str, result: Any, counts: Counter[str]) -> str:
     return f"""# Datasheet: PolNeAR in the claimcorpus scheme
 
 ## Motivation
-PolNeAR ({CITATION}) was made to study attribution in political news; this root holds it in
+PolNeAR v1.0.0 ({CITATION} https://github.com/networkdynamics/PolNeAR) was made to study
+attribution in political news; this root holds it in
 the claimcorpus scheme so that one loader and one scorer serve it and claimcorpus's own
 corpus.
 
