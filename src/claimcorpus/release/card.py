@@ -91,9 +91,10 @@ def _table(header: list[str], body: list[list[Any]]) -> str:
 def _intro(version: str, scheme: Scheme, summary: dict[str, Any], meta: dict[str, Any]) -> str:
     """The opening of a card for a corpus other than the seeds' (its own words, or ours)."""
     labels = ", ".join(scheme.span_labels)
+    stance = " with the source's stance" if scheme.has("stance") else ""
     text = meta.get("intro") or (
         f"News articles annotated with **who is said to claim what**: {labels} spans and the "
-        f"attributions linking them{' with the source' + chr(39) + 's stance' if scheme.has('stance') else ''}."
+        f"attributions linking them{stance}."
     )
     lacks = scheme.lacks()
     note = (
