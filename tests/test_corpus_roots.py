@@ -135,3 +135,14 @@ def test_a_release_validates_alone_outside_any_root(tmp_path):
     r = cli_in(tmp_path, "validate", "--release", str(elsewhere / "1.0.0"))
     assert r.returncode == 1
     assert "release-card-rows" in r.stdout and "release-checksum" in r.stdout
+
+
+def test_adjudicate_writes_valid_gold_in_a_corpus_without_source_types(tmp_path):
+    root = tmp_path / "root"
+    assert run_cli("init", str(root), "--scheme", str(FIX / "scheme.yaml")).returncode == 0
+    rel = ["--relation", "Attribution,Attribution-no-source", "--ignore", "Discuss"]
+    assert run_cli("import", "brat", str(FIX / "good"), *MAP, *rel, root=root).returncode == 0
+    r = run_cli("adjudicate", root=root)
+    assert r.returncode == 0 and "cafe: merged" in r.stdout and "0 check problem(s)" in r.stdout
+    r = run_cli("validate", root=root)
+    assert r.returncode == 0, r.stdout

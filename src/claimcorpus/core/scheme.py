@@ -189,7 +189,10 @@ def annotation_json_schema(scheme: Scheme) -> dict[str, Any]:
             "cue": nullable_str,
             "stance": opt("stance", {"enum": scheme.stances}),
             "source_type": opt("source_type", {"enum": scheme.source_types}),
-            "anonymous_source": opt("source_type", {"type": "boolean"}),
+            # without source types there is no anonymity to flag: false or null, as merge writes
+            "anonymous_source": {"type": "boolean"}
+            if scheme.has("source_type")
+            else {"enum": [False, None]},
             "unattributed": {"type": "boolean"},
         },
     }
