@@ -23,6 +23,7 @@ LAYERS = [
     "engines",
     "annotate",
     "release",
+    "corpora",
     "evaluate",
     "baseline",
     "labelstudio",

@@ -15,11 +15,15 @@ import importlib
 import sys
 from pathlib import Path
 
+from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import NoProjectError, resolve_root
 
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("claimcorpus.corpora.init", "create a new, empty corpus root"),
     "ingest": ("claimcorpus.ingest.command", "add plain-text articles to corpus/"),
+    "import": ("claimcorpus.corpora.import_command", "import brat standoff or PolNeAR"),
+    "export": ("claimcorpus.corpora.export_command", "export a release's gold as brat standoff"),
     "normalize": (
         "claimcorpus.ingest.renormalize",
         "re-normalize the corpus, re-anchoring annotations",
@@ -44,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scale": ("claimcorpus.engines", "normalize and group many articles in-process or on Spark"),
 }
 # Commands that never read a project: they work on the files they are given.
-PROJECT_FREE = {"evaluate", "baseline", "textfree", "rehydrate", "scale"}
+PROJECT_FREE = {"init", "export", "evaluate", "baseline", "textfree", "rehydrate", "scale"}
 # Commands that need a project only for some arguments (`validate --release R`, `diff` of two
 # release folders, `stats --release R` work anywhere): ``args.root`` is None without one.
 PROJECT_OPTIONAL = {"validate", "diff", "stats"}
@@ -95,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     except NoProjectError as exc:
         print(f"claimcorpus: {exc}", file=sys.stderr)
         return 2
+    except InputError as exc:  # bad input a command did not catch: a message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head`: not an error of ours

@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from claimcorpus.annotate import corpus_agreement
 from claimcorpus.core.io import atomic_write_json
 from claimcorpus.core.layers import list_layers, load_layer, resolve_layer
 from claimcorpus.core.scheme import load_scheme
@@ -216,7 +217,8 @@ def gamma(a: dict[str, dict], b: dict[str, dict], n_samples: int = 30) -> dict[s
 
 
 def agreement(root: str | Path, layers: list[str], *, with_gamma: bool = True) -> dict[str, Any]:
-    labels = load_scheme(root).span_labels
+    scheme = load_scheme(root)
+    labels = scheme.span_labels
     data = {lay: load_layer(root, lay) for lay in layers}
     pairs = []
     for x, y in itertools.combinations(layers, 2):
@@ -224,7 +226,7 @@ def agreement(root: str | Path, layers: list[str], *, with_gamma: bool = True) -
         if with_gamma and res["docs"]:
             res["gamma"] = gamma(data[x], data[y])
         pairs.append(res)
-    return {"layers": layers, "pairs": pairs}
+    return {"layers": layers, "pairs": pairs, "lacks": scheme.lacks()}
 
 
 def _fmt(v: float | None) -> str:
@@ -247,6 +249,9 @@ def table(result: dict[str, Any]) -> str:
             f"with cue {_fmt(at['link_cue_f1'])}"
         )
         for name in ("stance", "topic_stance"):
+            if name in result.get("lacks", ()):
+                lines.append(f"  {name}: not in this corpus's scheme")
+                continue
             s = p[name]
             lines.append(
                 f"  {name} on {s['n']} matched pair(s): observed {_fmt(s['observed'])}, "
@@ -277,6 +282,8 @@ def _run(args: argparse.Namespace) -> int:
         print("computing gamma with pygamma-agreement (its import takes ~30 s) …", file=sys.stderr)
     result = agreement(args.root, layers, with_gamma=not args.no_gamma)
     print(table(result))
+    if args.corpus or (Path(args.root) / corpus_agreement.PUBLISHED).exists():
+        print(corpus_agreement.corpus_section(args.root, layers))
     if args.json:
         atomic_write_json(args.json, result)
         print(f"wrote {args.json}")
@@ -298,4 +305,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", default=None, help="also write the full result as JSON here")
     p.add_argument("--no-gamma", action="store_true", help="skip gamma (pygamma-agreement)")
+    p.add_argument(
+        "--corpus",
+        action="store_true",
+        help="also token-wise alpha and attribution agr over all annotators (PolNeAR's "
+        "measures; on by default when the root has published figures to compare with)",
+    )
     p.set_defaults(func=_run)

@@ -16,7 +16,7 @@ from pyarrow import ArrowException
 
 from claimcorpus.baseline import rules, trivial
 from claimcorpus.core.problems import InputError
-from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 from claimcorpus.release.load import load_documents
 
 # what reading a release can raise: our own checks, a missing or unreadable file, a card or
@@ -86,16 +86,31 @@ def run_baselines(
     seed: int = 0,
     baselines: Mapping[str, Extractor] = BASELINES,
 ) -> dict[str, Any]:
-    """``{"splits": [...], "results": {baseline: {split: evaluate_documents result}}}``."""
-    names = split_names(release_path)
+    """``{"splits": [...], "results": {baseline: {split: evaluate_documents result}}}``.
+
+    A split without annotated documents is still listed (its tables show n/a, never zeros)
+    and named under ``"unscored"``."""
+    names, unscored = split_names(release_path), []
     caches: dict[str, dict] = {b: {} for b in baselines}
     results: dict[str, dict[str, Any]] = {b: {} for b in baselines}
     for split in names:
         gold = load_split(release_path, split)
+        if not gold:
+            unscored.append(split)
+        with_stance = gold_has_stance(gold)
         for b, extract in baselines.items():
             pred = predict(gold, extract, caches[b])
-            results[b][split] = evaluate_documents(gold, pred, n_resamples=n_resamples, seed=seed)
-    return {"release": str(release_path), "splits": names, "results": results}
+            results[b][split] = evaluate_documents(
+                gold, pred, n_resamples=n_resamples, seed=seed, with_stance=with_stance
+            )
+    return {"release": str(release_path), "splits": names, "unscored": unscored, "results": results}
+
+
+def _cell(result: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """A table cell: the score, or "n/a" for a metric the corpus cannot be scored on."""
+    if path[0] == "stance" and "skipped" in result["stance"]:
+        return NOT_APPLICABLE
+    return f"{_get(result, path):.3f}"
 
 
 def _get(result: Mapping[str, Any], path: tuple[str, ...]) -> float:
@@ -121,11 +136,42 @@ def markdown_table(run: Mapping[str, Any]) -> str:
             r = by_split[split]
             cells = [baseline, split, str(r["documents"])]
             if r["documents"]:
-                cells += [f"{_get(r, path):.3f}" for _, path in COLUMNS]
+                cells += [_cell(r, path) for _, path in COLUMNS]
             else:
                 cells += [NOT_APPLICABLE] * len(COLUMNS)
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def interval_table(release_path: str | Path, split: str, n_resamples: int = 1000) -> str:
+    """Markdown table of both baselines on one split, each score with its 95% interval."""
+    gold = load_split(release_path, split)
+    with_stance = gold_has_stance(gold)
+    header = ["baseline", "split", "docs", *(name for name, _ in COLUMNS)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|",
+    ]
+    for b, extract in BASELINES.items():
+        r = evaluate_documents(
+            gold, predict(gold, extract, {}), n_resamples=n_resamples, with_stance=with_stance
+        )
+        cells = [b, split, str(r["documents"])]
+        for _, path in COLUMNS:
+            lo_hi = _ci(r, path)
+            cell = _cell(r, path)
+            cells.append(cell if lo_hi is None else f"{cell} [{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _ci(result: Mapping[str, Any], path: tuple[str, ...]) -> tuple[float, float] | None:
+    """The bootstrap interval of the metric at ``path`` (None when not scored)."""
+    node: Any = result
+    for key in path[:-1]:
+        node = node[key]
+    found = node.get("ci", {}).get(path[-1]) if isinstance(node, Mapping) else None
+    return tuple(found) if found else None
 
 
 def baseline_table(release_path: str | Path) -> str:
@@ -133,14 +179,32 @@ def baseline_table(release_path: str | Path) -> str:
     return markdown_table(run_baselines(release_path, n_resamples=0))
 
 
-def card_section(release: Path) -> str:
+def card_section(release: Path, own: bool = True) -> str:
     """The card's baseline table, scored on the release just written through the same
-    loader users call, so it is exactly what `claimcorpus baseline --release` prints."""
+    loader users call, so it is exactly what `claimcorpus baseline --release` prints.
+
+    ``own`` is False for another corpus brought into the scheme (PolNeAR): its card says
+    the rules were written for these guidelines, and adds validation with intervals."""
     table = baseline_table(release)
+    if not own:
+        return corpus_card_section(table, release)
     return (
         "\n## Baselines\n\nScores of the reference baselines on every split and view "
         "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
         "patterns were written from the guidelines, whose examples quote these very articles, "
         "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
         f"{table}\n<!-- baselines:end -->\n"
+    )
+
+
+def corpus_card_section(table: str, release: Path) -> str:
+    """The baselines of another corpus's card: the table, and validation with intervals."""
+    return (
+        "\n## Baselines\n\nScores of the reference baselines (`claimcorpus baseline --release .` "
+        "prints the same table). Their patterns were written for the claimcorpus guidelines, "
+        "not this corpus's; a metric the corpus has no gold for is n/a, never 0.\n\n"
+        f"<!-- baselines:start -->\n{table}\n<!-- baselines:end -->\n\n"
+        "On the validation split, with 95% bootstrap intervals over documents "
+        "(1000 resamples, seed 0):\n\n"
+        f"{interval_table(release, 'validation')}\n"
     )

@@ -165,7 +165,7 @@ def check_record(
             err(
                 "span-attribute-misplaced", "antecedent is only for SOURCE spans", sid, "antecedent"
             )
-        if label == "CLAIM" and s.get("topic_stance") is None:
+        if label == "CLAIM" and s.get("topic_stance") is None and scheme.has("topic_stance"):
             err("claim-missing-topic-stance", "CLAIM needs a topic_stance", sid, "topic_stance")
         if label == "CLAIM" and s.get("cluster") and clusters is not None:
             if s["cluster"] not in clusters:
@@ -185,7 +185,8 @@ def check_record(
                 "antecedent",
             )
     out.extend(_check_overlaps(spans, file, doc, scheme))
-    if paragraphs is not None:
+    out.extend(_check_fragments(spans, file, doc))
+    if paragraphs is not None and scheme.rules.get("claim_within_paragraph", True):
         bounds = list(paragraphs)
         for s in spans:
             if s["label"] == "CLAIM" and not any(
@@ -197,7 +198,34 @@ def check_record(
                     s["id"],
                     "end",
                 )
-    out.extend(_check_attributions(record, by_id, file, doc))
+    out.extend(_check_attributions(record, by_id, file, doc, scheme))
+    return out
+
+
+def _check_fragments(spans: list[dict], file: str, doc: str | None) -> list[Problem]:
+    """A discontinuous span's fragments: ordered, apart, and spanning exactly [start, end)."""
+    out = []
+    for s in spans:
+        frags = s.get("fragments")
+        if not frags:
+            continue
+        pairs = [(f[0], f[1]) for f in frags]
+        ok = all(a < b for a, b in pairs) and all(
+            pairs[i][1] < pairs[i + 1][0] for i in range(len(pairs) - 1)
+        )
+        if not ok or pairs[0][0] != s["start"] or pairs[-1][1] != s["end"]:
+            out.append(
+                Problem(
+                    "span-fragments",
+                    "error",
+                    file,
+                    f"fragments {pairs} must be ordered, apart and run from start {s['start']} "
+                    f"to end {s['end']}",
+                    doc,
+                    s["id"],
+                    "fragments",
+                )
+            )
     return out
 
 
@@ -238,7 +266,7 @@ def _check_overlaps(spans: list[dict], file: str, doc: str | None, scheme: Schem
 
 
 def _check_attributions(
-    record: dict, by_id: dict[str, dict], file: str, doc: str | None
+    record: dict, by_id: dict[str, dict], file: str, doc: str | None, scheme: Scheme
 ) -> list[Problem]:
     out = []
 
@@ -271,10 +299,11 @@ def _check_attributions(
                     role,
                 )
         unattr = a.get("unattributed", False)
-        if unattr and (a.get("source") is not None or a["source_type"] != "author"):
+        typed = scheme.has("source_type")
+        if unattr and (a.get("source") is not None or (typed and a["source_type"] != "author")):
             err(
                 "attribution-flags-contradict",
-                "unattributed needs source null and source_type author",
+                "unattributed needs source null" + (" and source_type author" if typed else ""),
                 aid,
                 "unattributed",
             )
@@ -285,7 +314,7 @@ def _check_attributions(
                 aid,
                 "source",
             )
-        if a.get("anonymous_source", False) != (a["source_type"] in ANONYMOUS_TYPES):
+        if typed and a.get("anonymous_source", False) != (a["source_type"] in ANONYMOUS_TYPES):
             err(
                 "attribution-anonymous-flag",
                 f"anonymous_source={a.get('anonymous_source')} disagrees with source_type {a['source_type']}",

@@ -45,12 +45,13 @@ class AttributionColumns:
 
 
 def attributions_from_documents(
-    docs: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int]
+    docs: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int], with_stance: bool = True
 ) -> AttributionColumns:
     """Resolve each attribution's span ids to offsets (records must be validated already).
 
     Rows are sorted by document, claim, source and stance, so the order of attributions in
-    a file never changes a score.
+    a file never changes a score. Without stance (a corpus that lacks it) every tuple gets
+    stance 0, so tuples match on claim and source alone.
     """
     code = {name: i for i, name in enumerate(STANCES)}
     rows: list[tuple[int, int, int, int, int, int]] = []
@@ -67,7 +68,7 @@ def attributions_from_documents(
                     claim["end"],
                     NONE if src is None else src["start"],
                     NONE if src is None else src["end"],
-                    code[a["stance"]],
+                    code[a["stance"]] if with_stance else 0,
                 )
             )
     cols = np.array(rows, dtype=np.int64).reshape(-1, 6).T

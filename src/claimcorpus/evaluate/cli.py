@@ -13,7 +13,7 @@ from datasets.exceptions import DatasetsError
 from claimcorpus.core.problems import InputError
 from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
-from claimcorpus.evaluate.score import evaluate_documents
+from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 from claimcorpus.evaluate.target import Target, load_target
 from claimcorpus.release.locate import find_release
 
@@ -32,7 +32,7 @@ def read_scored(path: Path, target: Target) -> tuple[list[dict[str, Any]], list[
     """
     texts: dict[str, str | None] = dict.fromkeys(target.members)
     texts.update({d["doc_id"]: d.get("text") for d in target.docs})
-    known = Known(target.split, target.split_of, target.class_names)
+    known = Known(target.split, target.split_of, target.class_names, gold_has_stance(target.docs))
     pred = read_predictions(path, texts, known=known)
     warnings = []
     if not pred:
@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         n_resamples=args.bootstrap,
         seed=args.seed,
         min_overlap_percentage=args.min_overlap,
+        with_stance=gold_has_stance(target.docs),
     )
     result = {"predictions": str(args.predictions), "split": args.split, **result}
     print(format_report(result, title=f"{args.predictions} on split {args.split}"))

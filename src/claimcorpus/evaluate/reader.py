@@ -40,13 +40,15 @@ class Known:
     """What the checks know about the release besides the gold texts (all optional).
 
     ``split_of`` maps every doc id of the release to the splits holding it, so a document
-    of another split is named as such; ``class_names`` maps ``"spans"``/``"attributions"``
+    of another split is named as such; ``with_stance`` is False for a corpus without
+    stance (then a prediction may omit it); ``class_names`` maps ``"spans"``/``"attributions"``
     to field -> ClassLabel names, so integers from ``load_dataset`` read as names.
     """
 
     split: str = "the gold split"
     split_of: Mapping[str, Sequence[str]] = field(default_factory=dict)
     class_names: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    with_stance: bool = True  # False: the gold has no stance (the corpus's scheme lacks it)
 
 
 def _is_int(value: Any) -> bool:
@@ -117,8 +119,13 @@ def check_span(span: Any, text: str | None, labels: Iterable[str], position: int
     return out
 
 
-def check_attribution(att: Any, spans: Mapping[str, dict], position: int = 0) -> list[str]:
-    """Problems with one attribution dict given the document's spans by id."""
+def check_attribution(
+    att: Any, spans: Mapping[str, dict], position: int = 0, with_stance: bool = True
+) -> list[str]:
+    """Problems with one attribution dict given the document's spans by id.
+
+    Without stance (the gold has none) a stance may be absent; one that is given must
+    still be a known stance."""
     if not isinstance(att, dict):
         return [f"attributions[{position}] is not an object: {att!r}"]
     where = _named(att, "attribution", position)
@@ -134,7 +141,7 @@ def check_attribution(att: Any, spans: Mapping[str, dict], position: int = 0) ->
         elif spans[ref].get("label") != label:
             out.append(f"{where}: {role} span {ref!r} is {spans[ref].get('label')}, not {label}")
     stance = att.get("stance")
-    if stance not in STANCES:
+    if stance not in STANCES and (with_stance or stance is not None):
         out.append(f"{where}: unknown stance {stance!r} ({_expected(STANCES, stance)})")
     st = att.get("source_type")
     if st is not None and st not in SOURCE_TYPES:
@@ -188,7 +195,9 @@ def check_record(
                 out.append(f"doc {doc_id!r}: duplicate span id {s['id']!r}")
             by_id[s["id"]] = s
     out += [
-        f"doc {doc_id!r}: {p}" for k, a in enumerate(atts) for p in check_attribution(a, by_id, k)
+        f"doc {doc_id!r}: {p}"
+        for k, a in enumerate(atts)
+        for p in check_attribution(a, by_id, k, known.with_stance)
     ]
     return out
 

@@ -56,11 +56,13 @@ def format_report(result: dict[str, Any], title: str = "") -> str:
     lines += ["", "Spans (nervaluate schemes; micro = all labels matched together)"]
     lines += _table(header, rows)
     rows = []
+    st = result["stance"]
+    tuple_ = "claim+source" if "skipped" in st else "claim+source+stance"
     for mode, block in result["attributions"].items():
         rows.append(
             [
                 mode,
-                "claim+source+stance",
+                tuple_,
                 str(block["tp"]),
                 str(block["predicted"]),
                 str(block["gold"]),
@@ -70,7 +72,8 @@ def format_report(result: dict[str, Any], title: str = "") -> str:
         )
     lines += ["", "Attribution tuples"]
     lines += _table(["match", "tuple", "tp", "pred", "gold", "P", "R", "F1", pct], rows)
-    st = result["stance"]
+    if "skipped" in st:
+        return "\n".join([*lines, "", f"Stance: skipped ({st['skipped']})"])
     classes = ", ".join(st["classes"]) or "-"
     lines += [
         "",

@@ -41,9 +41,10 @@ def document_counts(
     pred: Sequence[Mapping[str, Any]],
     labels: Sequence[str] = SPAN_LABELS,
     min_overlap_percentage: float = 1.0,
+    with_stance: bool = True,
 ) -> dict[str, np.ndarray]:
     """All per-document counts (document axis last), keyed ``span.<scheme>``,
-    ``attribution.<mode>`` and ``stance``.
+    ``attribution.<mode>`` and ``stance`` (left out when ``with_stance`` is false).
 
     Predictions for documents not in ``gold`` raise ``ValueError``; gold documents without
     predictions count as predicting nothing. Spans are put in canonical order first, so
@@ -59,11 +60,12 @@ def document_counts(
         len(labels),
         min_overlap_percentage,
     )
-    g_att = attributions_from_documents(gold, index)
-    p_att = attributions_from_documents(pred, index)
+    g_att = attributions_from_documents(gold, index, with_stance)
+    p_att = attributions_from_documents(pred, index, with_stance)
     for mode in ATTRIBUTION_MODES:
         counts[f"attribution.{mode}"] = tuple_counts(p_att, g_att, mode)
-    counts["stance"] = stance_confusion(p_att, g_att)
+    if with_stance:
+        counts["stance"] = stance_confusion(p_att, g_att)
     return counts
 
 
@@ -79,7 +81,7 @@ def setup_for(totals: Mapping[str, np.ndarray], labels: Sequence[str]) -> Setup:
     """Fix the label and stance sets for macro averages from the full-data totals."""
     span = totals["span.strict"]  # per label: gold = c+i+p+m, predicted = c+i+p+s
     present = span[1:].sum(axis=-1) > 0
-    stance = totals["stance"]
+    stance = totals.get("stance", np.zeros((0, 1)))
     k = stance.shape[0]
     stance_present = (stance.sum(axis=1) + stance[:, :k].sum(axis=0)) > 0
     return Setup(
@@ -128,9 +130,13 @@ def evaluate_documents(
     confidence: float = 0.95,
     labels: Sequence[str] = SPAN_LABELS,
     min_overlap_percentage: float = 1.0,
+    with_stance: bool = True,
 ) -> dict[str, Any]:
-    """Every metric with its bootstrap interval, as a JSON-ready dict (see ``report``)."""
-    per_doc = document_counts(gold, pred, labels, min_overlap_percentage)
+    """Every metric with its bootstrap interval, as a JSON-ready dict (see ``report``).
+
+    ``with_stance=False`` (gold without stance): tuples are (claim, source) and the stance
+    block says it was skipped, with no number in it."""
+    per_doc = document_counts(gold, pred, labels, min_overlap_percentage, with_stance)
     totals = {k: v.sum(axis=-1) for k, v in per_doc.items()}
     setup = setup_for(totals, labels)
     point = {k: float(v) for k, v in summarize(totals, setup).items()}
@@ -157,6 +163,36 @@ def evaluate_documents(
         t = totals[f"attribution.{mode}"]
         attributions[mode] = {"tp": int(t[0]), "predicted": int(t[1]), "gold": int(t[2])}
         attributions[mode].update(metrics(f"attribution.{mode}", prf))
+    return {
+        "documents": len(gold),
+        "documents_predicted": sum(1 for p in pred if p.get("spans") or p.get("attributions")),
+        "gold_spans": sum(len(d.get("spans") or ()) for d in gold),
+        "predicted_spans": sum(len(d.get("spans") or ()) for d in pred),
+        "bootstrap": {
+            "resamples": n_resamples,
+            "seed": seed,
+            "confidence": confidence,
+            "documents": len(gold),
+            "note": few_documents_note(len(gold), n_resamples),
+        },
+        "spans": spans,
+        "attributions": attributions,
+        "stance": stance_block(totals, setup, metrics) if with_stance else {"skipped": NO_STANCE},
+    }
+
+
+NO_STANCE = "the gold has no stance field (the corpus's scheme lacks it): not scored"
+
+
+def gold_has_stance(gold: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether gold records carry stance: a release whose scheme lacks it has no such key
+    (no column), so its attributions come back without one."""
+    atts = [a for d in gold for a in d.get("attributions") or ()]
+    return not atts or any("stance" in a for a in atts)
+
+
+def stance_block(totals: Mapping[str, np.ndarray], setup: Setup, metrics: Any) -> dict[str, Any]:
+    """Stance accuracy, macro-F1, per-class scores and the confusion matrix."""
     conf = totals["stance"]
     per_class = stance_scores(conf, np.array(setup.stance_classes, dtype=np.int64))
     stance = metrics("stance", ("accuracy", "macro_f1"))
@@ -175,19 +211,4 @@ def evaluate_documents(
         "predicted": [*STANCES, "unmatched"],
         "matrix": conf.astype(int).tolist(),
     }
-    return {
-        "documents": len(gold),
-        "documents_predicted": sum(1 for p in pred if p.get("spans") or p.get("attributions")),
-        "gold_spans": sum(len(d.get("spans") or ()) for d in gold),
-        "predicted_spans": sum(len(d.get("spans") or ()) for d in pred),
-        "bootstrap": {
-            "resamples": n_resamples,
-            "seed": seed,
-            "confidence": confidence,
-            "documents": len(gold),
-            "note": few_documents_note(len(gold), n_resamples),
-        },
-        "spans": spans,
-        "attributions": attributions,
-        "stance": stance,
-    }
+    return stance

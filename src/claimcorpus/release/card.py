@@ -15,6 +15,7 @@ import yaml
 
 from claimcorpus.core.hub_yaml import features_to_yaml
 from claimcorpus.core.scheme import CONFIGS, Scheme, features
+from claimcorpus.release.fixed import card_meta
 from claimcorpus.release.splits import STANDARD
 
 LICENSE = "cc-by-4.0"
@@ -43,7 +44,10 @@ def loadable_splits(summary: dict[str, Any], config: str) -> list[str]:
     return [s for s in STANDARD if summary["rows"][config][s] > 0]
 
 
-def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str, Any]:
+def card_yaml(
+    version: str, scheme: Scheme, summary: dict[str, Any], meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    meta = meta or {}
     configs, infos = [], []
     for config in CONFIGS:
         present = loadable_splits(summary, config)
@@ -74,13 +78,13 @@ def card_yaml(version: str, scheme: Scheme, summary: dict[str, Any]) -> dict[str
             }
         )
     return {
-        "pretty_name": "claimcorpus: attributed claims in news",
-        "license": LICENSE,
+        "pretty_name": meta.get("pretty_name", "claimcorpus: attributed claims in news"),
+        "license": meta.get("license", LICENSE),
         "language": ["en"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition"],
         "size_categories": [_size_category(summary["documents"])],
-        "tags": ["claims", "attribution", "stance", "news"],
+        "tags": meta.get("tags", ["claims", "attribution", "stance", "news"]),
         "configs": configs,
         "dataset_info": infos,
     }
@@ -108,9 +112,58 @@ def _split_notes(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
     return "".join(f"\n\n{n}" for n in notes)
 
 
+def _intro(version: str, scheme: Scheme, summary: dict[str, Any], meta: dict[str, Any]) -> str:
+    """The opening of a card for a corpus other than the seeds' (its own words, or ours)."""
+    labels = ", ".join(scheme.span_labels)
+    stance = " with the source's stance" if scheme.has("stance") else ""
+    text = meta.get("intro") or (
+        f"News articles annotated with **who is said to claim what**: {labels} spans and the "
+        f"attributions linking them{stance}."
+    )
+    lacks = scheme.lacks()
+    note = (
+        f"\n\nThis corpus has no {', '.join(f'`{f}`' for f in lacks)} annotations: its scheme "
+        "(`fields:`) leaves them out, the release has no columns for them, and "
+        "`claimcorpus evaluate` skips their metrics instead of scoring them as zero."
+        if lacks
+        else ""
+    )
+    tiny = (
+        "\n\n**This corpus is tiny.** Scores on it have wide confidence intervals; report them."
+        if summary["documents"] < 100
+        else ""
+    )
+    return (
+        f"\n# {scheme.name} {version}\n\n{text.strip()} Scheme {scheme.name} {scheme.version}; "
+        f"{summary['documents']} documents ({summary['annotated_documents']} annotated).{note}{tiny}\n"
+    )
+
+
+def _splits_text(manifest: dict[str, Any]) -> str:
+    if manifest.get("fixed"):
+        return (
+            "These are the corpus's own splits, kept as given (no folds or held-out-outlet "
+            f"views): {manifest['method']}"
+        )
+    return (
+        "Splits keep every story (`story_id`: near-duplicates, same-story rewrites) in one part.\n"
+        "Cross-validation folds and held-out-outlet views are listed in `splits.json` (doc ids per\n"
+        "part); `claimcorpus evaluate --split fold0_test` and friends read them. Method: "
+        f"{manifest['method']}"
+    )
+
+
 def card_body(
-    version: str, scheme: Scheme, summary: dict[str, Any], manifest: dict[str, Any], extra: str = ""
+    version: str,
+    scheme: Scheme,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    extra: str = "",
+    meta: dict[str, Any] | None = None,
 ) -> str:
+    meta = meta or {}
+    if meta or scheme.lacks() or scheme.name != "claimcorpus" or manifest.get("fixed"):
+        return _generic_body(version, scheme, summary, manifest, extra, meta)
     rows = summary["rows"]
     split_table = _table(
         ["split", "documents", "claims (attributions)", "token rows (paragraphs)"],
@@ -171,6 +224,71 @@ included for non-commercial research; see each document's `licence` field.
 """
 
 
+def _generic_body(
+    version: str,
+    scheme: Scheme,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    extra: str,
+    meta: dict[str, Any],
+) -> str:
+    """The card of any other corpus: what it has, where its texts come from, its splits."""
+    rows = summary["rows"]
+    split_table = _table(
+        ["split", "documents", "claims (attributions)", "token rows (paragraphs)"],
+        [[s, rows["documents"][s], rows["claims"][s], rows["tokens"][s]] for s in STANDARD],
+    )
+    label_rows = [
+        [lab, summary["labels"].get(lab, 0), scheme.descriptions["span_labels"][lab]]
+        for lab in scheme.span_labels
+    ]
+    stance = (
+        "\nSource stance: "
+        + ", ".join(f"`{s}` {summary['stances'].get(s, 0)}" for s in scheme.stances)
+        + ".\n"
+        if scheme.has("stance")
+        else ""
+    )
+    about = f"\n## About this corpus\n\n{meta['about'].strip()}\n" if meta.get("about") else ""
+    licence = meta.get("licence") or (
+        "Annotations: CC BY 4.0. Article texts remain the copyright of their publishers and are\n"
+        "included for non-commercial research; see each document's `licence` field."
+    )
+    return f"""{_intro(version, scheme, summary, meta)}{about}
+## Load
+
+```python
+from datasets import load_dataset
+docs = load_dataset("path/to/this/folder", "documents")    # one row per article
+claims = load_dataset("path/to/this/folder", "claims")     # one row per attribution
+tokens = load_dataset("path/to/this/folder", "tokens")     # BIO tags per paragraph
+```
+
+Offsets are half-open `[start, end)` Python code-point indices into `text`, and
+`text[start:end] == span.text` for every span.
+
+## Configs and splits
+
+{split_table}
+
+{_splits_text(manifest)}
+
+## Labels
+
+{_table(["label", "spans", "definition"], label_rows)}
+{stance}{extra}
+## Files
+
+`data/<config>/<split>-*.parquet`, `splits.json` (split manifest), `build_summary.json`
+(counts, removed boilerplate by rule, story-grouping evidence), `SHA256SUMS` (checksums of
+every file; `sha256sum -c SHA256SUMS`).
+
+## Licence
+
+{licence.strip()}
+"""
+
+
 def write_card(
     root: Path,
     out: Path,
@@ -180,10 +298,11 @@ def write_card(
     manifest: dict[str, Any],
     extra: str = "",
 ) -> None:
+    meta = card_meta(root)
     header = yaml.safe_dump(
-        card_yaml(version, scheme, summary), sort_keys=False, allow_unicode=True
+        card_yaml(version, scheme, summary, meta), sort_keys=False, allow_unicode=True
     )
     (out / "README.md").write_text(
-        f"---\n{header}---\n{card_body(version, scheme, summary, manifest, extra)}",
+        f"---\n{header}---\n{card_body(version, scheme, summary, manifest, extra, meta)}",
         encoding="utf-8",
     )

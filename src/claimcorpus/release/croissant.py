@@ -121,6 +121,9 @@ def _field(fid: str, key: str, feat: Any, file_id: str, column: str, path: str |
     inner = feat.feature if isinstance(feat, List) else feat
     if isinstance(feat, List):
         out.update({"isArray": True, "arrayShape": "-1"})
+    if isinstance(inner, List):  # a list of lists of scalars (a span's [start, end] pieces)
+        out["arrayShape"] = "-1,-1"
+        inner = inner.feature
     if isinstance(inner, dict):
         if path is not None:
             raise ValueError(f"{fid}: structs nested below a sub-field are not supported")
@@ -167,13 +170,20 @@ def croissant(
     feats_by_config: dict[str, Any],
     summary: dict[str, Any],
     note: str = "",
+    meta: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The Croissant JSON-LD for the Parquet files already written under ``out``."""
+    """The Croissant JSON-LD for the Parquet files already written under ``out``.
+
+    ``meta`` (a corpus's ``schema/card.yaml``) replaces the name, description and licence
+    written for the seeds' corpus."""
+    meta = meta or {}
     files, record_sets, label_sets = [], [], {}
     for config, feats in feats_by_config.items():
         _label_sets(feats, label_sets)
         for split in STANDARD:
             rel = f"data/{config}/{split}-00000-of-00001.parquet"
+            if not (out / rel).exists():  # an empty split has no file
+                continue
             files.append(_file_object(out, rel))
             rid = f"{config}/{split}"
             n = summary.get("rows", {}).get(config, {}).get(split)
@@ -192,11 +202,15 @@ def croissant(
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        "name": "claimcorpus",
-        "alternateName": TITLE,
+        "name": meta.get("croissant_name", "claimcorpus"),
+        "alternateName": meta.get("pretty_name", TITLE),
         "description": (
-            f"News articles annotated with CLAIM, SOURCE and CUE spans, attributions with the "
-            f"source's stance, topic stance and claim clusters. Release {version}, scheme "
+            meta.get(
+                "croissant_description",
+                "News articles annotated with CLAIM, SOURCE and CUE spans, attributions with the "
+                "source's stance, topic stance and claim clusters.",
+            )
+            + f" Release {version}, scheme "
             f"{summary.get('scheme_version')}, {summary.get('documents')} documents "
             f"({summary.get('annotated_documents')} annotated). Configs: "
             f"{', '.join(feats_by_config)}; splits: {', '.join(STANDARD)}. {note}"
@@ -205,7 +219,8 @@ def croissant(
         "inLanguage": "en",
         "keywords": ["claims", "attribution", "stance", "news"],
         "creator": {"@type": "sc:Organization", "name": "claimcorpus contributors"},
-        "license": [
+        "license": meta.get("croissant_license")
+        or [
             {"@type": "sc:CreativeWork", "name": "CC BY 4.0 (annotations)", "url": CC_BY},
             *(
                 [{"@type": "sc:CreativeWork", "name": "Article texts", "description": TEXT_RIGHTS}]
@@ -226,6 +241,7 @@ def write_croissant(
     summary: dict[str, Any],
     feats_by_config: dict[str, Any] | None = None,
     note: str = "",
+    meta: dict[str, Any] | None = None,
 ) -> None:
     """Write ``out/croissant.json`` (call after the Parquet files, before SHA256SUMS).
 
@@ -234,6 +250,6 @@ def write_croissant(
     if feats_by_config is None and scheme is None:
         raise ValueError("write_croissant needs a scheme or feats_by_config")
     feats = feats_by_config or {c: features(scheme, c) for c in CONFIGS}
-    doc = croissant(Path(out), version, feats, summary, note)
+    doc = croissant(Path(out), version, feats, summary, note, meta)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(Path(out) / "croissant.json", text.encode("utf-8"))

@@ -35,7 +35,9 @@ def all_annotated(release: str, stamp: int) -> tuple[dict[str, Any], ...]:
     """Every annotated document of a release, read once per release (keyed by its card)."""
     from datasets import load_dataset
 
-    ds = load_dataset(release, "documents", split="+".join(splits.STANDARD))
+    manifest = read_json(Path(release) / "splits.json")
+    present = [s for s in splits.STANDARD if manifest["splits"].get(s)]  # empty: no file
+    ds = load_dataset(release, "documents", split="+".join(present))
     # touch only the annotated rows: decoding every row of a large unannotated build
     # would page the whole text into memory for nothing
     flags = ds.data.column("annotated").to_pylist()

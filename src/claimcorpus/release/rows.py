@@ -7,7 +7,11 @@
   stances and cluster.
 * ``tokens``: one row per paragraph: regex word tokens with offsets and a BIO tag sequence
   per span label, derived from the span offsets (never the reverse). Nested spans of one
-  label are tagged by their outermost span; a token is inside a span if they overlap.
+  label are tagged by their outermost span; a token is inside a span if they overlap. A
+  discontinuous span (``fragments``) tags its fragments, each starting with B-, not its hull.
+
+Rows may carry keys the release's features lack (a field the scheme leaves out): encoding
+drops them, and a field a record lacks is null.
 """
 
 from __future__ import annotations
@@ -16,7 +20,17 @@ import re
 from typing import Any
 
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
-SPAN_FIELDS = ("id", "label", "start", "end", "text", "topic_stance", "cluster", "antecedent")
+SPAN_FIELDS = (
+    "id",
+    "label",
+    "start",
+    "end",
+    "text",
+    "topic_stance",
+    "cluster",
+    "antecedent",
+    "fragments",
+)
 ATTR_FIELDS = (
     "id",
     "claim",
@@ -38,6 +52,7 @@ def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None
         "url": doc.get("url"),
         "published": doc.get("published"),
         "language": doc.get("language"),
+        "author": doc.get("author"),
         "licence": doc.get("licence"),
         "source_file": doc["source_file"],
         "raw_sha256": doc["raw_sha256"],
@@ -85,11 +100,11 @@ def claim_rows(
                 "source": src["text"] if src else None,
                 "source_resolved": (ant or src)["text"] if src else None,
                 "cue": cue["text"] if cue else None,
-                "source_type": a["source_type"],
-                "anonymous_source": a["anonymous_source"],
+                "source_type": a.get("source_type"),
+                "anonymous_source": a.get("anonymous_source"),
                 "unattributed": a["unattributed"],
-                "stance": a["stance"],
-                "topic_stance": c["topic_stance"],
+                "stance": a.get("stance"),
+                "topic_stance": c.get("topic_stance"),
                 "target": target,
                 "cluster_id": c.get("cluster"),
                 "cluster_statement": clusters.get(c["cluster"]) if c.get("cluster") else None,
@@ -107,12 +122,22 @@ def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a span tags: its fragments when it is discontinuous, else itself."""
+    if not span.get("fragments"):
+        return [span]
+    return [{"start": a, "end": b} for a, b in span["fragments"]]
+
+
 def token_rows(
     doc: dict[str, Any], gold: dict[str, Any], labels: list[str]
 ) -> list[dict[str, Any]]:
     text = doc["text"]
     rows = []
-    per_label = {lab: _outermost([s for s in gold["spans"] if s["label"] == lab]) for lab in labels}
+    per_label = {
+        lab: _outermost([p for s in gold["spans"] if s["label"] == lab for p in _pieces(s)])
+        for lab in labels
+    }
     for pi, p in enumerate(doc["paragraphs"]):
         toks = [(m.start(), m.end()) for m in TOKEN.finditer(text, p["start"], p["end"])]
         row: dict[str, Any] = {

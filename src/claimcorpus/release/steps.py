@@ -21,6 +21,7 @@ checksums          every file written                          SHA256SUMS
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,11 +38,13 @@ from claimcorpus.release import rows, splits
 from claimcorpus.release.card import write_card
 from claimcorpus.release.checksums import write_checksums
 from claimcorpus.release.croissant import write_croissant
+from claimcorpus.release.fixed import card_meta, fixed_manifest
 from claimcorpus.release.sources import CorpusSource, EngineSource
 from claimcorpus.release.writer import SplitWriter
 
-# a card section: given the release folder written so far, the Markdown to append to its card
-CardSection = Callable[[Path], str]
+# a card section: given the release folder written so far and whether it is the project's own
+# corpus (else another corpus brought into the scheme), the Markdown to append to its card
+CardSection = Callable[[Path, bool], str]
 
 
 @dataclass
@@ -96,7 +99,9 @@ def read(state: BuildState) -> dict[str, Any]:
         "labels": dict(sorted(Counter(s["label"] for g in gold for s in g["spans"]).items())),
         "stances": dict(
             sorted(Counter(a["stance"] for g in gold for a in g["attributions"]).items())
-        ),
+        )
+        if state.scheme.has("stance")
+        else {},
     }
     if state.source.excluded:  # only engine input has records that failed normalization
         kinds = Counter(r["kind"] for r in state.source.excluded)
@@ -150,7 +155,13 @@ def check_and_group(state: BuildState) -> dict[str, Any]:
 
 
 def split(state: BuildState) -> dict[str, Any]:
-    """Parts, folds and views; released documents keep their part (``splits.make_splits``)."""
+    """Parts, folds and views: a corpus's own fixed splits (``release.fixed``: PolNeAR's
+    compartments, a part may be absent), else computed ones where released documents keep
+    their part (``splits.make_splits``)."""
+    fixed = fixed_manifest(state.root, state.story_of)
+    if fixed is not None:
+        state.manifest = fixed
+        return {}
     state.manifest = splits.make_splits(
         state.story_of, state.outlet_of, previous=state.previous, edges=state.edges
     )
@@ -206,14 +217,19 @@ def write_summary(state: BuildState) -> dict[str, Any]:
 
 
 def card(state: BuildState) -> dict[str, Any]:
-    """The dataset card (then each card section, computed on the release as written so far)
-    and the Croissant description."""
+    """The dataset card (then each card section, computed on the release as written so far),
+    a corpus's own datasheet when it has one, and the Croissant description."""
     args = (state.root, state.out, state.version, state.scheme, state.summary, state.manifest)
+    meta = card_meta(state.root)
+    own = not meta and not state.manifest.get("fixed")  # the project's corpus, or another's
     write_card(*args)
     if state.card_sections:
-        write_card(*args, extra="".join(section(state.out) for section in state.card_sections))
-    write_croissant(state.out, state.version, state.scheme, state.summary)
-    return {"sections": len(state.card_sections)}
+        extra = "".join(section(state.out, own) for section in state.card_sections)
+        write_card(*args, extra=extra)
+    if meta.get("datasheet"):  # a corpus's own datasheet travels with its release
+        shutil.copyfile(state.root / meta["datasheet"], state.out / "DATASHEET.md")
+    write_croissant(state.out, state.version, state.scheme, state.summary, meta=meta)
+    return {"sections": len(state.card_sections), "datasheet": bool(meta.get("datasheet"))}
 
 
 def checksums(state: BuildState) -> dict[str, Any]:

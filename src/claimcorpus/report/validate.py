@@ -28,6 +28,7 @@ from claimcorpus.ingest.store import CORPUS, doc_ids, load_document
 from claimcorpus.normalize.text import fold, raw_span
 from claimcorpus.release import splits as splits_mod
 from claimcorpus.release.locate import locate, missing_message
+from claimcorpus.report.release_card import check_card
 from claimcorpus.stories import minhash
 
 META_FIELDS = (
@@ -223,6 +224,7 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
                             "text",
                         )
                     )
+    out.extend(check_card(folder))
     manifest_path = folder / "splits.json"
     if manifest_path.exists():
         manifest = read_json(manifest_path)

@@ -1,0 +1,1 @@
+"""Corpus roots and other corpora: ``init``, brat standoff import and export, PolNeAR."""

@@ -1,0 +1,88 @@
+"""A document of another corpus, normalized in memory and written to ``corpus/`` later.
+
+Imports check everything before they write anything, so a document is first a
+:class:`NewDocument` (bytes, normalized record, metadata) and only reaches the store, in the
+same files ``claimcorpus ingest`` writes, once the whole import has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
+from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.store import (
+    CORPUS,
+    DEFAULT_LICENCE,
+    doc_id_for,
+    normalized_record,
+    paths,
+    resolve_meta,
+)
+from claimcorpus.normalize.text import normalize_bytes
+
+# metadata an importer may give besides the release columns (kept in corpus/meta as given)
+EXTRA_META = ("author", "source_metadata")
+
+
+@dataclass
+class NewDocument:
+    """One article ready to write: raw bytes, normalized record, exclusions and metadata."""
+
+    doc_id: str
+    source_file: str
+    raw: bytes
+    norm: dict[str, Any]
+    exclusions: list[dict[str, Any]]
+    meta: dict[str, Any]
+    known: bool  # already in the corpus with these very bytes: nothing to write
+
+
+def prepare(root: Path, path: Path, given: dict[str, Any] | None = None) -> NewDocument:
+    """Read and normalize one ``.txt``; InputError (naming the file) when it cannot be used.
+
+    A document already in the corpus with the same bytes is reused as stored; the same
+    doc_id with other bytes is refused (an import never replaces an article)."""
+    data = path.read_bytes()
+    doc_id = doc_id_for(path)
+    digest = sha256_bytes(data)
+    p = paths(root, doc_id)
+    if p["meta"].exists():
+        old = read_json(p["meta"])
+        if old["raw_sha256"] != digest:
+            raise InputError(
+                f"{path}: doc_id {doc_id!r} is already in {root / CORPUS} with other bytes "
+                f"(sha256 {old['raw_sha256'][:12]}… vs {digest[:12]}…); an import never replaces "
+                "an article"
+            )
+        norm = read_json(p["normalized"])
+        excl = read_json(p["exclusions"]) if p["exclusions"].exists() else []
+        return NewDocument(doc_id, old["source_file"], data, norm, excl, old, True)
+    n = normalize_bytes(data, str(path))
+    norm = normalized_record(doc_id, n)
+    given = dict(given or {})
+    extra = {k: given.pop(k) for k in EXTRA_META if k in given}
+    meta = {
+        "doc_id": doc_id,
+        "source_file": path.name,
+        "raw_sha256": digest,
+        "raw_bytes": len(data),
+        **resolve_meta(given, n.text, n.title, given.get("licence", DEFAULT_LICENCE)),
+        "outlet_evidence": given.get("outlet_evidence"),
+        "story": given.get("story"),
+        **extra,
+    }
+    return NewDocument(doc_id, path.name, data, norm, n.exclusions, meta, False)
+
+
+def write(root: Path, doc: NewDocument) -> None:
+    """Write a prepared document's files (meta last: a document exists once its meta does)."""
+    if doc.known:
+        return
+    p = paths(root, doc.doc_id)
+    atomic_write_bytes(root / CORPUS / "raw" / doc.source_file, doc.raw)
+    atomic_write_json(p["normalized"], doc.norm)
+    atomic_write_json(p["exclusions"], doc.exclusions)
+    atomic_write_json(p["meta"], doc.meta)
