@@ -23,6 +23,7 @@ ARTICLE = "Officials said China supplied the parts to Russia last year.\n"
 # Arguments that make each command need its project (all of them parse).
 NEEDS_PROJECT = {
     "ingest": ["article.txt"],
+    "import": ["brat", "articles", "--map", "Source=SOURCE,Cue=CUE,Content=CLAIM"],
     "normalize": [],
     "anchor": ["sheet.yaml"],
     "build": ["--version", "9.9.9"],
