@@ -112,10 +112,13 @@ def test_a_short_last_line_of_text_stays_and_one_after_a_signup_box_goes():
     ]
 
 
+TOPICS = ["ferries", "cranes", "tankers", "dredging", "pilots", "tugboats", "customs"]
+
+
 def _site_page(i: int, extra: str = "") -> str:
     return (
-        f"Harbour Gazette story number {i} about the port\n"
-        f"The port handled {100 + i} ships last month, the authority said on Friday.\n"
+        f"Harbour Gazette report on the {TOPICS[i]} of the port\n"
+        f"The port authority said on Friday that {TOPICS[i]} were its main concern.\n"
         f"{extra}"
         "We rely on readers like you. Please support independent local journalism today.\n"
         "Harbour Gazette Media\n"
@@ -148,6 +151,23 @@ def test_a_site_with_too_few_documents_has_no_repetition_evidence():
     for i in range(2):
         lines.add("tiny.example", [ln.strip() for ln in _site_page(i).splitlines()])
     assert lines.repeated() == {}
+
+
+def test_copies_of_one_page_are_not_template_evidence():
+    """Three captures of one article must not make its text look like the site's template."""
+    lines = SiteLines()
+    for _ in range(3):
+        lines.add("copies.example", [ln.strip() for ln in _site_page(0).splitlines()])
+    lines.add("copies.example", [ln.strip() for ln in _site_page(1).splitlines()])
+    assert lines.repeated() == {}
+    assert lines.docs == {"copies.example": 2}
+
+
+def test_site_repetition_never_takes_every_sentence_of_a_page():
+    page = "Short headline of a syndicated story\nThe whole text of the story is here.\n"
+    table = frozenset(line_hash(x) for x in page.splitlines())  # every line "repeated"
+    n = normalize_bytes(page.encode(), "p", table)
+    assert "The whole text of the story is here." in n.text
 
 
 @pytest.mark.parametrize(

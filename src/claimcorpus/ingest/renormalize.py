@@ -9,6 +9,7 @@ from pathlib import Path
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.sites import load_repeated, site_of
 from claimcorpus.ingest.store import CORPUS, doc_ids, normalized_record, paths
 from claimcorpus.normalize.align import reanchor_by_diff, reanchor_record
 from claimcorpus.normalize.text import normalize_bytes
@@ -41,13 +42,14 @@ def normalize_command(args: argparse.Namespace) -> int:
 
 def renormalize(root: Path, check_only: bool = False) -> int:
     layers = ["gold", *ann.list_layers(root)]
+    repeated = load_repeated(root)  # each site's repeated lines, as ingest found them
     changed = failed = 0
     for doc_id in doc_ids(root):
         p = paths(root, doc_id)
         meta = read_json(p["meta"])
         raw_bytes = (root / CORPUS / "raw" / meta["source_file"]).read_bytes()
         old = read_json(p["normalized"])
-        n = normalize_bytes(raw_bytes, meta["source_file"])
+        n = normalize_bytes(raw_bytes, meta["source_file"], repeated.get(site_of(meta) or ""))
         new = normalized_record(doc_id, n)
         if new == old:
             continue

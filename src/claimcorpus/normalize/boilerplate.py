@@ -163,9 +163,20 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
             block = hit
         seen.add(key)
         out.append(hit)
+    _keep_some_prose(out, infos)
     _between(out, infos)
     _positional(out, infos)
     return out
+
+
+def _keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Site repetition never takes every sentence of a page: a page whose whole text recurs
+    across the site is a copy of an article (a re-crawl, syndication), not template."""
+    if any(r is None and f.prose for r, f in zip(out, infos, strict=True)):
+        return
+    for i, (r, f) in enumerate(zip(out, infos, strict=True)):
+        if r is REPEATED_IN_SITE and f.prose:
+            out[i] = None
 
 
 def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:

@@ -52,16 +52,25 @@ class SiteLines:
     def __init__(self) -> None:
         self._chunks: dict[str, list[np.ndarray]] = {}
         self._prose: dict[str, list[np.ndarray]] = {}
+        self._texts: set[int] = set()  # (site, lines) hashes already counted
         self.docs: dict[str, int] = {}
 
     def add(self, site: str | None, lines: Iterable[str]) -> None:
-        """Count one document's stripped, non-empty lines (each line once per document)."""
+        """Count one document's stripped, non-empty lines (each line once per document).
+
+        A second copy of a document (the same lines again: a re-crawl, a syndicated copy)
+        is not counted, or a page fetched three times would look like all template.
+        """
         if not site:
             return
         seen: dict[int, bool] = {}
         for line in lines:
             if line:
                 seen.setdefault(line_hash(line), lq.info(line).prose)
+        text = hash((site, tuple(seen)))
+        if text in self._texts:
+            return
+        self._texts.add(text)
         self.docs[site] = self.docs.get(site, 0) + 1
         if seen:
             self._chunks.setdefault(site, []).append(np.fromiter(seen, np.int64, len(seen)))
