@@ -82,7 +82,9 @@ def language_switcher(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """ "By Jane Doe and John Roe, Reuters", "Author: AFP", "by April 17, 2024" (no sentence)."""
+    """A credit line, not a sentence: "By Jane Doe and John Roe, Reuters", "Author: AFP",
+    "by April 17, 2024", "(Reporting by Li Wen; Editing by Sam Ortiz)"."""
+    line = line.strip().removeprefix("(").removesuffix(")")
     m = _BY.match(line)
     if not m or line.rstrip().endswith((".", "!", "?")) and not re.search(r"\b[A-Z]\.$", line):
         return False

@@ -221,6 +221,7 @@ RULES: tuple[Rule, ...] = (
             r"print(?: this)?(?: (?:article|page))?",
             r"copy(?: the)? link|link copied",
             r"follow(?: us)?(?: on .{1,30})?",
+            r"follow us\b.{0,60}",
             r"like us on facebook",
             r"click to (?:share|print|email).*",
             r"sharing is caring",
