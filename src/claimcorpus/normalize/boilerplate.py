@@ -31,6 +31,7 @@ from claimcorpus.normalize.vocabulary import (
     BYLINE,
     CAPTION_CREDIT,
     DUPLICATE,
+    EMBED,
     HEAD_SHORT,
     LANGUAGE_SWITCHER,
     LINK_LIST,
@@ -64,9 +65,20 @@ _BY = re.compile(
     r"authors?|reporter|correspondent)\b\s*:?\s*",
     re.IGNORECASE,
 )
+# a caption that ends with its agency ("... on March 21, 2023. AFP") or is cut off ("…")
+_CAPTION_AGENCY = re.compile(
+    r"[.!?]\s+(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|TASS|Anadolu|Bloomberg)(?:\s+photo)?$", re.I
+)
+_CAPTION_START = re.compile(
+    r"^(?:\(file\)\s*)?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,5}(?:,[^,]{1,40},)? (?:observes|speaks|"
+    r"attends|looks|walks|arrives|sees off|shakes hands|gestures|waves|listens|talks|meets|"
+    r"poses|enters|leaves|stands|sits)\b"
+)
 _NAME_GLUE = {"and", "&", "in", "for", "of", "the", "de", "van", "von", "al", "bin", "da", "la"}
 _NAME_GLUE |= {"le", "du", "del", "y", "with", "|", "-", "–", "—", "·", "•", "and/or", "staff"}
-_NAME_GLUE |= {"by", "editing", "writing", "additional", "reporting", "compiled", "via"}
+_NAME_GLUE |= {"by", "editing", "writing", "additional", "reporting", "compiled", "via", "on"}
+_EMBED = re.compile(r"\bpic\.twitter\.com/\w+|^[—–-] .{1,60}\(@\w{1,30}\) ", re.I)
+HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
 
@@ -103,9 +115,15 @@ def is_byline(line: str) -> bool:
 
 
 def _link_list(line: str, info: lq.LineInfo) -> bool:
-    """Menu items on one line: "World | Business | Sport" (a bulleted list stays)."""
+    """Menu items or tags on one line: "World | Business | Sport", "Russia, war, Kyiv, Iran,
+    drones" (a bulleted list stays; so does a sentence, which ends with punctuation)."""
+    if info.terminal:
+        return False
     parts = [p for p in _SEPARATORS.split(line.strip(" |•·")) if p]
-    return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not info.terminal
+    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
+        return True
+    tags = [p for p in line.split(",") if p.strip()]
+    return len(tags) >= 6 and all(len(p.split()) <= 6 for p in tags)
 
 
 def _structural(line: str, info: lq.LineInfo) -> Rule | None:
@@ -120,11 +138,15 @@ def _structural(line: str, info: lq.LineInfo) -> Rule | None:
         return AGENCY_CREDIT
     if info.words <= 4 and _AGENCY.search(line) and re.search(r"\bvia\b|\bimages?\b", line, re.I):
         return AGENCY_CREDIT
+    if _CAPTION_AGENCY.search(line) or (info.ellipsis and _CAPTION_START.match(line)):
+        return AGENCY_CREDIT
     words = [w.lower().strip(":,") for w in core(line).split()]
     if words and len(words) <= 8 and all(w in SOCIAL for w in words):
         return SHARE_ICONS
     if _link_list(line, info):
         return LINK_LIST
+    if _EMBED.search(line):
+        return EMBED
     if info.words <= 6 and info.letters < 0.5 and not info.terminal:
         return SYMBOLS
     return None
@@ -150,6 +172,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     infos = [lq.info(line) for line in lines]
     block: Rule | None = None
     seen: set[str] = set()
+    heads: list[str] = []
     for line, info in zip(lines, infos, strict=True):
         key = line_key(line)
         hit = block
@@ -159,11 +182,13 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
             hit = _structural(line, info)
         if hit is None and repeated is not None and line_hash(line) in repeated:
             hit = REPEATED_IN_SITE
-        if hit is None and key in seen and info.words >= 2:
+        if hit is None and info.words >= 2 and (key in seen or _repeats_head(key, info, heads)):
             hit = DUPLICATE
         if hit is not None and hit.block:
             block = hit
         seen.add(key)
+        if len(heads) < HEAD_LINES:
+            heads.append(key)
         out.append(hit)
     _keep_some_prose(out, infos)
     _between(out, infos)
@@ -179,6 +204,11 @@ def _keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
     for i, (r, f) in enumerate(zip(out, infos, strict=True)):
         if r is REPEATED_IN_SITE and f.prose:
             out[i] = None
+
+
+def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
+    """A title-like line that an earlier line starts with ("Headline-Xinhua", then "Headline")."""
+    return not info.prose and info.words >= 4 and any(h.startswith(key) for h in heads)
 
 
 def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
@@ -220,8 +250,8 @@ def looks_like_title(line: str) -> bool:
 def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
     """The headline: a kept, title-like line above the first sentence of the article.
 
-    Of several, the one the page repeats (in a breadcrumb, a caption, "Headline | Outlet")
-    wins, else the first; boilerplate lines are never titles.
+    Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
+    "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
     """
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
@@ -234,6 +264,6 @@ def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
         for i in head:
-            if any(keys[i] in k for j, k in enumerate(keys) if j != i):
+            if any(keys[i] in k and keys[i] != k for k in keys):
                 return i
     return head[0] if head else None

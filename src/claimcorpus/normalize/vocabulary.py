@@ -151,6 +151,11 @@ RULES: tuple[Rule, ...] = (
         max_words=14,
     ),
     _seed(
+        "contact-line",
+        r"^do you have (?:a )?(?:questions?|tips?|a story|a news tip)\b",
+        max_words=45,
+    ),
+    _seed(
         "source-link",
         r"^source(?: article)?(?: link)?\s*(?::|from)\s*\S"
         r"|^originally (?:published|appeared) (?:at|on|in|by)\b",
@@ -202,7 +207,7 @@ RULES: tuple[Rule, ...] = (
         "page metadata label (From:, Tags:, Filed under:)",
         _r(
             r"^(?:from|tags?|topics?|filed under|categories|category|section|posted in|keywords)"
-            r"\s*:\s*\S"
+            r"\s*:\s*\S|^\[[^\[\]]{1,30}\]$"
         ),
         max_words=12,
     ),
@@ -230,6 +235,15 @@ RULES: tuple[Rule, ...] = (
             r"email(?: this)?(?: (?:article|story))?",
         ),
         max_words=8,
+    ),
+    Rule(
+        "share-prompt",
+        "follow or subscribe prompt naming a network",
+        _r(
+            r"^(?=.*\b(?:subscribe|follow)\b)(?=.*\b(?:google news|telegram|whatsapp|twitter|"
+            r"facebook|youtube|instagram|our channel)\b)"
+        ),
+        max_words=20,
     ),
     Rule(
         "app-prompt",
@@ -286,7 +300,9 @@ RULES: tuple[Rule, ...] = (
         "photo credit, caption credit or image file name",
         _r(
             r"(?:\((?:photo|image|picture|pic|credit|file|video)s?(?: credit)?\s*[:/][^()]*\)"
-            r"|\|\s*(?:photo|image|picture|pic)s?(?: credit)?\s*:.*)$"
+            r"|\|\s*(?:photo|image|picture|pic)s?(?: credit)?\s*:.*"
+            r"|\b(?:photo )?credits?\s*:\s*[^.]{1,40}"
+            r"|\((?:provided by|courtesy of|photo by)\b[^()]{1,60}\)\s*/?)$"
             r"|^(?:photo|photograph|image|picture|pic|illustration|graphic|file photo)s?"
             r"(?: credit)?\s*(?::|by\b)|^(?:image|photo|picture) (?:source|caption)s?\b"
             r"|^[\w.-]+[._](?:jpe?g|png|webp|gif|svg)$"
@@ -311,6 +327,7 @@ BYLINE = Rule("byline", "stand-alone byline (author names, agency, date)", NEVER
 TIMESTAMP = Rule("timestamp", "stand-alone date or time stamp", NEVER)
 LINK_LIST = Rule("navigation", "menu items on one line", NEVER)
 SHARE_ICONS = Rule("share-prompt", "share or follow buttons (network names only)", NEVER)
+EMBED = Rule("embedded-post", "embedded social media post (link or signature)", NEVER)
 SYMBOLS = Rule("symbols", "short line made mostly of digits and symbols", NEVER)
 DUPLICATE = Rule("duplicate-line", "line repeated earlier on the same page", NEVER)
 HEAD_SHORT = Rule("head-short", "short line above the article's first sentence", NEVER)
@@ -330,6 +347,7 @@ ALL_RULE_IDS = tuple(
                 BYLINE,
                 TIMESTAMP,
                 SYMBOLS,
+                EMBED,
                 DUPLICATE,
                 HEAD_SHORT,
                 BETWEEN,
