@@ -315,3 +315,17 @@ def test_site_repetition_found_at_ingest_survives_renormalization(project, tmp_p
     assert list((project / "corpus" / "repeated").glob("*.json"))
     check = run_cli("normalize", "--check", root=project)
     assert check.returncode == 0 and "0 documents changed" in check.stdout
+
+
+def test_a_record_whose_bytes_changed_fails_its_digest_and_is_named_corrupt(tmp_path):
+    warc = tmp_path / "flip.warc"
+    offsets = write_warc(warc, crawl_records()[:1] + crawl_records()[2:3], gz=False)
+    data = bytearray(warc.read_bytes())
+    at = data.index(b"ambassador", offsets[0])
+    data[at] = ord("A")  # same length, different bytes
+    warc.write_bytes(bytes(data))
+    kinds = [(r.origin, getattr(r, "kind", "article")) for r in read_warc(warc)]
+    assert kinds == [
+        (f"{warc}: record at byte {offsets[0]}", "corrupt"),
+        (f"{warc}: record at byte {offsets[1]}", "article"),
+    ]

@@ -23,7 +23,7 @@ import re
 from collections.abc import Container
 
 from claimcorpus.normalize import linequality as lq
-from claimcorpus.normalize.repetition import line_hash, line_key
+from claimcorpus.normalize.repetition import LEAD, TRAIL, line_hash, line_key
 from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
     ALL_RULE_IDS,
@@ -51,7 +51,6 @@ __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "Rule", "classify", "title_index
 LANG_CODES = set(
     "ua uk en ru de fr es it pl zh ar pt tr ja ko be kz ro nl cs hu bg ka lt lv et fi sv no da".split()
 )
-_DECOR = re.compile(r"^[\s•·▪►◦*|>»›–—-]+|[\s|:•·»›–—-]+$")
 _SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _AGENCY = re.compile(
     r"(?:^|[\s/(])(?:getty images?|afp|reuters|ap(?: photo)?|epa(?:-efe)?|shutterstock|"
@@ -84,13 +83,13 @@ _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
 def core(line: str) -> str:
     """The line without leading bullets and trailing separators, for vocabulary matching."""
-    return _DECOR.sub("", line)
+    return line.lstrip(LEAD).rstrip(TRAIL)
 
 
 def language_switcher(line: str) -> bool:
     """A line made only of two or more language codes ("ua en ru")."""
     words = line.split()
-    return len(words) >= 2 and all(w.lower() in LANG_CODES for w in words)
+    return 2 <= len(words) <= 12 and all(w.lower() in LANG_CODES for w in words)
 
 
 def is_byline(line: str) -> bool:
@@ -126,38 +125,49 @@ def _link_list(line: str, info: lq.LineInfo) -> bool:
     return len(tags) >= 6 and all(len(p.split()) <= 6 for p in tags)
 
 
-def _structural(line: str, info: lq.LineInfo) -> Rule | None:
-    """Rules on the line's form rather than its words."""
+def _structural(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    """Rules on the line's form rather than its words (``text``: the line's core)."""
+    if info.words <= 16:
+        hit = _short_form(line, text, info)
+        if hit is not None:
+            return hit
+    if line.rstrip(" /").endswith(")") and CAPTION_CREDIT.pattern.search(line.rstrip(" /")):
+        return CAPTION_CREDIT
+    if _CAPTION_AGENCY.search(line[-40:]) or (info.ellipsis and _CAPTION_START.match(line)):
+        return AGENCY_CREDIT
+    if _link_list(line, info):
+        return LINK_LIST
+    if ("pic.twitter" in line or line[:1] in "—–-") and _EMBED.search(line):
+        return EMBED
+    return None
+
+
+def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    """The form rules that only a short line (16 words or fewer) can meet."""
     if is_byline(line):
         return BYLINE
     if lq.is_timestamp(line):
         return TIMESTAMP
-    if CAPTION_CREDIT.pattern.search(line):
-        return CAPTION_CREDIT
     if info.words <= 6 and not info.terminal and _AGENCY.search(line) and "/" in line:
         return AGENCY_CREDIT
     if info.words <= 4 and _AGENCY.search(line) and re.search(r"\bvia\b|\bimages?\b", line, re.I):
         return AGENCY_CREDIT
-    if _CAPTION_AGENCY.search(line) or (info.ellipsis and _CAPTION_START.match(line)):
-        return AGENCY_CREDIT
-    words = [w.lower().strip(":,") for w in core(line).split()]
+    words = [w.lower().strip(":,") for w in text.split()]
     if words and len(words) <= 8 and all(w in SOCIAL for w in words):
         return SHARE_ICONS
-    if _link_list(line, info):
-        return LINK_LIST
-    if _EMBED.search(line):
-        return EMBED
-    if info.words <= 6 and info.letters < 0.5 and not info.terminal:
+    if info.words <= 6 and not info.terminal and lq.letter_share(line) < 0.5:
         return SYMBOLS
     return None
 
 
-def _vocabulary(line: str, info: lq.LineInfo) -> Rule | None:
-    text = core(line)
+def _vocabulary(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    low = line.lower()
     for rule in RULES:
         if rule.max_words is not None and info.words > rule.max_words:
             continue
-        if rule.pattern.search(text) or rule.pattern.search(line):
+        if rule.needs is not None and not rule.needs.search(low):
+            continue
+        if rule.pattern.search(text) or (text != line and rule.pattern.search(line)):
             return rule
     return None
 
@@ -174,12 +184,13 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     seen: set[str] = set()
     heads: list[str] = []
     for line, info in zip(lines, infos, strict=True):
-        key = line_key(line)
+        text = core(line)
+        key = line_key(text)
         hit = block
         if hit is None:
-            hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, info)
+            hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, text, info)
         if hit is None:
-            hit = _structural(line, info)
+            hit = _structural(line, text, info)
         if hit is None and repeated is not None and line_hash(line) in repeated:
             hit = REPEATED_IN_SITE
         if hit is None and info.words >= 2 and (key in seen or _repeats_head(key, info, heads)):
@@ -214,15 +225,22 @@ def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
 def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
     """A short line whose nearest longer neighbours above and below are both boilerplate
     (a name and a job title between a photo credit and "3 min read") is boilerplate too."""
-    # the lines that decide: boilerplate, or longer than short
-    decides = [i for i, f in enumerate(infos) if out[i] is not None or not f.short]
-    for i, f in enumerate(infos):
-        if out[i] is not None or not f.short or f.terminal:
-            continue
-        above = [j for j in decides if j < i]
-        below = [j for j in decides if j > i]
-        if above and below and out[above[-1]] is not None and out[below[0]] is not None:
-            out[i] = BETWEEN
+    # the nearest line above and below that decides: boilerplate, or longer than short
+    decides = [out[i] is not None or not f.short for i, f in enumerate(infos)]
+    above: list[int | None] = []
+    last: int | None = None
+    for i in range(len(out)):
+        above.append(last)
+        if decides[i]:
+            last = i
+    below: int | None = None
+    for i in range(len(out) - 1, -1, -1):
+        a, f = above[i], infos[i]
+        if out[i] is None and f.short and not f.terminal and a is not None and below is not None:
+            if out[a] is not None and out[below] is not None:
+                out[i] = BETWEEN
+        if decides[i]:
+            below = i
 
 
 def _positional(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:

@@ -68,7 +68,6 @@ class LineInfo:
     words: int
     terminal: bool
     ellipsis: bool
-    letters: float  # share of letters among the non-space characters
 
     @property
     def prose(self) -> bool:
@@ -81,10 +80,15 @@ class LineInfo:
 
 def info(line: str) -> LineInfo:
     words = len(_WORD.findall(line))
+    tail = line[-12:]
+    ellipsis = bool(_ELLIPSIS.search(tail))
+    return LineInfo(words, bool(_TERMINAL.search(tail)) and not ellipsis, ellipsis)
+
+
+def letter_share(line: str) -> float:
+    """The share of letters among the line's non-space characters."""
     chars = [c for c in line if not c.isspace()]
-    letters = sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
-    ellipsis = bool(_ELLIPSIS.search(line))
-    return LineInfo(words, bool(_TERMINAL.search(line)) and not ellipsis, ellipsis, letters)
+    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
 
 
 def is_timestamp(line: str, max_left: int = 3) -> bool:
@@ -94,6 +98,8 @@ def is_timestamp(line: str, max_left: int = 3) -> bool:
     every date, time and timestamp word is taken out (a place, an agency, a name).
     """
     text = line.strip(" \t•·|-–—")
+    if len(text) > 160:
+        return False
     if _TIME_LABEL.match(text) or _READ_TIME.match(text) or (_AGO.search(text) and len(text) < 40):
         return True
     has_date = bool(_DATE_TOKEN.search(text) or _MONTH_DAY.search(text))

@@ -31,13 +31,13 @@ PROSE_MIN_SHARE = 0.5  # ... and a sentence in at least this share of them
 MIN_SITE_DOCS = 3  # a site with fewer documents has no repetition evidence
 
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
-_DECOR = re.compile(r"^[\s•·▪►◦*|>»›–—-]+|[\s|:•·»›–—-]+$")
+LEAD = " \t\u00a0•·▪►◦*|>»›–—-"  # bullets and arrows before a line's words
+TRAIL = " \t\u00a0|:•·»›–—-"  # separators after them
 
 
 def line_key(line: str) -> str:
     """What two lines must share to count as the same line."""
-    return _SPACE.sub(" ", _DIGITS.sub("0", _DECOR.sub("", line))).casefold()
+    return " ".join(_DIGITS.sub("0", line.lstrip(LEAD).rstrip(TRAIL)).split()).casefold()
 
 
 def line_hash(line: str) -> int:

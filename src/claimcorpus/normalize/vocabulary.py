@@ -20,10 +20,18 @@ class Rule:
     pattern: re.Pattern[str]
     block: bool = False  # True: this line and every later line are boilerplate
     max_words: int | None = None  # the rule applies to lines of at most this many words
+    # a pattern that scans the whole line is only tried on lines holding one of these
+    # (lower-cased) strings: a cheap filter, most lines of an article hold none
+    needs: re.Pattern[str] | None = None
 
 
 def _r(p: str) -> re.Pattern[str]:
     return re.compile(p, re.IGNORECASE)
+
+
+def _any(*parts: str) -> re.Pattern[str]:
+    """Matches a lower-cased line holding any of ``parts`` (the cheap filter of a rule)."""
+    return re.compile("|".join(re.escape(p) for p in parts))
 
 
 def _whole(*phrases: str) -> re.Pattern[str]:
@@ -77,8 +85,10 @@ _SEED_REASONS = {
 }
 
 
-def _seed(rule_id: str, pattern: str, max_words: int | None = None) -> Rule:
-    return Rule(rule_id, _SEED_REASONS[rule_id], _r(pattern), max_words=max_words)
+def _seed(
+    rule_id: str, pattern: str, max_words: int | None = None, needs: re.Pattern[str] | None = None
+) -> Rule:
+    return Rule(rule_id, _SEED_REASONS[rule_id], _r(pattern), max_words=max_words, needs=needs)
 
 
 RULES: tuple[Rule, ...] = (
@@ -92,6 +102,7 @@ RULES: tuple[Rule, ...] = (
     _seed(
         "cookie-banner",
         r"(\bcookies?\b.*\b(accept|opt-out|opt out|consent)\b)|^privacy (&|and) cookies? policy$",
+        needs=_any("cookie"),
     ),
     _seed(
         "comment-prompt",
@@ -100,7 +111,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _seed("related-teaser", r"^(see also\b|you may also like$|read more:|related( articles?)?:)"),
     _seed("source-link", r"^source link$"),
-    _seed("contact-line", r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering"),
+    _seed(
+        "contact-line",
+        r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering",
+        needs=_any("contact", "do you have"),
+    ),
     Rule(
         "donation-plea",
         "publisher's donation plea (this line and all after it)",
@@ -201,6 +216,7 @@ RULES: tuple[Rule, ...] = (
         "page control or script notice",
         _r(r"\bjavascript\b|^(?:please )?(?:enable|turn on|allow) (?:cookies|javascript|scripts)"),
         max_words=20,
+        needs=_any("javascript", "enable", "turn on", "allow"),
     ),
     Rule(
         "page-label",
@@ -270,13 +286,20 @@ RULES: tuple[Rule, ...] = (
         "footer",
         "site footer (copyright, legal and contact links)",
         _r(
-            r"^(?:©|\(c\)\s|copyright\b|our standards:)|\ball rights reserved\b"
+            r"^(?:©|\(c\)\s|copyright\b|our standards:)"
             r"|^(?:terms(?: of (?:use|service))?|terms (?:and|&) conditions|privacy(?: policy| "
             r"notice| settings)?|contact(?: us)?|about(?: us)?|imprint|impressum|site ?map|careers|"
             r"jobs|advertise(?: with us)?|faq|help|rss(?: feeds?)?|address|phone|e-?mail|fax|tel|"
             r"corrections|ethics policy|accessibility|newsletters?|podcasts?)$"
         ),
         max_words=30,
+    ),
+    Rule(
+        "footer",
+        "site footer (copyright, legal and contact links)",
+        _r(r"\ball rights reserved\b"),
+        max_words=30,
+        needs=_any("rights reserved"),
     ),
     Rule(
         "media-player",
@@ -308,6 +331,28 @@ RULES: tuple[Rule, ...] = (
             r"|^[\w.-]+[._](?:jpe?g|png|webp|gif|svg)$"
             r"|^(?:image|photo|picture|untitled(?: design)?|thumbnail|placeholder|img[_-]?\d+|"
             r"dsc[_-]?\d+)$"
+        ),
+        needs=_any(
+            "(",
+            "|",
+            "credit",
+            "photo",
+            "image",
+            "picture",
+            "pic",
+            "illustration",
+            "graphic",
+            "jpg",
+            "jpeg",
+            "png",
+            "webp",
+            "gif",
+            "svg",
+            "untitled",
+            "thumbnail",
+            "placeholder",
+            "img",
+            "dsc",
         ),
     ),
 )

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -68,7 +70,17 @@ def parse_http(block: bytes) -> tuple[int, dict[str, str], bytes]:
     return int(parts[1]), headers, body
 
 
-def _record(path: Path, rec) -> Article | BadRecord | None:
+@dataclass
+class Response:
+    """One HTML response of a crawl, framed and decoded, before its text is extracted."""
+
+    origin: str
+    url: str | None
+    payload: bytes
+    provenance: dict[str, Any]
+
+
+def _response(path: Path, rec) -> Response | BadRecord:
     origin = f"{path}: record at byte {rec.stream_pos}"
     declared = rec.headers.get("Content-Length", "").strip()
     gz = path.name.endswith(".gz")
@@ -76,12 +88,16 @@ def _record(path: Path, rec) -> Article | BadRecord | None:
         if gz and not declared:  # the member was cut inside the record's headers
             return BadRecord(origin, "truncated", "the file ends inside the record's headers")
         return BadRecord(origin, "malformed-record", f"Content-Length {declared!r} is not a number")
+    # the digest is checked before the block is read (it buffers the block for the read)
+    digest_ok = not rec.headers.get("WARC-Block-Digest") or rec.verify_block_digest(consume=False)
     block = rec.reader.read()
     if len(block) < int(declared):
         hint = " (a truncated gzip?)" if gz else ""
         return BadRecord(
             origin, "truncated", f"the file ends early: {len(block)} of {declared} bytes{hint}"
         )
+    if not digest_ok:
+        return BadRecord(origin, "corrupt", "the block does not match its WARC-Block-Digest")
     url = rec.headers.get("WARC-Target-URI")
     try:
         status, headers, payload = parse_http(block)
@@ -102,16 +118,11 @@ def _record(path: Path, rec) -> Article | BadRecord | None:
         "target_uri": url,
         "warc_date": rec.headers.get("WARC-Date"),
     }
-    try:
-        return page_article(payload, origin, prov, url=url)
-    except InputError as exc:
-        msg = str(exc)
-        kind = next((k for text, k in _KINDS.items() if text in msg), "invalid-input")
-        return BadRecord(origin, kind, msg.removeprefix(f"{origin}: "))
+    return Response(origin, url, payload, prov)
 
 
-def read_warc(path: Path) -> Iterator[Article | BadRecord]:
-    """Articles and bad records of one WARC / WARC.gz file, in file order."""
+def iter_responses(path: Path) -> Iterator[Response | BadRecord]:
+    """The HTML responses and the bad records of one WARC / WARC.gz file, in file order."""
     try:
         with open(path, "rb") as stream:
             records = ArchiveIterator(
@@ -121,14 +132,7 @@ def read_warc(path: Path) -> Iterator[Article | BadRecord]:
             try:
                 for rec in records:
                     last = rec.stream_pos
-                    if rec.headers.get("WARC-Block-Digest") and not rec.verify_block_digest(
-                        consume=False
-                    ):
-                        yield _truncated_or_corrupt(path, rec)
-                        continue
-                    out = _record(path, rec)
-                    if out is not None:
-                        yield out
+                    yield _response(path, rec)
             except OSError as exc:
                 yield BadRecord(
                     f"{path}: after the record at byte {last}",
@@ -139,13 +143,15 @@ def read_warc(path: Path) -> Iterator[Article | BadRecord]:
         raise InputError(f"{path}: cannot read the WARC file: {exc}") from None
 
 
-def _truncated_or_corrupt(path: Path, rec) -> BadRecord:
-    """A record whose block digest fails: cut off by the end of the file, or changed."""
-    out = _record(path, rec)
-    if isinstance(out, BadRecord) and out.kind in ("truncated", "malformed-record"):
-        return out
-    return BadRecord(
-        f"{path}: record at byte {rec.stream_pos}",
-        "corrupt",
-        "the block does not match its WARC-Block-Digest",
-    )
+def read_warc(path: Path) -> Iterator[Article | BadRecord]:
+    """Articles and bad records of one WARC / WARC.gz file, in file order."""
+    for item in iter_responses(path):
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        try:
+            yield page_article(item.payload, item.origin, item.provenance, url=item.url)
+        except InputError as exc:
+            msg = str(exc)
+            kind = next((k for text, k in _KINDS.items() if text in msg), "invalid-input")
+            yield BadRecord(item.origin, kind, msg.removeprefix(f"{item.origin}: "))
