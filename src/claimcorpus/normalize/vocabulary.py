@@ -41,37 +41,11 @@ def _whole(*phrases: str) -> re.Pattern[str]:
 
 NEVER = re.compile(r"$^")
 
-SOCIAL = {
-    "facebook",
-    "twitter",
-    "x",
-    "whatsapp",
-    "telegram",
-    "linkedin",
-    "reddit",
-    "pinterest",
-    "flipboard",
-    "messenger",
-    "email",
-    "e-mail",
-    "mail",
-    "print",
-    "vk",
-    "instagram",
-    "youtube",
-    "tiktok",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "google",
-    "plus",
-    "google+",
-    "rss",
-    "copy",
-    "link",
-    "share",
-    "sms",
-}
+SOCIAL = set(
+    "facebook twitter x whatsapp telegram linkedin reddit pinterest flipboard messenger email "
+    "e-mail mail print vk instagram youtube tiktok threads bluesky mastodon google plus google+ "
+    "rss copy link share sms".split()
+)
 
 _SEED_REASONS = {
     "breadcrumb": "site navigation breadcrumb",
@@ -333,26 +307,8 @@ RULES: tuple[Rule, ...] = (
             r"dsc[_-]?\d+)$"
         ),
         needs=_any(
-            "(",
-            "|",
-            "credit",
-            "photo",
-            "image",
-            "picture",
-            "pic",
-            "illustration",
-            "graphic",
-            "jpg",
-            "jpeg",
-            "png",
-            "webp",
-            "gif",
-            "svg",
-            "untitled",
-            "thumbnail",
-            "placeholder",
-            "img",
-            "dsc",
+            *"( | credit photo image picture pic illustration graphic jpg jpeg png webp gif svg "
+            "untitled thumbnail placeholder img dsc".split()
         ),
     ),
 )
