@@ -172,7 +172,7 @@ def test_a_jsonl_manifest_skips_and_names_its_bad_lines(project, tmp_path):
         },
         "this line is not JSON",
         {"url": "https://wire.example/b", "title": "No body"},
-        {"html": page, "licence": "CC BY 4.0"},
+        {"text": page, "licence": "CC BY 4.0"},  # a page in the text field
         {"url": "https://wire.example/c", "text": "A second text.\n", "published": "2 May 2024"},
         {"url": "https://wire.example/d", "text": "A third text here.\n", "language": "english"},
         {"url": "https://wire.example/e", "text": "A fourth.\n", "byline": "X"},
@@ -193,6 +193,7 @@ def test_a_jsonl_manifest_skips_and_names_its_bad_lines(project, tmp_path):
     assert (wire["published"], wire["outlet"], wire["language"]) == ("2024-05-02", "Wire", "en")
     ledger = [m for m in docs.values() if m["outlet"] == "Daily Ledger"][0]
     assert ledger["licence"] == "CC BY 4.0" and ledger["published"] == "2024-03-02"
+    assert "<" not in text_of(project, ledger["doc_id"])
 
 
 def test_a_truncated_gzip_jsonl_keeps_the_lines_before_the_cut(project, tmp_path):
@@ -329,3 +330,21 @@ def test_a_record_whose_bytes_changed_fails_its_digest_and_is_named_corrupt(tmp_
         (f"{warc}: record at byte {offsets[0]}", "corrupt"),
         (f"{warc}: record at byte {offsets[1]}", "article"),
     ]
+
+
+def test_a_missing_crawl_file_and_an_unknown_kind_are_refused_by_name(project, tmp_path):
+    odd = tmp_path / "notes.docx"
+    odd.write_bytes(b"PK\x03\x04")
+    before = tree_digest(project)
+    r = run_cli(
+        "ingest",
+        str(tmp_path / "gone.jsonl"),
+        str(tmp_path / "gone.warc.gz"),
+        str(odd),
+        root=project,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{tmp_path / 'gone.jsonl'}: no such file" in r.stderr
+    assert f"{tmp_path / 'gone.warc.gz'}: no such file" in r.stderr
+    assert "notes.docx: unknown kind of file" in r.stderr
+    assert tree_digest(project) == before

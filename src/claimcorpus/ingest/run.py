@@ -71,6 +71,8 @@ class Report:
 
 def read_input(path: Path, kind: str | None, sidecar_dir: Path | None) -> Iterator:
     """The articles (and, for a crawl, bad records) of one input file."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
     if kind == "text":
         yield from read_text_file(path, sidecar_dir)
     elif kind == "html":
@@ -82,8 +84,6 @@ def read_input(path: Path, kind: str | None, sidecar_dir: Path | None) -> Iterat
         yield from read_jsonl(path)
     elif kind == "parquet":
         yield from read_parquet(path)
-    elif not path.exists():
-        raise InputError(f"{path}: no such file")
     else:
         raise InputError(
             f"{path}: unknown kind of file; ingest reads .txt, .html, .warc(.gz), "

@@ -3,7 +3,7 @@
 Fields (JSONL keys, Parquet columns): ``text`` (plain text) or ``html`` (the page; its main
 text is extracted as for HTML files), and optionally ``url``, ``title``, ``published``,
 ``outlet``, ``language``, ``licence``. A record's own metadata wins over what is extracted
-from its page. Any other field is refused (a JSONL record is skipped; a Parquet column
+from its page; a page given as ``text`` is read as ``html``. Any other field is refused (a JSONL record is skipped; a Parquet column
 refuses the whole file before a row is read). Bad records are yielded as ``BadRecord``
 (kinds: bad-json, invalid-utf8, no-text, invalid-record, unknown-field, bad-metadata,
 no-main-text, truncated) and reading goes on. ``.jsonl.gz`` is read as gzip.
@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.metadata import validate_meta
 from claimcorpus.ingest.readers.html import page_article
+from claimcorpus.ingest.readers.paths import sniff
 from claimcorpus.ingest.readers.record import Article, BadRecord, crawl_doc_id
 
 META_FIELDS = ("url", "title", "published", "outlet", "language", "licence")
@@ -56,6 +57,11 @@ def record_article(rec: dict[str, Any], origin: str, path: Path) -> Article | Ba
         return BadRecord(origin, "no-text", f"field {field!r} is empty or not a string")
     meta = {k: rec[k] for k in META_FIELDS if rec.get(k) is not None}
     prov = {"reader": path.suffix.lstrip(".") or "manifest", "file": str(path), "record": origin}
+    if (
+        text is not None
+        and sniff(text.encode("utf-8") if isinstance(text, str) else text) == "html"
+    ):
+        html, text = text, None  # a page in the text field: read as a page, never with its tags
     try:
         validate_meta(meta, str(path), origin.removeprefix(f"{path}: "))
         if html is not None:
