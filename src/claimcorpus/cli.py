@@ -19,7 +19,7 @@ from claimcorpus.core.project import NoProjectError, resolve_root
 
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("claimcorpus.ingest.command", "add plain-text articles to corpus/"),
+    "ingest": ("claimcorpus.ingest.command", "add articles (text, HTML, crawls) to corpus/"),
     "normalize": (
         "claimcorpus.ingest.renormalize",
         "re-normalize the corpus, re-anchoring annotations",
