@@ -155,10 +155,10 @@ KEEP_BREADCRUMBS = "b.RULES = tuple(r for r in b.RULES if r.id != 'breadcrumb')"
 
 def normalize_with(rules: str, *args: str, root: Path) -> subprocess.CompletedProcess:
     """`claimcorpus normalize` run by a normalizer whose boilerplate rules were changed by the
-    Python statement ``rules`` (``b`` is claimcorpus.boilerplate), as a code change would."""
+    Python statement ``rules`` (``b`` is claimcorpus.normalize.boilerplate), as a code change would."""
     driver = (
         "import re, sys\n"
-        "from claimcorpus import boilerplate as b\n"
+        "from claimcorpus.normalize import boilerplate as b\n"
         f"{rules}\n"
         "from claimcorpus.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"

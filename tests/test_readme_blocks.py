@@ -14,7 +14,7 @@ from conftest import REPO
 
 from claimcorpus.core import blocks
 
-SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio")
+SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio", "bench_ingest")
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
 
@@ -242,3 +242,27 @@ def test_bench_labelstudio_writes_its_block_from_results(tmp_path: Path):
     assert "- push: 1.50x the bare call (target <= 1.5x): met" in body
     assert "- pull: 2.00x the bare call (target <= 1.5x): MISSED" in body
     assert "server peak RSS: 512 MB" in body
+
+
+def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
+    result = {
+        "pages": 300,
+        "pages_mb": 1.5,
+        "html": [
+            ["bare trafilatura.extract", 600.0, 3.0, 1.0],
+            ["page_article (+ checks, doc id)", 300.0, 1.5, 2.0],
+        ],
+        "warc": [["bare FastWARC iteration", 40.0, 1.0], ["reader iter_responses", 42.0, 0.95]],
+        "boilerplate": [["boilerplate.classify (lines)", 2.5, 14.0]],
+        "memory": [
+            {"label": "full ingest", "n": 2000, "mb": 5.5, "seconds": 8.0, "rss_mb": 126.4},
+            {"label": "pass 1 only", "n": 100000, "mb": 273.0, "seconds": 50.0, "rss_mb": 184},
+        ],
+    }
+    body = _run_from_json("bench_ingest", tmp_path, result)
+    assert "HTML extraction (300 pages, 1.5 MB):" in body
+    assert "| page_article (+ checks, doc id) | 300 | 1.50 | 2.00x |" in body
+    assert "| reader iter_responses | 42.0 | 0.95x |" in body
+    assert "| boilerplate.classify (lines) | 2.5 | 14.00x |" in body
+    assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 126 |" in body
+    assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 184 |" in body

@@ -21,7 +21,7 @@ from claimcorpus.core.project import NoProjectError, resolve_root
 # name -> (module that defines add_parser(subparsers), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("claimcorpus.corpora.init", "create a new, empty corpus root"),
-    "ingest": ("claimcorpus.ingest.command", "add plain-text articles to corpus/"),
+    "ingest": ("claimcorpus.ingest.command", "add articles (text, HTML, crawls) to corpus/"),
     "import": ("claimcorpus.corpora.import_command", "import brat standoff or PolNeAR"),
     "export": ("claimcorpus.corpora.export_command", "export a release's gold as brat standoff"),
     "normalize": (

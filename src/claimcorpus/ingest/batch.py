@@ -30,6 +30,8 @@ import pyarrow as pa
 
 from claimcorpus.core.io import sha256_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.metadata import validate_meta
+from claimcorpus.ingest.sites import Repeated, site_of
 from claimcorpus.ingest.store import (
     DEFAULT_LICENCE,
     MAX_BYTES,
@@ -115,9 +117,17 @@ def error_kind(message: str) -> str:
 
 
 def _normalize_one(
-    doc_id: str | None, name: str, raw: bytes | None
+    doc_id: str | None,
+    name: str,
+    raw: bytes | None,
+    meta: dict | None = None,
+    repeated: Repeated | None = None,
 ) -> Normalized | tuple[str, str]:
     """Normalized text, or (error_kind, message) for a bad record."""
+    try:
+        validate_meta(meta or {}, name, doc_id)
+    except InputError as exc:
+        return "bad-metadata", str(exc)
     if doc_id is None:
         return "missing-doc-id", f"{name}: record without a doc_id"
     if raw is not None and len(raw) > MAX_BYTES:
@@ -125,8 +135,9 @@ def _normalize_one(
             "too-large",
             f"{name}: {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit for one article",
         )
+    site = site_of(meta or {})
     try:
-        return normalize_bytes(raw or b"", name)
+        return normalize_bytes(raw or b"", name, (repeated or {}).get(site or ""))
     except InputError as exc:
         return error_kind(str(exc)), str(exc)
 
@@ -149,11 +160,14 @@ def _span_array(values: list[list[tuple[int, int]] | None]) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, spans, mask=pa.array([p is None for p in pairs]))
 
 
-def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.RecordBatch:
+def normalize_batch(
+    batch: pa.RecordBatch, fault: str | None = None, repeated: Repeated | None = None
+) -> pa.RecordBatch:
     """Normalize every record of one input batch; bad records become error rows.
 
     ``fault`` (default: the FAULT_ENV variable) is the test-only crash hook; a process pool
     passes it explicitly, since a forkserver child does not see the parent's later env.
+    ``repeated``: each site's repeated lines (ingest/sites.py), for the boilerplate detector.
     """
     names = batch.schema.names
     if "doc_id" not in names or "raw" not in names:
@@ -169,7 +183,8 @@ def normalize_batch(batch: pa.RecordBatch, fault: str | None = None) -> pa.Recor
     for doc_id, name, raw in zip(ids, files, raws, strict=True):
         if fault and doc_id == fault:
             os._exit(FAULT_EXIT_CODE)  # fault-injection hook, see the module docstring
-        results.append(_normalize_one(doc_id, name or doc_id or "<record>", raw))
+        row = {c: v[len(results)] for c, v in given.items() if v[len(results)] is not None}
+        results.append(_normalize_one(doc_id, name or doc_id or "<record>", raw, row, repeated))
     ok = [r if isinstance(r, Normalized) else None for r in results]
     meta = [
         resolve_meta(

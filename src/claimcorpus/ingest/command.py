@@ -1,28 +1,15 @@
-"""The `ingest` command: add articles to the corpus store, one file at a time."""
+"""The `ingest` command: add articles (text, HTML, crawls, manifests) to the corpus store."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from claimcorpus.core import layers as ann
-from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
-from claimcorpus.core.problems import InputError
-from claimcorpus.ingest.store import (
-    CORPUS,
-    DEFAULT_LICENCE,
-    MAX_BYTES,
-    RawHashes,
-    doc_id_for,
-    normalized_record,
-    paths,
-    raw_hashes,
-    read_sidecar,
-    resolve_meta,
-)
-from claimcorpus.normalize.align import reanchor_by_diff
-from claimcorpus.normalize.text import normalize_bytes
+from claimcorpus.ingest.articles import store_article
+from claimcorpus.ingest.readers.text import read_text_file
+from claimcorpus.ingest.run import run_ingest
+from claimcorpus.ingest.sites import load_repeated, site_of
+from claimcorpus.ingest.store import DEFAULT_LICENCE, MAX_BYTES, RawHashes, raw_hashes
 
 
 def ingest_file(
@@ -35,129 +22,41 @@ def ingest_file(
     max_bytes: int = MAX_BYTES,
     known_hashes: RawHashes | None = None,
 ) -> tuple[str, str]:
-    """Ingest one article. Returns (doc_id, status) with status added/unchanged/replaced.
+    """Ingest one article file. Returns (doc_id, status) with status added/unchanged/replaced.
 
     Everything is checked before anything is written; each file is written to a temporary
     path and renamed, so a refused article leaves the corpus as it was.
     """
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article"
-        )
-    data = path.read_bytes()
-    doc_id = doc_id_for(path)
-    digest = sha256_bytes(data)
-    p = paths(root, doc_id)
-    known_hashes = known_hashes if known_hashes is not None else raw_hashes(root)
-    other = known_hashes.owner(digest)
-    if other is not None and other != doc_id:
-        raise InputError(
-            f"{path}: same bytes as already-ingested document {other!r} (duplicate article)"
-        )
-    if p["meta"].exists():
-        old = read_json(p["meta"])
-        if old["raw_sha256"] == digest:
-            return doc_id, "unchanged"
-        if not force:
-            raise InputError(
-                f"{path}: doc_id {doc_id!r} exists with different bytes "
-                f"(sha256 {old['raw_sha256'][:12]}… vs {digest[:12]}…); pass --force to replace it"
-            )
-    n = normalize_bytes(data, str(path))
-    for notice in n.notices:
-        print(f"notice: {notice}", file=sys.stderr)
-    new_norm = normalized_record(doc_id, n)
-    moved = _reanchor_layers(root, doc_id, new_norm, path) if p["meta"].exists() else []
-    side = read_sidecar(path, sidecar_dir, doc_id)
-    meta = {
-        "doc_id": doc_id,
-        "source_file": path.name,
-        "raw_sha256": digest,
-        "raw_bytes": len(data),
-        **resolve_meta(side, n.text, n.title, licence),
-        "outlet_evidence": side.get("outlet_evidence"),
-        "story": side.get("story"),
-    }
-    raw_dir = root / CORPUS / "raw"
-    if p["meta"].exists():
-        old_file = raw_dir / read_json(p["meta"])["source_file"]
-        if old_file.name != path.name:
-            old_file.unlink(missing_ok=True)
-    status = "replaced" if p["meta"].exists() else "added"
-    atomic_write_bytes(raw_dir / path.name, data)
-    for layer, rec in moved:
-        ann.write_record(root, layer, rec)
-    atomic_write_json(p["normalized"], new_norm)
-    atomic_write_json(p["exclusions"], n.exclusions)
-    atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
-    known_hashes.set(doc_id, digest)
-    return doc_id, status
-
-
-def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list[tuple[str, dict]]:
-    """Re-anchor every annotation layer of a replaced document, or refuse the replacement."""
-    old_text = read_json(paths(root, doc_id)["normalized"])["text"]
-    if old_text == new_norm["text"]:
-        return []
-    out, failures = [], []
-    for layer in ["gold", *ann.list_layers(root)]:
-        rec = ann.load_layer(root, layer).get(doc_id)
-        if rec is None:
-            continue
-        moved, fails = reanchor_by_diff(rec, old_text, new_norm["text"], new_norm["text_sha256"])
-        failures += [f"{layer}: {f}" for f in fails]
-        out.append((layer, moved))
-    if failures:
-        raise InputError(
-            f"{path}: the new text would orphan annotations of {doc_id!r}; nothing changed:\n  "
-            + "\n  ".join(failures)
-        )
-    return out
+    known = known_hashes if known_hashes is not None else raw_hashes(root)
+    (art,) = read_text_file(path, sidecar_dir, max_bytes)
+    repeated = load_repeated(root).get(site_of(art.meta) or "")
+    return store_article(root, art, force=force, known=known, repeated=repeated, licence=licence)
 
 
 # ----------------------------------------------------------------------------- commands
 def ingest_command(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    files: list[Path] = []
-    for p in map(Path, args.paths):
-        files.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
-    known = raw_hashes(root)
-    failures = 0
-    counts = {"added": 0, "unchanged": 0, "replaced": 0}
-    for f in files:
-        try:
-            doc_id, status = ingest_file(
-                root,
-                f,
-                force=args.force,
-                sidecar_dir=Path(args.sidecar_dir) if args.sidecar_dir else None,
-                known_hashes=known,
-            )
-        except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        counts[status] += 1
-        print(f"{status:9s} {doc_id}  ({f})")
-    print(
-        f"{counts['added']} added, {counts['unchanged']} unchanged, {counts['replaced']} replaced, "
-        f"{failures} refused"
+    return run_ingest(
+        Path(args.root),
+        [Path(p) for p in args.paths],
+        force=args.force,
+        sidecar_dir=Path(args.sidecar_dir) if args.sidecar_dir else None,
     )
-    return 1 if failures else 0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ingest",
-        help="add plain-text articles to corpus/ (raw copy, metadata, normalized text)",
-        description="Add plain-text UTF-8 articles to corpus/. Re-ingesting identical bytes is a "
-        "no-op; changed bytes under an existing doc_id are refused without --force. Metadata "
-        "comes from the text and from a sidecar <stem>.meta.json; unknown fields stay null.",
+        help="add articles to corpus/ (text, HTML, WARC crawls, JSONL/Parquet manifests)",
+        description="Add articles to corpus/: plain-text UTF-8 files (.txt), HTML pages "
+        "(.html, main text by trafilatura), WARC crawls (.warc, .warc.gz) and manifests with "
+        "one article per record (.jsonl, .jsonl.gz, .parquet: text or html, plus url, title, "
+        "published, outlet, language, licence). Folders are read recursively. Re-ingesting "
+        "identical bytes is a no-op; changed bytes under an existing doc_id are refused "
+        "without --force. Metadata comes from the input, a sidecar <stem>.meta.json and the "
+        "text; unknown fields stay null. A crawl's bad records are skipped and reported by "
+        "kind; the exit status is 1 when anything was refused or skipped.",
     )
-    p.add_argument("paths", nargs="+", help="article files or folders of *.txt")
+    p.add_argument("paths", nargs="+", help="files or folders (read recursively)")
     p.add_argument("--force", action="store_true", help="replace a document whose bytes changed")
     p.add_argument("--sidecar-dir", help="folder of <doc_id>.meta.json metadata sidecars")
     p.set_defaults(func=ingest_command)

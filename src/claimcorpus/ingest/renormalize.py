@@ -5,6 +5,8 @@ first, with every annotation layer re-anchored through the offset maps (reanchor
 all or nothing: if any span of any layer has no exact place in its new text, a partial run
 would leave some documents on the new normalizer and some on the old one, with gold that
 matches neither the code nor the last release; so one failure means nothing is written.
+Each document is normalized with its site's repeated lines (corpus/repeated/, ingest/sites.py),
+as ingest normalized it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.sites import Repeated, load_repeated, site_of
 from claimcorpus.ingest.store import CORPUS, doc_ids, normalized_record, paths
 from claimcorpus.normalize.align import reanchor_record
 from claimcorpus.normalize.text import normalize_bytes
@@ -39,9 +42,12 @@ def _read_layer_record(root: Path, layer: str, doc_id: str) -> dict[str, Any] | 
     return read_json(path) if path.exists() else None
 
 
-def plan_document(root: Path, doc_id: str, layers: list[str]) -> tuple[Update | None, list[str]]:
+def plan_document(
+    root: Path, doc_id: str, layers: list[str], repeated: Repeated | None = None
+) -> tuple[Update | None, list[str]]:
     """What re-normalizing one document would write (None: nothing changes), and every
-    reason it cannot be written."""
+    reason it cannot be written. ``repeated``: each site's repeated lines (ingest/sites.py),
+    so the document loses exactly the lines its ingest removed."""
     p = paths(root, doc_id)
     try:
         meta = read_json(p["meta"])
@@ -49,7 +55,8 @@ def plan_document(root: Path, doc_id: str, layers: list[str]) -> tuple[Update | 
         raw_bytes = raw_path.read_bytes()
         old = read_json(p["normalized"])
         old_exclusions = read_json(p["exclusions"]) if p["exclusions"].exists() else None
-        n = normalize_bytes(raw_bytes, str(raw_path.relative_to(root)))
+        site_lines = (repeated or {}).get(site_of(meta) or "")
+        n = normalize_bytes(raw_bytes, str(raw_path.relative_to(root)), site_lines)
     except InputError as exc:
         return None, [str(exc)]
     except (OSError, ValueError, KeyError) as exc:
@@ -86,10 +93,15 @@ def write_update(root: Path, update: Update) -> None:
 def renormalize(root: Path, check_only: bool = False) -> int:
     """Re-normalize every document, or none of them; 0 when done, 1 when refused."""
     layers = ["gold", *ann.list_layers(root)]
+    try:
+        repeated = load_repeated(root)  # each site's repeated lines, as ingest found them
+    except InputError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 1
     ids = doc_ids(root)
     updates, refused = [], 0
     for doc_id in ids:
-        update, problems = plan_document(root, doc_id, layers)
+        update, problems = plan_document(root, doc_id, layers, repeated)
         if update is not None:
             print(f"changed   {doc_id}: text {'differs' if update.text_changed else 'same'}")
             updates.append(update)

@@ -21,6 +21,7 @@ from typing import Any
 
 from claimcorpus.core.io import read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.metadata import validate_meta
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized
 
 CORPUS = Path("corpus")
@@ -100,7 +101,7 @@ def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str,
                 raise InputError(
                     f"{c}: unknown sidecar field(s) {unknown}; allowed {sorted(SIDECAR_FIELDS)}"
                 )
-            return data
+            return validate_meta(data, str(c))
     return {}
 
 

@@ -1,139 +1,287 @@
-"""Line-level web boilerplate rules: each rule has a stable id and a human reason.
+"""Which lines of a news page are boilerplate: a detector meant for outlets it has never seen.
 
-A line removed by a rule is never dropped silently: normalization keeps it in the document's
-exclusion record with the rule id, so the datasheet can count what was removed and why.
-Block rules (a donation plea) remove the trigger line and every line after it.
+Four kinds of evidence, each with a stable rule id that the exclusion record keeps:
+
+* **UI vocabulary** (vocabulary.py): menus, share and follow prompts, teasers, cookie and
+  comment text, footers, player controls, photo credits;
+* **line form** (linequality.py): stand-alone bylines and timestamps, lines of symbols,
+  lists of menu items on one line;
+* **place on the page**: short lines above the first sentence of the article
+  (``head-short``) and lines below its last sentence that are not prose (``tail-short``),
+  the run of menus, kickers, trending lists and footers a page carries around its text;
+* **repetition**: a line repeated on the same page (``duplicate-line``) or across many
+  documents of the same site (``repeated-in-site``, from ``repetition.SiteLines``).
+
+Only lines some rule names are removed; a line of prose in the body (a sentence of four or
+more words) is removed only by vocabulary, a duplicate or the site repetition. The seed
+corpus's 23 removed lines keep their rule ids (vocabulary.py lists those rules first).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Container
 
-LANG_CODES = {
-    "ua",
-    "uk",
-    "en",
-    "ru",
-    "de",
-    "fr",
-    "es",
-    "it",
-    "pl",
-    "zh",
-    "ar",
-    "pt",
-    "tr",
-    "ja",
-    "ko",
-    "be",
-    "kz",
-    "ro",
-    "nl",
-    "cs",
-    "hu",
-    "bg",
-    "ka",
-    "lt",
-    "lv",
-    "et",
-    "fi",
-    "sv",
-    "no",
-    "da",
-}
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    reason: str
-    pattern: re.Pattern[str]
-    block: bool = False  # True: this line and every later line are boilerplate
-
-
-def _r(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.IGNORECASE)
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("breadcrumb", "site navigation breadcrumb", _r(r"^home\s*[»>›|/]")),
-    Rule(
-        "byline-placeholder",
-        "byline without an identifiable author",
-        _r(r"^by\s+(admin|staff|editor)$"),
-    ),
-    Rule(
-        "subscribe-prompt",
-        "newsletter or subscription prompt",
-        _r(r"^(stay informed with free updates|sign up (for|to) our|subscribe (to|now)\b)"),
-    ),
-    Rule(
-        "cookie-banner",
-        "cookie or privacy banner",
-        _r(
-            r"(\bcookies?\b.*\b(accept|opt-out|opt out|consent)\b)|^privacy (&|and) cookies? policy$"
-        ),
-    ),
-    Rule(
-        "comment-prompt",
-        "comment form text",
-        _r(
-            r"^(leave a (comment|reply)|your email address will not be published|"
-            r"this site uses akismet)"
-        ),
-    ),
-    Rule(
-        "related-teaser",
-        "teaser for another article",
-        _r(r"^(see also\b|you may also like$|read more:|related( articles?)?:)"),
-    ),
-    Rule("source-link", "link back to the syndicated source", _r(r"^source link$")),
-    Rule(
-        "contact-line",
-        "contact or tip-line prompt",
-        _r(r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering"),
-    ),
-    Rule(
-        "donation-plea",
-        "publisher's donation plea (this line and all after it)",
-        _r(r"^(a message from .{2,80}:|dear readers,?)$"),
-        block=True,
-    ),
+from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize.repetition import LEAD, TRAIL, line_hash, line_key
+from claimcorpus.normalize.vocabulary import (
+    AGENCY_CREDIT,
+    ALL_RULE_IDS,
+    BETWEEN,
+    BYLINE,
+    CAPTION_CREDIT,
+    DUPLICATE,
+    EMBED,
+    HEAD_SHORT,
+    LANGUAGE_SWITCHER,
+    LINK_LIST,
+    REPEATED_HEADLINE,
+    REPEATED_IN_SITE,
+    RULES,
+    SHARE_ICONS,
+    SOCIAL,
+    SYMBOLS,
+    TAIL_SHORT,
+    TIMESTAMP,
+    Rule,
 )
+
+__all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "Rule", "classify", "title_index"]
+
+LANG_CODES = set(
+    "ua uk en ru de fr es it pl zh ar pt tr ja ko be kz ro nl cs hu bg ka lt lv et fi sv no da".split()
+)
+_SEPARATORS = re.compile(r"\s*[|•·]\s*")
+_AGENCY = re.compile(
+    r"(?:^|[\s/(])(?:getty images?|afp|reuters|ap(?: photo)?|epa(?:-efe)?|shutterstock|"
+    r"istock(?:photo)?|alamy|anadolu(?: agency)?|xinhua|tass|sputnik|pool|ria novosti|efe|dpa|"
+    r"ansa|bloomberg|imago|zuma(?: press)?|sipa)(?:$|[\s/)])",
+    re.IGNORECASE,
+)
+_BY = re.compile(
+    r"^(?:by|written by|words by|(?:additional )?reporting by|story by|text by|posted by|"
+    r"published by|edited by|(?:photography|photos?|pictures?|illustrations?|video) by|"
+    r"authors?|reporter|correspondent)\b\s*:?\s*",
+    re.IGNORECASE,
+)
+# a caption that ends with its agency ("... on March 21, 2023. AFP") or is cut off ("…")
+_CAPTION_AGENCY = re.compile(
+    r"[.!?]\s+(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|TASS|Anadolu|Bloomberg)(?:\s+photo)?$", re.I
+)
+_CAPTION_START = re.compile(
+    r"^(?:\(file\)\s*)?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,5}(?:,[^,]{1,40},)? (?:observes|speaks|"
+    r"attends|looks|walks|arrives|sees off|shakes hands|gestures|waves|listens|talks|meets|"
+    r"poses|enters|leaves|stands|sits)\b"
+)
+_NAME_GLUE = {"and", "&", "in", "for", "of", "the", "de", "van", "von", "al", "bin", "da", "la"}
+_NAME_GLUE |= {"le", "du", "del", "y", "with", "|", "-", "–", "—", "·", "•", "and/or", "staff"}
+_NAME_GLUE |= {"by", "editing", "writing", "additional", "reporting", "compiled", "via", "on"}
+_EMBED = re.compile(r"\bpic\.twitter\.com/\w+|^[—–-] .{1,60}\(@\w{1,30}\) ", re.I)
+HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
+_TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
+
+
+def core(line: str) -> str:
+    """The line without leading bullets and trailing separators, for vocabulary matching."""
+    return line.lstrip(LEAD).rstrip(TRAIL)
 
 
 def language_switcher(line: str) -> bool:
     """A line made only of two or more language codes ("ua en ru")."""
     words = line.split()
-    return len(words) >= 2 and all(w.lower() in LANG_CODES for w in words)
+    return 2 <= len(words) <= 12 and all(w.lower() in LANG_CODES for w in words)
 
 
-def classify(lines: list[str]) -> list[Rule | None]:
-    """The rule that removes each (stripped) line, or None to keep it."""
-    out: list[Rule | None] = []
-    block: Rule | None = None
-    for line in lines:
-        if block is not None:
-            out.append(block)
+def is_byline(line: str) -> bool:
+    """A credit line, not a sentence: "By Jane Doe and John Roe, Reuters", "Author: AFP",
+    "by April 17, 2024", "(Reporting by Li Wen; Editing by Sam Ortiz)"."""
+    line = line.strip().removeprefix("(").removesuffix(")")
+    m = _BY.match(line)
+    if not m or line.rstrip().endswith((".", "!", "?")) and not re.search(r"\b[A-Z]\.$", line):
+        return False
+    rest = line[m.end() :]
+    tokens = [t.strip(",;()") for t in rest.split()]
+    tokens = [t for t in tokens if t]
+    if not tokens or len(tokens) > 12:
+        return False
+    for t in tokens:
+        if t.lower() in _NAME_GLUE or t[0].isupper() or t[0] == "@" or lq.is_timestamp(t, 0):
             continue
-        hit = None
-        if language_switcher(line):
-            hit = LANGUAGE_SWITCHER
-        else:
-            for rule in RULES:
-                if rule.pattern.search(line):
-                    hit = rule
-                    break
+        if any(c.isdigit() for c in t):  # a date or time next to the name
+            continue
+        return False
+    return True
+
+
+def _link_list(line: str, info: lq.LineInfo) -> bool:
+    """Menu items or tags on one line: "World | Business | Sport", "Russia, war, Kyiv, Iran,
+    drones" (a bulleted list stays; so does a sentence, which ends with punctuation)."""
+    if info.terminal:
+        return False
+    parts = [p for p in _SEPARATORS.split(line.strip(" |•·")) if p]
+    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
+        return True
+    tags = [p for p in line.split(",") if p.strip()]
+    return len(tags) >= 6 and all(len(p.split()) <= 6 for p in tags)
+
+
+def _structural(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    """Rules on the line's form rather than its words (``text``: the line's core)."""
+    if info.words <= 16:
+        hit = _short_form(line, text, info)
+        if hit is not None:
+            return hit
+    if line.rstrip(" /").endswith(")") and CAPTION_CREDIT.pattern.search(line.rstrip(" /")):
+        return CAPTION_CREDIT
+    if _CAPTION_AGENCY.search(line[-40:]) or (info.ellipsis and _CAPTION_START.match(line)):
+        return AGENCY_CREDIT
+    if _link_list(line, info):
+        return LINK_LIST
+    if ("pic.twitter" in line or line[:1] in "—–-") and _EMBED.search(line):
+        return EMBED
+    return None
+
+
+def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    """The form rules that only a short line (16 words or fewer) can meet."""
+    if is_byline(line):
+        return BYLINE
+    if lq.is_timestamp(line):
+        return TIMESTAMP
+    if info.words <= 6 and not info.terminal and _AGENCY.search(line) and "/" in line:
+        return AGENCY_CREDIT
+    if info.words <= 4 and _AGENCY.search(line) and re.search(r"\bvia\b|\bimages?\b", line, re.I):
+        return AGENCY_CREDIT
+    words = [w.lower().strip(":,") for w in text.split()]
+    if words and len(words) <= 8 and all(w in SOCIAL for w in words):
+        return SHARE_ICONS
+    if info.words <= 6 and not info.terminal and lq.letter_share(line) < 0.5:
+        return SYMBOLS
+    return None
+
+
+def _vocabulary(line: str, text: str, info: lq.LineInfo) -> Rule | None:
+    low = line.lower()
+    for rule in RULES:
+        if rule.max_words is not None and info.words > rule.max_words:
+            continue
+        if rule.needs is not None and not rule.needs.search(low):
+            continue
+        if rule.pattern.search(text) or (text != line and rule.pattern.search(line)):
+            return rule
+    return None
+
+
+def classify(lines: list[str], repeated: Container[int] | None = None) -> list[Rule | None]:
+    """The rule that removes each (stripped, non-empty) line, or None to keep it.
+
+    ``repeated``: hashes (``repetition.line_hash``) of lines that recur across the site's
+    documents; None when the document's site is unknown or has too few documents.
+    """
+    out: list[Rule | None] = []
+    infos = [lq.info(line) for line in lines]
+    block: Rule | None = None
+    seen: set[str] = set()
+    heads: list[str] = []
+    for line, info in zip(lines, infos, strict=True):
+        text = core(line)
+        key = line_key(text)
+        hit = block
+        if hit is None:
+            hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, text, info)
+        if hit is None:
+            hit = _structural(line, text, info)
+        if hit is None and repeated is not None and line_hash(line) in repeated:
+            hit = REPEATED_IN_SITE
+        if hit is None and info.words >= 2 and (key in seen or _repeats_head(key, info, heads)):
+            hit = DUPLICATE
         if hit is not None and hit.block:
             block = hit
+        seen.add(key)
+        if len(heads) < HEAD_LINES:
+            heads.append(key)
         out.append(hit)
+    _keep_some_prose(out, infos)
+    _between(out, infos)
+    _positional(out, infos)
     return out
 
 
-LANGUAGE_SWITCHER = Rule("language-switcher", "language switcher menu", re.compile(r"$^"))
-REPEATED_HEADLINE = Rule(
-    "repeated-headline",
-    "headline repeated (with a photo caption) after the title",
-    re.compile(r"$^"),
-)
+def _keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Site repetition never takes every sentence of a page: a page whose whole text recurs
+    across the site is a copy of an article (a re-crawl, syndication), not template."""
+    if any(r is None and f.prose for r, f in zip(out, infos, strict=True)):
+        return
+    for i, (r, f) in enumerate(zip(out, infos, strict=True)):
+        if r is REPEATED_IN_SITE and f.prose:
+            out[i] = None
+
+
+def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
+    """A title-like line that an earlier line starts with ("Headline-Xinhua", then "Headline")."""
+    return not info.prose and info.words >= 4 and any(h.startswith(key) for h in heads)
+
+
+def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """A short line whose nearest longer neighbours above and below are both boilerplate
+    (a name and a job title between a photo credit and "3 min read") is boilerplate too."""
+    # the nearest line above and below that decides: boilerplate, or longer than short
+    decides = [out[i] is not None or not f.short for i, f in enumerate(infos)]
+    above: list[int | None] = []
+    last: int | None = None
+    for i in range(len(out)):
+        above.append(last)
+        if decides[i]:
+            last = i
+    below: int | None = None
+    for i in range(len(out) - 1, -1, -1):
+        a, f = above[i], infos[i]
+        if out[i] is None and f.short and not f.terminal and a is not None and below is not None:
+            if out[a] is not None and out[below] is not None:
+                out[i] = BETWEEN
+        if decides[i]:
+            below = i
+
+
+def _positional(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Short lines above the first sentence; below the last one, lines that end no sentence,
+    and short ones once the boilerplate has begun ("“No,” she said." right after the text
+    stays; "Thanks for submitting!" after a sign-up box goes)."""
+    prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
+    if not prose:
+        return  # no sentence at all: the page's form says nothing about where its text is
+    for i in range(prose[0]):
+        if out[i] is None and infos[i].short:
+            out[i] = HEAD_SHORT
+    broken = False  # a line between the last sentence and this one is boilerplate
+    for i in range(prose[-1] + 1, len(out)):
+        if out[i] is None and (not infos[i].terminal or (infos[i].short and broken)):
+            out[i] = TAIL_SHORT
+        broken = broken or out[i] is not None
+
+
+def looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
+
+
+def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
+    """The headline: a kept, title-like line above the first sentence of the article.
+
+    Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
+    "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
+    """
+    head: list[int] = []
+    for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
+        if rule is not None:
+            continue
+        if lq.info(line).prose:
+            break
+        if looks_like_title(line):
+            head.append(i)
+    if len(head) > 1:
+        keys = [line_key(x) for x in lines]
+        for i in head:
+            if any(keys[i] in k and keys[i] != k for k in keys):
+                return i
+    return head[0] if head else None

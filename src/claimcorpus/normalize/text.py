@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from claimcorpus.core.problems import InputError
@@ -32,7 +33,6 @@ _FIX = re.compile(rf"[\s{_CTL}]*(?:[ ][\s{_CTL}]|[^\S ]|[{_CTL}])[\s{_CTL}]*")
 _EDGE = re.compile(rf"^[\s{_CTL}]*|[\s{_CTL}]*$")
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _WS_CHAR = re.compile(r"\s")
-_TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
 
 @dataclass
@@ -158,8 +158,14 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, notices
 
 
-def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
-    """Normalize raw article bytes; raise InputError naming ``name`` on bad input."""
+def normalize_bytes(
+    data: bytes, name: str = "<bytes>", repeated: Container[int] | None = None
+) -> Normalized:
+    """Normalize raw article bytes; raise InputError naming ``name`` on bad input.
+
+    ``repeated``: the line hashes that recur across this document's site
+    (``repetition.SiteLines``); None when there is no such evidence.
+    """
     text, notices = decode(data, name)
     lines = []  # (line_no, stripped, byte_start_of_stripped, raw_line, byte_start_of_line)
     byte = 0
@@ -174,14 +180,16 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
         lines.append((no, stripped, b_line + lead_bytes, raw_line, b_line))
         byte += len(m.group(0).encode())
     nonempty = [ln for ln in lines if ln[1]]
-    rules = boilerplate.classify([ln[1] for ln in nonempty])
+    texts = [ln[1] for ln in nonempty]
+    rules = boilerplate.classify(texts, repeated)
+    title_at = boilerplate.title_index(texts, rules)
+    title = fold(texts[title_at]) if title_at is not None else None
     kept, exclusions = [], []
-    title = None
-    for (no, stripped, b0, raw_line, bl), rule in zip(nonempty, rules, strict=True):
+    after_title = False  # the previous kept line is the title
+    for i, ((no, stripped, b0, raw_line, bl), rule) in enumerate(zip(nonempty, rules, strict=True)):
         if (
-            rule is None
-            and title is not None
-            and len(kept) == 1
+            (rule is None or not rule.block)
+            and after_title
             and stripped.startswith(title)
             and stripped != title
         ):
@@ -198,8 +206,7 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
                 }
             )
             continue
-        if not kept and _looks_like_title(stripped):
-            title = fold(stripped)
+        after_title = i == title_at
         kept.append((stripped, b0))
     if not kept:
         raise InputError(
@@ -221,8 +228,3 @@ def normalize_bytes(data: bytes, name: str = "<bytes>") -> Normalized:
     return Normalized(
         out_text, paragraphs, sents, exclusions, b.norm, b.raw, b.copy, title, notices
     )
-
-
-def _looks_like_title(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)

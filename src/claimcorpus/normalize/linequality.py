@@ -1,0 +1,111 @@
+"""Line-quality signals of the kind web-text filters use (C4, Gopher), for one stripped line.
+
+They describe the line's form, not its words: how many words, whether it ends a sentence,
+how much of it is letters, whether it is a date or a time and little else. The boilerplate
+detector (boilerplate.py) combines them with the line's place on the page and with UI
+vocabulary; nothing here decides on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PROSE_MIN_WORDS = 4  # a line ending a sentence with at least this many words is prose
+SHORT_MAX_WORDS = 3  # a line of at most this many words is "short" (a menu item, a label)
+
+# a sentence end, optionally followed by closing quotes or brackets; "…" and "..." are
+# teaser truncations, not sentence ends
+_TERMINAL = re.compile(r"(?<!\.\.)[.!?。！？](?:['\"”’»)\]]+)?$")
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    # German, French, Spanish, Italian, Portuguese
+    "januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+    "juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|"
+    "julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|"
+    "giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|"
+    "setembro|outubro|novembro|dezembro"
+)
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+_ZONES = (
+    "gmt|utc|bst|cet|cest|eet|eest|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ist|jst|kst|hkt|"
+    "sgt|aest|aedt|wib|pkt|ast"
+)
+# a token that is a date or a time on its own
+_DATE_TOKEN = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:t[\d:.]+z?)?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?"
+    r"|\d{1,2}[/.-]\d{4}",
+    re.IGNORECASE,
+)
+# words that go with dates and times in a timestamp line
+_TIME_WORDS = re.compile(
+    rf"^(?:{_MONTHS}|{_DAYS}|{_ZONES}|am|pm|a\.m\.|p\.m\.|\d{{1,4}}(?:st|nd|rd|th)?|"
+    r"published|updated|posted|modified|last|first|date|dated|on|at|ago|just|now|"
+    r"sec|secs|second|seconds|min|mins|minute|minutes|hr|hrs|hour|hours|day|days|week|weeks|"
+    r"month|months|year|years|yesterday|today|read|reading|time|of|the|uhr|um|de|del|le|à|às|"
+    r"h)$",
+    re.IGNORECASE,
+)
+_AGO = re.compile(
+    r"\b\d+\s*(?:sec(?:ond)?|min(?:ute)?|hr|hour|day|week|month|year)s?\s+ago\b", re.I
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:de\s+)?(?:{_MONTHS})\b",
+    re.I,
+)
+_READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\s+read$", re.I)
+_TIME_LABEL = re.compile(r"^(?:published|updated|posted|last updated|modified|date)\s*:?$", re.I)
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """The form of one line: word count, sentence end, letter share, prose or not."""
+
+    words: int
+    terminal: bool
+    ellipsis: bool
+
+    @property
+    def prose(self) -> bool:
+        return self.terminal and self.words >= PROSE_MIN_WORDS
+
+    @property
+    def short(self) -> bool:
+        return self.words <= SHORT_MAX_WORDS
+
+
+def info(line: str) -> LineInfo:
+    words = len(_WORD.findall(line))
+    tail = line[-12:]
+    ellipsis = bool(_ELLIPSIS.search(tail))
+    return LineInfo(words, bool(_TERMINAL.search(tail)) and not ellipsis, ellipsis)
+
+
+def letter_share(line: str) -> float:
+    """The share of letters among the line's non-space characters."""
+    chars = [c for c in line if not c.isspace()]
+    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+
+
+def is_timestamp(line: str, max_left: int = 3) -> bool:
+    """A line that is a date or a time and little else ("Updated 10:07 pm IST - Beijing").
+
+    True when it holds a date or time token and at most ``max_left`` words are left once
+    every date, time and timestamp word is taken out (a place, an agency, a name).
+    """
+    text = line.strip(" \t•·|-–—")
+    if len(text) > 160:
+        return False
+    if _TIME_LABEL.match(text) or _READ_TIME.match(text) or (_AGO.search(text) and len(text) < 40):
+        return True
+    has_date = bool(_DATE_TOKEN.search(text) or _MONTH_DAY.search(text))
+    if not has_date:
+        return False
+    rest = _DATE_TOKEN.sub(" ", text)
+    left = [w for w in re.split(r"[\s,|/·•–—()\-]+", rest) if w and not _TIME_WORDS.match(w)]
+    left = [w for w in left if any(c.isalpha() for c in w)]
+    return len(left) <= max_left and len(text.split()) <= 16
