@@ -78,7 +78,24 @@ def test_train_and_dev_import_lists_what_it_leaves_out(polnear_dir, tmp_path):
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     skipped = [line for line in r.stderr.splitlines() if line.startswith("skipped ")]
-    assert len([s for s in skipped if s.endswith("error(s)")]) == 8
+    refused = [s for s in skipped if s.endswith("error(s)")]
+    errors = [line for line in r.stderr.splitlines() if line.startswith("[error ")]
+    # PolNeAR's own data: 3 crossing spans, 2 duplicate content hulls, 3 contents linked both
+    # with and without a source
+    data = {"span-crossing", "span-duplicate", "claim-contradictory-flags"}
+    assert sum(1 for e in errors if e.split("]")[0][7:] in data) == 8
+    # annotated text on lines the boilerplate detector removes (embedded posts, short tail
+    # lines): body loss, issue 16's open target; this count must never grow
+    removed = {
+        e.split(" doc=")[0].split(":")[0].split()[-1]
+        for e in errors
+        if "which normalization removed" in e
+    }
+    assert len(removed) <= 5, sorted(removed)
+    assert all(
+        e.startswith("[error brat-unmapped]") for e in errors if "normalization removed" in e
+    )
+    assert len(refused) == 8 + len(removed)
     splits = json.loads((root / "corpus/splits.json").read_text())["splits"]
     assert len(splits["train"]) + len(splits["validation"]) == len(
         list((root / "corpus/meta").iterdir())

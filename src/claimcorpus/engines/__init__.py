@@ -17,7 +17,6 @@ tests compare across engines.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import tempfile
@@ -45,10 +44,6 @@ def run(
     if engine == "local":
         return local.build(input_path, out, workers, batch_size)
     if engine == "spark":
-        if importlib.util.find_spec("pyspark") is None:
-            raise InputError(
-                "--engine spark needs PySpark; install it with pip install 'claimcorpus[spark]'"
-            )
         return spark.run_spark(input_path, out, workers, batch_size=batch_size, master=spark_master)
     raise InputError(f"--engine {engine!r}: expected one of {ENGINES}")
 

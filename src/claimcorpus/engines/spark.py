@@ -35,22 +35,38 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from claimcorpus.core.problems import InputError
 from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
 from claimcorpus.stories import minhash
 
+# the claimcorpus package folder (this file is claimcorpus/engines/spark.py); inside a
+# --py-files zip it is a path into the zip, not a folder
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}
 
 
 def package_zip(dest: Path) -> Path:
     """Zip the claimcorpus package (no caches) so executors can import it."""
-    pkg = Path(minhash.__file__).resolve().parent
+    pkg = PACKAGE_DIR
     stage = Path(tempfile.mkdtemp(dir=dest))
     shutil.copytree(pkg, stage / pkg.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     zipped = shutil.make_archive(str(dest / "claimcorpus"), "zip", root_dir=stage)
     shutil.rmtree(stage)
     return Path(zipped)
+
+
+def _session_class():
+    """``pyspark.sql.SparkSession``, imported on first use (PySpark is an optional extra and a
+    heavy import); without PySpark, a clear InputError instead of an ImportError."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise InputError(
+            f"--engine spark needs PySpark ({exc}); install it with pip install 'claimcorpus[spark]'"
+        ) from None
+    return SparkSession
 
 
 def spark_session(
@@ -63,8 +79,7 @@ def spark_session(
     whose workers run this interpreter's Python. ``master`` (e.g. ``yarn``,
     ``spark://host:7077``): a cluster, whose executors bring their own Python
     (``PYSPARK_PYTHON``, a packed environment); nothing is bound to 127.0.0.1 then."""
-    from pyspark.sql import SparkSession
-
+    SparkSession = _session_class()
     local = master is None or master.startswith("local")
     builder = (
         SparkSession.builder.master(master or f"local[{workers}]")
@@ -89,7 +104,7 @@ def spark_session(
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    if Path(minhash.__file__).resolve().parent.is_dir():  # else imported from --py-files' zip
+    if PACKAGE_DIR.is_dir():  # else imported from --py-files' zip
         ship = Path(tempfile.mkdtemp(prefix="claimcorpus-spark-"))
         atexit.register(shutil.rmtree, ship, True)  # served to executors while the session lives
         spark.sparkContext.addPyFile(str(package_zip(ship)))
@@ -270,9 +285,7 @@ def run_spark(
     """
     timings = {} if timings is None else timings
     if spark is None:  # the active session (spark-submit's, a notebook's), else a new one
-        from pyspark.sql import SparkSession
-
-        spark = SparkSession.getActiveSession()
+        spark = _session_class().getActiveSession()
     own = spark is None
     if own:
         spark = spark_session(workers, batch_size, master=master)
