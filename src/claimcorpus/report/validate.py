@@ -29,7 +29,7 @@ from claimcorpus.normalize.text import fold, raw_span
 from claimcorpus.release import splits as splits_mod
 from claimcorpus.release.locate import locate, missing_message
 from claimcorpus.report.release_card import check_card
-from claimcorpus.stories import minhash
+from claimcorpus.stories import components
 
 META_FIELDS = (
     "doc_id",
@@ -228,7 +228,7 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
     manifest_path = folder / "splits.json"
     if manifest_path.exists():
         manifest = read_json(manifest_path)
-        dups = minhash.near_duplicate_pairs(texts)
+        dups = components.near_duplicate_pairs(texts)
         for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
             out.append(Problem("split-leak", "error", str(manifest_path), leak))
         for note in splits_mod.pinned_notes(manifest):
