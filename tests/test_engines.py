@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import random
@@ -394,3 +395,31 @@ def test_the_spark_package_zip_holds_the_whole_package(tmp_path: Path):
         assert f"claimcorpus/{module}" in names, module
     assert {"claimcorpus/stories/signatures.py", "claimcorpus/stories/components.py"} <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def _assigned(path: Path) -> set[str]:
+    """Names a module assigns at its top level."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(t, ast.Name)
+    }
+
+
+def test_story_rules_are_declared_once():
+    """Every threshold and token rule lives in stories/rules.py only: the signatures, the
+    banding, the engines, validate and the datasketch reference import it."""
+    rules_path = REPO / "src" / "claimcorpus" / "stories" / "rules.py"
+    names = _assigned(rules_path)
+    assert {"NUM_PERM", "NEAR_DUP", "SAME_STORY", "SHINGLE", "BANDS", "WORD", "ENTITY"} <= names
+    others = [*(REPO / "src").rglob("*.py"), REPO / "tests" / "reference_stories.py"]
+    again = {
+        f"{p.relative_to(REPO)}: {n}"
+        for p in others
+        if p != rules_path
+        for n in _assigned(p) & names
+    }
+    assert again == set()
