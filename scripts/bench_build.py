@@ -417,7 +417,7 @@ def child(cfg: dict) -> dict:
     from claimcorpus.normalize.text import normalize_bytes
     from claimcorpus.release import splits
     from claimcorpus.release import steps as build_steps
-    from claimcorpus.stories import minhash
+    from claimcorpus.stories import components
 
     root, articles, out = Path(cfg["root"]), Path(cfg["articles"]), Path(cfg["releases"])
     files = sorted(articles.glob("*.txt"))
@@ -444,7 +444,7 @@ def child(cfg: dict) -> dict:
     res["rss_after_ingest_mb"] = _maxrss_mb()
 
     phases: dict = {}
-    _timed(minhash, "group_stories", phases)  # pass 1: load every document + MinHash + LSH
+    _timed(components, "group_stories", phases)  # pass 1: load every document + MinHash + LSH
     _timed(splits, "make_splits", phases)
     # the build steps call these by the names they imported
     _timed(build_steps, "write_card", phases)

@@ -208,11 +208,11 @@ def child(mode: str, input_path: Path, out: Path, planted_path: Path, batch_size
 
 
 def grouping(out: Path, planted: list[list[str]]) -> dict:
-    """datasketch's default pipeline vs minhash.py on the same normalized texts."""
+    """datasketch's default pipeline vs claimcorpus.stories on the same normalized texts."""
     import pyarrow.parquet as pq
     import reference_stories as stories  # tests/: the datasketch reference (test extras)
 
-    from claimcorpus.stories import minhash
+    from claimcorpus.stories import components
 
     t = pq.read_table(out / "documents", columns=["doc_id", "text", "error_kind"])
     docs = [(d, x, None) for d, x, k in zip(*t.to_pydict().values(), strict=True) if k is None]
@@ -224,7 +224,7 @@ def grouping(out: Path, planted: list[list[str]]) -> dict:
         true_j[(a, b)] = len(sa & sb) / len(sa | sb)
     res: dict = {"mode": "grouping", "docs": len(docs), "planted": len(pairs)}
     res["planted_true_j_ge_0.5"] = sum(j >= 0.5 for j in true_j.values())
-    for name, fn in (("mine", minhash.group_stories), ("datasketch", stories.group_stories)):
+    for name, fn in (("mine", components.group_stories), ("datasketch", stories.group_stories)):
         t0 = time.perf_counter()
         story_of, edges = fn(docs)
         sec = time.perf_counter() - t0
@@ -373,7 +373,7 @@ def readme_block(results: list[dict], meta: dict | None) -> str:
         blocks.measured_note(meta, SCRIPT),
         "",
         "| articles | in-process | `--workers 2` | Spark `local[2]` "
-        "| grouping: `claimcorpus.minhash` vs datasketch |",
+        "| grouping: `claimcorpus.stories` vs datasketch |",
         "|---:|---:|---:|---:|---|",
     ]
     for i, r in enumerate(results):

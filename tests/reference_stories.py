@@ -13,7 +13,7 @@ The ``story_id`` is ``story-`` + the smallest doc_id in the component (stable as
 that document stays), and each pair's evidence is returned for the build summary.
 
 This module is the datasketch reference for the rule. Builds, validate and every engine use
-``claimcorpus.stories.minhash`` (same tokens, thresholds and story ids, compact NumPy signatures):
+``claimcorpus.stories`` (same tokens, thresholds and story ids, compact NumPy signatures):
 datasketch's MinHash objects and LSH sets cost ~20 KB per document, 2.1 GB at 100k
 articles, and Spark must compute the very same signatures inside the batch function. Tests
 and ``scripts/bench_scale.py`` check the two against each other.
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from datasketch import MinHash, MinHashLSH
 
-from claimcorpus.stories.minhash import ENTITY, NEAR_DUP, NUM_PERM, SAME_STORY, SHINGLE, WORD
+from claimcorpus.stories.rules import ENTITY, NEAR_DUP, NUM_PERM, SAME_STORY, SHINGLE, WORD
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import random
 import re
 import string
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +22,10 @@ from hypothesis import strategies as st
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_parser, read_output
 from claimcorpus.engines.local import build
+from claimcorpus.engines.spark import package_zip
 from claimcorpus.ingest import batch
 from claimcorpus.normalize.text import normalize_bytes
-from claimcorpus.stories import minhash
+from claimcorpus.stories import banding, components, rules, signatures
 
 BAD = {
     "bad-empty": (b"", "empty"),
@@ -125,7 +128,7 @@ def test_grouping_equals_group_stories_on_seeds_and_planted_duplicates():
         for _ in range(len(words) // 30):  # ~3% of the words changed
             words[rng.randrange(len(words))] = rng.choice(["alpha", "beta", "Gamma", "2031"])
         docs.append((f"zz-{i}-copy", " ".join(words) + "\n\nUpdated.", None))
-    mine, mine_edges = minhash.group_stories(docs)
+    mine, mine_edges = components.group_stories(docs)
     ref, ref_edges = stories.group_stories(docs)
     assert mine == ref
     assert mine["zz-0-copy"] == "story-000_e24865ecb7649ad0"
@@ -177,13 +180,13 @@ def _threshold_pairs() -> tuple[list[tuple[str, str, None]], dict[str, list[tupl
 def _estimates(texts: dict[str, str], pairs: list[tuple[str, str]], kind: str):
     """Each pair's estimated Jaccard by each implementation's public functions."""
     col, tokens = (0, stories.shingles) if kind == "near-duplicate" else (1, stories.entities)
-    sigs = minhash.signatures([texts[d] for pair in pairs for d in pair])[col]
-    mine = minhash.estimate(sigs[0::2], sigs[1::2]).tolist()
+    sigs = signatures.signatures([texts[d] for pair in pairs for d in pair])[col]
+    mine = signatures.estimate(sigs[0::2], sigs[1::2]).tolist()
     ref = [
         stories.minhash(tokens(texts[a])).jaccard(stories.minhash(tokens(texts[b])))
         for a, b in pairs
     ]
-    return {"claimcorpus.stories.minhash": mine, "stories (datasketch)": ref}, sigs
+    return {"claimcorpus.stories": mine, "stories (datasketch)": ref}, sigs
 
 
 def test_both_groupers_join_exactly_at_the_documented_thresholds():
@@ -193,7 +196,7 @@ def test_both_groupers_join_exactly_at_the_documented_thresholds():
     docs, pairs = _threshold_pairs()
     texts = {d: t for d, t, _ in docs}
     edges = {
-        "claimcorpus.stories.minhash": minhash.group_stories(docs)[1],
+        "claimcorpus.stories": components.group_stories(docs)[1],
         "stories (datasketch)": stories.group_stories(docs)[1],
     }
     for kind, t in THRESHOLD.items():
@@ -206,8 +209,8 @@ def test_both_groupers_join_exactly_at_the_documented_thresholds():
             just_below = [j for j in est if t - 0.06 <= j < t]
             just_above = [j for j, hit in zip(est, hits, strict=True) if hit and j < t + 0.06]
             assert just_below and just_above, (impl, kind, just_below, just_above)
-        mine = estimates["claimcorpus.stories.minhash"]
-        candidates = {tuple(c) for c in minhash.band_pairs(sigs, *minhash.BANDS[kind]).tolist()}
+        mine = estimates["claimcorpus.stories"]
+        candidates = {tuple(c) for c in banding.band_pairs(sigs, *rules.BANDS[kind]).tolist()}
         assert any((2 * i, 2 * i + 1) in candidates for i, j in enumerate(mine) if j < t), kind
 
 
@@ -225,11 +228,11 @@ def _reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     wh, wd, eh, ed = [], [], [], []
     for d, t in enumerate(texts):
         words, ents = WORD.findall(t.lower()), [m.lower() for m in ENTITY.findall(t)]
-        wh.append(minhash._strings_hash(words)), eh.append(minhash._strings_hash(ents))
+        wh.append(signatures._strings_hash(words)), eh.append(signatures._strings_hash(ents))
         wd += [d] * len(words)
         ed += [d] * len(ents)
-    sh, sd = minhash._shingles(np.concatenate(wh), np.array(wd, np.intp), len(texts))
-    return minhash._one_permutation(sh, sd, len(texts)), minhash._one_permutation(
+    sh, sd = signatures._shingles(np.concatenate(wh), np.array(wd, np.intp), len(texts))
+    return signatures._one_permutation(sh, sd, len(texts)), signatures._one_permutation(
         np.concatenate(eh), np.array(ed, np.intp), len(texts)
     )
 
@@ -241,7 +244,7 @@ def _reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     )
 )
 def test_vectorised_tokens_are_exactly_the_re_tokens(texts):
-    got, ref = minhash.signatures(texts), _reference(texts)
+    got, ref = signatures.signatures(texts), _reference(texts)
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
 
 
@@ -253,10 +256,10 @@ def test_estimate_tracks_true_jaccard():
         a = common + [f"a{rng.random()}" for _ in range(rng.randint(0, 200))]
         b = common + [f"b{rng.random()}" for _ in range(rng.randint(0, 200))]
         true_j = len(common) / len(set(a) | set(b))
-        _, sig = minhash.signatures(
+        _, sig = signatures.signatures(
             [" ".join(x.replace(".", "").upper() for x in s) for s in (a, b)]
         )
-        errors.append(minhash.estimate(sig[:1], sig[1:])[0] - true_j)
+        errors.append(signatures.estimate(sig[:1], sig[1:])[0] - true_j)
     assert abs(np.mean(errors)) < 0.02 and np.mean(np.abs(errors)) < 0.05
 
 
@@ -341,9 +344,9 @@ def test_articles_without_entities_are_not_one_story():
         "c": "a quiet day in the market, with most desks closed early for the long weekend",
     }
     docs = [(d, t, None) for d, t in texts.items()]
-    _, same = minhash.signatures(list(texts.values()))
-    assert minhash.is_empty(same).all()
-    mine, mine_edges = minhash.group_stories(docs)
+    _, same = signatures.signatures(list(texts.values()))
+    assert banding.is_empty(same).all()
+    mine, mine_edges = components.group_stories(docs)
     ref, _ = stories.group_stories(docs)
     assert mine == ref == {d: f"story-{d}" for d in texts}
     assert mine_edges == []
@@ -355,9 +358,9 @@ def test_bucket_pairs_pairs_each_bucket_once_per_kind():
     band = np.array([0, 0, 0, 1, 1, 33, 33, 5, 6])
     key = np.array([7, 7, 7, 7, 7, 9, 9, 4, 4], np.uint64)
     member = np.array([30, 10, 20, 10, 20, 20, 10, 1, 2])
-    got = minhash.bucket_pairs(band, key, member)
+    got = banding.bucket_pairs(band, key, member)
     assert got.tolist() == [[0, 10, 20], [0, 10, 30], [0, 20, 30], [1, 10, 20]]
-    assert minhash.bucket_pairs(band[:0], key[:0], member[:0]).shape == (0, 3)
+    assert banding.bucket_pairs(band[:0], key[:0], member[:0]).shape == (0, 3)
 
 
 def test_buckets_split_over_shuffle_partitions_give_the_in_process_candidates():
@@ -372,13 +375,51 @@ def test_buckets_split_over_shuffle_partitions_give_the_in_process_candidates():
     band, key, doc = (bands.column(c).to_numpy() for c in ("band", "key", "doc"))
     where = (key.view(np.uint64) ^ band.astype(np.uint64)) % np.uint64(3)
     parts = [
-        minhash.bucket_pairs(band[where == p], key[where == p], doc[where == p]) for p in range(3)
+        banding.bucket_pairs(band[where == p], key[where == p], doc[where == p]) for p in range(3)
     ]
     assert all(len(p) for p in parts)  # every partition found candidates of its own
     union = np.unique(np.concatenate(parts), axis=0)
     ok = np.flatnonzero([k is None for k in out.column("error_kind").to_pylist()])
     for k, (kind, col) in enumerate(SIG_COLUMN.items()):
-        sig = minhash.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
-        want = ok[minhash.band_pairs(sig, *minhash.BANDS[kind])]
+        sig = signatures.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
+        want = ok[banding.band_pairs(sig, *rules.BANDS[kind])]
         assert union[union[:, 0] == k, 1:].tolist() == want.tolist(), kind
     assert (union[:, 0] == 0).any() and (union[:, 0] == 1).any()
+
+
+def test_the_spark_package_zip_holds_the_whole_package(tmp_path: Path):
+    """Executors import claimcorpus from this zip (``addPyFile``, ``--py-files``): it holds
+    the package folder itself, not the folder of the module it was located by."""
+    names = set(zipfile.ZipFile(package_zip(tmp_path)).namelist())
+    for module in ("__init__.py", "cli.py", "engines/spark.py", "ingest/batch.py"):
+        assert f"claimcorpus/{module}" in names, module
+    assert {"claimcorpus/stories/signatures.py", "claimcorpus/stories/components.py"} <= names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def _assigned(path: Path) -> set[str]:
+    """Names a module assigns at its top level."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(t, ast.Name)
+    }
+
+
+def test_story_rules_are_declared_once():
+    """Every threshold and token rule lives in stories/rules.py only: the signatures, the
+    banding, the engines, validate and the datasketch reference import it."""
+    rules_path = REPO / "src" / "claimcorpus" / "stories" / "rules.py"
+    names = _assigned(rules_path)
+    assert {"NUM_PERM", "NEAR_DUP", "SAME_STORY", "SHINGLE", "BANDS", "WORD", "ENTITY"} <= names
+    others = [*(REPO / "src").rglob("*.py"), REPO / "tests" / "reference_stories.py"]
+    again = {
+        f"{p.relative_to(REPO)}: {n}"
+        for p in others
+        if p != rules_path
+        for n in _assigned(p) & names
+    }
+    assert again == set()

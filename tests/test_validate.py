@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from conftest import run_cli
+import pyarrow as pa
+import pyarrow.parquet as pq
+from conftest import REPO, run_cli
 
 from claimcorpus.pipeline import build_release
-from claimcorpus.report.validate import check_release
+from claimcorpus.report.validate import check_corpus, check_release
 
 GOLD = "annotations/gold/000_e24865ecb7649ad0.json"
 
@@ -129,3 +132,90 @@ def test_a_leaking_split_manifest_is_caught(project: Path, tmp_path: Path):
     (folder / "splits.json").write_text(json.dumps(m))
     ids = {p.id for p in check_release(folder, project)}
     assert "split-leak" in ids
+
+
+def _keys(problems) -> list[tuple]:
+    return [(p.id, p.level, p.file, p.doc_id, p.record, p.field) for p in problems]
+
+
+def _rewrite(path: Path, fn) -> None:
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    fn(rec)
+    path.write_text(json.dumps(rec), encoding="utf-8")
+
+
+def test_every_corpus_problem_is_listed_in_order_with_its_place(project: Path):
+    """Each document check names its own id, file, record and field, in the order
+    check_corpus runs them; a document that cannot be read (or lacks its raw file or a
+    metadata field) gets that one problem and no other."""
+    ids = sorted(p.stem for p in (project / "corpus/meta").glob("*.json"))
+    raw = project / "corpus/raw" / f"{ids[0]}.txt"
+    tampered = bytearray(raw.read_bytes())
+    tampered[0] = tampered[3210] = ord("#")  # a paragraph's first byte, an exclusion's
+    raw.write_bytes(bytes(tampered))
+    _rewrite(project / f"corpus/normalized/{ids[1]}.json", lambda r: r.update(text_sha256="0"))
+
+    def out_of_range(r):
+        r["paragraphs"][1]["end"] = 10**6
+        r["sentences"][0]["start"] = -1
+
+    _rewrite(project / f"corpus/normalized/{ids[2]}.json", out_of_range)
+    _rewrite(project / f"corpus/meta/{ids[3]}.json", lambda r: r.pop("outlet"))
+    (project / "corpus/raw" / f"{ids[4]}.txt").unlink()
+    problems, docs = check_corpus(project)
+    n = f"corpus/normalized/{ids[2]}.json"
+    assert _keys(problems) == [
+        ("raw-checksum", "error", f"corpus/raw/{ids[0]}.txt", ids[0], None, "raw_sha256"),
+        (
+            "offset-map",
+            "error",
+            f"corpus/normalized/{ids[0]}.json",
+            ids[0],
+            "paragraphs[0]",
+            "offset_map",
+        ),
+        ("exclusion-mismatch", "error", f"corpus/exclusions/{ids[0]}.json", ids[0], "[0]", "text"),
+        ("text-checksum", "error", f"corpus/normalized/{ids[1]}.json", ids[1], None, "text_sha256"),
+        ("offset-out-of-range", "error", n, ids[2], "paragraphs[1]", "start"),
+        ("offset-out-of-range", "error", n, ids[2], "sentences[0]", "start"),
+        ("offset-map", "error", n, ids[2], "paragraphs[1]", "offset_map"),
+        ("meta-field-missing", "error", f"corpus/meta/{ids[3]}.json", ids[3], None, "outlet"),
+        ("raw-missing", "error", f"corpus/meta/{ids[4]}.json", ids[4], None, "source_file"),
+    ]
+    assert sorted(docs) == ids[:3]
+
+
+def test_every_release_problem_is_listed_in_order_with_its_place(tmp_path: Path):
+    """Checksums (changed, missing, unlisted files), span offsets and texts in the Parquet
+    data, and doc ids the split manifest names but the release lacks."""
+    folder = tmp_path / "1.0.0"
+    shutil.copytree(REPO / "releases" / "1.0.0", folder)
+    data = sorted((folder / "data" / "documents").glob("*.parquet"))[0]
+    rows = pq.read_table(data).to_pylist()
+    rows[0]["spans"][0]["end"] = 10**6
+    rows[0]["spans"][1]["text"] += "x"
+    pq.write_table(pa.Table.from_pylist(rows, schema=pq.read_schema(data)), data)
+    (folder / "README.md").unlink()
+    (folder / "stray.txt").write_text("not listed\n", encoding="utf-8")
+    _rewrite(folder / "splits.json", lambda m: m["splits"]["test"].append("no-such-doc"))
+    problems = check_release(folder, REPO)
+    rel, doc = str(folder), rows[0]["doc_id"]
+    spans = rows[0]["spans"]
+    keys = _keys(problems)
+    assert keys[:5] == [
+        ("release-file-missing", "error", f"{rel}/README.md", None, None, None),
+        (
+            "release-checksum",
+            "error",
+            f"{rel}/{data.relative_to(folder).as_posix()}",
+            None,
+            None,
+            None,
+        ),
+        ("release-checksum", "error", f"{rel}/splits.json", None, None, None),
+        ("release-unlisted-file", "error", f"{rel}/stray.txt", None, None, None),
+        ("release-span-range", "error", str(data), doc, spans[0]["id"], "start"),
+    ]
+    assert keys[5] == ("release-span-text", "error", str(data), doc, spans[1]["id"], "text")
+    assert keys[-1] == ("split-unknown-doc", "error", str(folder / "splits.json"), None, None, None)
+    assert "['no-such-doc']" in problems[-1].message

@@ -225,84 +225,102 @@ def features(scheme: Scheme, config: str):  # -> datasets.Features
 
     A field the scheme lacks has no column at all (no ClassLabel without names, no column
     of nulls): ``"stance" in features`` tells a reader whether the corpus has stance."""
-    from datasets import ClassLabel, Features, List, Value
+    from datasets import Features
 
-    def cl(names: list[str]) -> ClassLabel:
-        return ClassLabel(names=list(names))
+    columns = {"documents": _document_columns, "claims": _claim_columns, "tokens": _token_columns}
+    if config not in columns:
+        raise KeyError(f"unknown config {config!r}; expected documents, claims or tokens")
+    return Features(columns[config](scheme))
+
+
+def _class_label(names: list[str]):  # -> datasets.ClassLabel
+    from datasets import ClassLabel
+
+    return ClassLabel(names=list(names))
+
+
+def _document_columns(scheme: Scheme) -> dict[str, Any]:
+    """One row per document: metadata, text, offsets, and its spans and attributions."""
+    from datasets import List, Value
 
     offsets = {"start": Value("int32"), "end": Value("int32")}
     string = Value("string")
-    if config == "documents":
-        span = [
-            ("id", string, None),
-            ("label", cl(scheme.span_labels), None),
-            *((k, v, None) for k, v in offsets.items()),
-            ("text", string, None),
-            ("topic_stance", cl(scheme.topic_stances), "topic_stance"),
-            ("cluster", string, "cluster"),
-            ("antecedent", string, "antecedent"),
-            ("fragments", List(List(Value("int32"))), "fragments"),
-        ]
-        attribution = [
-            ("id", string, None),
-            ("claim", string, None),
-            ("source", string, None),
-            ("cue", string, None),
-            ("stance", cl(scheme.stances), "stance"),
-            ("source_type", cl(scheme.source_types), "source_type"),
-            ("anonymous_source", Value("bool"), "source_type"),
-            ("unattributed", Value("bool"), None),
-        ]
-        names = ("doc_id", "story_id", "title", "outlet", "url", "published", "language")
-        return Features(
-            {
-                **{k: string for k in names},
-                **({"author": string} if scheme.has("author") else {}),
-                **{k: string for k in ("licence", "source_file", "raw_sha256", "text_sha256")},
-                "text": string,
-                "paragraphs": List(dict(offsets)),
-                "sentences": List(dict(offsets)),
-                "offset_map": {
-                    "norm": List(Value("int32")),
-                    "raw": List(Value("int32")),
-                    "copy": List(Value("bool")),
-                },
-                "annotated": Value("bool"),
-                "spans": List(_keep(scheme, span)),
-                "attributions": List(_keep(scheme, attribution)),
-            }
-        )
-    if config == "claims":
-        claims = [
-            *((k, string, None) for k in ("doc_id", "story_id", "outlet", "attribution_id")),
-            ("claim_id", string, None),
-            ("claim", string, None),
-            ("claim_start", Value("int32"), None),
-            ("claim_end", Value("int32"), None),
-            *((k, string, None) for k in ("context", "source", "source_resolved", "cue")),
-            ("source_type", cl(scheme.source_types), "source_type"),
-            ("anonymous_source", Value("bool"), "source_type"),
-            ("unattributed", Value("bool"), None),
-            ("stance", cl(scheme.stances), "stance"),
-            ("topic_stance", cl(scheme.topic_stances), "topic_stance"),
-            ("target", string, "topic_stance"),
-            ("cluster_id", string, "cluster"),
-            ("cluster_statement", string, "cluster"),
-        ]
-        return Features(_keep(scheme, claims))
-    if config == "tokens":
-        bio = {lab: cl(["O", f"B-{lab}", f"I-{lab}"]) for lab in scheme.span_labels}
-        return Features(
-            {
-                "doc_id": Value("string"),
-                "paragraph": Value("int32"),
-                "tokens": List(Value("string")),
-                "token_starts": List(Value("int32")),
-                "token_ends": List(Value("int32")),
-                **{f"{lab.lower()}_tags": List(bio[lab]) for lab in scheme.span_labels},
-            }
-        )
-    raise KeyError(f"unknown config {config!r}; expected documents, claims or tokens")
+    span = [
+        ("id", string, None),
+        ("label", _class_label(scheme.span_labels), None),
+        *((k, v, None) for k, v in offsets.items()),
+        ("text", string, None),
+        ("topic_stance", _class_label(scheme.topic_stances), "topic_stance"),
+        ("cluster", string, "cluster"),
+        ("antecedent", string, "antecedent"),
+        ("fragments", List(List(Value("int32"))), "fragments"),
+    ]
+    attribution = [
+        ("id", string, None),
+        ("claim", string, None),
+        ("source", string, None),
+        ("cue", string, None),
+        ("stance", _class_label(scheme.stances), "stance"),
+        ("source_type", _class_label(scheme.source_types), "source_type"),
+        ("anonymous_source", Value("bool"), "source_type"),
+        ("unattributed", Value("bool"), None),
+    ]
+    names = ("doc_id", "story_id", "title", "outlet", "url", "published", "language")
+    return {
+        **{k: string for k in names},
+        **({"author": string} if scheme.has("author") else {}),
+        **{k: string for k in ("licence", "source_file", "raw_sha256", "text_sha256")},
+        "text": string,
+        "paragraphs": List(dict(offsets)),
+        "sentences": List(dict(offsets)),
+        "offset_map": {
+            "norm": List(Value("int32")),
+            "raw": List(Value("int32")),
+            "copy": List(Value("bool")),
+        },
+        "annotated": Value("bool"),
+        "spans": List(_keep(scheme, span)),
+        "attributions": List(_keep(scheme, attribution)),
+    }
+
+
+def _claim_columns(scheme: Scheme) -> dict[str, Any]:
+    """One row per attribution: the claim, its source, cue and labels, flat."""
+    from datasets import Value
+
+    string = Value("string")
+    claims = [
+        *((k, string, None) for k in ("doc_id", "story_id", "outlet", "attribution_id")),
+        ("claim_id", string, None),
+        ("claim", string, None),
+        ("claim_start", Value("int32"), None),
+        ("claim_end", Value("int32"), None),
+        *((k, string, None) for k in ("context", "source", "source_resolved", "cue")),
+        ("source_type", _class_label(scheme.source_types), "source_type"),
+        ("anonymous_source", Value("bool"), "source_type"),
+        ("unattributed", Value("bool"), None),
+        ("stance", _class_label(scheme.stances), "stance"),
+        ("topic_stance", _class_label(scheme.topic_stances), "topic_stance"),
+        ("target", string, "topic_stance"),
+        ("cluster_id", string, "cluster"),
+        ("cluster_statement", string, "cluster"),
+    ]
+    return _keep(scheme, claims)
+
+
+def _token_columns(scheme: Scheme) -> dict[str, Any]:
+    """One row per paragraph: tokens, their offsets and a BIO tag column per span label."""
+    from datasets import List, Value
+
+    bio = {lab: _class_label(["O", f"B-{lab}", f"I-{lab}"]) for lab in scheme.span_labels}
+    return {
+        "doc_id": Value("string"),
+        "paragraph": Value("int32"),
+        "tokens": List(Value("string")),
+        "token_starts": List(Value("int32")),
+        "token_ends": List(Value("int32")),
+        **{f"{lab.lower()}_tags": List(bio[lab]) for lab in scheme.span_labels},
+    }
 
 
 CONFIGS = ("documents", "claims", "tokens")

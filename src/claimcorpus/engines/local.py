@@ -29,7 +29,9 @@ from tqdm import tqdm
 
 from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
 from claimcorpus.ingest.batch import FAULT_ENV, normalize_batch
-from claimcorpus.stories import minhash
+from claimcorpus.stories.components import group
+from claimcorpus.stories.rules import NUM_PERM
+from claimcorpus.stories.signatures import from_bytes
 
 
 def _ordered(fn: Callable[..., Any], calls: Iterable[tuple], workers: int) -> Iterator[Any]:
@@ -113,14 +115,14 @@ def build(
                 ok = [i for i, k in enumerate(d["error_kind"]) if k is None]
                 ids.extend(d["doc_id"][i] for i in ok)
                 hints.update((d["doc_id"][i], d["story"][i]) for i in ok)
-                near.append(minhash.from_bytes([d["minhash_near_duplicate"][i] for i in ok]))
-                same.append(minhash.from_bytes([d["minhash_same_story"][i] for i in ok]))
+                near.append(from_bytes([d["minhash_near_duplicate"][i] for i in ok]))
+                same.append(from_bytes([d["minhash_same_story"][i] for i in ok]))
         finally:
             bar.close()
         timings["normalize_s"] = time.perf_counter() - t0
         check_unique(ids)
-        empty = np.zeros((0, minhash.NUM_PERM), np.uint64)
-        story_of, edges = minhash.group(
+        empty = np.zeros((0, NUM_PERM), np.uint64)
+        story_of, edges = group(
             ids, np.concatenate(near or [empty]), np.concatenate(same or [empty]), hints
         )
         timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]

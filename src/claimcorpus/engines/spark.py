@@ -2,11 +2,11 @@
 
 Why it gives the in-process results exactly: the normalization is ``batch.normalize_batches``
 itself (Spark hands it real ``pa.RecordBatch`` objects); each task writes its rows to its own
-Parquet part and hands Spark only band rows (band, ``minhash.band_keys`` key, document
+Parquet part and hands Spark only band rows (band, ``banding.band_keys`` key, document
 number); one shuffle on (band, key) puts every bucket whole in one partition, where
-``minhash.bucket_pairs`` (the code ``minhash.band_pairs`` runs in-process) lists its
-candidate pairs; the driver de-duplicates them, verifies them with ``minhash.verified``
-reading only their signatures, and takes components with ``minhash.story_ids`` (documents
+``banding.bucket_pairs`` (the code ``banding.band_pairs`` runs in-process) lists its
+candidate pairs; the driver de-duplicates them, verifies them with ``banding.verified``
+reading only their signatures, and takes components with ``components.story_ids`` (documents
 are never collected).
 
 The session runs ``local[N]`` bound to 127.0.0.1 with the UI off; workers run this Python
@@ -38,20 +38,20 @@ import pyarrow.parquet as pq
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
-from claimcorpus.stories import minhash
+from claimcorpus.stories import banding, components, rules, signatures
 
-# the claimcorpus package folder (this file is claimcorpus/engines/spark.py); inside a
-# --py-files zip it is a path into the zip, not a folder
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# the claimcorpus folder (engines/ is one level down); inside a zip it is no folder
+PACKAGE = Path(__file__).resolve().parents[1]
 SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}
 
 
 def package_zip(dest: Path) -> Path:
     """Zip the claimcorpus package (no caches) so executors can import it."""
-    pkg = PACKAGE_DIR
     stage = Path(tempfile.mkdtemp(dir=dest))
-    shutil.copytree(pkg, stage / pkg.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        PACKAGE, stage / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     zipped = shutil.make_archive(str(dest / "claimcorpus"), "zip", root_dir=stage)
     shutil.rmtree(stage)
     return Path(zipped)
@@ -104,7 +104,7 @@ def spark_session(
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    if PACKAGE_DIR.is_dir():  # else imported from --py-files' zip
+    if PACKAGE.is_dir():  # else imported from --py-files' zip
         ship = Path(tempfile.mkdtemp(prefix="claimcorpus-spark-"))
         atexit.register(shutil.rmtree, ship, True)  # served to executors while the session lives
         spark.sparkContext.addPyFile(str(package_zip(ship)))
@@ -121,19 +121,19 @@ def band_rows(out: pa.RecordBatch, first: int) -> pa.RecordBatch:
     """One row per (document, band) that Spark shuffles: band number, band key, document.
 
     ``doc`` is ``first`` + the row's place in its batch (the task numbers its part's rows
-    from ``partition << 32``); bands are numbered as ``minhash.bucket_pairs`` reads them
-    (near-duplicate 0-31, same-story 32-63) and keyed by ``minhash.band_keys``, so buckets
+    from ``partition << 32``); bands are numbered as ``banding.bucket_pairs`` reads them
+    (near-duplicate 0-31, same-story 32-63) and keyed by ``banding.band_keys``, so buckets
     are exactly the in-process ones. Error rows and empty sets have no bands (as
-    ``minhash.band_pairs``).
+    ``banding.band_pairs``).
     """
     ok = np.flatnonzero(pc.is_null(out.column("error_kind")).to_numpy(zero_copy_only=False))
     band, key, doc = [], [], []
     for i, (kind, col) in enumerate(SIG_COLUMN.items()):
-        bands, rows = minhash.BANDS[kind]
-        sig = minhash.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
-        full = ~minhash.is_empty(sig)
-        keys = minhash.band_keys(sig[full], bands, rows)
-        band.append(np.tile(np.arange(bands) + i * minhash.BAND_BLOCK, len(keys)))
+        bands, rows = rules.BANDS[kind]
+        sig = signatures.from_bytes(out.column(col).take(pa.array(ok)).to_pylist())
+        full = ~banding.is_empty(sig)
+        keys = banding.band_keys(sig[full], bands, rows)
+        band.append(np.tile(np.arange(bands) + i * rules.BAND_BLOCK, len(keys)))
         key.append(keys.ravel().view(np.int64))
         doc.append(np.repeat(ok[full] + first, bands))
     arrays = [
@@ -178,12 +178,12 @@ def normalize_to(documents: str):
 
 
 def bucket_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The mapInArrow body after the shuffle on (band, key): ``minhash.bucket_pairs`` over
+    """The mapInArrow body after the shuffle on (band, key): ``banding.bucket_pairs`` over
     the buckets this partition holds (each bucket whole), as (kind, a, b) document numbers."""
     table = pa.Table.from_batches(list(batches), schema=BAND_SCHEMA)
     if table.num_rows:
         cols = [table.column(c).to_numpy() for c in ("band", "key", "doc")]
-        rows = minhash.bucket_pairs(*cols)
+        rows = banding.bucket_pairs(*cols)
         yield pa.RecordBatch.from_arrays(
             [pa.array(rows[:, 0].astype(np.int32)), pa.array(rows[:, 1]), pa.array(rows[:, 2])],
             schema=PAIR_SCHEMA,
@@ -194,7 +194,7 @@ def candidates(bands) -> pa.Table:
     """LSH candidates (kind, a, b) as document numbers, each pair once per kind.
 
     Bands are grouped by a hash shuffle on (band, key), the exchange a ``groupBy`` makes,
-    and each partition's buckets are expanded by ``minhash.bucket_pairs``. Why not Spark's
+    and each partition's buckets are expanded by ``banding.bucket_pairs``. Why not Spark's
     own aggregation: on 100k articles (6.3M band rows, local[2]) ``groupBy`` +
     ``collect_list`` took 65-70 s and a self-join on the key 40-50 s, against about 5 s for
     the exchange itself (ad-hoc profiles on the 100k bench_scale input, issue 7 notes).
@@ -203,7 +203,7 @@ def candidates(bands) -> pa.Table:
     if pairs.num_rows == 0:
         return pairs
     rows = np.stack([pairs.column(c).to_numpy() for c in ("kind", "a", "b")], axis=1)
-    rows = minhash.unique_rows(rows)  # a pair found by bands in two partitions
+    rows = banding.unique_rows(rows)  # a pair found by bands in two partitions
     return pa.Table.from_arrays([pa.array(rows[:, i]) for i in range(3)], schema=PAIR_SCHEMA)
 
 
@@ -248,9 +248,9 @@ def verify(documents: Path, index: pa.Table, first: np.ndarray, pairs: pa.Table)
         sel = kind_of == k
         if not sel.any():
             continue
-        sig = minhash.from_bytes(sigs.column(col).to_pylist())
+        sig = signatures.from_bytes(sigs.column(col).to_pylist())
         both = np.stack([a_sig[sel], b_sig[sel]], axis=1)
-        ok, scores = minhash.verified(sig, both, minhash.THRESHOLD[kind])
+        ok, scores = banding.verified(sig, both, rules.THRESHOLD[kind])
         for (i, j), sc in zip(ok.tolist(), scores.tolist(), strict=True):
             a, b = sorted((names[i], names[j]))
             edges.append({"a": a, "b": b, "kind": kind, "score": round(sc, 4)})
@@ -319,7 +319,7 @@ def run_spark(
             edges = verify(tmp / "documents", table, first, pairs)
             timings["driver_group_s"] = time.perf_counter() - t0 - timings["spark_job_s"]
             hints = dict(zip(ids, ok.column("story").to_pylist(), strict=True))
-            story_of, edges = minhash.story_ids(ids, edges, hints)
+            story_of, edges = components.story_ids(ids, edges, hints)
             kinds = Counter(k for k in table.column("error_kind").to_pylist() if k is not None)
             counts = {
                 "records": table.num_rows,

@@ -41,7 +41,7 @@ from claimcorpus.ingest.store import (
     resolve_meta,
 )
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized, normalize_bytes
-from claimcorpus.stories import minhash
+from claimcorpus.stories.signatures import signatures, to_bytes
 
 FAULT_ENV = "CLAIMCORPUS_FAULT_EXIT_DOC"
 FAULT_EXIT_CODE = 86
@@ -88,7 +88,7 @@ OUTPUT_SCHEMA = pa.schema(
         ("offset_map", _OFFSET_MAP),
         ("exclusions", pa.list_(_EXCLUSION)),
         ("notices", pa.list_(pa.string())),
-        ("minhash_near_duplicate", pa.binary()),  # 128 x uint64 little-endian (minhash.py)
+        ("minhash_near_duplicate", pa.binary()),  # 128 x uint64 little-endian (stories/signatures)
         ("minhash_same_story", pa.binary()),
         ("error_kind", pa.string()),
         ("error", pa.string()),
@@ -198,8 +198,8 @@ def normalize_batch(
         for i, r in enumerate(ok)
     ]
     texts = [r.text for r in ok if r is not None]
-    near, same = minhash.signatures(texts)
-    near_b, same_b = iter(minhash.to_bytes(near)), iter(minhash.to_bytes(same))
+    near, same = signatures(texts)
+    near_b, same_b = iter(to_bytes(near)), iter(to_bytes(same))
     cols = {
         "doc_id": ids,
         "source_file": files,

@@ -155,7 +155,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+Actions = argparse._SubParsersAction
+
+
+def add_parser(sub: Actions) -> None:
+    """``claimcorpus ls``: one sub-command per step of the round trip, in help order."""
     p = sub.add_parser(
         "ls",
         help="Label Studio round trip: serve, push, pull, config, review",
@@ -163,7 +167,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ls = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")
+    for add in (_add_serve, _add_config, _add_push, _add_pull, _add_migrate, _add_review):
+        add(ls)
 
+
+def _add_serve(ls: Actions) -> None:
     s = ls.add_parser("serve", help="start the local Label Studio server (127.0.0.1)")
     s.add_argument("--port", type=int, default=S.DEFAULT_PORT)
     s.add_argument(
@@ -186,22 +194,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--status", action="store_true", help="is the server of --data-dir running?")
     s.set_defaults(func=cmd_serve)
 
+
+def _add_config(ls: Actions) -> None:
     c = ls.add_parser("config", help="print the labeling config generated from schema/scheme.yaml")
     c.add_argument("--review", action="store_true", help="the review project's variant")
     c.set_defaults(func=cmd_config)
 
-    def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument(
-            "--url",
-            default=None,
-            help="server URL (default $CLAIMCORPUS_LS_URL or http://127.0.0.1:8080)",
-        )
-        q.add_argument(
-            "--project", default=DEFAULT_PROJECT, help="project title (default claimcorpus)"
-        )
 
+def _server_options(q: argparse.ArgumentParser) -> None:
+    """--url and --project, shared by the actions that talk to one project (push, pull)."""
+    q.add_argument(
+        "--url",
+        default=None,
+        help="server URL (default $CLAIMCORPUS_LS_URL or http://127.0.0.1:8080)",
+    )
+    q.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default claimcorpus)")
+
+
+def _add_push(ls: Actions) -> None:
     u = ls.add_parser("push", help="create/update the project and sync documents as tasks")
-    common(u)
+    _server_options(u)
     u.add_argument(
         "--predictions",
         choices=["gold", "baseline"],
@@ -215,10 +227,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--batch-size", type=int, default=1000)
     u.set_defaults(func=cmd_push)
 
+
+def _add_pull(ls: Actions) -> None:
     q = ls.add_parser(
         "pull", help="export all annotations into annotations/raw/<project>/<annotator>/"
     )
-    common(q)
+    _server_options(q)
     q.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -238,6 +252,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--max-problems", type=int, default=50)
     q.set_defaults(func=cmd_pull)
 
+
+def _add_migrate(ls: Actions) -> None:
     m = ls.add_parser(
         "migrate",
         help="move layers of the old layout (annotations/raw/<annotator>/) into a project's folder",
@@ -255,6 +271,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     m.set_defaults(func=cmd_migrate)
 
+
+def _add_review(ls: Actions) -> None:
     r = ls.add_parser("review", help="push adjudication disagreements as review tasks")
     r.add_argument("--url", default=None)
     r.add_argument("--source", default=DEFAULT_PROJECT, help=argparse.SUPPRESS)

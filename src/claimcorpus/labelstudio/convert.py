@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from claimcorpus.core.scheme import Scheme, annotation_json_schema
@@ -244,6 +244,15 @@ def _region(value: dict[str, Any], text: str, scheme: Scheme, err: Any) -> dict[
     return {"label": labels[0], "start": start, "end": end, "text": vtext}
 
 
+@dataclass
+class _Links:
+    """What one annotation's relations say, by kind (read before any span is built)."""
+
+    stance: list[tuple[str, str, str]] = field(default_factory=list)  # (source, claim, stance)
+    cue_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue -> ids
+    antecedent: dict[str, str] = field(default_factory=dict)  # pronoun SOURCE -> named SOURCE
+
+
 def _assemble(
     regions: dict[str, dict[str, Any]],
     extras: dict[str, dict[str, Any]],
@@ -252,10 +261,25 @@ def _assemble(
     err: Any,
 ) -> dict[str, Any]:
     """Turn regions and links into record spans and attributions (ids stable across pulls)."""
+    links = _read_links(regions, relations, scheme, err)
+    spans = [_span(reg, extras.get(rid, {}), links.antecedent) for rid, reg in regions.items()]
+    attributions = [
+        _attribution(src, claim, stance, extras.get(src, {}), _cue_for(links, claim, src, err))
+        for src, claim, stance in links.stance
+    ]
+    for rid, ex in extras.items():
+        if rid in regions and C.UNATTRIBUTED in (ex.get(C.CLAIM_FLAGS_TAG) or []):
+            attributions.append(_unattributed(rid, _cue_for(links, rid, None, err)))
+    return {"spans": spans, "attributions": attributions}
+
+
+def _read_links(
+    regions: dict[str, dict[str, Any]], relations: list[dict[str, Any]], scheme: Scheme, err: Any
+) -> _Links:
+    """Sort each relation into a stance, cue or antecedent link, naming every one that
+    means nothing in the scheme."""
     label = {rid: r["label"] for rid, r in regions.items()}
-    stance_links: list[tuple[str, str, str]] = []  # (source, claim, stance)
-    cue_of: dict[str, set[str]] = defaultdict(set)  # cue -> linked CLAIM/SOURCE ids
-    antecedent: dict[str, str] = {}
+    links = _Links()
     for r in relations:
         a, b, labels = r.get("from_id"), r.get("to_id"), list(r.get("labels") or [])
         rel_where = f"relation {a}->{b}"
@@ -274,76 +298,83 @@ def _assemble(
                     f"has {labels}"
                 )
                 continue
-            stance_links.append((src, claim, stances[0]))
+            links.stance.append((src, claim, stances[0]))
         elif labels:
             err(f"{rel_where} ({label[a]}-{label[b]}) must have no label, has {labels}")
         elif "CUE" in kinds and kinds != {"CUE"}:
             cue, other = (a, b) if label[a] == "CUE" else (b, a)
-            cue_of[cue].add(other)
+            links.cue_of[cue].add(other)
         elif kinds == {"SOURCE"} and a != b:
-            direction = r.get("direction", "right")
-            if direction == "bi":
-                err(
-                    f"{rel_where}: an antecedent link must point from the pronoun "
-                    "to its named mention"
-                )
-                continue
-            pron, named = (a, b) if direction == "right" else (b, a)
-            if antecedent.get(pron, named) != named:
-                err(f"SOURCE {pron} is linked to two antecedents")
-            antecedent[pron] = named
+            _antecedent_link(r, a, b, links.antecedent, err)
         else:
             err(f"{rel_where} links {label[a]} to {label[b]}, which means nothing in the scheme")
-    spans = []
-    for rid, reg in regions.items():
-        ex = extras.get(rid, {})
-        is_claim, is_source = reg["label"] == "CLAIM", reg["label"] == "SOURCE"
-        spans.append(
-            {
-                **reg,
-                "topic_stance": _one(ex.get(C.TOPIC_TAG)) if is_claim else None,
-                "cluster": ex.get(C.CLUSTER_TAG) if is_claim else None,
-                "antecedent": antecedent.get(rid) if is_source else None,
-            }
-        )
+    return links
 
-    def cue_for(claim: str, source: str | None) -> str | None:
-        cands = sorted(c for c, linked in cue_of.items() if claim in linked)
-        if len(cands) <= 1:
-            return cands[0] if cands else None
-        narrowed = [c for c in cands if source is not None and source in cue_of[c]]
-        if len(narrowed) == 1:
-            return narrowed[0]
-        err(f"CLAIM {claim} has cues {cands}; link the right CUE to its SOURCE {source} too")
-        return None
 
-    attributions = []
-    for src, claim, stance in stance_links:
-        ex = extras.get(src, {})
-        attributions.append(
-            {
-                "id": f"{claim}.{src}",
-                "claim": claim,
-                "source": src,
-                "cue": cue_for(claim, src),
-                "stance": stance,
-                "source_type": _one(ex.get(C.SOURCE_TYPE_TAG)),
-                "anonymous_source": C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or []),
-                "unattributed": False,
-            }
+def _antecedent_link(
+    r: dict[str, Any], a: str, b: str, antecedent: dict[str, str], err: Any
+) -> None:
+    """A SOURCE-SOURCE link: from a pronoun to its named mention, one antecedent each."""
+    direction = r.get("direction", "right")
+    if direction == "bi":
+        err(
+            f"relation {a}->{b}: an antecedent link must point from the pronoun to its named mention"
         )
-    for rid, ex in extras.items():
-        if rid in regions and C.UNATTRIBUTED in (ex.get(C.CLAIM_FLAGS_TAG) or []):
-            attributions.append(
-                {
-                    "id": f"{rid}.author",
-                    "claim": rid,
-                    "source": None,
-                    "cue": cue_for(rid, None),
-                    "stance": "support",
-                    "source_type": "author",
-                    "anonymous_source": False,
-                    "unattributed": True,
-                }
-            )
-    return {"spans": spans, "attributions": attributions}
+        return
+    pron, named = (a, b) if direction == "right" else (b, a)
+    if antecedent.get(pron, named) != named:
+        err(f"SOURCE {pron} is linked to two antecedents")
+    antecedent[pron] = named
+
+
+def _span(reg: dict[str, Any], ex: dict[str, Any], antecedent: dict[str, str]) -> dict[str, Any]:
+    """A record span: the region plus the per-region fields its label can carry."""
+    is_claim, is_source = reg["label"] == "CLAIM", reg["label"] == "SOURCE"
+    return {
+        **reg,
+        "topic_stance": _one(ex.get(C.TOPIC_TAG)) if is_claim else None,
+        "cluster": ex.get(C.CLUSTER_TAG) if is_claim else None,
+        "antecedent": antecedent.get(reg["id"]) if is_source else None,
+    }
+
+
+def _cue_for(links: _Links, claim: str, source: str | None, err: Any) -> str | None:
+    """The claim's CUE; of several, the one also linked to ``source`` (else an error)."""
+    cands = sorted(c for c, linked in links.cue_of.items() if claim in linked)
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    narrowed = [c for c in cands if source is not None and source in links.cue_of[c]]
+    if len(narrowed) == 1:
+        return narrowed[0]
+    err(f"CLAIM {claim} has cues {cands}; link the right CUE to its SOURCE {source} too")
+    return None
+
+
+def _attribution(
+    src: str, claim: str, stance: str, ex: dict[str, Any], cue: str | None
+) -> dict[str, Any]:
+    """A SOURCE-CLAIM stance link as an attribution; the SOURCE region's choices fill it."""
+    return {
+        "id": f"{claim}.{src}",
+        "claim": claim,
+        "source": src,
+        "cue": cue,
+        "stance": stance,
+        "source_type": _one(ex.get(C.SOURCE_TYPE_TAG)),
+        "anonymous_source": C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or []),
+        "unattributed": False,
+    }
+
+
+def _unattributed(claim: str, cue: str | None) -> dict[str, Any]:
+    """A CLAIM flagged unattributed: the author's own claim, supported."""
+    return {
+        "id": f"{claim}.author",
+        "claim": claim,
+        "source": None,
+        "cue": cue,
+        "stance": "support",
+        "source_type": "author",
+        "anonymous_source": False,
+        "unattributed": True,
+    }

@@ -5,7 +5,7 @@ Both sources hand it the same things, so the release bytes do not depend on the 
 
 * ``ids``: every normalized doc_id, sorted;
 * ``scan(visit)``: pass 1, calls ``visit(doc)`` once per document and returns
-  ``(story_of, edges)`` from ``claimcorpus.minhash``;
+  ``(story_of, edges)`` from ``stories.components``;
 * ``documents(ids)``: pass 2, the documents of ``ids`` (sorted) as dicts shaped like
   ``corpus.load_document`` (metadata, normalized text, spans of paragraphs and sentences,
   offset map, exclusions);
@@ -25,7 +25,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from claimcorpus.ingest.store import doc_ids, load_document
-from claimcorpus.stories import minhash
+from claimcorpus.stories import components
 
 Visit = Callable[[dict[str, Any]], None]
 # the engine output columns a document dict is made of (signatures and notices stay behind)
@@ -68,7 +68,7 @@ class CorpusSource:
                 visit(doc)
                 yield d, doc["text"], doc.get("story")
 
-        return minhash.group_stories(docs())
+        return components.group_stories(docs())
 
     def documents(self, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for d in ids:

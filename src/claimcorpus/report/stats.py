@@ -28,7 +28,7 @@ from claimcorpus.ingest import store
 from claimcorpus.release import load as release_load
 from claimcorpus.release.rows import TOKEN
 from claimcorpus.release.splits import STANDARD
-from claimcorpus.stories import minhash
+from claimcorpus.stories import components
 
 FIGURES = (
     "label_counts.png",
@@ -290,7 +290,7 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     if not docs:
         raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
     gold = ann.load_layer(root, "gold")
-    story_of, _ = minhash.group_stories((d["doc_id"], d["text"], d.get("story")) for d in docs)
+    story_of, _ = components.group_stories((d["doc_id"], d["text"], d.get("story")) for d in docs)
     rules: Counter = Counter(e["rule"] for d in docs for e in d["exclusions"])
     for d in docs:
         g = gold.get(d["doc_id"])

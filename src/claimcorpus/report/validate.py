@@ -29,7 +29,7 @@ from claimcorpus.normalize.text import fold, raw_span
 from claimcorpus.release import splits as splits_mod
 from claimcorpus.release.locate import locate, missing_message
 from claimcorpus.report.release_card import check_card
-from claimcorpus.stories import minhash
+from claimcorpus.stories import components
 
 META_FIELDS = (
     "doc_id",
@@ -45,100 +45,132 @@ META_FIELDS = (
 
 
 def check_corpus(root: Path) -> tuple[list[Problem], dict[str, dict]]:
+    """Every document of the store against its raw bytes; returns the problems and the
+    documents that could be read (the layer checks need their texts)."""
     out: list[Problem] = []
     docs: dict[str, dict] = {}
     for d in doc_ids(root):
-        f = f"corpus/meta/{d}.json"
-        try:
-            doc = load_document(root, d)
-        except (OSError, ValueError) as exc:
-            out.append(Problem("corpus-unreadable", "error", f, str(exc), d))
+        loaded = _load_checked(root, d)
+        if isinstance(loaded, Problem):
+            out.append(loaded)
             continue
-        missing = [k for k in META_FIELDS if k not in doc]
-        if missing:
-            out.append(
-                Problem("meta-field-missing", "error", f, f"missing {missing}", d, field=missing[0])
-            )
-            continue
-        raw_path = root / CORPUS / "raw" / doc["source_file"]
-        if not raw_path.exists():
-            out.append(
-                Problem("raw-missing", "error", f, f"{raw_path} not found", d, field="source_file")
-            )
-            continue
-        raw = raw_path.read_bytes()
-        if sha256_bytes(raw) != doc["raw_sha256"]:
-            out.append(
-                Problem(
-                    "raw-checksum",
-                    "error",
-                    str(raw_path.relative_to(root)),
-                    "sha256 differs from meta",
-                    d,
-                    field="raw_sha256",
-                )
-            )
-        nf = f"corpus/normalized/{d}.json"
-        text = doc["text"]
-        if sha256_bytes(text.encode()) != doc["text_sha256"]:
-            out.append(
-                Problem(
-                    "text-checksum",
-                    "error",
-                    nf,
-                    "text_sha256 does not match text",
-                    d,
-                    field="text_sha256",
-                )
-            )
-        for kind in ("paragraphs", "sentences"):
-            for i, p in enumerate(doc[kind]):
-                if not (0 <= p["start"] < p["end"] <= len(text)):
-                    out.append(
-                        Problem(
-                            "offset-out-of-range",
-                            "error",
-                            nf,
-                            f"[{p['start']}, {p['end']}) outside text",
-                            d,
-                            f"{kind}[{i}]",
-                            "start",
-                        )
-                    )
-        om = doc["offset_map"]
-        for i, p in enumerate(doc["paragraphs"]):
-            try:
-                rs, re_ = raw_span(text, om["norm"], om["raw"], om["copy"], p["start"], p["end"])
-                ok = fold(raw[rs:re_].decode("utf-8")) == text[p["start"] : p["end"]]
-            except (ValueError, IndexError, UnicodeDecodeError):
-                ok = False
-            if not ok:
-                out.append(
-                    Problem(
-                        "offset-map",
-                        "error",
-                        nf,
-                        "paragraph does not map back to its raw bytes",
-                        d,
-                        f"paragraphs[{i}]",
-                        "offset_map",
-                    )
-                )
-        for i, e in enumerate(doc["exclusions"]):
-            if raw[e["raw_start"] : e["raw_end"]].decode("utf-8", "replace") != e["text"]:
-                out.append(
-                    Problem(
-                        "exclusion-mismatch",
-                        "error",
-                        f"corpus/exclusions/{d}.json",
-                        "excluded text differs from raw bytes",
-                        d,
-                        f"[{i}]",
-                        "text",
-                    )
-                )
+        doc, raw = loaded
+        out += _check_checksums(root, d, doc, raw)
+        out += _check_offsets(d, doc)
+        out += _check_offset_map(d, doc, raw)
+        out += _check_exclusions(d, doc, raw)
         docs[d] = doc
     return out, docs
+
+
+def _load_checked(root: Path, d: str) -> tuple[dict, bytes] | Problem:
+    """A document and its raw bytes, or the one problem that stops every other check."""
+    f = f"corpus/meta/{d}.json"
+    try:
+        doc = load_document(root, d)
+    except (OSError, ValueError) as exc:
+        return Problem("corpus-unreadable", "error", f, str(exc), d)
+    missing = [k for k in META_FIELDS if k not in doc]
+    if missing:
+        return Problem("meta-field-missing", "error", f, f"missing {missing}", d, field=missing[0])
+    raw_path = root / CORPUS / "raw" / doc["source_file"]
+    if not raw_path.exists():
+        return Problem("raw-missing", "error", f, f"{raw_path} not found", d, field="source_file")
+    return doc, raw_path.read_bytes()
+
+
+def _check_checksums(root: Path, d: str, doc: dict, raw: bytes) -> list[Problem]:
+    """The raw bytes and the normalized text against the digests the store recorded."""
+    out: list[Problem] = []
+    if sha256_bytes(raw) != doc["raw_sha256"]:
+        raw_path = root / CORPUS / "raw" / doc["source_file"]
+        out.append(
+            Problem(
+                "raw-checksum",
+                "error",
+                str(raw_path.relative_to(root)),
+                "sha256 differs from meta",
+                d,
+                field="raw_sha256",
+            )
+        )
+    if sha256_bytes(doc["text"].encode()) != doc["text_sha256"]:
+        out.append(
+            Problem(
+                "text-checksum",
+                "error",
+                f"corpus/normalized/{d}.json",
+                "text_sha256 does not match text",
+                d,
+                field="text_sha256",
+            )
+        )
+    return out
+
+
+def _check_offsets(d: str, doc: dict) -> list[Problem]:
+    """Every paragraph and sentence lies inside the normalized text."""
+    out: list[Problem] = []
+    text = doc["text"]
+    for kind in ("paragraphs", "sentences"):
+        for i, p in enumerate(doc[kind]):
+            if not (0 <= p["start"] < p["end"] <= len(text)):
+                out.append(
+                    Problem(
+                        "offset-out-of-range",
+                        "error",
+                        f"corpus/normalized/{d}.json",
+                        f"[{p['start']}, {p['end']}) outside text",
+                        d,
+                        f"{kind}[{i}]",
+                        "start",
+                    )
+                )
+    return out
+
+
+def _check_offset_map(d: str, doc: dict, raw: bytes) -> list[Problem]:
+    """Every paragraph maps back to raw bytes that fold to exactly its text."""
+    out: list[Problem] = []
+    text, om = doc["text"], doc["offset_map"]
+    for i, p in enumerate(doc["paragraphs"]):
+        try:
+            rs, re_ = raw_span(text, om["norm"], om["raw"], om["copy"], p["start"], p["end"])
+            ok = fold(raw[rs:re_].decode("utf-8")) == text[p["start"] : p["end"]]
+        except (ValueError, IndexError, UnicodeDecodeError):
+            ok = False
+        if not ok:
+            out.append(
+                Problem(
+                    "offset-map",
+                    "error",
+                    f"corpus/normalized/{d}.json",
+                    "paragraph does not map back to its raw bytes",
+                    d,
+                    f"paragraphs[{i}]",
+                    "offset_map",
+                )
+            )
+    return out
+
+
+def _check_exclusions(d: str, doc: dict, raw: bytes) -> list[Problem]:
+    """Every exclusion record quotes the raw bytes it cut out."""
+    out: list[Problem] = []
+    for i, e in enumerate(doc["exclusions"]):
+        if raw[e["raw_start"] : e["raw_end"]].decode("utf-8", "replace") != e["text"]:
+            out.append(
+                Problem(
+                    "exclusion-mismatch",
+                    "error",
+                    f"corpus/exclusions/{d}.json",
+                    "excluded text differs from raw bytes",
+                    d,
+                    f"[{i}]",
+                    "text",
+                )
+            )
+    return out
 
 
 def check_schema_file(root: Path) -> list[Problem]:
@@ -159,13 +191,26 @@ def check_schema_file(root: Path) -> list[Problem]:
 
 
 def check_release(folder: Path, root: Path) -> list[Problem]:
-    out: list[Problem] = []
+    """A release folder: its checksums, its spans against its texts, its card and its split
+    manifest."""
     rel = str(folder)
     if not folder.is_dir():
         return [Problem("release-missing", "error", rel, missing_message(folder, root))]
     sums = folder / "SHA256SUMS"
     if not sums.exists():
         return [Problem("release-checksum", "error", rel, "SHA256SUMS missing")]
+    out = _check_sums(folder, sums)
+    texts, span_problems = _check_release_spans(folder)
+    out += span_problems
+    out.extend(check_card(folder))
+    out += _check_manifest(folder, texts)
+    return out
+
+
+def _check_sums(folder: Path, sums: Path) -> list[Problem]:
+    """Every file listed in SHA256SUMS is there with its digest, and no file is unlisted."""
+    out: list[Problem] = []
+    rel = str(folder)
     listed = {}
     for line in sums.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
@@ -192,6 +237,13 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
             out.append(
                 Problem("release-unlisted-file", "error", f"{rel}/{name}", "file not in SHA256SUMS")
             )
+    return out
+
+
+def _check_release_spans(folder: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Every span of the release's documents against ``text[start:end]``; returns the
+    texts (by doc_id) for the leakage check, and the problems."""
+    out: list[Problem] = []
     texts: dict[str, str] = {}
     for pq_path in sorted((folder / "data" / "documents").glob("*.parquet")):
         table = pq.read_table(
@@ -224,25 +276,32 @@ def check_release(folder: Path, root: Path) -> list[Problem]:
                             "text",
                         )
                     )
-    out.extend(check_card(folder))
+    return texts, out
+
+
+def _check_manifest(folder: Path, texts: dict[str, str]) -> list[Problem]:
+    """splits.json, if the release has one: no story or near-duplicate crosses the parts of
+    a view, pinned crossings are noted, and every listed doc_id is in the release."""
     manifest_path = folder / "splits.json"
-    if manifest_path.exists():
-        manifest = read_json(manifest_path)
-        dups = minhash.near_duplicate_pairs(texts)
-        for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
-            out.append(Problem("split-leak", "error", str(manifest_path), leak))
-        for note in splits_mod.pinned_notes(manifest):
-            out.append(Problem("split-pinned-crossing", "warning", str(manifest_path), note))
-        unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
-        if unknown:
-            out.append(
-                Problem(
-                    "split-unknown-doc",
-                    "error",
-                    str(manifest_path),
-                    f"doc ids not in the release: {unknown[:5]}",
-                )
+    if not manifest_path.exists():
+        return []
+    out: list[Problem] = []
+    manifest = read_json(manifest_path)
+    dups = components.near_duplicate_pairs(texts)
+    for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
+        out.append(Problem("split-leak", "error", str(manifest_path), leak))
+    for note in splits_mod.pinned_notes(manifest):
+        out.append(Problem("split-pinned-crossing", "warning", str(manifest_path), note))
+    unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
+    if unknown:
+        out.append(
+            Problem(
+                "split-unknown-doc",
+                "error",
+                str(manifest_path),
+                f"doc ids not in the release: {unknown[:5]}",
             )
+        )
     return out
 
 

@@ -1,42 +1,30 @@
-"""The package's own vectorised MinHash and LSH for story grouping (same rule as stories.py).
+"""The package's own vectorised MinHash signatures for story grouping (same rule as
+tests/reference_stories.py, the datasketch reference).
 
 Why: datasketch SHA-1-hashes every shingle and applies 128 permutations to each (~1,100
 docs/s). Here a batch is tokenised, hashed and signed in a few NumPy passes: code-point
-lookup tables built from ``re`` and ``str.lower`` give exactly stories' tokens (documents
-with a context-dependent lower case take the ``re`` path); one-permutation MinHash puts each
-splitmix64-mixed 64-bit shingle hash in one of 128 bins, and optimal densification
-(Shrivastava 2017) fills empty bins, so P[sig_a[i] == sig_b[i]] = Jaccard(a, b) at O(items)
-instead of O(items x 128). An empty set signs as all ``EMPTY`` and is never a candidate (two
-empty sets would estimate 1.0 and join every entity-less article into one story). LSH buckets
-are a 64-bit hash of each band (the same keys on Spark), candidates are verified on the
-estimate; story_id = "story-" + a component's least doc_id.
+lookup tables built from ``re`` and ``str.lower`` give exactly the reference's tokens
+(documents with a context-dependent lower case take the ``re`` path); one-permutation
+MinHash puts each splitmix64-mixed 64-bit shingle hash in one of 128 bins, and optimal
+densification (Shrivastava 2017) fills empty bins, so P[sig_a[i] == sig_b[i]] =
+Jaccard(a, b) at O(items) instead of O(items x 128). An empty set signs as all ``EMPTY``
+(``banding.is_empty`` keeps it out of every candidate pair).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-NUM_PERM = 128
-# every threshold and token rule of story grouping lives here; the datasketch reference in
-# tests/reference_stories.py imports them, so the two cannot drift apart
-NEAR_DUP = 0.5
-SAME_STORY = 0.35
-SHINGLE = 5
-KINDS = ("near-duplicate", "same-story")
-THRESHOLD = {"near-duplicate": NEAR_DUP, "same-story": SAME_STORY}
-# (bands, rows). near-duplicate: 32x4 catches J=0.5 with p=0.87 (datasketch's 25x5: 0.55).
-BANDS = {"near-duplicate": (32, 4), "same-story": (32, 4)}
-BAND_BLOCK = 32  # bands numbered in one range (Spark): kind i has bands 32i .. 32i+31
-assert all(b <= BAND_BLOCK for b, _ in BANDS.values())
+from claimcorpus.stories.rules import ENTITY, NUM_PERM, SHINGLE, WORD
+
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
-WORD = re.compile(r"\w+")
-ENTITY = re.compile(r"\b(?:[A-Z][\w-]+|\d[\d.,%]*)\b")
 _U64 = np.uint64
 _rng = np.random.default_rng(0x5EED_C1A1)
-_K = _rng.integers(1, 2**63, size=8, dtype=np.uint64) | _U64(1)
+# random odd multipliers: token, shingle and band hashes
+KEYS = _rng.integers(1, 2**63, size=8, dtype=np.uint64) | _U64(1)
 # densification probes per bin: 16 random bins, then a random order of all 128 bins
 _PROBE = np.hstack(
     [_rng.integers(0, NUM_PERM, (NUM_PERM, 16)), _rng.random((NUM_PERM, NUM_PERM)).argsort(1)]
@@ -46,7 +34,7 @@ _TABLES: dict[str, np.ndarray] = {}
 _WORD_F, _DIGIT_F, _HARD_F, _UPPER_F, _WH_F, _DP_F = 1, 2, 4, 8, 16, 32  # bits of _TABLES["flags"]
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: a bijection on uint64 with full avalanche."""
     with np.errstate(over="ignore"):
         x = x ^ (x >> _U64(30))
@@ -93,7 +81,7 @@ def _hash_segments(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     with np.errstate(over="ignore"):
         v = cps[pos + np.repeat(starts, lengths)].astype(np.uint64) * _tables()["pos"][pos & 1023]
         seg = np.add.reduceat(v, offsets)
-        return _mix(seg + lengths.astype(np.uint64) * _K[2])
+        return mix(seg + lengths.astype(np.uint64) * KEYS[2])
 
 
 def _strings_hash(items: Sequence[str]) -> np.ndarray:
@@ -165,11 +153,11 @@ def _shingles(words: np.ndarray, doc_of: np.ndarray, n_docs: int) -> tuple[np.nd
     counts = np.bincount(doc_of, minlength=n_docs)
     if m >= SHINGLE:
         with np.errstate(over="ignore"):
-            acc = words[: m - SHINGLE + 1] * _K[3]
+            acc = words[: m - SHINGLE + 1] * KEYS[3]
             for j in range(1, SHINGLE):
-                acc += words[j : m - SHINGLE + 1 + j] * _K[3 + j]
+                acc += words[j : m - SHINGLE + 1 + j] * KEYS[3 + j]
         valid = doc_of[: m - SHINGLE + 1] == doc_of[SHINGLE - 1 :]
-        sh, sh_doc = _mix(acc[valid]), doc_of[: m - SHINGLE + 1][valid]
+        sh, sh_doc = mix(acc[valid]), doc_of[: m - SHINGLE + 1][valid]
     else:
         sh, sh_doc = np.zeros(0, np.uint64), np.zeros(0, np.intp)
     short = np.flatnonzero(counts < SHINGLE)  # one shingle of all m < 5 words (m may be 0)
@@ -178,10 +166,10 @@ def _shingles(words: np.ndarray, doc_of: np.ndarray, n_docs: int) -> tuple[np.nd
         idx = np.minimum(np.searchsorted(doc_of, short)[:, None] + j, max(m - 1, 0))
         w = np.where(j < counts[short][:, None], np.r_[words, _U64(0)][idx], _U64(0))
         with np.errstate(over="ignore"):
-            extra = (w * _K[3:7]).sum(axis=1, dtype=np.uint64) + counts[short].astype(
+            extra = (w * KEYS[3:7]).sum(axis=1, dtype=np.uint64) + counts[short].astype(
                 np.uint64
-            ) * _K[2]
-        sh, sh_doc = np.r_[sh, _mix(extra)], np.r_[sh_doc, short]
+            ) * KEYS[2]
+        sh, sh_doc = np.r_[sh, mix(extra)], np.r_[sh_doc, short]
     return sh, sh_doc
 
 
@@ -257,156 +245,3 @@ def from_bytes(values: Sequence[bytes]) -> np.ndarray:
 def estimate(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Estimated Jaccard per row pair: the share of equal signature positions."""
     return (a == b).sum(axis=1) / NUM_PERM
-
-
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """``(n, bands)`` uint64: a mixed hash of each band's rows; equal keys = same bucket."""
-    out = np.empty((len(sig), bands), np.uint64)
-    with np.errstate(over="ignore"):
-        for b in range(bands):  # one band at a time: temporaries of n x rows, not n x 128
-            part = sig[:, b * rows : (b + 1) * rows] * _K[3 : 3 + rows]
-            out[:, b] = _mix(part.sum(axis=1, dtype=np.uint64) + _K[2])
-    return out
-
-
-def is_empty(sig: np.ndarray) -> np.ndarray:
-    """Rows that sign the empty set (no shingles or no entities): never LSH candidates."""
-    return (sig == EMPTY).all(axis=1)
-
-
-def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates);
-    empty-set rows take part in none."""
-    full = np.flatnonzero(~is_empty(sig))
-    keys = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
-    band = np.repeat(np.arange(bands, dtype=np.int16), len(full))  # band-major
-    pairs = bucket_pairs(band, keys.T.ravel(), np.tile(full, bands))
-    return pairs[:, 1:]
-
-
-def bucket_pairs(band: np.ndarray, key: np.ndarray, member: np.ndarray) -> np.ndarray:
-    """``(kind, a, b)`` rows, unique and sorted, for every two members ``a < b`` that share
-    a bucket ``(band, key)``; ``kind`` is ``band // BAND_BLOCK`` (``KINDS`` order, when
-    bands are numbered near-duplicate 0-31, same-story 32-63 as on Spark).
-
-    One rule for both engines: ``band_pairs`` calls it with one kind's bands, and each Spark
-    task calls it on the buckets its shuffle partition holds (a bucket is never split, so
-    the union over partitions, de-duplicated, is the in-process set).
-    """
-    if len(band) == 0:
-        return np.zeros((0, 3), np.int64)
-    band = band.astype(np.int16, copy=False)  # 16-bit: numpy's stable sort is a radix sort
-    order = np.argsort(band, kind="stable")
-    band, key, member = band[order], key[order], member[order].astype(np.int64, copy=False)
-    cuts = np.flatnonzero(np.diff(band)) + 1
-    out = [np.zeros((0, 3), np.int64)]
-    for lo_, hi_ in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(band)].tolist(), strict=True):
-        o = np.argsort(key[lo_:hi_])  # one band at a time: a key sort, no tie-breaking
-        k, m = key[lo_:hi_][o], member[lo_:hi_][o]
-        head = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        size = np.diff(np.r_[head, len(k)])
-        kind = int(band[lo_]) // BAND_BLOCK
-        two = head[size == 2]
-        pair = np.stack([np.minimum(m[two], m[two + 1]), np.maximum(m[two], m[two + 1])], 1)
-        out.append(np.c_[np.full(len(two), kind), pair])
-        for s, n in zip(head[size > 2].tolist(), size[size > 2].tolist(), strict=True):
-            i, j = np.triu_indices(n, 1)
-            mm = np.sort(m[s : s + n])
-            out.append(np.stack([np.full(len(i), kind), mm[i], mm[j]], axis=1))
-    return unique_rows(np.concatenate(out))
-
-
-def unique_rows(rows: np.ndarray) -> np.ndarray:
-    """The distinct rows of a 2-D integer array, sorted by column 0, then 1, and so on."""
-    if len(rows) == 0:
-        return rows
-    rows = rows[np.lexsort(rows.T[::-1])]
-    return rows[np.r_[True, (rows[1:] != rows[:-1]).any(axis=1)]]
-
-
-def verified(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs whose estimated Jaccard reaches ``threshold``, with the estimates."""
-    scores = np.zeros(len(pairs))
-    for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
-        scores[i : i + 65536] = estimate(sig[pairs[i : i + 65536, 0]], sig[pairs[i : i + 65536, 1]])
-    ok = scores >= threshold
-    return pairs[ok], scores[ok]
-
-
-def story_ids(
-    doc_ids: Sequence[str], edges: list[dict], hints: dict[str, str | None]
-) -> tuple[dict[str, str], list[dict]]:
-    """Components of scored edges + curated hints -> (story_of, edges in group_stories order)."""
-    ids = sorted(doc_ids)
-    parent = {d: d for d in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = x = parent[parent[x]]
-        return x
-
-    rank = {k: i for i, k in enumerate(KINDS)}
-    edges = sorted(edges, key=lambda e: (rank[e["kind"]], e["a"], e["b"]))
-    groups: dict[str, list[str]] = {}
-    for d in ids:
-        if hints.get(d):
-            groups.setdefault(hints[d], []).append(d)
-    for hint, members in sorted(groups.items()):
-        edges += [
-            {"a": members[0], "b": b, "kind": f"curated:{hint}", "score": None} for b in members[1:]
-        ]
-    for e in edges:
-        lo, hi = sorted((find(e["a"]), find(e["b"])))
-        parent[hi] = lo
-    return {d: f"story-{find(d)}" for d in ids}, edges
-
-
-def group(
-    doc_ids: Sequence[str], near: np.ndarray, same: np.ndarray, hints: dict[str, str | None]
-) -> tuple[dict[str, str], list[dict]]:
-    """Story grouping from precomputed signatures (rows in ``doc_ids`` order)."""
-    edges = []
-    for kind, sig in zip(KINDS, (near, same), strict=True):
-        pairs, scores = verified(sig, band_pairs(sig, *BANDS[kind]), THRESHOLD[kind])
-        for (i, j), score in zip(pairs.tolist(), scores.tolist(), strict=True):
-            a, b = sorted((doc_ids[i], doc_ids[j]))
-            edges.append({"a": a, "b": b, "kind": kind, "score": round(score, 4)})
-    return story_ids(doc_ids, edges, hints)
-
-
-def near_duplicate_pairs(
-    texts: dict[str, str], threshold: float = NEAR_DUP
-) -> list[tuple[str, str, float]]:
-    """Near-duplicate pairs (a < b) for the split-leakage check, as ``group`` finds them."""
-    ids = sorted(texts)
-    sig = np.concatenate(
-        [np.zeros((0, NUM_PERM), np.uint64)]
-        + [signatures([texts[d] for d in ids[i : i + 500]])[0] for i in range(0, len(ids), 500)]
-    )
-    pairs, scores = verified(sig, band_pairs(sig, *BANDS["near-duplicate"]), threshold)
-    return [
-        (ids[i], ids[j], round(s, 4))
-        for (i, j), s in zip(pairs.tolist(), scores.tolist(), strict=True)
-    ]
-
-
-def group_stories(docs: Iterable[tuple[str, str, str | None]], chunk: int = 500):
-    """Drop-in for stories.group_stories, streaming: (doc_id, text, hint) -> (story_of, edges)."""
-    ids: list[str] = []
-    hints: dict[str, str | None] = {}
-    near_parts, same_parts, texts = [], [], []
-    for doc_id, text, hint in docs:
-        ids.append(doc_id)
-        hints[doc_id] = hint
-        texts.append(text)
-        if len(texts) == chunk:
-            near_part, same_part = signatures(texts)
-            near_parts.append(near_part)
-            same_parts.append(same_part)
-            texts = []
-    near_part, same_part = signatures(texts)
-    near = np.concatenate([*near_parts, near_part])
-    del near_parts  # the parts go as each kind is joined: peak is 1.5x the signatures, not 2x
-    same = np.concatenate([*same_parts, same_part])
-    del same_parts
-    return group(ids, near, same, hints)
