@@ -9,7 +9,9 @@ import pytest
 from conftest import REPO
 
 from claimcorpus.core.io import dumps_json
-from claimcorpus.core.records import Attribution, LayerRecord, Span
+from claimcorpus.core.records import Attribution, LayerRecord, NormalizedText, Span
+from claimcorpus.ingest.store import normalized_record, read_normalized
+from claimcorpus.normalize.text import normalize_bytes
 
 GOLD = sorted((REPO / "annotations" / "gold").glob("*.json"))
 
@@ -49,3 +51,48 @@ def test_optional_fields_default_to_null_and_lookup_by_id():
     assert rec.spans[0].cluster is None and rec.attributions[0].source is None
     assert rec.span("c1") is rec.spans[0] and rec.span(None) is None and rec.span("x") is None
     assert "scheme_version" not in rec.to_json()
+
+
+NORMALIZED = sorted((REPO / "corpus" / "normalized").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", NORMALIZED, ids=lambda p: p.stem)
+def test_a_normalized_text_round_trips_to_the_same_bytes(path):
+    raw = path.read_text(encoding="utf-8")
+    norm = NormalizedText.from_json(json.loads(raw))
+    assert dumps_json(norm.to_json()) == raw
+    assert all(norm.text[a:z] for a, z in norm.paragraphs)
+
+
+def test_the_store_writes_what_the_normalizer_gives_as_the_committed_record():
+    path = NORMALIZED[0]
+    meta = json.loads((REPO / "corpus" / "meta" / path.name).read_text(encoding="utf-8"))
+    raw = (REPO / "corpus" / "raw" / meta["source_file"]).read_bytes()
+    made = normalized_record(path.stem, normalize_bytes(raw, meta["source_file"]))
+    assert made == read_normalized(REPO, path.stem)
+    assert dumps_json(made.to_json()) == path.read_text(encoding="utf-8")
+
+
+def test_a_field_the_scheme_leaves_out_stays_out_and_fragments_survive():
+    obj = {
+        "doc_id": "d",
+        "layer": "gold",
+        "annotator": "a",
+        "text_sha256": "0" * 64,
+        "spans": [
+            {
+                "id": "c1",
+                "label": "CLAIM",
+                "start": 0,
+                "end": 9,
+                "text": "abc . xyz",
+                "fragments": [[0, 3], [6, 9]],
+            },
+        ],  # fmt: skip
+        "attributions": [{"id": "a1", "claim": "c1", "source": None, "cue": None}],
+    }
+    rec = LayerRecord.from_json(obj)
+    assert rec.spans[0].fragments == ((0, 3), (6, 9))
+    assert rec.to_json() == obj  # no stance, source_type or topic_stance keys appear
+    made = Span("s1", "SOURCE", 0, 3, "abc")
+    assert "fragments" not in made.to_json() and made.to_json()["cluster"] is None

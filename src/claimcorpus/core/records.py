@@ -1,10 +1,14 @@
-"""Typed records passed between stages: a span, an attribution, an annotation layer record.
+"""Typed records passed between stages: a normalized text, a span, an attribution, and an
+annotation layer record.
 
 One record format serves every layer: gold, each annotator's raw layer and a model's
 predictions (``annotations/pred/<model>/``) are all ``LayerRecord``s, written as one JSON
 file per document and joined to the corpus on ``doc_id``. The JSON form is the one in
 ``schema/annotation.schema.json``; ``from_json(x).to_json() == x`` for every valid record,
 so typing a record never changes a byte on disk.
+
+A ``NormalizedText`` is ``corpus/normalized/<doc_id>.json``: the text annotations anchor
+to, its paragraphs and sentences, and the offset map back to the raw bytes.
 
 Records are frozen: a stage that changes one makes a new one (``dataclasses.replace``),
 so an input is never rewritten in place.
@@ -15,7 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SPAN_KEYS = ("id", "label", "start", "end", "text", "topic_stance", "cluster", "antecedent")
+SPAN_KEYS = (
+    "id",
+    "label",
+    "start",
+    "end",
+    "text",
+    "topic_stance",
+    "cluster",
+    "antecedent",
+    "fragments",
+)
 ATTRIBUTION_KEYS = (
     "id",
     "claim",
@@ -26,11 +40,19 @@ ATTRIBUTION_KEYS = (
     "anonymous_source",
     "unattributed",
 )
+Range = tuple[int, int]  # a half-open [start, end) slice of the normalized text
+
+
+def _json_keys(obj: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The record keys ``obj`` has: a scheme may leave optional fields out entirely (a
+    corpus without stance has no ``stance`` key), and a round trip must keep them out."""
+    return tuple(k for k in keys if k in obj)
 
 
 @dataclass(frozen=True)
 class Span:
-    """A labelled half-open ``[start, end)`` slice of the normalized text."""
+    """A labelled half-open ``[start, end)`` slice of the normalized text (``fragments``: the
+    pieces of a discontinuous span, for schemes that have them)."""
 
     id: str
     label: str
@@ -40,13 +62,24 @@ class Span:
     topic_stance: str | None = None
     cluster: str | None = None
     antecedent: str | None = None
+    fragments: tuple[Range, ...] | None = None
+    keys: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Span:
-        return cls(**{k: obj[k] for k in SPAN_KEYS if k in obj})
+        values = {k: obj[k] for k in SPAN_KEYS if k in obj}
+        if values.get("fragments") is not None:
+            values["fragments"] = tuple((a, z) for a, z in values["fragments"])
+        return cls(**values, keys=_json_keys(obj, SPAN_KEYS))
 
     def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in SPAN_KEYS}
+        keys = self.keys
+        if keys is None:  # made in code: every key, fragments only when there are some
+            keys = SPAN_KEYS if self.fragments is not None else SPAN_KEYS[:-1]
+        out = {k: getattr(self, k) for k in keys}
+        if self.fragments is not None and "fragments" in out:
+            out["fragments"] = [[a, z] for a, z in self.fragments]
+        return out
 
 
 @dataclass(frozen=True)
@@ -55,19 +88,21 @@ class Attribution:
 
     id: str
     claim: str
-    stance: str | None
-    source_type: str | None
+    stance: str | None = None
+    source_type: str | None = None
     source: str | None = None
     cue: str | None = None
     anonymous_source: bool = False
     unattributed: bool = False
+    keys: tuple[str, ...] = field(default=ATTRIBUTION_KEYS, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Attribution:
-        return cls(**{k: obj[k] for k in ATTRIBUTION_KEYS if k in obj})
+        values = {k: obj[k] for k in ATTRIBUTION_KEYS if k in obj}
+        return cls(**values, keys=_json_keys(obj, ATTRIBUTION_KEYS))
 
     def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ATTRIBUTION_KEYS}
+        return {k: getattr(self, k) for k in self.keys}
 
 
 @dataclass(frozen=True)
@@ -81,7 +116,7 @@ class LayerRecord:
     spans: tuple[Span, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     scheme_version: str | None = None
-    _present: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> LayerRecord:
@@ -93,7 +128,7 @@ class LayerRecord:
             spans=tuple(Span.from_json(s) for s in obj.get("spans", ())),
             attributions=tuple(Attribution.from_json(a) for a in obj.get("attributions", ())),
             scheme_version=obj.get("scheme_version"),
-            _present=frozenset(obj),
+            keys=tuple(obj),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -105,10 +140,66 @@ class LayerRecord:
             "spans": [s.to_json() for s in self.spans],
             "attributions": [a.to_json() for a in self.attributions],
         }
-        if self.scheme_version is not None or "scheme_version" in self._present:
+        if self.scheme_version is not None or "scheme_version" in self.keys:
             out["scheme_version"] = self.scheme_version
         return out
 
     def span(self, span_id: str | None) -> Span | None:
         """The span with this id, or None (an attribution's missing source or cue)."""
         return next((s for s in self.spans if s.id == span_id), None) if span_id else None
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Anchors from normalized offsets to raw byte offsets: segment ``k`` starts at
+    ``norm[k]`` / ``raw[k]`` and was copied unchanged (``copy[k]``) or rewritten."""
+
+    norm: tuple[int, ...]
+    raw: tuple[int, ...]
+    copy: tuple[bool, ...]
+
+    @classmethod
+    def from_json(cls, obj: dict[str, list]) -> OffsetMap:
+        return cls(tuple(obj["norm"]), tuple(obj["raw"]), tuple(obj["copy"]))
+
+    def to_json(self) -> dict[str, list]:
+        return {"norm": list(self.norm), "raw": list(self.raw), "copy": list(self.copy)}
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """One document's normalized text and its structure (``corpus/normalized/<id>.json``)."""
+
+    doc_id: str
+    normalizer_version: str
+    text: str
+    text_sha256: str
+    title: str | None
+    paragraphs: tuple[Range, ...]
+    sentences: tuple[Range, ...]
+    offset_map: OffsetMap
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> NormalizedText:
+        return cls(
+            doc_id=obj["doc_id"],
+            normalizer_version=obj["normalizer_version"],
+            text=obj["text"],
+            text_sha256=obj["text_sha256"],
+            title=obj["title"],
+            paragraphs=tuple((p["start"], p["end"]) for p in obj["paragraphs"]),
+            sentences=tuple((p["start"], p["end"]) for p in obj["sentences"]),
+            offset_map=OffsetMap.from_json(obj["offset_map"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "normalizer_version": self.normalizer_version,
+            "text": self.text,
+            "text_sha256": self.text_sha256,
+            "title": self.title,
+            "paragraphs": [{"start": a, "end": z} for a, z in self.paragraphs],
+            "sentences": [{"start": a, "end": z} for a, z in self.sentences],
+            "offset_map": self.offset_map.to_json(),
+        }

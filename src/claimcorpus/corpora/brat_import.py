@@ -102,7 +102,7 @@ def _record(doc: documents.NewDocument, layer: str, annotator: str, spans, atts,
         "layer": "gold" if layer == "gold" else "raw",
         "annotator": annotator,
         "scheme_version": scheme.version,
-        "text_sha256": doc.norm["text_sha256"],
+        "text_sha256": doc.norm.text_sha256,
         "spans": spans,
         "attributions": atts,
     }
@@ -128,11 +128,11 @@ def read_layer(
     if not has_errors(problems):
         problems += check_record(
             record,
-            doc.norm["text"],
+            doc.norm.text,
             scheme,
             file=str(ann),
-            paragraphs=[(p["start"], p["end"]) for p in doc.norm["paragraphs"]],
-            text_sha256=doc.norm["text_sha256"],
+            paragraphs=list(doc.norm.paragraphs),
+            text_sha256=doc.norm.text_sha256,
         )
     for p in problems:
         counts[f"{p.level} {p.id}"] += 1
@@ -226,11 +226,11 @@ def adjudicated(
     record = conform(_record(doc, "gold", ADJUDICATION, spans, atts, scheme), scheme)
     problems = check_record(
         record,
-        doc.norm["text"],
+        doc.norm.text,
         scheme,
         file=f"gold/{doc.doc_id}",
-        paragraphs=[(p["start"], p["end"]) for p in doc.norm["paragraphs"]],
-        text_sha256=doc.norm["text_sha256"],
+        paragraphs=list(doc.norm.paragraphs),
+        text_sha256=doc.norm.text_sha256,
     )
     log = {
         "doc_id": doc.doc_id,

@@ -273,9 +273,7 @@ def to_record(
     on_event = imp.attributes()
     links = imp.attributions(on_event)
     keys = list(imp.key_of.values())
-    spans, atts = build_record(
-        keys, links, imp.span_attrs, imp.antecedent, tmap.norm["text"], scheme
-    )
+    spans, atts = build_record(keys, links, imp.span_attrs, imp.antecedent, tmap.norm.text, scheme)
     return spans, atts, imp.problems, imp.counts
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.records import NormalizedText
 from claimcorpus.ingest.store import (
     CORPUS,
     DEFAULT_LICENCE,
@@ -34,7 +35,7 @@ class NewDocument:
     doc_id: str
     source_file: str
     raw: bytes
-    norm: dict[str, Any]
+    norm: NormalizedText
     exclusions: list[dict[str, Any]]
     meta: dict[str, Any]
     known: bool  # already in the corpus with these very bytes: nothing to write
@@ -57,7 +58,7 @@ def prepare(root: Path, path: Path, given: dict[str, Any] | None = None) -> NewD
                 f"(sha256 {old['raw_sha256'][:12]}… vs {digest[:12]}…); an import never replaces "
                 "an article"
             )
-        norm = read_json(p["normalized"])
+        norm = NormalizedText.from_json(read_json(p["normalized"]))
         excl = read_json(p["exclusions"]) if p["exclusions"].exists() else []
         return NewDocument(doc_id, old["source_file"], data, norm, excl, old, True)
     n = normalize_bytes(data, str(path))
@@ -83,6 +84,6 @@ def write(root: Path, doc: NewDocument) -> None:
         return
     p = paths(root, doc.doc_id)
     atomic_write_bytes(root / CORPUS / "raw" / doc.source_file, doc.raw)
-    atomic_write_json(p["normalized"], doc.norm)
+    atomic_write_json(p["normalized"], doc.norm.to_json())
     atomic_write_json(p["exclusions"], doc.exclusions)
     atomic_write_json(p["meta"], doc.meta)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Any
 
+from claimcorpus.core.records import NormalizedText
 from claimcorpus.normalize.align import norm_from_raw
 from claimcorpus.normalize.text import fold
 
@@ -28,7 +28,7 @@ def _squash(s: str) -> str:
 class TextMap:
     """Raw ``.txt`` (as characters) against one normalized record (``normalized_record``)."""
 
-    def __init__(self, raw: bytes, norm: dict[str, Any], exclusions: list[dict]) -> None:
+    def __init__(self, raw: bytes, norm: NormalizedText, exclusions: list[dict]) -> None:
         self.raw = raw
         self.text = raw.decode("utf-8")
         self.norm = norm
@@ -68,12 +68,12 @@ class TextMap:
                     f"it lies in line {hit['line']}, which normalization removed "
                     f"({hit['rule']}: {hit['reason']})"
                 )
-        omap = self.norm["offset_map"]
+        omap = self.norm.offset_map
         na = norm_from_raw(self.raw, omap, ra, end=False)
         nb = norm_from_raw(self.raw, omap, rb, end=True)
         if na is None or nb is None or na >= nb:
             return "its ends fall inside text that normalization rewrote"
-        got = self.norm["text"][na:nb]
+        got = self.norm.text[na:nb]
         if _squash(got) != _squash(fold(self.text[a:b])):
             return f"it spans text that normalization removed (normalized: {got[:40]!r}…)"
         return na, nb

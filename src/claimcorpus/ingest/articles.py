@@ -15,6 +15,7 @@ from typing import Any
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.records import LayerRecord, NormalizedText
 from claimcorpus.ingest.readers.record import Article
 from claimcorpus.ingest.store import (
     CORPUS,
@@ -23,23 +24,26 @@ from claimcorpus.ingest.store import (
     RawHashes,
     normalized_record,
     paths,
+    read_normalized,
     resolve_meta,
 )
 from claimcorpus.normalize.align import reanchor_by_diff
 from claimcorpus.normalize.text import normalize_bytes
 
 
-def _reanchor_layers(root: Path, doc_id: str, new_norm: dict, path: Path) -> list[tuple[str, dict]]:
+def _reanchor_layers(
+    root: Path, doc_id: str, new_norm: NormalizedText, path: Path
+) -> list[tuple[str, LayerRecord]]:
     """Re-anchor every annotation layer of a replaced document, or refuse the replacement."""
-    old_text = read_json(paths(root, doc_id)["normalized"])["text"]
-    if old_text == new_norm["text"]:
+    old_text = read_normalized(root, doc_id).text
+    if old_text == new_norm.text:
         return []
     out, failures = [], []
     for layer in ["gold", *ann.list_layers(root)]:
         rec = ann.load_layer(root, layer).get(doc_id)
         if rec is None:
             continue
-        moved, fails = reanchor_by_diff(rec, old_text, new_norm["text"], new_norm["text_sha256"])
+        moved, fails = reanchor_by_diff(LayerRecord.from_json(rec), old_text, new_norm)
         failures += [f"{layer}: {f}" for f in fails]
         out.append((layer, moved))
     if failures:
@@ -114,8 +118,8 @@ def store_article(
         (raw_dir / old["source_file"]).unlink(missing_ok=True)
     atomic_write_bytes(raw_dir / art.source_file, art.data)
     for layer, rec in moved:
-        ann.write_record(root, layer, rec)
-    atomic_write_json(p["normalized"], new_norm)
+        ann.write_record(root, layer, rec.to_json())
+    atomic_write_json(p["normalized"], new_norm.to_json())
     atomic_write_json(p["exclusions"], n.exclusions)
     atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
     known.set(art.doc_id, digest)

@@ -20,6 +20,7 @@ from typing import Any
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.records import LayerRecord, NormalizedText
 from claimcorpus.ingest.sites import Repeated, load_repeated, site_of
 from claimcorpus.ingest.store import CORPUS, doc_ids, normalized_record, paths
 from claimcorpus.normalize.align import reanchor_record
@@ -31,15 +32,15 @@ class Update:
     """The new files of one document: its normalized record, exclusions and moved records."""
 
     doc_id: str
-    normalized: dict[str, Any]
+    normalized: NormalizedText
     exclusions: list[dict[str, Any]]
     text_changed: bool
-    records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    records: list[tuple[str, LayerRecord]] = field(default_factory=list)
 
 
-def _read_layer_record(root: Path, layer: str, doc_id: str) -> dict[str, Any] | None:
+def _read_layer_record(root: Path, layer: str, doc_id: str) -> LayerRecord | None:
     path = ann.layer_dir(root, layer) / f"{doc_id}.json"
-    return read_json(path) if path.exists() else None
+    return LayerRecord.from_json(read_json(path)) if path.exists() else None
 
 
 def plan_document(
@@ -53,7 +54,7 @@ def plan_document(
         meta = read_json(p["meta"])
         raw_path = root / CORPUS / "raw" / meta["source_file"]
         raw_bytes = raw_path.read_bytes()
-        old = read_json(p["normalized"])
+        old = NormalizedText.from_json(read_json(p["normalized"]))
         old_exclusions = read_json(p["exclusions"]) if p["exclusions"].exists() else None
         site_lines = (repeated or {}).get(site_of(meta) or "")
         n = normalize_bytes(raw_bytes, str(raw_path.relative_to(root)), site_lines)
@@ -64,7 +65,7 @@ def plan_document(
     new = normalized_record(doc_id, n)
     if new == old and n.exclusions == old_exclusions:
         return None, []
-    update = Update(doc_id, new, n.exclusions, new["text"] != old["text"])
+    update = Update(doc_id, new, n.exclusions, new.text != old.text)
     if not update.text_changed:  # same text: every offset into it stays right
         return update, []
     problems = []
@@ -72,7 +73,7 @@ def plan_document(
         rec = _read_layer_record(root, layer, doc_id)
         if rec is None:
             continue
-        if rec.get("text_sha256") != old["text_sha256"]:
+        if rec.text_sha256 != old.text_sha256:
             problems.append(f"{layer}: record was made on another text than corpus/normalized")
             continue
         moved, fails = reanchor_record(rec, old, new, raw_bytes)
@@ -84,9 +85,9 @@ def plan_document(
 def write_update(root: Path, update: Update) -> None:
     """Annotations first, then the text they now point into (each file atomically)."""
     for layer, rec in update.records:
-        ann.write_record(root, layer, rec)
+        ann.write_record(root, layer, rec.to_json())
     p = paths(root, update.doc_id)
-    atomic_write_json(p["normalized"], update.normalized)
+    atomic_write_json(p["normalized"], update.normalized.to_json())
     atomic_write_json(p["exclusions"], update.exclusions)
 
 

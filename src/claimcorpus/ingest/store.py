@@ -21,6 +21,7 @@ from typing import Any
 
 from claimcorpus.core.io import read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.records import NormalizedText, OffsetMap
 from claimcorpus.ingest.metadata import validate_meta
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized
 
@@ -133,17 +134,23 @@ def paths(root: Path, doc_id: str) -> dict[str, Path]:
     }
 
 
-def normalized_record(doc_id: str, n: Normalized) -> dict[str, Any]:
-    return {
-        "doc_id": doc_id,
-        "normalizer_version": NORMALIZER_VERSION,
-        "text": n.text,
-        "text_sha256": sha256_bytes(n.text.encode("utf-8")),
-        "title": n.title,
-        "paragraphs": [{"start": a, "end": z} for a, z in n.paragraphs],
-        "sentences": [{"start": a, "end": z} for a, z in n.sentences],
-        "offset_map": n.offset_map(),
-    }
+def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
+    """What the store keeps of a normalizer's output (``corpus/normalized/<doc_id>.json``)."""
+    return NormalizedText(
+        doc_id=doc_id,
+        normalizer_version=NORMALIZER_VERSION,
+        text=n.text,
+        text_sha256=sha256_bytes(n.text.encode("utf-8")),
+        title=n.title,
+        paragraphs=tuple(n.paragraphs),
+        sentences=tuple(n.sentences),
+        offset_map=OffsetMap.from_json(n.offset_map()),
+    )
+
+
+def read_normalized(root: str | Path, doc_id: str) -> NormalizedText:
+    """A document's normalized text as the store holds it."""
+    return NormalizedText.from_json(read_json(paths(Path(root), doc_id)["normalized"]))
 
 
 class RawHashes:
