@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimcorpus.core.io import sha256_bytes
+
+PRED = "pred"  # the ``layer`` of a prediction record (annotations/pred/<model>/)
 SPAN_KEYS = ("id", "label", "start", "end", "text", "topic_stance", "cluster", "antecedent")
 ATTRIBUTION_KEYS = (
     "id",
@@ -30,23 +33,46 @@ ATTRIBUTION_KEYS = (
 
 @dataclass(frozen=True)
 class Span:
-    """A labelled half-open ``[start, end)`` slice of the normalized text."""
+    """A labelled half-open ``[start, end)`` slice of the normalized text.
+
+    ``text`` is None only in a prediction whose document text was not at hand (a text-free
+    release); ``fragments`` (``[start, end]`` pairs of a discontinuous span) is written
+    back only when the record had the key, so a corpus without the field keeps its bytes.
+    """
 
     id: str
     label: str
     start: int
     end: int
-    text: str
+    text: str | None
     topic_stance: str | None = None
     cluster: str | None = None
     antecedent: str | None = None
+    fragments: tuple[tuple[int, int], ...] | None = None
+    _has_fragments: bool = field(default=False, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Span:
-        return cls(**{k: obj[k] for k in SPAN_KEYS if k in obj})
+        frags = obj.get("fragments")
+        return cls(
+            **{k: obj[k] for k in SPAN_KEYS if k in obj},
+            fragments=None if frags is None else tuple((a, b) for a, b in frags),
+            _has_fragments="fragments" in obj,
+        )
+
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], text: str | None) -> Span:
+        """A checked prediction span; an absent ``text`` is taken from the document."""
+        given = obj.get("text")
+        if given is None and text is not None:
+            given = text[obj["start"] : obj["end"]]
+        return cls.from_json({**obj, "text": given})
 
     def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in SPAN_KEYS}
+        out = {k: getattr(self, k) for k in SPAN_KEYS}
+        if self._has_fragments or self.fragments is not None:
+            out["fragments"] = None if self.fragments is None else [list(f) for f in self.fragments]
+        return out
 
 
 @dataclass(frozen=True)
@@ -66,6 +92,20 @@ class Attribution:
     def from_json(cls, obj: dict[str, Any]) -> Attribution:
         return cls(**{k: obj[k] for k in ATTRIBUTION_KEYS if k in obj})
 
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], fallback_id: str) -> Attribution:
+        """A checked prediction attribution: stance and source_type may be absent (null),
+        and one without an id gets ``fallback_id`` (a layer record needs one)."""
+        given = obj.get("id")
+        return cls.from_json(
+            {
+                "stance": None,
+                "source_type": None,
+                **obj,
+                "id": given if isinstance(given, str) and given else fallback_id,
+            }
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ATTRIBUTION_KEYS}
 
@@ -77,7 +117,7 @@ class LayerRecord:
     doc_id: str
     layer: str
     annotator: str
-    text_sha256: str
+    text_sha256: str | None  # None only in a prediction of a text-free release
     spans: tuple[Span, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     scheme_version: str | None = None
@@ -96,6 +136,25 @@ class LayerRecord:
             _present=frozenset(obj),
         )
 
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], text: str | None, model: str) -> LayerRecord:
+        """A checked prediction (a JSONL line: ``doc_id``, ``spans``, ``attributions``, other
+        keys ignored) as a record of layer ``pred/<model>``; what a prediction may omit comes
+        from the document (span text, ``text_sha256``) or is null."""
+        atts = obj.get("attributions") or []
+        taken = {a.get("id") for a in atts}
+        return cls(
+            doc_id=obj["doc_id"],
+            layer=PRED,
+            annotator=model,
+            text_sha256=None if text is None else sha256_bytes(text.encode("utf-8")),
+            spans=tuple(Span.from_prediction(s, text) for s in obj.get("spans") or ()),
+            attributions=tuple(
+                Attribution.from_prediction(a, _fresh_id(f"a{k}", taken))
+                for k, a in enumerate(atts)
+            ),
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "doc_id": self.doc_id,
@@ -112,3 +171,12 @@ class LayerRecord:
     def span(self, span_id: str | None) -> Span | None:
         """The span with this id, or None (an attribution's missing source or cue)."""
         return next((s for s in self.spans if s.id == span_id), None) if span_id else None
+
+
+def _fresh_id(base: str, taken: set[Any]) -> str:
+    """``base``, or ``base_1``, ``base_2`` ... when a given id already has that name."""
+    out, n = base, 0
+    while out in taken:
+        n += 1
+        out = f"{base}_{n}"
+    return out
