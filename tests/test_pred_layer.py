@@ -7,12 +7,15 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import datasets.config
 import pytest
 from conftest import REPO, run_cli, tree_digest
 
+from claimcorpus.annotate.agreement import agreement, resolve_layers
 from claimcorpus.baseline.rules import extract
 from claimcorpus.core.layers import (
     check_layer,
@@ -219,3 +222,39 @@ def test_ls_push_reads_a_pred_layer_like_gold(project: Path, release: Path, tmp_
     assert prediction_source("pred/m") == "pred/m"
     with pytest.raises(ValueError, match="gold, baseline or a layer such as pred/<model>"):
         prediction_source("nonsense")
+
+
+def test_agreement_reads_a_pred_layer_by_its_name(project: Path, release: Path, tmp_path: Path):
+    path = write_jsonl(tmp_path / "p.jsonl", rule_predictions(release))
+    assert run("--root", str(project), "predictions", "import", str(path), "--model", "m") == 0
+    assert resolve_layers(project, ["gold", "pred/m"]) == ["gold", "pred/m"]
+    (pair,) = agreement(project, ["gold", "pred/m"], with_gamma=False)["pairs"]
+    assert pair["docs"] == len(load_layer(project, "gold"))
+    assert 0 < pair["spans"]["CLAIM"]["overlap_f1"] < 1
+
+
+def test_evaluate_layer_finds_its_project_from_the_working_folder(
+    project: Path, release: Path, tmp_path: Path
+):
+    path = write_jsonl(tmp_path / "p.jsonl", rule_predictions(release))
+    assert run("--root", str(project), "predictions", "import", str(path), "--model", "m") == 0
+    argv = ["evaluate", "--layer", "pred/m", "--release", str(release), "--bootstrap", "10"]
+    done = subprocess.run(
+        [sys.executable, "-m", "claimcorpus.cli", *argv],
+        cwd=project / "annotations",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pred/m on split test" in done.stdout
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "claimcorpus.cli", *argv],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 2 and "no claimcorpus project found" in done.stderr
