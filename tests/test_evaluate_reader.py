@@ -81,6 +81,7 @@ BAD_LINES = {
     "unknown source_type": (variant(attributions__0__source_type="pundit"), "source_type"),
     "non-integer offset": (variant(spans__0__start="0"), "must be integers"),
     "not an object": ("[1, 2]", "not a JSON object"),
+    "bad fragments": (variant(spans__2__fragments=[[15, 20, 1]]), "fragments must be null or"),
 }
 
 
@@ -196,3 +197,11 @@ def test_classlabel_ids_read_as_names_given_the_release_names(tmp_path):
     assert got.spans[0].label == "SOURCE" and got.attributions[0].source_type == SOURCE_TYPES[3]
     with pytest.raises(PredictionError, match="unknown label 1 "):
         read_predictions(path, TEXTS)  # without the release's names an id is no label
+
+
+def test_fragments_of_a_discontinuous_span_are_kept(tmp_path):
+    rec = json.loads(variant(spans__2__fragments=[[15, 20], [27, 33]]))
+    (got,) = read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)
+    assert got.spans[2].fragments == ((15, 20), (27, 33))
+    assert got.spans[2].to_json()["fragments"] == [[15, 20], [27, 33]]
+    assert "fragments" not in got.spans[0].to_json()  # a span without the key gains none

@@ -49,3 +49,12 @@ def test_optional_fields_default_to_null_and_lookup_by_id():
     assert rec.spans[0].cluster is None and rec.attributions[0].source is None
     assert rec.span("c1") is rec.spans[0] and rec.span(None) is None and rec.span("x") is None
     assert "scheme_version" not in rec.to_json()
+
+
+def test_fragments_round_trip_with_their_key_or_without_it():
+    base = {"id": "c1", "label": "CLAIM", "start": 0, "end": 9, "text": "abc, said, def"[:9]}
+    for span in (base, {**base, "fragments": None}, {**base, "fragments": [[0, 3], [6, 9]]}):
+        out = Span.from_json(span).to_json()
+        assert {k: v for k, v in out.items() if k in span} == span
+        assert ("fragments" in out) == ("fragments" in span)
+    assert Span.from_json({**base, "fragments": [[0, 3], [6, 9]]}).fragments == ((0, 3), (6, 9))

@@ -177,6 +177,13 @@ def prediction_span(
         out.append(
             it.finding(SCHEMA, f"unknown label {label!r} ({expected(labels, label)})", "label")
         )
+    frags = span.get("fragments")
+    if frags is not None and not (
+        isinstance(frags, list)
+        and all(isinstance(f, list) and len(f) == 2 and all(map(is_int, f)) for f in frags)
+    ):
+        msg = f"fragments must be null or a list of [start, end] integer pairs, got {frags!r}"
+        out.append(it.finding(SCHEMA, msg, "fragments"))
     start, end = span.get("start"), span.get("end")
     if not (is_int(start) and is_int(end)):
         msg = f"start and end must be integers, got {start!r}, {end!r}"
