@@ -189,8 +189,11 @@ def test_a_bad_line_writes_nothing_and_is_named(project: Path, release: Path, tm
     assert f"{path}:2: doc {preds[1]['doc_id']!r}: span" in r.stderr
     assert "unknown label 'OPINION'" in r.stderr
     assert tree_digest(project / "annotations") == before
-    r = run_cli("predictions", "import", str(path), "--model", "no good", root=project)
-    assert r.returncode == 2 and "model name 'no good'" in r.stderr
+    for bad in ("no good", "..", "a/b"):
+        r = run_cli("predictions", "import", str(path), "--model", bad, root=project)
+        assert r.returncode == 2 and f"model name {bad!r}" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    assert tree_digest(project / "annotations") == before
 
 
 def test_import_replaces_the_layer_and_reads_classlabel_ids(

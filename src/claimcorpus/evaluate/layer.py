@@ -91,10 +91,13 @@ def import_predictions(root: str | Path, path: Path, model: str) -> tuple[Path, 
     """Write the predictions of a JSONL file as layer ``pred/<model>``, replacing it:
     (the layer's folder, records written, stale records removed). Nothing is written
     unless every line passes."""
-    if not re.match(ID_PATTERN, model):
-        raise PredictionError([f"model name {model!r} must match {ID_PATTERN}"])
     layer = f"{PRED}/{model}"
-    folder = layer_dir(root, layer)
+    try:
+        folder = layer_dir(root, layer)
+    except ValueError as exc:
+        raise PredictionError([f"model name {model!r}: {exc}"]) from exc
+    if not re.fullmatch(ID_PATTERN, model):
+        raise PredictionError([f"model name {model!r} must match {ID_PATTERN}"])
     scheme = load_scheme(root)
     docs = {d["doc_id"]: d for d in load_documents(root)}
     known = Known(
