@@ -34,6 +34,7 @@ NEEDS_PROJECT = {
     "adjudicate": [],
     "diff": ["1.0.0", "1.0.0"],
     "view": ["--release", str(RELEASE)],
+    "predictions": ["import", "p.jsonl", "--model", "m"],
     "stats": [],
 }
 LS_ACTIONS = [["serve", "--status"], ["push"], ["pull", "--dry-run"], ["review"]]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from claimcorpus.core.io import sha256_bytes
+from claimcorpus.core.records import LayerRecord
 from claimcorpus.evaluate.labels import SOURCE_TYPES, STANCES
 from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.score import evaluate_documents
@@ -52,8 +54,17 @@ def variant(**changes) -> str:
     return json.dumps(rec)
 
 
-def test_good_file_reads_back(tmp_path):
-    assert read_predictions(write(tmp_path, [json.dumps(GOOD)]), TEXTS)[0]["doc_id"] == "d1"
+def test_good_file_reads_back_as_a_pred_layer_record(tmp_path):
+    (rec,) = read_predictions(write(tmp_path, [json.dumps(GOOD)]), TEXTS)
+    assert isinstance(rec, LayerRecord)
+    assert (rec.doc_id, rec.layer, rec.annotator) == ("d1", "pred", "preds")  # model: file stem
+    assert rec.text_sha256 == sha256_bytes(TEXT.encode("utf-8"))
+    assert [s.to_json() for s in rec.spans] == [
+        {**s, "topic_stance": None, "cluster": None, "antecedent": None} for s in GOOD["spans"]
+    ]
+    assert [a.to_json() for a in rec.attributions] == GOOD["attributions"]
+    named = read_predictions(write(tmp_path, [json.dumps(GOOD)]), TEXTS, model="m1")
+    assert named[0].annotator == "m1"
 
 
 BAD_LINES = {
@@ -70,6 +81,7 @@ BAD_LINES = {
     "unknown source_type": (variant(attributions__0__source_type="pundit"), "source_type"),
     "non-integer offset": (variant(spans__0__start="0"), "must be integers"),
     "not an object": ("[1, 2]", "not a JSON object"),
+    "bad fragments": (variant(spans__2__fragments=[[15, 20, 1]]), "fragments must be null or"),
 }
 
 
@@ -126,11 +138,25 @@ def test_empty_file_scores_zero(tmp_path):
     assert r["stance"]["accuracy"] == 0.0
 
 
-def test_span_text_is_optional(tmp_path):
+def test_span_text_is_optional_and_then_taken_from_the_document(tmp_path):
     rec = json.loads(variant(spans__1__text=None))
-    assert (
-        read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)[0]["spans"][1]["text"] is None
-    )
+    del rec["spans"][2]["text"]
+    path = write(tmp_path, [json.dumps(rec)])
+    (got,) = read_predictions(path, TEXTS)
+    assert [s.text for s in got.spans] == ["Officials", "said", "China helps Russia"]
+    (textless,) = read_predictions(path, {"d1": None})  # a text-free release: nothing to take
+    assert [s.text for s in textless.spans] == ["Officials", None, None]
+    assert textless.text_sha256 is None
+
+
+def test_an_attribution_may_omit_its_id_stance_and_source_type(tmp_path):
+    rec = json.loads(json.dumps(GOOD))
+    rec["attributions"].append({"claim": "c1", "stance": "refute"})
+    rec["attributions"].append({"id": "a0", "claim": "c1", "stance": "neutral"})
+    (got,) = read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)
+    ids = [a.id for a in got.attributions]
+    assert ids == ["a1", "a1_1", "a0"]  # the id-less one named by position, not a taken id
+    assert got.attributions[1].source_type is None and got.attributions[1].source is None
 
 
 def test_an_attribution_without_id_is_named_by_position(tmp_path):
@@ -167,6 +193,15 @@ def test_classlabel_ids_read_as_names_given_the_release_names(tmp_path):
     }
     path = write(tmp_path, [json.dumps(rec)])
     (got,) = read_predictions(path, TEXTS, known=Known(class_names=names))
-    assert got == GOOD
+    assert got == LayerRecord.from_prediction(GOOD, TEXT, "preds")
+    assert got.spans[0].label == "SOURCE" and got.attributions[0].source_type == SOURCE_TYPES[3]
     with pytest.raises(PredictionError, match="unknown label 1 "):
         read_predictions(path, TEXTS)  # without the release's names an id is no label
+
+
+def test_fragments_of_a_discontinuous_span_are_kept(tmp_path):
+    rec = json.loads(variant(spans__2__fragments=[[15, 20], [27, 33]]))
+    (got,) = read_predictions(write(tmp_path, [json.dumps(rec)]), TEXTS)
+    assert got.spans[2].fragments == ((15, 20), (27, 33))
+    assert got.spans[2].to_json()["fragments"] == [[15, 20], [27, 33]]
+    assert "fragments" not in got.spans[0].to_json()  # a span without the key gains none

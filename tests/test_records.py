@@ -96,3 +96,12 @@ def test_a_field_the_scheme_leaves_out_stays_out_and_fragments_survive():
     assert rec.to_json() == obj  # no stance, source_type or topic_stance keys appear
     made = Span("s1", "SOURCE", 0, 3, "abc")
     assert "fragments" not in made.to_json() and made.to_json()["cluster"] is None
+
+
+def test_fragments_round_trip_with_their_key_or_without_it():
+    base = {"id": "c1", "label": "CLAIM", "start": 0, "end": 9, "text": "abc, said, def"[:9]}
+    for span in (base, {**base, "fragments": None}, {**base, "fragments": [[0, 3], [6, 9]]}):
+        out = Span.from_json(span).to_json()
+        assert {k: v for k, v in out.items() if k in span} == span
+        assert ("fragments" in out) == ("fragments" in span)
+    assert Span.from_json({**base, "fragments": [[0, 3], [6, 9]]}).fragments == ((0, 3), (6, 9))

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("claimcorpus.core.scheme", "print or refresh the derived JSON Schema"),
     "evaluate": ("claimcorpus.evaluate.cli", "score predictions against a release split"),
     "baseline": ("claimcorpus.baseline.cli", "run the baselines on every split of a release"),
+    "predictions": ("claimcorpus.evaluate.layer", "write predictions as a layer pred/<model>"),
     "ls": ("claimcorpus.labelstudio.cli", "Label Studio: serve, config, push, pull, review"),
     "agreement": ("claimcorpus.annotate.agreement", "inter-annotator agreement over raw layers"),
     "adjudicate": ("claimcorpus.annotate.adjudicate", "merge raw layers into gold, with a log"),

@@ -16,9 +16,12 @@ so an input is never rewritten in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from claimcorpus.core.io import sha256_bytes
+
+PRED = "pred"  # the ``layer`` of a prediction record (annotations/pred/<model>/)
 SPAN_KEYS = (
     "id",
     "label",
@@ -51,14 +54,18 @@ def _json_keys(obj: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Span:
-    """A labelled half-open ``[start, end)`` slice of the normalized text (``fragments``: the
-    pieces of a discontinuous span, for schemes that have them)."""
+    """A labelled half-open ``[start, end)`` slice of the normalized text.
+
+    ``text`` is None only in a prediction whose document text was not at hand (a text-free
+    release); ``fragments`` are the pieces of a discontinuous span, for schemes that have
+    them. Only the keys the record had are written back, so a corpus whose scheme leaves a
+    field out keeps its bytes."""
 
     id: str
     label: str
     start: int
     end: int
-    text: str
+    text: str | None
     topic_stance: str | None = None
     cluster: str | None = None
     antecedent: str | None = None
@@ -71,6 +78,15 @@ class Span:
         if values.get("fragments") is not None:
             values["fragments"] = tuple((a, z) for a, z in values["fragments"])
         return cls(**values, keys=_json_keys(obj, SPAN_KEYS))
+
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], text: str | None) -> Span:
+        """A checked prediction span; an absent ``text`` is taken from the document."""
+        given = obj.get("text")
+        if given is None and text is not None:
+            given = text[obj["start"] : obj["end"]]
+        # a new record, not a file read back: every field, the ones not predicted null
+        return replace(cls.from_json({**obj, "text": given}), keys=None)
 
     def to_json(self) -> dict[str, Any]:
         keys = self.keys
@@ -101,6 +117,21 @@ class Attribution:
         values = {k: obj[k] for k in ATTRIBUTION_KEYS if k in obj}
         return cls(**values, keys=_json_keys(obj, ATTRIBUTION_KEYS))
 
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], fallback_id: str) -> Attribution:
+        """A checked prediction attribution: stance and source_type may be absent (null),
+        and one without an id gets ``fallback_id`` (a layer record needs one)."""
+        given = obj.get("id")
+        made = cls.from_json(
+            {
+                "stance": None,
+                "source_type": None,
+                **obj,
+                "id": given if isinstance(given, str) and given else fallback_id,
+            }
+        )
+        return replace(made, keys=ATTRIBUTION_KEYS)  # a new record: every field
+
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.keys}
 
@@ -112,7 +143,7 @@ class LayerRecord:
     doc_id: str
     layer: str
     annotator: str
-    text_sha256: str
+    text_sha256: str | None  # None only in a prediction of a text-free release
     spans: tuple[Span, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     scheme_version: str | None = None
@@ -131,6 +162,25 @@ class LayerRecord:
             keys=tuple(obj),
         )
 
+    @classmethod
+    def from_prediction(cls, obj: dict[str, Any], text: str | None, model: str) -> LayerRecord:
+        """A checked prediction (a JSONL line: ``doc_id``, ``spans``, ``attributions``, other
+        keys ignored) as a record of layer ``pred/<model>``; what a prediction may omit comes
+        from the document (span text, ``text_sha256``) or is null."""
+        atts = obj.get("attributions") or []
+        taken = {a.get("id") for a in atts}
+        return cls(
+            doc_id=obj["doc_id"],
+            layer=PRED,
+            annotator=model,
+            text_sha256=None if text is None else sha256_bytes(text.encode("utf-8")),
+            spans=tuple(Span.from_prediction(s, text) for s in obj.get("spans") or ()),
+            attributions=tuple(
+                Attribution.from_prediction(a, _fresh_id(f"a{k}", taken))
+                for k, a in enumerate(atts)
+            ),
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "doc_id": self.doc_id,
@@ -147,6 +197,15 @@ class LayerRecord:
     def span(self, span_id: str | None) -> Span | None:
         """The span with this id, or None (an attribution's missing source or cue)."""
         return next((s for s in self.spans if s.id == span_id), None) if span_id else None
+
+
+def _fresh_id(base: str, taken: set[Any]) -> str:
+    """``base``, or ``base_1``, ``base_2`` ... when a given id already has that name."""
+    out, n = base, 0
+    while out in taken:
+        n += 1
+        out = f"{base}_{n}"
+    return out
 
 
 @dataclass(frozen=True)

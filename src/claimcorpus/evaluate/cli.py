@@ -1,4 +1,9 @@
-"""``claimcorpus evaluate``: score a predictions JSONL file against a release split."""
+"""``claimcorpus evaluate``: score predictions against a release split.
+
+Predictions are a JSONL file (``--predictions``) or a pred layer of the project
+(``--layer pred/<model>``); both become the same records (``core/records.LayerRecord``)
+before scoring, so the same predictions score the same either way.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from typing import Any
 from datasets.exceptions import DatasetsError
 
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.project import resolve_root
+from claimcorpus.core.records import LayerRecord
+from claimcorpus.evaluate.layer import read_layer
 from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
@@ -26,28 +34,45 @@ def load_gold(release: str | Path, split: str, root: str | Path | None = None) -
 
 
 def read_scored(path: Path, target: Target) -> tuple[list[dict[str, Any]], list[str]]:
-    """Checked predictions of the gold documents, and warnings for the user.
-
-    Documents of the split that have no gold (not annotated) are accepted but not scored.
-    """
+    """Checked predictions of a JSONL file for the gold documents, and warnings."""
     texts: dict[str, str | None] = dict.fromkeys(target.members)
     texts.update({d["doc_id"]: d.get("text") for d in target.docs})
     known = Known(target.split, target.split_of, target.class_names, gold_has_stance(target.docs))
-    pred = read_predictions(path, texts, known=known)
+    return scored(read_predictions(path, texts, known=known), target, str(path))
+
+
+def scored(
+    pred: list[LayerRecord], target: Target, source: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The records to score (as the scorer reads them), and warnings for the user.
+
+    Documents of the split that have no gold (not annotated) are accepted but not scored.
+    """
     warnings = []
     if not pred:
         warnings.append(
-            f"{path} holds no predictions: every gold span and attribution counts as missed"
+            f"{source} holds no predictions: every gold span and attribution counts as missed"
         )
     gold_ids = {d["doc_id"] for d in target.docs}
-    unscored = sorted(r["doc_id"] for r in pred if r["doc_id"] not in gold_ids)
+    unscored = sorted(r.doc_id for r in pred if r.doc_id not in gold_ids)
     if unscored:
         warnings.append(
             f"{len(unscored)} predicted document(s) of split {target.split!r} have no gold "
             f"annotations and are not scored: {', '.join(unscored[:5])}"
             + (" ..." if len(unscored) > 5 else "")
         )
-    return [r for r in pred if r["doc_id"] in gold_ids], warnings
+    return [r.to_json() for r in pred if r.doc_id in gold_ids], warnings
+
+
+def read_source(args: argparse.Namespace, target: Target) -> tuple[list[dict], list[str], str]:
+    """Predictions from ``--predictions`` (JSONL) or ``--layer`` (a pred layer of the
+    project), their warnings, and the name the report gives them."""
+    if args.predictions is not None:
+        pred, warnings = read_scored(args.predictions, target)
+        return pred, warnings, str(args.predictions)
+    root = resolve_root(getattr(args, "root", None), Path.cwd(), required=True)
+    pred, warnings = scored(read_layer(root, args.layer, target), target, args.layer)
+    return pred, warnings, args.layer
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot load split {args.split!r} of {args.release}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        pred, warnings = read_scored(args.predictions, target)
+        pred, warnings, source = read_source(args, target)
     except PredictionError as exc:
         print(f"error: bad predictions\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -72,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
         min_overlap_percentage=args.min_overlap,
         with_stance=gold_has_stance(target.docs),
     )
-    result = {"predictions": str(args.predictions), "split": args.split, **result}
-    print(format_report(result, title=f"{args.predictions} on split {args.split}"))
+    result = {"predictions": source, "split": args.split, **result}
+    print(format_report(result, title=f"{source} on split {args.split}"))
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -88,13 +113,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "evaluate",
         help="score predictions (JSONL) against a release split",
         description=(
-            "Score a predictions JSONL file (one document record per line) against the gold "
-            "of one release split: span P/R/F1 under nervaluate's strict/exact/partial/"
+            "Score a predictions JSONL file (one document record per line) or a pred layer "
+            "against the gold of one release split: span P/R/F1 under nervaluate's strict/exact/partial/"
             "ent_type schemes, attribution tuple F1 and stance accuracy/macro-F1, each with "
             "a document-level bootstrap confidence interval. Exit code 2 on bad input."
         ),
     )
-    parser.add_argument("--predictions", required=True, type=Path, help="predictions JSONL")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--predictions", type=Path, help="predictions JSONL")
+    given.add_argument(
+        "--layer",
+        metavar="pred/MODEL",
+        help="a pred layer of the project (annotations/pred/MODEL/, written by "
+        "`claimcorpus predictions import`); its records of the split's documents are scored",
+    )
     parser.add_argument(
         "--release",
         required=True,

@@ -14,6 +14,7 @@ from pathlib import Path
 from claimcorpus.labelstudio import server as S
 from claimcorpus.labelstudio.client import DEFAULT_PROJECT, Credentials, LSError, connect
 from claimcorpus.labelstudio.config import label_config
+from claimcorpus.labelstudio.push import prediction_source
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -216,9 +217,11 @@ def _add_push(ls: Actions) -> None:
     _server_options(u)
     u.add_argument(
         "--predictions",
-        choices=["gold", "baseline"],
+        type=prediction_source,
         default=None,
-        help="attach predictions from the gold layer (or the rule baseline)",
+        metavar="SOURCE",
+        help="attach predictions: gold, baseline (the rule baseline) or a layer such as "
+        "pred/<model> (`claimcorpus predictions import`)",
     )
     u.add_argument("--model-version", default=None, help="prediction model_version label")
     u.add_argument(

@@ -2,8 +2,9 @@
 
 Tasks carry ``data = {text, doc_id, text_sha256}`` (what the annotator sees; offsets are into
 this exact normalized text) and ``meta`` with the same keys plus title/outlet/url for the
-Data Manager. Predictions come from the gold layer (converted with convert.py) or from the
-rule baseline (``claimcorpus.baseline.rules``). See tasks.py for idempotency.
+Data Manager. Predictions come from a layer in the one record format (converted with
+convert.py): gold, a model's ``pred/<model>`` or an annotator's raw layer; or from the rule
+baseline (``claimcorpus.baseline.rules``). See tasks.py for idempotency.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.baseline.rules import extract
-from claimcorpus.core.layers import load_layer
+from claimcorpus.core.layers import checked_layer, load_layer
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.client import Connection, ensure_project
@@ -24,18 +25,31 @@ from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
 
 
+def prediction_source(value: str) -> str:
+    """``--predictions``: ``gold``, ``baseline`` (the rule baseline, run on the spot) or a
+    layer, such as a model's ``pred/<model>`` (``claimcorpus predictions import``)."""
+    if value == "baseline":
+        return value
+    try:
+        return checked_layer(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"unknown prediction source {value!r}: gold, baseline or a layer such as pred/<model>"
+        ) from exc
+
+
 def prediction_records(
     root: str | Path, docs: list[dict[str, Any]], source: str | None
 ) -> dict[str, dict]:
-    """doc_id -> record to show as a prediction; only records made on the current text."""
+    """doc_id -> record to show as a prediction; only records made on the current text.
+
+    Gold, a pred layer and a raw layer are read alike: every layer holds the same record."""
     if source is None:
         return {}
-    if source == "gold":
-        records = load_layer(root, "gold")
-    elif source == "baseline":
+    if source == "baseline":
         records = {d["doc_id"]: extract(d["doc_id"], d["text"]) for d in docs}
     else:
-        raise ValueError(f"unknown prediction source {source!r} (gold or baseline)")
+        records = load_layer(root, prediction_source(source))
     sha = {d["doc_id"]: d["text_sha256"] for d in docs}
     return {k: r for k, r in records.items() if k in sha and r.get("text_sha256", sha[k]) == sha[k]}
 

@@ -308,7 +308,7 @@ def _check_manifest(folder: Path, texts: dict[str, str]) -> list[Problem]:
 def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
     problems, docs = check_corpus(root)
     problems += check_schema_file(root)
-    for layer in ["gold", *ann.list_layers(root)]:
+    for layer in ["gold", *ann.list_layers(root), *ann.list_pred_layers(root)]:
         problems += ann.check_layer(root, layer, docs)
     if releases is None:
         rdir = root / "releases"
