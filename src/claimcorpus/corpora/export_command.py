@@ -7,6 +7,12 @@ the cue, or on the claim when there is no cue; the scheme's optional fields as a
 and the ``Antecedent`` relation). Importing the folder with the same ``--map`` into a new
 root gives the same annotations back. The release alone is enough: its card says which
 fields it has. ``DIR`` is written whole in a temporary folder and renamed into place.
+
+``claimcorpus export prompts --release R --split S --out DIR`` writes one prompt per
+annotated document of the split for a generative model (``release/prompts``):
+``DIR/prompts.jsonl`` (``doc_id``, ``prompt``) and ``DIR/answer.schema.json``. The
+definitions and the guideline excerpt come from the corpus root (``--root``, or the one
+found from the current folder); score the answers with ``claimcorpus evaluate --quotes``.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ from pathlib import Path
 
 from claimcorpus.core.io import atomic_write_bytes
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.project import resolve_root
 from claimcorpus.corpora.brat import format_ann
 from claimcorpus.corpora.brat_records import BratMap, to_standoff
 from claimcorpus.release.fields import release_scheme
 from claimcorpus.release.load import load_documents
+from claimcorpus.release.prompts import PROMPTS_FILE, SCHEMA_FILE, export_prompts
 
 DEFAULT_MAP = "Source=SOURCE,Cue=CUE,Content=CLAIM"
 
@@ -63,10 +71,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_prompts(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root, Path.cwd(), required=True)
+    try:
+        n = export_prompts(Path(args.release), args.split, root, Path(args.out))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {n} prompts to {Path(args.out) / PROMPTS_FILE} (answer schema: {SCHEMA_FILE})")
+    print(
+        "  score the answers with: claimcorpus evaluate --quotes ANSWERS.jsonl "
+        f"--release {args.release} --split {args.split}"
+    )
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="export a release's gold annotations as brat standoff",
+        help="export a release's gold as brat standoff, or prompts for generative models",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -79,3 +102,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     b.add_argument("--relation", default="Attribution", help="event type of attributions")
     b.set_defaults(func=_run)
+    pr = kinds.add_parser(
+        "prompts",
+        help="one prompt per annotated document of a split, asking for quotes (JSONL)",
+    )
+    pr.add_argument("--release", required=True, help="release folder")
+    pr.add_argument("--split", required=True, help="split whose documents get a prompt")
+    pr.add_argument("--out", required=True, help="new folder for prompts.jsonl and its schema")
+    pr.set_defaults(func=_run_prompts)

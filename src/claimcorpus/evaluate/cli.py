@@ -2,7 +2,10 @@
 
 Predictions are a JSONL file (``--predictions``) or a pred layer of the project
 (``--layer pred/<model>``); both become the same records (``core/records.LayerRecord``)
-before scoring, so the same predictions score the same either way.
+before scoring, so the same predictions score the same either way. A generative model's
+answers (``--quotes``: exact quotes, not offsets) are anchored to the text first
+(``evaluate/quotes``) and scored the same way; the quotes that found no place are counted
+in their own ``quotes`` block.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import resolve_root
 from claimcorpus.core.records import LayerRecord
 from claimcorpus.evaluate.layer import read_layer
+from claimcorpus.evaluate.quotes import anchor_answers, format_quotes, read_answers
 from claimcorpus.evaluate.reader import Known, PredictionError, read_predictions
 from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 from claimcorpus.evaluate.target import Target, load_target
+from claimcorpus.release.fields import release_scheme
 from claimcorpus.release.locate import find_release
 
 EXIT_BAD_INPUT = 2
@@ -64,6 +69,17 @@ def scored(
     return [r.to_json() for r in pred if r.doc_id in gold_ids], warnings
 
 
+def read_quotes(path: Path, target: Target) -> tuple[list[dict], list[str], dict[str, Any]]:
+    """A generative model's answers anchored to the gold texts: the records to score, the
+    warnings, and the ``quotes`` block (how many quotes found a place, by role and reason)."""
+    known = Known(target.split, target.split_of)
+    answers = read_answers(path, release_scheme(target.release), known, target.members)
+    texts = {d["doc_id"]: d.get("text") for d in target.docs}
+    records, tally = anchor_answers(answers, texts, path.stem)
+    pred, warnings = scored(records, target, str(path))
+    return pred, warnings, tally.to_json()
+
+
 def read_source(args: argparse.Namespace, target: Target) -> tuple[list[dict], list[str], str]:
     """Predictions from ``--predictions`` (JSONL) or ``--layer`` (a pred layer of the
     project), their warnings, and the name the report gives them."""
@@ -82,8 +98,13 @@ def run(args: argparse.Namespace) -> int:
     except (InputError, OSError, ValueError, DatasetsError) as exc:
         print(f"error: cannot load split {args.split!r} of {args.release}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    quotes = None
     try:
-        pred, warnings, source = read_source(args, target)
+        if getattr(args, "quotes", None) is not None:
+            pred, warnings, quotes = read_quotes(args.quotes, target)
+            source = str(args.quotes)
+        else:
+            pred, warnings, source = read_source(args, target)
     except PredictionError as exc:
         print(f"error: bad predictions\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -98,7 +119,10 @@ def run(args: argparse.Namespace) -> int:
         with_stance=gold_has_stance(target.docs),
     )
     result = {"predictions": source, "split": args.split, **result}
-    print(format_report(result, title=f"{source} on split {args.split}"))
+    if quotes is not None:
+        result["quotes"] = quotes
+    report = format_report(result, title=f"{source} on split {args.split}")
+    print(report + (format_quotes(quotes) if quotes is not None else ""))
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +150,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="pred/MODEL",
         help="a pred layer of the project (annotations/pred/MODEL/, written by "
         "`claimcorpus predictions import`); its records of the split's documents are scored",
+    )
+    given.add_argument(
+        "--quotes",
+        type=Path,
+        metavar="ANSWERS.jsonl",
+        help="a generative model's answers to `claimcorpus export prompts` (doc_id + "
+        "attributions as exact quotes); quotes are anchored to the text, the ones that find "
+        "no place counted apart",
     )
     parser.add_argument(
         "--release",
