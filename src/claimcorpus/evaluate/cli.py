@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if quotes is not None:
         result["quotes"] = quotes
     report = format_report(result, title=f"{source} on split {args.split}")
-    print(report + (format_quotes(quotes) if quotes is not None else ""))
+    print(report + (f"\n\n{format_quotes(quotes)}" if quotes is not None else ""))
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)

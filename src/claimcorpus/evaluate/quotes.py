@@ -253,12 +253,11 @@ def anchor_answers(
 def format_quotes(block: Mapping[str, Any]) -> str:
     """The quotes figure for the terminal: counts by role and reason, the first failures."""
     roles = ", ".join(
-        f"{r} {v['unanchored']}/{v['given']}" for r, v in block["by_role"].items() if v["given"]
+        f"{r} {v['unanchored']} of {v['given']}" for r, v in block["by_role"].items() if v["given"]
     )
     why = block["by_reason"]
     att = block["attributions"]
     lines = [
-        "",
         "Quotes anchored to the text (annotate/anchor.place)",
         f"{block['given']} quotes given, {block['anchored']} anchored, {block['unanchored']} "
         f"unanchored ({why[NOT_IN_TEXT]} not in the text: paraphrased or hallucinated; "
