@@ -23,7 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("claimcorpus.corpora.init", "create a new, empty corpus root"),
     "ingest": ("claimcorpus.ingest.command", "add articles (text, HTML, crawls) to corpus/"),
     "import": ("claimcorpus.corpora.import_command", "import brat standoff or PolNeAR"),
-    "export": ("claimcorpus.corpora.export_command", "export a release's gold as brat standoff"),
+    "export": (
+        "claimcorpus.corpora.export_command",
+        "export a release: gold as brat standoff, or prompts for language models",
+    ),
     "normalize": (
         "claimcorpus.ingest.renormalize",
         "re-normalize the corpus, re-anchoring annotations",
