@@ -16,6 +16,8 @@ import math
 import statistics
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,6 @@ from claimcorpus.core.scheme import Scheme, load_scheme
 from claimcorpus.ingest import store
 from claimcorpus.release import load as release_load
 from claimcorpus.release.rows import TOKEN
-from claimcorpus.release.splits import STANDARD
 from claimcorpus.stories import components
 
 FIGURES = (
@@ -48,63 +49,96 @@ def _ordered(counts: Counter, declared: list[str] | None) -> dict[str, int]:
     return {n: counts[n] for n in names}
 
 
+@dataclass
+class Tally:
+    """What the summary needs of the documents, gathered one document at a time, so a
+    release is streamed rather than held (per-span lengths stay: medians need them)."""
+
+    documents: int = 0
+    annotated: int = 0
+    paragraphs: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    characters: int = 0
+    labels: Counter = field(default_factory=Counter)
+    lengths: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    stances: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    by_type: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    topic: Counter = field(default_factory=Counter)
+    cluster_docs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    cluster_claims: Counter = field(default_factory=Counter)
+    unclustered: int = 0
+    story_of: dict[str, str] = field(default_factory=dict)
+    story_claims: Counter = field(default_factory=Counter)
+
+    def add(self, d: Mapping[str, Any]) -> None:
+        """Count one document (release-row shape, label names)."""
+        spans, atts = d.get("spans") or [], d.get("attributions") or []
+        self.documents += 1
+        self.annotated += bool(d.get("annotated", d.get("spans")))
+        self.paragraphs += len(d["paragraphs"])
+        self.sentences += len(d["sentences"])
+        self.characters += len(d["text"])
+        self.tokens += sum(
+            sum(1 for _ in TOKEN.finditer(d["text"], p["start"], p["end"])) for p in d["paragraphs"]
+        )
+        story = self.story_of[d["doc_id"]] = d.get("story_id") or d["doc_id"]
+        for s in spans:
+            self.labels[s["label"]] += 1
+            self.lengths[s["label"]].append(s["end"] - s["start"])
+            if s["label"] != "CLAIM":
+                continue
+            self.story_claims[story] += 1
+            self.topic[s.get("topic_stance") or "(none)"] += 1
+            if s.get("cluster"):
+                self.cluster_docs[s["cluster"]].add(d["doc_id"])
+                self.cluster_claims[s["cluster"]] += 1
+            else:
+                self.unclustered += 1
+        for a in atts:
+            self.stances[a["stance"]] += 1
+            self.types[a["source_type"]] += 1
+            self.by_type[a["source_type"]][a["stance"]] += 1
+
+
 def compute_stats(
-    documents: list[dict[str, Any]],
+    documents: Iterable[Mapping[str, Any]],
     exclusions_by_rule: dict[str, int],
     scheme: Scheme | None = None,
 ) -> dict[str, Any]:
-    """Every number of the summary, from documents in release-row shape (label names)."""
-    sc = scheme
-    spans = [(d, s) for d in documents for s in d.get("spans") or []]
-    atts = [a for d in documents for a in d.get("attributions") or []]
-    claims = [(d, s) for d, s in spans if s["label"] == "CLAIM"]
-    lengths: dict[str, list[int]] = defaultdict(list)
-    for _, s in spans:
-        lengths[s["label"]].append(s["end"] - s["start"])
-    by_type: dict[str, Counter] = defaultdict(Counter)
-    for a in atts:
-        by_type[a["source_type"]][a["stance"]] += 1
-    cluster_docs: dict[str, set[str]] = defaultdict(set)
-    for d, s in claims:
-        if s.get("cluster"):
-            cluster_docs[s["cluster"]].add(d["doc_id"])
-    story_of = {d["doc_id"]: d.get("story_id") or d["doc_id"] for d in documents}
-    story_claims = Counter(story_of[d["doc_id"]] for d, _ in claims)
-    labels = _ordered(Counter(s["label"] for _, s in spans), sc and sc.span_labels)
-    types = _ordered(Counter(a["source_type"] for a in atts), sc and sc.source_types)
-    n_tokens = sum(
-        sum(1 for _ in TOKEN.finditer(d["text"], p["start"], p["end"]))
-        for d in documents
-        for p in d["paragraphs"]
-    )
+    """Every number of the summary, from documents in release-row shape (label names), read
+    once in any order (a list, or a release streamed by ``release_documents``)."""
+    sc, t = scheme, Tally()
+    for d in documents:
+        t.add(d)
+    labels = _ordered(t.labels, sc and sc.span_labels)
+    types = _ordered(t.types, sc and sc.source_types)
+    stories = sorted(set(t.story_of.values()))
     return {
-        "documents": len(documents),
-        "annotated_documents": sum(bool(d.get("annotated", d.get("spans"))) for d in documents),
-        "paragraphs": sum(len(d["paragraphs"]) for d in documents),
-        "sentences": sum(len(d["sentences"]) for d in documents),
-        "tokens": n_tokens,
-        "characters": sum(len(d["text"]) for d in documents),
-        "spans": len(spans),
-        "attributions": len(atts),
+        "documents": t.documents,
+        "annotated_documents": t.annotated,
+        "paragraphs": t.paragraphs,
+        "sentences": t.sentences,
+        "tokens": t.tokens,
+        "characters": t.characters,
+        "spans": sum(t.labels.values()),
+        "attributions": sum(t.stances.values()),
         "spans_per_label": labels,
-        "attributions_per_stance": _ordered(Counter(a["stance"] for a in atts), sc and sc.stances),
+        "attributions_per_stance": _ordered(t.stances, sc and sc.stances),
         "attributions_per_source_type": types,
-        "stance_by_source_type": {t: _ordered(by_type[t], sc and sc.stances) for t in types},
-        "claims_per_topic_stance": _ordered(
-            Counter(s.get("topic_stance") or "(none)" for _, s in claims), sc and sc.topic_stances
-        ),
+        "stance_by_source_type": {k: _ordered(t.by_type[k], sc and sc.stances) for k in types},
+        "claims_per_topic_stance": _ordered(t.topic, sc and sc.topic_stances),
         "clusters": {
-            "count": len(cluster_docs),
-            "claims_without_cluster": sum(1 for _, s in claims if not s.get("cluster")),
-            "documents_per_cluster": {c: len(cluster_docs[c]) for c in sorted(cluster_docs)},
-            "claims_per_cluster": dict(
-                sorted(Counter(s["cluster"] for _, s in claims if s.get("cluster")).items())
-            ),
+            "count": len(t.cluster_docs),
+            "claims_without_cluster": t.unclustered,
+            "documents_per_cluster": {c: len(t.cluster_docs[c]) for c in sorted(t.cluster_docs)},
+            "claims_per_cluster": dict(sorted(t.cluster_claims.items())),
         },
-        "documents_per_story": dict(sorted(Counter(story_of.values()).items())),
-        "claims_per_story": {s: story_claims[s] for s in sorted(set(story_of.values()))},
-        "span_length_chars": {lab: _summary(lengths[lab]) for lab in labels},
-        "span_length_histogram": _histogram({lab: lengths[lab] for lab in labels}),
+        "documents_per_story": dict(sorted(Counter(t.story_of.values()).items())),
+        "claims_per_story": {s: t.story_claims[s] for s in stories},
+        "span_length_chars": {lab: _summary(t.lengths[lab]) for lab in labels},
+        "span_length_histogram": _histogram({lab: t.lengths[lab] for lab in labels}),
         "boilerplate_lines_removed": dict(sorted(exclusions_by_rule.items())),
     }
 
@@ -299,10 +333,16 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return docs, dict(rules)
 
 
-def release_documents(release: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+RELEASE_COLUMNS = ["doc_id", "story_id", "text", "paragraphs", "sentences", "annotated"]
+RELEASE_COLUMNS += ["spans", "attributions"]
+
+
+def release_documents(release: Path) -> tuple[Iterator[dict[str, Any]], dict[str, int]]:
+    """Every document of a release, annotated or not, streamed a batch at a time (only the
+    columns the summary counts), and the boilerplate removed per rule."""
     summary = read_json(release / "build_summary.json")
-    docs = [d for split in STANDARD for d in release_load.load_documents(release, split)]
-    return sorted(docs, key=lambda d: d["doc_id"]), dict(summary.get("exclusions_by_rule") or {})
+    docs = release_load.iter_documents(release, RELEASE_COLUMNS)
+    return docs, dict(summary.get("exclusions_by_rule") or {})
 
 
 def stats_command(args: argparse.Namespace) -> int:
