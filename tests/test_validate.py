@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from conftest import REPO, run_cli
 
 from claimcorpus.pipeline import build_release
+from claimcorpus.report import validate as validate_mod
 from claimcorpus.report.validate import check_corpus, check_release
+from claimcorpus.stories import components
 
 GOLD = "annotations/gold/000_e24865ecb7649ad0.json"
 
@@ -219,3 +222,38 @@ def test_every_release_problem_is_listed_in_order_with_its_place(tmp_path: Path)
     assert keys[5] == ("release-span-text", "error", str(data), doc, spans[1]["id"], "text")
     assert keys[-1] == ("split-unknown-doc", "error", str(folder / "splits.json"), None, None, None)
     assert "['no-such-doc']" in problems[-1].message
+
+
+def test_release_checks_stream_in_batches_and_find_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One row at a time or a batch at a time: the same problems, in the same order, and the
+    streamed signatures find the near-duplicates whole texts do (a copied text leaks)."""
+    folder = tmp_path / "1.0.0"
+    shutil.copytree(REPO / "releases" / "1.0.0", folder)
+    files = sorted((folder / "data" / "documents").glob("*.parquet"))
+    first = pq.read_table(files[0]).to_pylist()
+    first[0]["spans"][0]["end"] = 10**6
+    pq.write_table(pa.Table.from_pylist(first, schema=pq.read_schema(files[0])), files[0])
+    other = pq.read_table(files[1]).to_pylist()
+    other[0]["text"] = first[0]["text"]  # a near-duplicate across two parts
+    pq.write_table(pa.Table.from_pylist(other, schema=pq.read_schema(files[1])), files[1])
+    whole = check_release(folder, REPO)
+    monkeypatch.setattr(validate_mod, "RELEASE_BATCH", 1)
+    assert _keys(check_release(folder, REPO)) == _keys(whole)
+    assert [p.message for p in check_release(folder, REPO)] == [p.message for p in whole]
+    assert "split-leak" in {p.id for p in whole}
+    assert "release-span-range" in {p.id for p in whole}
+    texts = {
+        r["doc_id"]: r["text"]
+        for f in files
+        for r in pq.read_table(f, columns=["doc_id", "text"]).to_pylist()
+    }
+    streamed, _ = validate_mod._check_release_spans(folder)
+    assert streamed.ids == sorted(texts)
+    pairs = components.near_duplicates_of(streamed.ids, streamed.signatures)
+    assert pairs == components.near_duplicate_pairs(texts)
+    assert (
+        min(first[0]["doc_id"], other[0]["doc_id"]),
+        max(first[0]["doc_id"], other[0]["doc_id"]),
+    ) in {(a, b) for a, b, _ in pairs}

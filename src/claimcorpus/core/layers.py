@@ -19,6 +19,7 @@ a pred layer's (``core/record_rules``). Problem ids are stable (see problems.py)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from claimcorpus.core.io import atomic_write_json, read_json
 from claimcorpus.core.problems import Problem
 from claimcorpus.core.record_rules import Finding, Vocabulary, prediction_findings
 from claimcorpus.core.records import PRED
+from claimcorpus.core.schema_check import Check, compile_schema
 from claimcorpus.core.scheme import ID_PATTERN, Scheme, annotation_json_schema, load_scheme
 
 ANNOTATIONS_DIR = Path("annotations")
@@ -170,8 +172,7 @@ def check_record(
     predictions JSONL line meets) instead of gold's; its text may be None (a text-free
     release), which skips the text checks."""
     doc = record.get("doc_id") if isinstance(record, dict) else None
-    schema = PRED_SCHEMA if prediction else annotation_json_schema(scheme)
-    out = schema_problems(record, schema, file, doc)
+    out = schema_problems(record, compiled(None if prediction else scheme), file, doc)
     if out:
         return out
     if text_sha256 and record["text_sha256"] != text_sha256:
@@ -191,10 +192,43 @@ def check_record(
     return [problem(f, file, doc) for f in found]
 
 
-def schema_problems(record: Any, schema: dict[str, Any], file: str, doc: Any) -> list[Problem]:
-    """One ``annotation-schema`` problem per JSON Schema error, in path order."""
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+@dataclass(frozen=True)
+class CompiledSchema:
+    """A record schema built once: the fast predicate (None: the schema has a keyword
+    ``schema_check`` does not compile) and jsonschema's validator, which words the errors."""
+
+    validator: jsonschema.Draft202012Validator
+    valid: Check | None
+
+
+_COMPILED: dict[int, tuple[Scheme | None, CompiledSchema]] = {}
+_MAX_COMPILED = 16  # schemes are few (load_scheme caches them); tests make many roots
+
+
+def compiled(scheme: Scheme | None) -> CompiledSchema:
+    """The compiled record schema of ``scheme`` (None: a pred record's), built once per
+    scheme object: the cache holds the scheme itself, so its id cannot be reused."""
+    hit = _COMPILED.get(id(scheme))
+    if hit is not None and hit[0] is scheme:
+        return hit[1]
+    schema = PRED_SCHEMA if scheme is None else annotation_json_schema(scheme)
+    try:
+        valid: Check | None = compile_schema(schema)
+    except ValueError:
+        valid = None
+    out = CompiledSchema(jsonschema.Draft202012Validator(schema), valid)
+    if len(_COMPILED) >= _MAX_COMPILED:
+        del _COMPILED[next(iter(_COMPILED))]
+    _COMPILED[id(scheme)] = (scheme, out)
+    return out
+
+
+def schema_problems(record: Any, schema: CompiledSchema, file: str, doc: Any) -> list[Problem]:
+    """One ``annotation-schema`` problem per JSON Schema error, in path order (a record the
+    fast predicate passes has none, so jsonschema only words the faults)."""
+    if schema.valid is not None and schema.valid(record):
+        return []
+    errors = sorted(schema.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
     out = []
     for e in errors:
         path = "/".join(str(p) for p in e.absolute_path) or "<root>"

@@ -1,11 +1,17 @@
-"""The one release reader: documents of a split with ClassLabel ints mapped back to names."""
+"""The one release reader: documents of a split with ClassLabel ints mapped back to names
+(``load_documents``, annotated ones, through ``datasets``), or every document row streamed
+a batch at a time (``iter_documents``, for ``stats`` and ``view`` of a large release)."""
 
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
@@ -63,3 +69,58 @@ def names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
         if isinstance(struct[k], ClassLabel) and v is not None:
             out[k] = struct[k].int2str(v)
     return out
+
+
+# ----------------------------------------------------------------------------- streaming
+BATCH_ROWS = 256  # rows decoded at a time: memory stays bounded whatever the release's size
+
+
+def data_files(release: str | Path, config: str) -> list[tuple[str, Path]]:
+    """(split, Parquet file) of a config's standard splits, in split order (an empty split
+    has no file)."""
+    folder = Path(release) / "data" / config
+    return [(s, p) for s in splits.STANDARD for p in sorted(folder.glob(f"{s}-*.parquet"))]
+
+
+def label_names(file: pq.ParquetFile, where: Path) -> dict[str, dict[str, list[str]]]:
+    """column -> field -> ClassLabel names of the list-of-struct columns, from the
+    ``datasets`` features the file's schema metadata carries (no ``datasets`` import)."""
+    meta = file.schema_arrow.metadata or {}
+    if b"huggingface" not in meta:
+        raise InputError(f"{where}: no datasets features in the Parquet schema")
+    feats = json.loads(meta[b"huggingface"])["info"]["features"]
+    out: dict[str, dict[str, list[str]]] = {}
+    for column, feat in feats.items():
+        inner = feat[0] if isinstance(feat, list) else feat.get("feature")
+        if isinstance(inner, dict):
+            out[column] = {
+                k: v["names"]
+                for k, v in inner.items()
+                if isinstance(v, dict) and v.get("_type") == "ClassLabel"
+            }
+    return out
+
+
+def iter_documents(
+    release: str | Path, columns: list[str] | None = None, batch_rows: int = BATCH_ROWS
+) -> Iterator[dict[str, Any]]:
+    """Every document row of the standard splits, annotated or not, ClassLabel ids as names
+    and its ``split`` added; read a batch of rows at a time (``ParquetFile.iter_batches``),
+    so a large release is never held whole."""
+    for split, path in data_files(release, "documents"):
+        file = pq.ParquetFile(path)
+        names = label_names(file, path)
+        for batch in file.iter_batches(batch_size=batch_rows, columns=columns):
+            for row in batch.to_pylist():
+                for column, fields in names.items():
+                    if row.get(column):
+                        row[column] = [_named(rec, fields) for rec in row[column]]
+                row["split"] = split
+                yield row
+
+
+def _named(rec: dict[str, Any], fields: dict[str, list[str]]) -> dict[str, Any]:
+    for k, labels in fields.items():
+        if rec.get(k) is not None:
+            rec[k] = labels[rec[k]]
+    return rec

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import math
-import statistics
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,10 @@ from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import require_root
-from claimcorpus.core.scheme import Scheme, load_scheme
+from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest import store
 from claimcorpus.release import load as release_load
-from claimcorpus.release.rows import TOKEN
-from claimcorpus.release.splits import STANDARD
+from claimcorpus.report.stats_tally import compute_stats
 from claimcorpus.stories import components
 
 FIGURES = (
@@ -40,92 +38,6 @@ STANCE_COLORS = {"support": "#1e8e3e", "refute": "#d93025", "neutral": "#80868b"
 CORPUS_KEYS = ("documents", "annotated_documents", "paragraphs", "sentences", "tokens")
 CORPUS_KEYS += ("characters", "spans", "attributions")
 Table = tuple[str, list[str], list[list[Any]]]
-
-
-def _ordered(counts: Counter, declared: list[str] | None) -> dict[str, int]:
-    """Declared names first in scheme order (zeros kept), then any others sorted."""
-    names = list(declared or []) + sorted(set(counts) - set(declared or []))
-    return {n: counts[n] for n in names}
-
-
-def compute_stats(
-    documents: list[dict[str, Any]],
-    exclusions_by_rule: dict[str, int],
-    scheme: Scheme | None = None,
-) -> dict[str, Any]:
-    """Every number of the summary, from documents in release-row shape (label names)."""
-    sc = scheme
-    spans = [(d, s) for d in documents for s in d.get("spans") or []]
-    atts = [a for d in documents for a in d.get("attributions") or []]
-    claims = [(d, s) for d, s in spans if s["label"] == "CLAIM"]
-    lengths: dict[str, list[int]] = defaultdict(list)
-    for _, s in spans:
-        lengths[s["label"]].append(s["end"] - s["start"])
-    by_type: dict[str, Counter] = defaultdict(Counter)
-    for a in atts:
-        by_type[a["source_type"]][a["stance"]] += 1
-    cluster_docs: dict[str, set[str]] = defaultdict(set)
-    for d, s in claims:
-        if s.get("cluster"):
-            cluster_docs[s["cluster"]].add(d["doc_id"])
-    story_of = {d["doc_id"]: d.get("story_id") or d["doc_id"] for d in documents}
-    story_claims = Counter(story_of[d["doc_id"]] for d, _ in claims)
-    labels = _ordered(Counter(s["label"] for _, s in spans), sc and sc.span_labels)
-    types = _ordered(Counter(a["source_type"] for a in atts), sc and sc.source_types)
-    n_tokens = sum(
-        sum(1 for _ in TOKEN.finditer(d["text"], p["start"], p["end"]))
-        for d in documents
-        for p in d["paragraphs"]
-    )
-    return {
-        "documents": len(documents),
-        "annotated_documents": sum(bool(d.get("annotated", d.get("spans"))) for d in documents),
-        "paragraphs": sum(len(d["paragraphs"]) for d in documents),
-        "sentences": sum(len(d["sentences"]) for d in documents),
-        "tokens": n_tokens,
-        "characters": sum(len(d["text"]) for d in documents),
-        "spans": len(spans),
-        "attributions": len(atts),
-        "spans_per_label": labels,
-        "attributions_per_stance": _ordered(Counter(a["stance"] for a in atts), sc and sc.stances),
-        "attributions_per_source_type": types,
-        "stance_by_source_type": {t: _ordered(by_type[t], sc and sc.stances) for t in types},
-        "claims_per_topic_stance": _ordered(
-            Counter(s.get("topic_stance") or "(none)" for _, s in claims), sc and sc.topic_stances
-        ),
-        "clusters": {
-            "count": len(cluster_docs),
-            "claims_without_cluster": sum(1 for _, s in claims if not s.get("cluster")),
-            "documents_per_cluster": {c: len(cluster_docs[c]) for c in sorted(cluster_docs)},
-            "claims_per_cluster": dict(
-                sorted(Counter(s["cluster"] for _, s in claims if s.get("cluster")).items())
-            ),
-        },
-        "documents_per_story": dict(sorted(Counter(story_of.values()).items())),
-        "claims_per_story": {s: story_claims[s] for s in sorted(set(story_of.values()))},
-        "span_length_chars": {lab: _summary(lengths[lab]) for lab in labels},
-        "span_length_histogram": _histogram({lab: lengths[lab] for lab in labels}),
-        "boilerplate_lines_removed": dict(sorted(exclusions_by_rule.items())),
-    }
-
-
-def _summary(values: list[int]) -> dict[str, float | int]:
-    if not values:
-        return {"mean": 0.0, "median": 0.0, "max": 0}
-    mean, median = round(statistics.fmean(values), 1), float(statistics.median(values))
-    return {"mean": mean, "median": median, "max": max(values)}
-
-
-def _histogram(lengths: dict[str, list[int]]) -> dict[str, Any]:
-    """Counts in shared bins of a multiple of 5 chars, about 25 bins; the last is closed."""
-    longest = max((n for v in lengths.values() for n in v), default=0)
-    width = max(5, 5 * math.ceil(longest / 25 / 5))
-    bins = max(1, math.ceil(longest / width))
-    counts = {lab: Counter(min(n // width, bins - 1) for n in v) for lab, v in lengths.items()}
-    return {
-        "bin_width": width,
-        "counts": {k: [c[i] for i in range(bins)] for k, c in counts.items()},
-    }
 
 
 # ----------------------------------------------------------------------------- tables
@@ -299,10 +211,16 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return docs, dict(rules)
 
 
-def release_documents(release: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+RELEASE_COLUMNS = ["doc_id", "story_id", "text", "paragraphs", "sentences", "annotated"]
+RELEASE_COLUMNS += ["spans", "attributions"]
+
+
+def release_documents(release: Path) -> tuple[Iterator[dict[str, Any]], dict[str, int]]:
+    """Every document of a release, annotated or not, streamed a batch at a time (only the
+    columns the summary counts), and the boilerplate removed per rule."""
     summary = read_json(release / "build_summary.json")
-    docs = [d for split in STANDARD for d in release_load.load_documents(release, split)]
-    return sorted(docs, key=lambda d: d["doc_id"]), dict(summary.get("exclusions_by_rule") or {})
+    docs = release_load.iter_documents(release, RELEASE_COLUMNS)
+    return docs, dict(summary.get("exclusions_by_rule") or {})
 
 
 def stats_command(args: argparse.Namespace) -> int:

@@ -16,7 +16,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
 import pyarrow.parquet as pq
 
 from claimcorpus.core import layers as ann
@@ -30,6 +32,17 @@ from claimcorpus.release import splits as splits_mod
 from claimcorpus.release.locate import locate, missing_message
 from claimcorpus.report.release_card import check_card
 from claimcorpus.stories import components
+from claimcorpus.stories.rules import NUM_PERM
+from claimcorpus.stories.signatures import signatures
+
+
+class Texts(NamedTuple):
+    """A release's doc ids (sorted) and their texts' near-duplicate signatures (same rows):
+    what the leakage check needs, 1 KB a document instead of its text."""
+
+    ids: list[str]
+    signatures: np.ndarray
+
 
 META_FIELDS = (
     "doc_id",
@@ -240,46 +253,63 @@ def _check_sums(folder: Path, sums: Path) -> list[Problem]:
     return out
 
 
-def _check_release_spans(folder: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Every span of the release's documents against ``text[start:end]``; returns the
-    texts (by doc_id) for the leakage check, and the problems."""
+RELEASE_BATCH = 256  # rows read at a time: memory is bounded by a batch and the signatures
+
+
+def _check_release_spans(folder: Path) -> tuple[Texts, list[Problem]]:
+    """Every span of the release's documents against ``text[start:end]``, read a batch of
+    rows at a time; returns the doc ids with the near-duplicate signature of each text (the
+    leakage check needs no more), and the problems."""
     out: list[Problem] = []
-    texts: dict[str, str] = {}
+    row_of: dict[str, int] = {}  # doc_id -> its row in sigs (a repeated id: the last one)
+    sigs: list[np.ndarray] = []
+    n = 0
     for pq_path in sorted((folder / "data" / "documents").glob("*.parquet")):
-        table = pq.read_table(
-            pq_path, columns=["doc_id", "text", "spans", "paragraphs", "sentences"]
-        )
-        for row in table.to_pylist():
-            texts[row["doc_id"]] = text = row["text"]
-            for s in row["spans"]:
-                if not (0 <= s["start"] < s["end"] <= len(text)):
-                    out.append(
-                        Problem(
-                            "release-span-range",
-                            "error",
-                            str(pq_path),
-                            f"[{s['start']}, {s['end']}) outside text",
-                            row["doc_id"],
-                            s["id"],
-                            "start",
-                        )
-                    )
-                elif text[s["start"] : s["end"]] != s["text"]:
-                    out.append(
-                        Problem(
-                            "release-span-text",
-                            "error",
-                            str(pq_path),
-                            f"{s['text']!r} != text[start:end]",
-                            row["doc_id"],
-                            s["id"],
-                            "text",
-                        )
-                    )
-    return texts, out
+        file = pq.ParquetFile(pq_path)
+        for batch in file.iter_batches(RELEASE_BATCH, columns=["doc_id", "text", "spans"]):
+            rows = batch.to_pylist()
+            for row in rows:
+                row_of[row["doc_id"]], n = n, n + 1
+                out += _span_problems(pq_path, row)
+            sigs.append(signatures([r["text"] for r in rows])[0])
+    ids = sorted(row_of)
+    every = np.concatenate([np.zeros((0, NUM_PERM), np.uint64), *sigs])
+    return Texts(ids, every[[row_of[d] for d in ids]]), out
 
 
-def _check_manifest(folder: Path, texts: dict[str, str]) -> list[Problem]:
+def _span_problems(pq_path: Path, row: dict[str, Any]) -> list[Problem]:
+    """One document row's spans against its text."""
+    out = []
+    text = row["text"]
+    for s in row["spans"]:
+        if not (0 <= s["start"] < s["end"] <= len(text)):
+            out.append(
+                Problem(
+                    "release-span-range",
+                    "error",
+                    str(pq_path),
+                    f"[{s['start']}, {s['end']}) outside text",
+                    row["doc_id"],
+                    s["id"],
+                    "start",
+                )
+            )
+        elif text[s["start"] : s["end"]] != s["text"]:
+            out.append(
+                Problem(
+                    "release-span-text",
+                    "error",
+                    str(pq_path),
+                    f"{s['text']!r} != text[start:end]",
+                    row["doc_id"],
+                    s["id"],
+                    "text",
+                )
+            )
+    return out
+
+
+def _check_manifest(folder: Path, texts: Texts) -> list[Problem]:
     """splits.json, if the release has one: no story or near-duplicate crosses the parts of
     a view, pinned crossings are noted, and every listed doc_id is in the release."""
     manifest_path = folder / "splits.json"
@@ -287,12 +317,12 @@ def _check_manifest(folder: Path, texts: dict[str, str]) -> list[Problem]:
         return []
     out: list[Problem] = []
     manifest = read_json(manifest_path)
-    dups = components.near_duplicate_pairs(texts)
+    dups = components.near_duplicates_of(texts.ids, texts.signatures)
     for leak in splits_mod.leaks(manifest, manifest["story_of"], dups):
         out.append(Problem("split-leak", "error", str(manifest_path), leak))
     for note in splits_mod.pinned_notes(manifest):
         out.append(Problem("split-pinned-crossing", "warning", str(manifest_path), note))
-    unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts))
+    unknown = sorted({d for ids in manifest["splits"].values() for d in ids} - set(texts.ids))
     if unknown:
         out.append(
             Problem(

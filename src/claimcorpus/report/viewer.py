@@ -1,6 +1,7 @@
 """``claimcorpus view``: a static, offline HTML viewer of a release's gold annotations.
 
-Writes ``index.html`` (documents with counts) and ``doc/<doc_id>.html`` (one page per
+Writes ``index.html`` (documents with counts, ``--per-page`` a page: index-2.html, ...;
+a document without gold is listed and marked "not annotated") and ``doc/<doc_id>.html`` (one page per
 article) under ``viewer/<version>/`` of the project root, not inside the release, because
 releases are immutable. Spans nest but never cross, so the text renders as a tree of
 ``<mark>`` elements whose text is exactly ``text[start:end]``. Every string from the data
@@ -15,6 +16,8 @@ import html
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,11 +27,13 @@ import pyarrow.parquet as pq
 from claimcorpus.core.io import atomic_write_bytes, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.scheme import Scheme, load_scheme
-from claimcorpus.release import splits
-from claimcorpus.release.load import load_documents
+from claimcorpus.release.load import iter_documents
 from claimcorpus.report.viewer_assets import label_colors, page, stylesheet, token
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+PER_PAGE = 500  # documents per index page: a 10,000-document release is 20 small pages
+NOT_ANNOTATED = "not annotated"
+UNANNOTATED = "Not annotated: this document has no gold annotations in the release."
 
 
 def esc(value: Any) -> str:
@@ -185,9 +190,12 @@ def render_document(
     )
     nav = f'<nav><a href="{esc(index_href)}">← all documents</a></nav>\n' if index_href else ""
     text = render_text(doc["text"], spans, doc, scheme)
+    notice = (
+        "" if doc.get("annotated", True) else f'<p class="notice unannotated">{UNANNOTATED}</p>'
+    )
     body = (
         f"{nav}<header><h1>{esc(doc.get('title') or doc['doc_id'])}</h1>"
-        f"{_meta_list(doc)}</header>\n"
+        f"{_meta_list(doc)}{notice}</header>\n"
         '<section class="filters"><fieldset><legend>Labels</legend>'
         + "".join(label_boxes)
         + "</fieldset><fieldset><legend>Source types</legend>"
@@ -208,88 +216,147 @@ def doc_href(doc_id: str) -> str:
     return f"doc/{quote(doc_id)}.html"
 
 
-def render_index(docs: list[dict[str, Any]], scheme: Scheme, version: str) -> str:
-    """The document list: split, story, outlet and counts per label and stance."""
-    head = [
-        "document",
-        "split",
-        "story",
-        "outlet",
-        "chars",
-        *scheme.span_labels,
-        "attributions",
-        *scheme.stances,
+@dataclass(frozen=True)
+class Entry:
+    """A document's line in the index: what the table shows, without its text."""
+
+    doc_id: str
+    cells: tuple[str, ...]  # split, story, outlet
+    counts: tuple[int, ...]  # chars, spans per label, attributions, attributions per stance
+    annotated: bool
+
+
+def entry(d: dict[str, Any], scheme: Scheme) -> Entry:
+    labels = Counter(s["label"] for s in d.get("spans") or [])
+    stances = Counter(a["stance"] for a in d.get("attributions") or [])
+    nums = [len(d["text"]), *(labels[x] for x in scheme.span_labels)]
+    nums += [len(d.get("attributions") or []), *(stances[x] for x in scheme.stances)]
+    cells = tuple(str(d.get(k) or "") for k in ("split", "story_id", "outlet"))
+    return Entry(d["doc_id"], cells, tuple(nums), bool(d.get("annotated", True)))
+
+
+def index_name(page_no: int) -> str:
+    """index.html, then index-2.html, index-3.html, ... (page numbers from 1)."""
+    return "index.html" if page_no == 1 else f"index-{page_no}.html"
+
+
+def _pages_nav(page_no: int, pages: int) -> str:
+    if pages == 1:
+        return ""
+    links = [
+        f"<strong>{k}</strong>" if k == page_no else f'<a href="{index_name(k)}">{k}</a>'
+        for k in range(1, pages + 1)
     ]
+    return f'<nav class="pages">page {page_no} of {pages}: ' + "".join(links) + "</nav>"
+
+
+def render_index(
+    entries: list[Entry],
+    scheme: Scheme,
+    version: str,
+    page_no: int = 1,
+    pages: int = 1,
+    total: int | None = None,
+    annotated: int | None = None,
+) -> str:
+    """One index page: split, story, outlet and counts per label and stance; a document
+    without gold is marked; with several pages, links to every page."""
+    head = ["document", "split", "story", "outlet", "chars", *scheme.span_labels]
+    head += ["attributions", *scheme.stances]
     rows = []
-    for d in docs:
-        labels = Counter(s["label"] for s in d.get("spans") or [])
-        stances = Counter(a["stance"] for a in d.get("attributions") or [])
-        nums = [
-            len(d["text"]),
-            *(labels[x] for x in scheme.span_labels),
-            len(d.get("attributions") or []),
-        ]
-        nums += [stances[x] for x in scheme.stances]
-        cells = [f'<td><a href="{esc(doc_href(d["doc_id"]))}">{esc(d["doc_id"])}</a></td>']
-        cells += [f"<td>{esc(d.get(k) or '')}</td>" for k in ("split", "story_id", "outlet")]
-        cells += [f'<td class="n">{n:d}</td>' for n in nums]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+    for e in entries:
+        mark = "" if e.annotated else f' <span class="muted">({NOT_ANNOTATED})</span>'
+        cells = [f'<td><a href="{esc(doc_href(e.doc_id))}">{esc(e.doc_id)}</a>{mark}</td>']
+        cells += [f"<td>{esc(c)}</td>" for c in e.cells]
+        cells += [f'<td class="n">{n:d}</td>' for n in e.counts]
+        cls = "" if e.annotated else ' class="unannotated"'
+        rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+    total = len(entries) if total is None else total
+    annotated = sum(e.annotated for e in entries) if annotated is None else annotated
+    note = f" ({annotated} annotated)" if annotated < total else ""
+    nav = _pages_nav(page_no, pages)
     body = (
-        f'<div class="index"><h1>claimcorpus {esc(version)}: {len(docs)} documents</h1>'
-        "<table><thead><tr>"
+        f'<div class="index"><h1>claimcorpus {esc(version)}: {total} documents{note}</h1>'
+        f"{nav}<table><thead><tr>"
         + "".join(f"<th>{esc(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></div>"
+        + f"</tbody></table>{nav}</div>"
     )
     return page(f"claimcorpus {version}", body, stylesheet(scheme), script=False)
 
 
 # ----------------------------------------------------------------------------- release
 def load_release(release: Path) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
-    """(documents with their split, cluster id -> statement, build summary) of a release."""
+    """(every document with its split, annotated or not, cluster id -> statement, build
+    summary) of a release; ``view`` itself streams the documents (``write_site``)."""
+    _, clusters, summary = release_index(release)
+    docs = sorted(iter_documents(release), key=lambda d: d["doc_id"])
+    return docs, clusters, summary
+
+
+def release_index(release: Path) -> tuple[list[str], dict[str, str], dict[str, Any]]:
+    """(sorted doc ids, cluster id -> statement, build summary): all but the texts."""
     if not (release / "splits.json").exists():
         raise InputError(f"{release}: not a release folder (no splits.json)")
-    docs = []
-    for split in splits.STANDARD:
-        for d in load_documents(release, split):
-            docs.append({**d, "split": split})
+    ids = sorted(d["doc_id"] for d in iter_documents(release, ["doc_id"]))
     clusters: dict[str, str] = {}
     for f in sorted((release / "data" / "claims").glob("*.parquet")):
         t = pq.read_table(f, columns=["cluster_id", "cluster_statement"]).to_pylist()
         clusters.update({r["cluster_id"]: r["cluster_statement"] for r in t if r["cluster_id"]})
-    return (
-        sorted(docs, key=lambda d: d["doc_id"]),
-        clusters,
-        read_json(release / "build_summary.json"),
-    )
+    return ids, clusters, read_json(release / "build_summary.json")
 
 
 def write_site(
-    docs: list[dict[str, Any]], scheme: Scheme, out: Path, version: str, clusters: dict[str, str]
+    docs: Iterable[dict[str, Any]],
+    scheme: Scheme,
+    out: Path,
+    version: str,
+    clusters: dict[str, str],
+    *,
+    ids: Sequence[str] | None = None,
+    per_page: int = PER_PAGE,
 ) -> list[Path]:
-    """Write index.html and doc/<doc_id>.html; returns the written paths."""
-    written = [out / "index.html"]
-    atomic_write_bytes(written[0], render_index(docs, scheme, version).encode("utf-8"))
+    """Write doc/<doc_id>.html as the documents stream by, then the index, ``per_page``
+    documents a page (index.html, index-2.html, ...); ``ids``: every doc id, when known
+    beforehand, so a page links back to its own index page. Returns the written paths."""
+    if ids is None:
+        docs = list(docs)
+        ids = [d["doc_id"] for d in docs]
+    order = {d: k for k, d in enumerate(sorted(ids))}
+    entries: list[Entry] = []
+    written = []
     for d in docs:
+        back = index_name(order[d["doc_id"]] // per_page + 1)
         path = out / doc_href(d["doc_id"])
-        text = render_document(d, scheme, clusters=clusters, index_href="../index.html")
+        text = render_document(d, scheme, clusters=clusters, index_href=f"../{back}")
         atomic_write_bytes(path, text.encode("utf-8"))
         written.append(path)
-    return written
+        entries.append(entry(d, scheme))
+    entries.sort(key=lambda e: e.doc_id)
+    pages = max(1, -(-len(entries) // per_page))
+    annotated = sum(e.annotated for e in entries)
+    index = []
+    for k in range(pages):
+        chunk = entries[k * per_page : (k + 1) * per_page]
+        html_ = render_index(chunk, scheme, version, k + 1, pages, len(entries), annotated)
+        index.append(out / index_name(k + 1))
+        atomic_write_bytes(index[-1], html_.encode("utf-8"))
+    return index + written
 
 
 def view_command(args: argparse.Namespace) -> int:
     root, release = Path(args.root), Path(args.release)
     try:
         scheme = load_scheme(root)
-        docs, clusters, summary = load_release(release)
+        ids, clusters, summary = release_index(release)
         version = str(summary.get("version") or release.name)
         if summary.get("scheme_version") != scheme.version:
             got = summary.get("scheme_version")
             print(f"notice: release scheme {got} != {scheme.version} in {root}", file=sys.stderr)
         out = Path(args.out) if args.out else root / "viewer" / version
-        written = write_site(docs, scheme, out, version, clusters)
+        docs = iter_documents(release)
+        written = write_site(docs, scheme, out, version, clusters, ids=ids, per_page=args.per_page)
     except (InputError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -306,4 +373,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--release", required=True, help="release folder, e.g. releases/1.0.0")
     p.add_argument("--out", help="output folder (default: viewer/<version>/ under --root)")
+    p.add_argument(
+        "--per-page",
+        type=int,
+        default=PER_PAGE,
+        help=f"documents per index page (default {PER_PAGE}: index.html, index-2.html, ...)",
+    )
     p.set_defaults(func=view_command)

@@ -105,6 +105,9 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border: 1px solid #dadce0; padding: .2rem .5rem; text-align: left; }
 td.n { text-align: right; }
 .muted { color: #5f6368; }
+tr.unannotated td { color: #5f6368; background: #f8f9fa; }
+.notice { border-left: 4px solid #80868b; padding: .2rem .6rem; background: #f1f3f4; }
+nav.pages a, nav.pages strong { margin-right: .4rem; }
 """
 
 

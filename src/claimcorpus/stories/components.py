@@ -66,6 +66,14 @@ def near_duplicate_pairs(
         [np.zeros((0, NUM_PERM), np.uint64)]
         + [signatures([texts[d] for d in ids[i : i + 500]])[0] for i in range(0, len(ids), 500)]
     )
+    return near_duplicates_of(ids, sig, threshold)
+
+
+def near_duplicates_of(
+    ids: Sequence[str], sig: np.ndarray, threshold: float = NEAR_DUP
+) -> list[tuple[str, str, float]]:
+    """Near-duplicate pairs from near-duplicate signatures (rows in sorted ``ids`` order),
+    so a caller that streams its texts keeps only the signatures."""
     pairs, scores = verified(sig, band_pairs(sig, *BANDS["near-duplicate"]), threshold)
     return [
         (ids[i], ids[j], round(s, 4))
