@@ -16,3 +16,10 @@ def encode_table(feats: Any, rows: list[dict[str, Any]]) -> pa.Table:
     """The rows as the old writer made them: encode_example per row, from_pylist."""
     encoded = [feats.encode_example(r) for r in rows]
     return pa.Table.from_pylist(encoded, schema=feats.arrow_schema).combine_chunks()
+
+
+def table(
+    encoder: Any, rows: list[dict[str, Any]], where: str = "rows", first: int = 0
+) -> pa.Table:
+    """``RowEncoder.table`` as it was: set as that method, the writer writes the old way."""
+    return encode_table(encoder.feats, rows)

@@ -148,21 +148,48 @@ def _encoder(feature: Any, type_: pa.DataType) -> Encoder:
     raise TypeError(f"the release writer cannot encode a {feature!r} column")
 
 
+class RowEncoder:
+    """Rows of one release config to a table of its schema, one array per column.
+
+    A row may lack a field (null) or carry keys the features lack (dropped), as with
+    ``encode_example``."""
+
+    def __init__(self, feats) -> None:
+        self.feats, self.schema = feats, feats.arrow_schema
+        self.columns = [(f.name, _encoder(feats[f.name], f.type)) for f in self.schema]
+
+    def table(self, rows_: list[dict[str, Any]], where: str = "rows", first: int = 0) -> pa.Table:
+        """The rows as one table (one chunk per column); ``where`` and ``first`` (the number
+        of the first row) say where a refused label came from."""
+        arrays = []
+        for name, encode in self.columns:
+            try:
+                arrays.append(encode([r.get(name) for r in rows_]))
+            except _BadLabel as bad:
+                doc = rows_[bad.index].get("doc_id")
+                raise ValueError(
+                    f"{where}: row {first + bad.index} (doc_id {doc}), field "
+                    f"{name}{bad.path}: {bad.message}"
+                ) from None
+        return pa.Table.from_arrays(arrays, schema=self.schema)
+
+
 class SplitWriter:
     """Streams rows of one config/split to Parquet in fixed 10k-row groups.
 
-    A row may lack a field (null) or carry keys the features lack (dropped), as with
-    ``encode_example``; each group is encoded column by column and written with fixed
-    options, so the bytes depend only on the rows and the pinned pyarrow.
+    Each group is encoded column by column (``RowEncoder``) and written with fixed options,
+    so the bytes depend only on the rows and the pinned pyarrow.
     """
 
     def __init__(self, path: Path, feats) -> None:
-        self.path, self.feats = path, feats
-        self.schema = feats.arrow_schema
-        self.columns = [(f.name, _encoder(feats[f.name], f.type)) for f in self.schema]
+        self.path, self.encoder = path, RowEncoder(feats)  # refuses a feature before a file
         path.parent.mkdir(parents=True, exist_ok=True)
         self.writer = pq.ParquetWriter(
-            path, self.schema, compression="zstd", use_dictionary=True, write_statistics=True
+            path,
+            self.encoder.schema,
+            compression="zstd",
+            use_dictionary=True,
+            write_statistics=True,
         )
         self.buf: list[dict[str, Any]] = []
         self.rows = 0
@@ -174,22 +201,8 @@ class SplitWriter:
             self._flush(self.buf[:ROW_GROUP])
             self.buf = self.buf[ROW_GROUP:]
 
-    def table(self, rows_: list[dict[str, Any]]) -> pa.Table:
-        """The rows as one table of the release's schema (one chunk per column)."""
-        arrays = []
-        for name, encode in self.columns:
-            try:
-                arrays.append(encode([r.get(name) for r in rows_]))
-            except _BadLabel as bad:
-                doc = rows_[bad.index].get("doc_id")
-                raise ValueError(
-                    f"{self.path}: row {self.rows + bad.index} (doc_id {doc}), field "
-                    f"{name}{bad.path}: {bad.message}"
-                ) from None
-        return pa.Table.from_arrays(arrays, schema=self.schema)
-
     def _flush(self, rows_: list[dict[str, Any]]) -> None:
-        table = self.table(rows_)
+        table = self.encoder.table(rows_, str(self.path), self.rows)
         self.writer.write_table(table, row_group_size=ROW_GROUP)
         self.rows += table.num_rows
         self.nbytes += table.nbytes
