@@ -1,6 +1,7 @@
 """Benchmark ingest + normalize + build on synthetic corpora of growing size.
 
-Usage: python scripts/bench_build.py [--sizes 1000,10000,100000] [--workdir DIR] [--seed N]
+Usage: python scripts/bench_build.py [--sizes 1000,10000,100000] [--annotated] [--workdir DIR]
+       [--seed N]
 
 For each size N it:
 
@@ -22,6 +23,15 @@ For each size N it:
 4. prints markdown tables and checks the targets: the largest size's build peaks under
    1 GB RSS (when it is >= 100k), cost per article grows at most 1.5x from the smallest size
    (linear), and normalization is within 10x of the bare regex pass.
+
+``--annotated`` adds, per size, builds of the same articles in fresh processes (not the
+one that ingested): the unannotated build; then gold records for every article (``gold_record``:
+up to 3 attributions, one per sentence, SOURCE + CUE + CLAIM spans, valid under
+``claimcorpus validate``) written into annotations/gold/ of the bench root; then the
+annotated build with the columnar release writer and, in that same process, with the
+``encode_example`` writer it replaced (``tests/reference_writer.py``, the named baseline).
+It reports time and peak RSS of each, the annotated/unannotated ratio (target <= 2x), the
+time inside the writer's encoding, and whether the two writers' releases are byte-identical.
 
 ``--readme README.md`` rewrites the README's ``bench_build`` block (the first table and the
 targets, labelled with the date, command and CPUs); ``--from-json FILE --readme README.md``
@@ -67,6 +77,8 @@ RSS_LIMIT_MB = 1000  # target: the 100k build peaks under 1 GB RSS
 LINEAR_TOLERANCE = 1.5  # per-article cost at any size at most this times the smallest size's
 RATIO_TARGET = 10.0  # normalize_bytes within 10x of the bare regex pass
 BATCH = 2000  # files per batch in the bare regex / normalize passes (bounded memory)
+ATTRIBUTIONS = 3  # per article in --annotated mode
+ANNOTATED_RATIO_TARGET = 2.0  # target: the annotated build at most 2x the unannotated one
 
 # Capitalized words that start sentences everywhere; never replaced by story entities.
 COMMON_CAPS = {
@@ -497,6 +509,137 @@ def child(cfg: dict) -> dict:
     return res
 
 
+# ----------------------------------------------------------------------------- annotated
+def gold_record(doc: dict, scheme, rng: random.Random) -> dict | None:
+    """A gold record of up to ATTRIBUTIONS attributions, one per sentence (of >= 4 words,
+    inside a paragraph): SOURCE its first word, CUE the second, CLAIM the rest."""
+    from claimcorpus.core.layers import ANONYMOUS_TYPES
+
+    text, paras = doc["text"], [(p["start"], p["end"]) for p in doc["paragraphs"]]
+    spans, attributions = [], []
+    for x in doc["sentences"]:
+        words = list(re.finditer(r"\S+", text[x["start"] : x["end"]]))
+        if len(words) < 4 or not any(a <= x["start"] and x["end"] <= b for a, b in paras):
+            continue
+        n = len(attributions) + 1
+        cut = [(x["start"] + w.start(), x["start"] + w.end()) for w in words[:3]]
+        for sid, label, a, z in (
+            (f"s{n}", "SOURCE", *cut[0]),
+            (f"q{n}", "CUE", *cut[1]),
+            (f"c{n}", "CLAIM", cut[2][0], x["start"] + words[-1].end()),
+        ):
+            claim = label == "CLAIM"
+            topic = rng.choice(scheme.topic_stances) if claim and scheme.topic_stances else None
+            spans.append(
+                {"antecedent": None, "cluster": None, "end": z, "id": sid, "label": label}
+                | {"start": a, "text": text[a:z], "topic_stance": topic}
+            )
+        kind = rng.choice(scheme.source_types) if scheme.source_types else None
+        attributions.append(
+            {"anonymous_source": kind in ANONYMOUS_TYPES, "claim": f"c{n}", "cue": f"q{n}"}
+            | {"id": f"a{n}", "source": f"s{n}", "source_type": kind}
+            | {"stance": rng.choice(scheme.stances) if scheme.stances else None}
+            | {"unattributed": False}
+        )
+        if n == ATTRIBUTIONS:
+            break
+    if not attributions:
+        return None
+    head = {"annotator": "bench", "doc_id": doc["doc_id"], "layer": "gold"}
+    return head | {
+        "scheme_version": scheme.version,
+        "spans": spans,
+        "attributions": attributions,
+        "text_sha256": doc["text_sha256"],
+    }
+
+
+def child_gold(cfg: dict) -> dict:
+    """Annotate every ingested article (deterministic for the seed): annotations/gold/."""
+    sys.path.insert(0, cfg["src"])
+    from claimcorpus.core.layers import write_record
+    from claimcorpus.core.scheme import load_scheme
+    from claimcorpus.ingest.store import doc_ids, load_document
+
+    root = Path(cfg["root"])
+    scheme = load_scheme(root)
+    t0 = time.perf_counter()
+    counts: Counter = Counter()
+    for d in doc_ids(root):
+        record = gold_record(load_document(root, d), scheme, random.Random(f"{cfg['seed']}:{d}"))
+        counts["documents"] += 1
+        if record is not None:
+            write_record(root, "gold", record)
+            counts["annotated"] += 1
+            counts["attributions"] += len(record["attributions"])
+    return {**counts, "gold_s": time.perf_counter() - t0}
+
+
+def _reset_peak() -> bool:
+    """Reset this process's peak RSS (VmHWM), so a second build reports its own peak."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child_build(cfg: dict) -> dict:
+    """Build the project once per writer, in this one process: time, CPU, peak RSS, the
+    seconds inside the writer's encoding, and the release's SHA256SUMS."""
+    sys.path.insert(0, cfg["src"])
+    sys.path.insert(0, str(REPO / "tests"))
+    import datasets  # noqa: F401  (imported by the build; keep import time out of it)
+    import reference_writer  # tests/: the encode_example writer (before issue 14)
+
+    from claimcorpus import pipeline
+    from claimcorpus.release.writer import RowEncoder
+
+    columnar = RowEncoder.table
+    encodings = {"columnar": columnar, "encode_example": reference_writer.table}
+    spent = [0.0]
+    out: dict = {}
+    for n, name in enumerate(cfg["writers"]):
+        encode = encodings[name]
+
+        def timed(self, rows, where="rows", first=0, encode=encode):
+            t = time.perf_counter()
+            try:
+                return encode(self, rows, where, first)
+            finally:
+                spent[0] += time.perf_counter() - t
+
+        RowEncoder.table = timed
+        spent[0] = 0.0
+        reset = n > 0 and _reset_peak()
+        base = Path(cfg["releases"]) / name  # one version, so the two releases can be compared
+        label = f"build_{cfg['label']}_{name}_{cfg['size']}"
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):  # progress
+            with _profiled(cfg["profile"], label):
+                t0, c0 = time.perf_counter(), time.process_time()
+                folder, _ = pipeline.build_release(cfg["root"], "0.0.1", base)
+                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        out[name] = {
+            "build_s": wall,
+            "build_cpu_s": cpu,
+            "encode_s": spent[0],
+            # the first build's peak is the process's; a later one's is VmHWM since a reset
+            "peak_rss_mb": _peak_mb() if reset else _maxrss_mb(),
+            "peak_after_reset": reset,
+            "sha256sums": hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest(),
+        }
+        print(f"  {cfg['label']} build ({name}) in {wall:.1f}s", file=sys.__stderr__, flush=True)
+    RowEncoder.table = columnar
+    return out
+
+
 # ----------------------------------------------------------------------------- report
 def _rate(x: float, s: float) -> str:
     return f"{x / s:,.0f}" if s > 0 else "-"
@@ -523,6 +666,94 @@ def size_table(results: list[dict]) -> list[str]:
             f"| {r['normalize_cpu_s'] / r['regex_cpu_s']:.1f}x |"
         )
     return lines
+
+
+def annotated_table(results: list[dict]) -> list[str]:
+    """--annotated: the unannotated and annotated builds of each size, and the two writers."""
+    runs = [r for r in results if "annotated" in r]
+    if not runs:
+        return []
+    lines = [
+        "Annotated (`--annotated`): after the run above, each size is built again in fresh "
+        f"processes: without annotations, then with up to {ATTRIBUTIONS} attributions per "
+        "article (gold records in annotations/gold) by the columnar writer and, in that same "
+        "process, by the `encode_example` writer it replaced (the named baseline: "
+        "tests/reference_writer.py; it runs second, on warm caches; its peak RSS is VmHWM "
+        "since a reset). Wall seconds; writer = time inside `RowEncoder.table`.",
+        "",
+        "| size | attributions | unannotated build s | RSS MB | annotated build s | RSS MB "
+        "| annotated / unannotated | encode_example build s | RSS MB | build speed-up "
+        "| writer s: columnar / encode_example | writer speed-up | same bytes |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in runs:
+        a = r["annotated"]
+        plain, new, old = a["unannotated"], a["columnar"], a["encode_example"]
+        lines.append(
+            f"| {r['size']:,} | {a['gold']['attributions']:,} | {plain['build_s']:.1f} "
+            f"| {plain['peak_rss_mb']:.0f} | {new['build_s']:.1f} | {new['peak_rss_mb']:.0f} "
+            f"| {new['build_s'] / plain['build_s']:.2f}x | {old['build_s']:.1f} "
+            f"| {old['peak_rss_mb']:.0f} | {old['build_s'] / new['build_s']:.2f}x "
+            f"| {new['encode_s']:.1f} / {old['encode_s']:.1f} "
+            f"| {old['encode_s'] / new['encode_s']:.1f}x "
+            f"| {'yes' if new['sha256sums'] == old['sha256sums'] else 'NO'} |"
+        )
+    return lines
+
+
+def annotated_targets(results: list[dict]) -> tuple[list[str], list[str]]:
+    """Target lines and misses of --annotated: <= 2x the unannotated build, < 1 GB at 100k,
+    linear (CPU per article), and the two writers' releases byte-identical."""
+    runs = [r for r in results if "annotated" in r]
+    if not runs:
+        return [], []
+    missed = []
+    ratio = {
+        r["size"]: r["annotated"]["columnar"]["build_s"] / r["annotated"]["unannotated"]["build_s"]
+        for r in runs
+    }
+    missed += [
+        f"annotated build at {n:,}: {x:.2f}x the unannotated one "
+        f"(target <= {ANNOTATED_RATIO_TARGET:.0f}x)"
+        for n, x in ratio.items()
+        if x > ANNOTATED_RATIO_TARGET
+    ]
+    big = [r for r in runs if r["size"] >= 100_000]
+    missed += [
+        f"annotated peak RSS at {r['size']:,}: {r['annotated']['columnar']['peak_rss_mb']:.0f} MB"
+        f" (target < {RSS_LIMIT_MB} MB)"
+        for r in big
+        if r["annotated"]["columnar"]["peak_rss_mb"] >= RSS_LIMIT_MB
+    ]
+    per = {r["size"]: r["annotated"]["columnar"]["build_cpu_s"] / r["articles"] for r in runs}
+    growth = {n: v / per[runs[0]["size"]] for n, v in per.items()}
+    missed += [
+        f"annotated build CPU per article at {n:,}: {g:.2f}x the {runs[0]['size']:,} one"
+        for n, g in growth.items()
+        if g > LINEAR_TOLERANCE
+    ]
+    differ = [
+        r["size"]
+        for r in runs
+        if r["annotated"]["columnar"]["sha256sums"]
+        != r["annotated"]["encode_example"]["sha256sums"]
+    ]
+    missed += [f"the two writers' releases differ at {n:,}" for n in differ]
+    lines = [
+        f"- annotated build <= {ANNOTATED_RATIO_TARGET:.0f}x the unannotated build: "
+        + ", ".join(f"{n:,}: {x:.2f}x" for n, x in ratio.items()),
+        f"- annotated peak RSS < {RSS_LIMIT_MB} MB at 100k: "
+        + (
+            "; ".join(f"{r['annotated']['columnar']['peak_rss_mb']:.0f} MB" for r in big)
+            if big
+            else "not run (no size >= 100k)"
+        ),
+        f"- annotated build linear (CPU per article <= {LINEAR_TOLERANCE}x the smallest size's): "
+        + ", ".join(f"{n:,}: {g:.2f}x" for n, g in growth.items()),
+        "- columnar and encode_example writers give byte-identical releases: "
+        + ("yes" if not differ else "NO"),
+    ]
+    return lines, missed
 
 
 def report(results: list[dict]) -> tuple[str, list[str]]:
@@ -628,6 +859,10 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
                 f"peak RSS at {r['size']:,}: {r['rss_after_build_mb']:.0f} MB "
                 f"(target < {RSS_LIMIT_MB} MB)"
             )
+    extra = annotated_table(results)
+    lines += ["", *extra] if extra else []
+    more, missed_annotated = annotated_targets(results)
+    missed += missed_annotated
     lines += ["", "Targets:"]
     lines.append(
         f"- peak RSS < {RSS_LIMIT_MB} MB at 100k: "
@@ -647,6 +882,7 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
             f"{r['size']:,}: {r['normalize_cpu_s'] / r['regex_cpu_s']:.1f}x" for r in results
         )
     )
+    lines += more
     lines += ["", "MISSED: " + "; ".join(missed) if missed else "All targets met."]
     return "\n".join(lines), missed
 
@@ -655,7 +891,9 @@ def readme_block(results: list[dict], meta: dict | None) -> str:
     """The README's block: the per-size table and the targets, labelled with their run."""
     full, _ = report(results)
     targets = full[full.index("Targets:") :]
-    return "\n".join([blocks.measured_note(meta, SCRIPT), "", *size_table(results), "", targets])
+    extra = annotated_table(results)
+    parts = [blocks.measured_note(meta, SCRIPT), "", *size_table(results), ""]
+    return "\n".join([*parts, *extra, *([""] if extra else []), targets])
 
 
 def load_results(path: Path) -> tuple[list[dict], dict | None]:
@@ -690,6 +928,34 @@ def measure(args: argparse.Namespace) -> list[dict]:
     finally:
         if not args.workdir and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_child(cfg: dict, env: dict) -> dict:
+    subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--_child", json.dumps(cfg)],
+        check=True,
+        env=env,
+    )
+    return json.loads(Path(cfg["result"]).read_text(encoding="utf-8"))
+
+
+def measure_annotated(d: Path, n: int, cfg: dict, env: dict, seed: int) -> dict:
+    """The unannotated build in a fresh process; gold for every article; the annotated
+    build with the columnar writer, then (same process) with the encode_example one."""
+    base = {"root": cfg["root"], "src": cfg["src"], "result": str(d / "step.json")}
+    build = {**base, "kind": "build", "writers": ["columnar"], "profile": cfg["profile"], "size": n}
+    plain = _run_child({**build, "label": "unannotated", "releases": str(d / "plain")}, env)
+    gold = _run_child({**base, "kind": "gold", "seed": seed}, env)
+    both = ["columnar", "encode_example"]
+    annotated = _run_child(
+        {**build, "label": "annotated", "writers": both, "releases": str(d / "annotated")}, env
+    )
+    print(
+        f"  gold: {gold['annotated']:,} of {gold['documents']:,} articles, "
+        f"{gold['attributions']:,} attributions",
+        file=sys.stderr,
+    )
+    return {"gold": gold, "unannotated": plain["columnar"], **annotated}
 
 
 def _measure_sizes(args: argparse.Namespace, work: Path) -> list[dict]:
@@ -751,6 +1017,8 @@ def _measure_sizes(args: argparse.Namespace, work: Path) -> list[dict]:
             env={**env, **hf},
         )
         res = {"size": n, **info, **json.loads((d / "result.json").read_text(encoding="utf-8"))}
+        if args.annotated:
+            res["annotated"] = measure_annotated(d, n, cfg, {**env, **hf}, args.seed)
         results.append(res)
         print(
             f"[{n}] ingest {res['ingest_s']:.1f}s, build {res['build_s']:.1f}s, peak RSS "
@@ -774,6 +1042,13 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the seeds' entities in every story (worst case for story grouping: every "
         "article shares the same names, so LSH candidates grow quadratically)",
     )
+    ap.add_argument(
+        "--annotated",
+        action="store_true",
+        help=f"also build each size with {ATTRIBUTIONS} attributions per article (gold written "
+        "into the bench root), next to the unannotated build, with both the columnar writer "
+        "and the encode_example one it replaced",
+    )
     ap.add_argument("--no-fsync", action="store_true", help="diagnostic: make os.fsync a no-op")
     ap.add_argument("--profile", metavar="DIR", help="write cProfile stats per size and stage")
     ap.add_argument("--keep", action="store_true", help="keep generated corpora and projects")
@@ -795,7 +1070,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args._child:
         cfg = json.loads(args._child)
-        res = child(cfg)
+        res = {"gold": child_gold, "build": child_build}.get(cfg.get("kind"), child)(cfg)
         Path(cfg["result"]).write_text(json.dumps(res), encoding="utf-8")
         return 0
 

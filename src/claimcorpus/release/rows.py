@@ -17,6 +17,7 @@ drops them, and a field a record lacks is null.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
@@ -147,12 +148,14 @@ def token_rows(
             "token_starts": [a for a, _ in toks],
             "token_ends": [z for _, z in toks],
         }
+        starts, ends = row["token_starts"], row["token_ends"]
         for lab in labels:
             tags = ["O"] * len(toks)
             for s in per_label[lab]:
-                inside = [i for i, (a, z) in enumerate(toks) if a < s["end"] and s["start"] < z]
-                for n, i in enumerate(inside):
-                    tags[i] = ("B-" if n == 0 else "I-") + lab
+                # tokens are sorted and disjoint, so those overlapping the span are one run
+                first, stop = bisect_right(ends, s["start"]), bisect_left(starts, s["end"])
+                for i in range(first, stop):
+                    tags[i] = ("B-" if i == first else "I-") + lab
             row[f"{lab.lower()}_tags"] = tags
         rows.append(row)
     return rows

@@ -13,7 +13,10 @@ flattened items plus offsets, a struct its fields. The arrays are the ones
 ``Features`` derive (``features.arrow_schema``). What ``encode_example`` also accepted still
 is: a label given as its id or as a name with surrounding spaces, a scalar of another
 Python type (converted as ``Value.encode_example`` does); a label name the feature lacks is
-refused with the file, row, doc_id and field it came from.
+refused with the file, row, doc_id and field it came from. One difference, on rows no build
+makes: ``encode_example`` encoded a list only if its first item changed, so a list of
+structs whose first item had no label set was left unencoded and ``from_pylist`` failed;
+here every item is encoded.
 """
 
 from __future__ import annotations
