@@ -513,7 +513,7 @@ def child(cfg: dict) -> dict:
 def gold_record(doc: dict, scheme, rng: random.Random) -> dict | None:
     """A gold record of up to ATTRIBUTIONS attributions, one per sentence (of >= 4 words,
     inside a paragraph): SOURCE its first word, CUE the second, CLAIM the rest."""
-    from claimcorpus.core.layers import ANONYMOUS_TYPES
+    from claimcorpus.core.gold_rules import ANONYMOUS_TYPES
 
     text, paras = doc["text"], [(p["start"], p["end"]) for p in doc["paragraphs"]]
     spans, attributions = [], []
