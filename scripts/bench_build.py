@@ -591,15 +591,31 @@ def _peak_mb() -> float:
     return float("nan")
 
 
+def _time_steps(build_module, steps_module, record: dict) -> None:
+    """Make the build run its steps as ``steps.run_steps`` does, recording each step's wall
+    seconds and this process's peak RSS (VmHWM) after it into ``record``."""
+
+    def run_steps(state, steps=steps_module.STEPS):
+        for step in steps:
+            t = time.perf_counter()
+            state.reports[step.name] = step.run(state)
+            record[step.name] = {"s": time.perf_counter() - t, "peak_mb": _peak_mb()}
+        return state.summary
+
+    build_module.run_steps = run_steps
+
+
 def child_build(cfg: dict) -> dict:
-    """Build the project once per writer, in this one process: time, CPU, peak RSS, the
-    seconds inside the writer's encoding, and the release's SHA256SUMS."""
+    """Build the project once per writer, in this one process: time, CPU, peak RSS, time
+    and peak per build step, the seconds inside the writer's encoding, and SHA256SUMS."""
     sys.path.insert(0, cfg["src"])
     sys.path.insert(0, str(REPO / "tests"))
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
     import reference_writer  # tests/: the encode_example writer (before issue 14)
 
     from claimcorpus import pipeline
+    from claimcorpus.release import build as build_module
+    from claimcorpus.release import steps as steps_module
     from claimcorpus.release.writer import RowEncoder
 
     columnar = RowEncoder.table
@@ -618,6 +634,8 @@ def child_build(cfg: dict) -> dict:
 
         RowEncoder.table = timed
         spent[0] = 0.0
+        per_step: dict = {}
+        _time_steps(build_module, steps_module, per_step)
         reset = n > 0 and _reset_peak()
         base = Path(cfg["releases"]) / name  # one version, so the two releases can be compared
         label = f"build_{cfg['label']}_{name}_{cfg['size']}"
@@ -633,6 +651,7 @@ def child_build(cfg: dict) -> dict:
             # the first build's peak is the process's; a later one's is VmHWM since a reset
             "peak_rss_mb": _peak_mb() if reset else _maxrss_mb(),
             "peak_after_reset": reset,
+            "steps": per_step,
             "sha256sums": hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest(),
         }
         print(f"  {cfg['label']} build ({name}) in {wall:.1f}s", file=sys.__stderr__, flush=True)
@@ -698,6 +717,22 @@ def annotated_table(results: list[dict]) -> list[str]:
             f"| {old['encode_s'] / new['encode_s']:.1f}x "
             f"| {'yes' if new['sha256sums'] == old['sha256sums'] else 'NO'} |"
         )
+    steps = ("read", "check_and_group", "split", "write_rows", "card", "checksums")
+    lines += [
+        "",
+        "Annotated build (columnar writer) by step: wall s, and in brackets the process's "
+        "peak RSS MB after it; card includes the baseline table (it loads the release back); "
+        "write_rows includes the writer's encoding (above):",
+        "",
+        "| size | " + " | ".join(steps) + " |",
+        "|---:|" + "---:|" * len(steps),
+    ]
+    for r in runs:
+        done = r["annotated"]["columnar"].get("steps", {})
+        cells = [
+            f"{done[k]['s']:.1f} ({done[k]['peak_mb']:.0f})" if k in done else "-" for k in steps
+        ]
+        lines.append(f"| {r['size']:,} | " + " | ".join(cells) + " |")
     return lines
 
 

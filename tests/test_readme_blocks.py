@@ -218,7 +218,13 @@ def test_bench_build_writes_its_annotated_table_from_results(tmp_path: Path):
     result["annotated"] = {
         "gold": {"documents": 1000, "annotated": 990, "attributions": 2970, "gold_s": 1.0},
         "unannotated": _built(2.0, 300, 0.1),
-        "columnar": _built(5.0, 400, 0.5),
+        "columnar": {
+            **_built(5.0, 400, 0.5),
+            "steps": {
+                "check_and_group": {"s": 1.5, "peak_mb": 350},
+                "card": {"s": 2.0, "peak_mb": 400},
+            },
+        },
         "encode_example": _built(10.0, 700, 6.0, sums="cd"),
     }
     body = _run_from_json("bench_build", tmp_path, [result])
@@ -227,6 +233,7 @@ def test_bench_build_writes_its_annotated_table_from_results(tmp_path: Path):
     assert "- annotated build <= 2x the unannotated build: 1,000: 2.50x" in body
     assert "- columnar and encode_example writers give byte-identical releases: NO" in body
     assert "annotated peak RSS < 1000 MB at 100k: not run" in body
+    assert "| 1,000 | - | 1.5 (350) | - | - | 2.0 (400) | - |" in body  # by step
 
 
 def test_bench_evaluate_measures_then_writes_its_block_from_the_saved_run(tmp_path: Path):

@@ -167,7 +167,8 @@ def test_a_feature_the_writer_cannot_encode_is_refused_up_front(tmp_path):
 
 
 def test_a_null_struct_stores_empty_children_as_from_pylist_does():
-    feats = Features({"m": {"a": Value("int32"), "s": Value("string"), "l": List(Value("bool"))}})
+    struct = {"a": Value("int32"), "s": Value("string"), "l": List(Value("bool"))}
+    feats = Features({"m": {**struct, "f": Value("float32")}})
     table = RowEncoder(feats).table([{"m": {"a": 1, "s": "x", "l": [True]}}, {"m": None}])
     child = table.column("m").chunk(0).field("s")
     assert child.to_pylist() == ["x", ""] and child.buffers()[0] is None

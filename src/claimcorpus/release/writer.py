@@ -58,6 +58,8 @@ def _empty(type_: pa.DataType) -> Any:
         return False
     if pa.types.is_integer(type_):
         return 0
+    if pa.types.is_floating(type_):
+        return 0.0
     raise TypeError(f"the release writer has no empty value for {type_}")
 
 
