@@ -20,28 +20,9 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
+from claimcorpus.core.records import ATTRIBUTION_KEYS, SPAN_KEYS
+
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
-SPAN_FIELDS = (
-    "id",
-    "label",
-    "start",
-    "end",
-    "text",
-    "topic_stance",
-    "cluster",
-    "antecedent",
-    "fragments",
-)
-ATTR_FIELDS = (
-    "id",
-    "claim",
-    "source",
-    "cue",
-    "stance",
-    "source_type",
-    "anonymous_source",
-    "unattributed",
-)
 
 
 def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None) -> dict[str, Any]:
@@ -63,9 +44,9 @@ def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None
         "sentences": doc["sentences"],
         "offset_map": doc["offset_map"],
         "annotated": gold is not None,
-        "spans": [{k: s.get(k) for k in SPAN_FIELDS} for s in (gold or {}).get("spans", [])],
+        "spans": [{k: s.get(k) for k in SPAN_KEYS} for s in (gold or {}).get("spans", [])],
         "attributions": [
-            {k: a.get(k) for k in ATTR_FIELDS} for a in (gold or {}).get("attributions", [])
+            {k: a.get(k) for k in ATTRIBUTION_KEYS} for a in (gold or {}).get("attributions", [])
         ],
     }
 
