@@ -1109,11 +1109,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(cfg["result"]).write_text(json.dumps(res), encoding="utf-8")
         return 0
 
-    try:
-        if args.readme:
-            blocks.check_block(args.readme, BLOCK)
-    except blocks.BlockError as exc:
-        print(f"error: cannot update {exc}", file=sys.stderr)
+    if args.readme and not blocks.readme_ready(args.readme, BLOCK):
         return 2
     if args.from_json:
         results, meta = load_results(Path(args.from_json))
@@ -1135,13 +1131,8 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps({"measured": meta, "results": results}, indent=2, default=str),
             encoding="utf-8",
         )
-    if args.readme:
-        try:
-            blocks.write_block(args.readme, BLOCK, readme_block(results, meta))
-        except blocks.BlockError as exc:
-            print(f"error: cannot update {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {args.readme}")
+    if args.readme and not blocks.update_readme(args.readme, BLOCK, readme_block(results, meta)):
+        return 2
     if args.profile and not args.from_json:
         print_profile(Path(args.profile).resolve())
     return 1 if missed else 0

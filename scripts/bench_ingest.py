@@ -315,11 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     if args._child:
         print(json.dumps(child(json.loads(args._child))))
         return 0
-    try:
-        if args.readme:
-            blocks.check_block(args.readme, BLOCK)
-    except blocks.BlockError as exc:
-        print(f"error: cannot update {exc}", file=sys.stderr)
+    if args.readme and not blocks.readme_ready(args.readme, BLOCK):
         return 2
     if args.from_json:
         saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
@@ -330,13 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps({"measured": meta, "results": res}, indent=2))
     print("\n".join(tables(res)))
-    if args.readme:
-        try:
-            blocks.write_block(args.readme, BLOCK, readme_block(res, meta))
-        except blocks.BlockError as exc:
-            print(f"error: cannot update {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {args.readme}")
+    if args.readme and not blocks.update_readme(args.readme, BLOCK, readme_block(res, meta)):
+        return 2
     return 0
 
 

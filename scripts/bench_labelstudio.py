@@ -337,11 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase:
         print(json.dumps(phase(args.phase, Path(args.root), args.url, args.token)))
         return 0
-    try:
-        if args.readme:
-            blocks.check_block(args.readme, BLOCK)
-    except blocks.BlockError as exc:
-        print(f"error: cannot update {exc}", file=sys.stderr)
+    if args.readme and not blocks.readme_ready(args.readme, BLOCK):
         return 2
     if args.from_json:
         saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
@@ -354,13 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps({"measured": meta, "results": result}, indent=2))
     print("\n" + "\n".join(table(result)))
-    if args.readme:
-        try:
-            blocks.write_block(args.readme, BLOCK, readme_block(result, meta))
-        except blocks.BlockError as exc:
-            print(f"error: cannot update {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {args.readme}")
+    if args.readme and not blocks.update_readme(args.readme, BLOCK, readme_block(result, meta)):
+        return 2
     return 0
 
 

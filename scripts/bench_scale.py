@@ -441,11 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(json.dumps(res))
         return 0
-    try:
-        if args.readme:
-            blocks.check_block(args.readme, BLOCK)
-    except blocks.BlockError as exc:
-        print(f"error: cannot update {exc}", file=sys.stderr)
+    if args.readme and not blocks.readme_ready(args.readme, BLOCK):
         return 2
     if args.from_json:
         results, meta = load_results(Path(args.from_json))
@@ -454,13 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         meta = blocks.measurement(SCRIPT, argv, NOT_MEASURED)
         results = measure(args, meta)
     print(table(results))
-    if args.readme:
-        try:
-            blocks.write_block(args.readme, BLOCK, readme_block(results, meta))
-        except blocks.BlockError as exc:
-            print(f"error: cannot update {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {args.readme}")
+    if args.readme and not blocks.update_readme(args.readme, BLOCK, readme_block(results, meta)):
+        return 2
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shlex
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,27 @@ def check_block(path: str | Path, name: str) -> None:
         _parts(path.read_text(encoding="utf-8"), name)
     except (OSError, UnicodeDecodeError, BlockError) as exc:
         raise BlockError(f"{path}: {exc}") from exc
+
+
+def readme_ready(path: str | Path, name: str) -> bool:
+    """For a script's ``--readme``: :func:`check_block`, saying why on stderr when not."""
+    try:
+        check_block(path, name)
+    except BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def update_readme(path: str | Path, name: str, body: str) -> bool:
+    """For a script's ``--readme``: :func:`write_block`, saying what happened."""
+    try:
+        write_block(path, name, body)
+    except BlockError as exc:
+        print(f"error: cannot update {exc}", file=sys.stderr)
+        return False
+    print(f"updated {path}")
+    return True
 
 
 def measurement(script: str, argv: Sequence[str], skip: Sequence[str] = ()) -> dict[str, Any]:
