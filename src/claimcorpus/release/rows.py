@@ -114,29 +114,44 @@ def _pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
 def token_rows(
     doc: dict[str, Any], gold: dict[str, Any], labels: list[str]
 ) -> list[dict[str, Any]]:
+    """One row per paragraph. Tokens of the whole document are tagged at once (one bisect
+    per span, not one per span and paragraph: that was quadratic on long articles), then cut
+    into paragraphs; a span running on from the previous paragraph starts again with B-."""
     text = doc["text"]
+    bounds, starts, ends, words = [], [], [], []
+    for p in doc["paragraphs"]:
+        spans = [m.span() for m in TOKEN.finditer(text, p["start"], p["end"])]
+        bounds.append((len(starts), len(starts) + len(spans)))
+        starts += [a for a, _ in spans]
+        ends += [z for _, z in spans]
+        words += TOKEN.findall(text, p["start"], p["end"])
+    tags = {lab: _tags(lab, gold["spans"], starts, ends) for lab in labels}
     rows = []
-    per_label = {
-        lab: _outermost([p for s in gold["spans"] if s["label"] == lab for p in _pieces(s)])
-        for lab in labels
-    }
-    for pi, p in enumerate(doc["paragraphs"]):
-        toks = [(m.start(), m.end()) for m in TOKEN.finditer(text, p["start"], p["end"])]
+    for pi, (a, z) in enumerate(bounds):
         row: dict[str, Any] = {
             "doc_id": doc["doc_id"],
             "paragraph": pi,
-            "tokens": [text[a:z] for a, z in toks],
-            "token_starts": [a for a, _ in toks],
-            "token_ends": [z for _, z in toks],
+            "tokens": words[a:z],
+            "token_starts": starts[a:z],
+            "token_ends": ends[a:z],
         }
-        starts, ends = row["token_starts"], row["token_ends"]
         for lab in labels:
-            tags = ["O"] * len(toks)
-            for s in per_label[lab]:
-                # tokens are sorted and disjoint, so those overlapping the span are one run
-                first, stop = bisect_right(ends, s["start"]), bisect_left(starts, s["end"])
-                for i in range(first, stop):
-                    tags[i] = ("B-" if i == first else "I-") + lab
-            row[f"{lab.lower()}_tags"] = tags
+            cut = tags[lab][a:z]
+            if cut and cut[0][0] == "I":
+                cut[0] = "B" + cut[0][1:]
+            row[f"{lab.lower()}_tags"] = cut
         rows.append(row)
     return rows
+
+
+def _tags(label: str, spans: list[dict[str, Any]], starts: list[int], ends: list[int]) -> list[str]:
+    """BIO tags of one label over sorted, disjoint tokens; later spans overwrite earlier."""
+    tags = ["O"] * len(starts)
+    b, i = "B-" + label, "I-" + label
+    for s in _outermost([p for x in spans if x["label"] == label for p in _pieces(x)]):
+        # the tokens overlapping the span are one run
+        first, stop = bisect_right(ends, s["start"]), bisect_left(starts, s["end"])
+        if first < stop:
+            tags[first] = b
+            tags[first + 1 : stop] = [i] * (stop - first - 1)
+    return tags
