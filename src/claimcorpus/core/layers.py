@@ -18,7 +18,7 @@ a pred layer's (``core/record_rules``). Problem ids are stable (see problems.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,35 @@ def load_layer(root: str | Path, layer: str) -> dict[str, dict[str, Any]]:
     if not d.exists():
         return {}
     return {p.stem: read_json(p) for p in sorted(d.glob("*.json"))}
+
+
+class LazyLayer(Mapping[str, dict[str, Any]]):
+    """A layer read one record at a time: its doc_ids are listed once, a record is read
+    from its file each time it is asked for and never kept.
+
+    Why: a build of 100,000 annotated articles held every gold record at once (about
+    9 KB of Python objects each, 0.9 GB); its two passes each need one record at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.exists() else {}
+
+    def __getitem__(self, doc_id: str) -> dict[str, Any]:
+        return read_json(self.paths[doc_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.paths
+
+
+def open_layer(root: str | Path, layer: str) -> LazyLayer:
+    """``load_layer`` without loading: the same records, read when asked for."""
+    return LazyLayer(layer_dir(root, layer))
 
 
 def write_record(root: str | Path, layer: str, record: dict[str, Any]) -> Path:

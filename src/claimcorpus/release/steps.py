@@ -3,14 +3,15 @@
 Each step declares what it reads and writes (state fields and release files) and returns a
 report of its counts; ``build_summary.json`` is the union of the reports of the steps that
 say ``summary=True``, so no number in it is assembled by hand. The two passes over the
-documents (``check_and_group``, ``write_rows``) stream them, so memory does not grow with
-the article text.
+documents (``check_and_group``, ``write_rows``) stream them, and gold records are read one at
+a time in each (``core/layers.LazyLayer``), so memory grows with neither the article text nor
+the annotations.
 
 =================  ==========================================  =================================
 step               reads                                       writes
 =================  ==========================================  =================================
-read               scheme, gold, clusters, source ids          state: scheme, gold, clusters
-check_and_group    source (pass 1)                             state: story_of, edges, problems
+read               scheme, gold ids, clusters, source ids      state: scheme, gold, clusters
+check_and_group    source (pass 1), gold                       state: story_of, edges, problems
 split              story_of, outlet_of, previous splits        state: manifest
 write_rows         source (pass 2), gold, manifest             data/<config>/<split>-*.parquet
 write_summary      the reports above, manifest                 splits.json, build_summary.json
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,12 @@ class BuildState:
     previous: dict[str, list[str]] | None = None
     card_sections: Sequence[CardSection] = ()
     scheme: Scheme | None = None
-    gold: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gold: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     clusters: dict[str, str] = field(default_factory=dict)
     outlet_of: dict[str, str | None] = field(default_factory=dict)
     excluded_by_rule: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)  # of gold spans, counted in pass 1
+    stances: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     story_of: dict[str, str] = field(default_factory=dict)
     edges: list[dict[str, Any]] = field(default_factory=list)
@@ -80,9 +83,10 @@ class Step:
 
 
 def read(state: BuildState) -> dict[str, Any]:
-    """Load scheme, gold and clusters; refuse an input with no document."""
+    """Load scheme and clusters, list the gold records (each is read when a pass needs it);
+    refuse an input with no document."""
     state.scheme = load_scheme(state.root)
-    state.gold = ann.load_layer(state.root, "gold")
+    state.gold = ann.open_layer(state.root, "gold")
     state.clusters = ann.load_clusters(state.root)
     if not state.source.ids:
         if isinstance(state.source, CorpusSource):
@@ -90,18 +94,11 @@ def read(state: BuildState) -> dict[str, Any]:
                 f"{state.root / 'corpus'}: no documents; run `claimcorpus ingest` first"
             )
         raise InputError("--input: no record could be normalized; nothing to release")
-    gold = state.gold.values()
     report: dict[str, Any] = {
         "version": state.version,
         "scheme_version": state.scheme.version,
         "documents": len(state.source.ids),
         "annotated_documents": len(state.gold),
-        "labels": dict(sorted(Counter(s["label"] for g in gold for s in g["spans"]).items())),
-        "stances": dict(
-            sorted(Counter(a["stance"] for g in gold for a in g["attributions"]).items())
-        )
-        if state.scheme.has("stance")
-        else {},
     }
     if state.source.excluded:  # only engine input has records that failed normalization
         kinds = Counter(r["kind"] for r in state.source.excluded)
@@ -115,9 +112,13 @@ def _check_gold(state: BuildState, doc: dict[str, Any]) -> None:
     state.outlet_of[d] = doc.get("outlet")
     state.excluded_by_rule.update(e["rule"] for e in doc["exclusions"])
     if d in state.gold:
+        gold = state.gold[d]
+        state.labels.update(s["label"] for s in gold["spans"])
+        if state.scheme.has("stance"):  # a record of a scheme without it may lack the key
+            state.stances.update(a["stance"] for a in gold["attributions"])
         state.problems.extend(
             ann.check_record(
-                state.gold[d],
+                gold,
                 doc["text"],
                 state.scheme,
                 file=f"annotations/gold/{d}.json",
@@ -147,6 +148,8 @@ def check_and_group(state: BuildState) -> dict[str, Any]:
         errors = "\n".join(str(p) for p in state.problems if p.level == "error")
         raise InputError(f"gold annotations have errors:\n{errors}")
     return {
+        "labels": dict(sorted(state.labels.items())),
+        "stances": dict(sorted(state.stances.items())) if state.scheme.has("stance") else {},
         "exclusions_by_rule": dict(sorted(state.excluded_by_rule.items())),
         "stories": dict(sorted(Counter(state.story_of.values()).items())),
         "story_edges": state.edges,
