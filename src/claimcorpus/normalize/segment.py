@@ -70,7 +70,6 @@ _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?\.?$")
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-_CLOSE = "\"'”’)]"
 _OPEN = "\"'“‘("
 WINDOW = 32  # characters before a point searched for its word; longer words search it all
 

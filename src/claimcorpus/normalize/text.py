@@ -12,6 +12,15 @@ Input: the raw bytes of a plain-text article. Output (``Normalized``):
   and raw bytes ``raw[k]:raw[k+1]``; in a copy segment characters map one to one, otherwise
   the whole segment was replaced (folded white space, a paragraph break, an NFC change).
   ``raw_span`` maps any normalized span back to the exact raw byte range it came from.
+
+How, and why so: one compiled regex pass over the document (``scan``) finds every maximal
+run of white space or control characters but a lone space. The runs that hold a line end
+delimit and strip the lines the boilerplate detector sees; the others are the only places
+inside a line where the text changes, so a line without one (nearly all) is a single copy
+segment, and the anchors stay sparse. Offsets are kept in characters and turned into bytes
+by one incremental encoding at the end (none for ASCII). Per-line regex passes, per-piece
+method calls and per-anchor prefix encodings made the old normalizer ~13x slower than a bare
+``re.sub(r"\s+", " ")``; its output is kept exactly (tests/test_normalize_fast.py).
 """
 
 from __future__ import annotations
