@@ -83,10 +83,14 @@ def _is_abbreviation(text: str, cur: int, point: int) -> bool:
     m = _WORD_BEFORE.search(text, lo, point)
     if (m is None or m.start() == lo) and lo > cur:
         m = _WORD_BEFORE.search(text[cur:point])
-    if not m:
-        return False
-    word = m.group(1).lstrip(_OPEN)
-    if _INITIALISM.match(word + "."):
+    return m is not None and _abbreviation(m.group(1))
+
+
+def _abbreviation(word: str) -> bool:
+    """A known abbreviation ("Dr", "Gen.") or a dotted initialism ("U.S", "U.K.")."""
+    word = word.lstrip(_OPEN)
+    # an initialism has a point second (the regex is not tried on other words)
+    if (len(word) < 2 or word[1] == ".") and _INITIALISM.match(word + "."):
         return True
     return word.rstrip(".").lower() in ABBREVIATIONS
 
@@ -112,12 +116,13 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 def in_paragraphs(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``sentences`` of every paragraph, in one regex pass over the whole text.
+    """``sentences`` of every paragraph of a normalized text, in one regex pass over it.
 
-    The same as ``[s for a, z in paragraphs for s in sentences(text, a, z)]`` when the
-    paragraphs are in order and each is followed by a newline or the end of the text (as a
-    normalized text's are): a boundary holds no newline and looks ahead only across spaces,
-    so it never reaches from one paragraph into the next."""
+    The same as ``[s for a, z in paragraphs for s in sentences(text, a, z)]`` when, as in a
+    normalized text, the paragraphs are in order, each is followed by a newline or the end
+    of the text, and a single space is the only white space inside them: a boundary holds no
+    newline and looks ahead only across spaces, so it never reaches into the next paragraph,
+    and the word before a point starts after the last space before it."""
     out: list[tuple[int, int]] = []
     found = _BOUNDARY.finditer(text)
     m = next(found, None)
@@ -128,8 +133,10 @@ def in_paragraphs(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[in
             m = next(found, None)
             if s < start:
                 continue
-            if text[s] == "." and text[s + 1] not in ".!?" and _is_abbreviation(text, cur, s):
-                continue
+            if text[s] == "." and text[s + 1] not in ".!?":
+                w = text.rfind(" ", cur, s) + 1 or cur
+                if w < s and _abbreviation(text[w:s]):
+                    continue
             out.append((cur, e))
             cur = e
             while cur < end and text[cur] == " ":

@@ -178,32 +178,36 @@ class _Builder:
     def add_lines(self, text: str, lines: list[Line], texts: list[str], kept: list[int]) -> None:
         """One paragraph per kept line, "\\n\\n" between them; a line without fixes in NFC
         (nearly all) is one copy segment, appended without a method call."""
-        norm, raw, copy, parts = self.norm, self.raw, self.copy, self.parts
-        prev_end = -1
+        norm, raw, copy, parts, paragraphs = self.norm, self.raw, self.copy, self.parts, []
+        n, prev_end = self.n, -1
         for i in kept:
             _, a, z, _, fixes = lines[i]
             stripped = texts[i]
             if prev_end >= 0:
-                norm.append(self.n)
+                norm.append(n)
                 raw.append(prev_end)
                 copy.append(False)
                 parts.append("\n\n")
-                self.n += 2
-            p0 = self.n
+                n += 2
             nfc_ok = stripped.isascii() or unicodedata.is_normalized("NFC", stripped)
             if not fixes and nfc_ok:
-                norm.append(p0)
+                norm.append(n)
                 raw.append(a)
                 copy.append(True)
                 parts.append(stripped)
-                self.n += z - a
+                paragraphs.append((n, n + z - a))
+                n += z - a
             else:
+                self.n = n
                 self._add_fixed(text, a, z, fixes, nfc_ok)
-            self.paragraphs.append((p0, self.n))
+                paragraphs.append((n, self.n))
+                n = self.n
             prev_end = z
-        norm.append(self.n)
+        norm.append(n)
         raw.append(prev_end)
         copy.append(False)
+        self.n = n
+        self.paragraphs = paragraphs
 
     def _add_fixed(
         self, text: str, a: int, z: int, fixes: list[tuple[int, int, str]], nfc_ok: bool
