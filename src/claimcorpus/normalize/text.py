@@ -190,13 +190,21 @@ class _Builder:
                 parts.append("\n\n")
                 n += 2
             nfc_ok = stripped.isascii() or unicodedata.is_normalized("NFC", stripped)
-            if not fixes and nfc_ok:
+            if nfc_ok:  # nearly every line: copies between the fixes, a piece per fix
+                p0, pos = n, a
+                for s, e, rep in fixes:
+                    norm += (n, n + s - pos)
+                    raw += (pos, s)
+                    copy += (True, False)
+                    parts += (text[pos:s], rep)
+                    n += s - pos + len(rep)
+                    pos = e
                 norm.append(n)
-                raw.append(a)
+                raw.append(pos)
                 copy.append(True)
-                parts.append(stripped)
-                paragraphs.append((n, n + z - a))
-                n += z - a
+                parts.append(text[pos:z] if fixes else stripped)
+                n += z - pos
+                paragraphs.append((p0, n))
             else:
                 self.n = n
                 self._add_fixed(text, a, z, fixes, nfc_ok)
