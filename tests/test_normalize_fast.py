@@ -140,6 +140,9 @@ _piece = st.sampled_from(_PIECES + _LONG)
 @example([" ", "a"], False)
 @example(["a", " "], True)
 @example(["\r\n", "\n"], False)
+@example(["\ufeff"], False)  # nothing but junk: refused alike
+@example(["\u200b\n \r\x85"], False)
+@example(["\x00", "China"], False)  # a NUL byte: refused alike
 def test_adversarial_text_normalizes_exactly_as_before(pieces, lead):
     raw = ("Officials said " if lead else "") + "".join(pieces)
     assert_same(raw.encode())
