@@ -14,7 +14,14 @@ from conftest import REPO
 
 from claimcorpus.core import blocks
 
-SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio", "bench_ingest")
+SCRIPTS = (
+    "bench_scale",
+    "bench_build",
+    "bench_evaluate",
+    "bench_labelstudio",
+    "bench_ingest",
+    "bench_normalize",
+)
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
 

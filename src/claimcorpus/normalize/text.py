@@ -12,6 +12,16 @@ Input: the raw bytes of a plain-text article. Output (``Normalized``):
   and raw bytes ``raw[k]:raw[k+1]``; in a copy segment characters map one to one, otherwise
   the whole segment was replaced (folded white space, a paragraph break, an NFC change).
   ``raw_span`` maps any normalized span back to the exact raw byte range it came from.
+
+How, and why so: one compiled regex pass over the document (``scan``) finds every maximal
+run of white space or control characters but a lone space. The runs that hold a line end
+delimit and strip the lines the boilerplate detector sees; the others are the only places
+inside a line where the text changes, so a line without one (nearly all) is a single copy
+segment, and the anchors stay sparse. Offsets are kept in characters and turned into bytes
+by one incremental encoding at the end (none for ASCII). Per-line regex passes, per-piece
+method calls and per-line prefix encodings made the old normalizer's own work (all but the
+boilerplate rules) take ~7x the time of a bare ``re.sub(r"\s+", " ")``; it takes 1.2-2x now
+(scripts/bench_normalize.py), with the old output kept exactly (tests/test_normalize_fast.py).
 """
 
 from __future__ import annotations
@@ -27,11 +37,27 @@ from claimcorpus.normalize import boilerplate, segment
 
 NORMALIZER_VERSION = "1"
 _CTL = "\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff"
-# A run of white space or control characters that needs rewriting: it contains a non-space
-# white-space character, a control character, or two characters in a row.
-_FIX = re.compile(rf"[\s{_CTL}]*(?:[ ][\s{_CTL}]|[^\S ]|[{_CTL}])[\s{_CTL}]*")
-_EDGE = re.compile(rf"^[\s{_CTL}]*|[\s{_CTL}]*$")
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+# Every character ``str.isspace`` (and so ``\s``) accepts, spelled out: with the control
+# characters they make one bitmap, which the regex engine tests in one step per character
+# (tests/test_normalize_fast.py checks the list against the running Python's Unicode data).
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_J = re.escape(SPACES) + _CTL  # white space or a control character: "junk"
+JUNK = (
+    "".join(
+        chr(c)
+        for a, z in ((0, 8), (0x0E, 0x1B), (0x7F, 0x9F), (0x200B, 0x200D))
+        for c in range(a, z + 1)
+    )
+    + SPACES
+    + "\u00ad\u2060\ufeff"
+)
+# A run of junk that needs rewriting: every maximal run but a lone space. It starts with a
+# character class, so the engine skips to the next junk character in a tight loop.
+_RUN = re.compile(rf"[{_J}](?:(?<! )[{_J}]*|[{_J}]+)")
+_BREAK = re.compile(r"[\r\n]")
 _WS_CHAR = re.compile(r"\s")
 
 
@@ -71,12 +97,69 @@ def raw_span(
 
 def fold(fragment: str) -> str:
     """The in-paragraph character rules alone (for checking a raw range against its span)."""
-    out = _FIX.sub(lambda m: " " if _WS_CHAR.search(m.group(0)) else "", fragment)
+    out = _RUN.sub(_replacement, fragment)
     return unicodedata.normalize("NFC", out)
 
 
+def _replacement(m: re.Match) -> str:
+    return " " if _WS_CHAR.search(m.group(0)) else ""
+
+
+def to_bytes(text: str, offsets: list[int]) -> list[int]:
+    """UTF-8 byte offsets of non-decreasing character ``offsets`` into ``text``.
+
+    Each step encodes only the text since the previous offset: one encoding of the text
+    however many anchors it has."""
+    out, c, b = [], 0, 0
+    for i in offsets:
+        b += len(text[c:i].encode())
+        c = i
+        out.append(b)
+    return out
+
+
+# One non-empty line (``scan``): (line number, a, z, run0, fixes). Its stripped text is
+# ``text[a:z]``; ``fixes`` are the junk runs inside it, (start, end, replacement); ``run0``
+# is where the junk before it begins (to find its whole raw line). A tuple, not a record:
+# a document has one per line and building them is a measurable part of the pass.
+Line = tuple[int, int, int, int, list[tuple[int, int, str]]]
+
+
+def _breaks(run: str) -> int:
+    """How many line ends (CRLF, CR or LF) a run of junk holds."""
+    if "\r" not in run:
+        return run.count("\n")
+    return run.count("\n") + run.count("\r") - run.count("\r\n")
+
+
+def scan(text: str) -> list[Line]:
+    """The document's non-empty lines in one regex pass over it.
+
+    Every match of ``_RUN`` is a maximal run of junk, so the stripped text of a line lies
+    between two runs that hold a line end (or the document's edges); runs without one are
+    the line's fixes. Empty and white-space-only lines are counted, never built."""
+    lo = len(text) - len(text.lstrip(JUNK))
+    hi = len(text.rstrip(JUNK))
+    if lo >= hi:
+        return []
+    lines: list[Line] = []
+    no, start, run0 = 1 + _breaks(text[:lo]), lo, 0
+    fixes: list[tuple[int, int, str]] = []
+    for m in _RUN.finditer(text, lo, hi):
+        run = m.group()
+        s, e = m.span()
+        if "\n" in run or "\r" in run:
+            lines.append((no, start, s, run0, fixes))
+            no, start, run0, fixes = no + _breaks(run), e, s, []
+        else:
+            fixes.append((s, e, " " if run.isspace() or _WS_CHAR.search(run) else ""))
+    lines.append((no, start, hi, run0, fixes))
+    return lines
+
+
 class _Builder:
-    """Accumulates normalized pieces and one offset anchor per piece."""
+    """Accumulates normalized pieces and one offset anchor per piece (raw offsets in
+    characters of the decoded text; ``normalize_bytes`` turns them into bytes)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -84,56 +167,102 @@ class _Builder:
         self.norm: list[int] = []
         self.raw: list[int] = []
         self.copy: list[bool] = []
+        self.paragraphs: list[tuple[int, int]] = []
 
     def add(self, piece: str, raw_start: int, is_copy: bool) -> None:
-        if not piece and is_copy:
-            return
         self.norm.append(self.n)
         self.raw.append(raw_start)
         self.copy.append(is_copy)
         self.parts.append(piece)
         self.n += len(piece)
 
-    def close(self, raw_end: int) -> None:
-        self.norm.append(self.n)
-        self.raw.append(raw_end)
-        self.copy.append(False)
+    def add_lines(self, text: str, lines: list[Line], texts: list[str], kept: list[int]) -> None:
+        """One paragraph per kept line, "\\n\\n" between them; a line without fixes in NFC
+        (nearly all) is one copy segment, appended without a method call."""
+        norm, raw, copy, parts, paragraphs = self.norm, self.raw, self.copy, self.parts, []
+        n, prev_end = self.n, -1
+        for i in kept:
+            _, a, z, _, fixes = lines[i]
+            stripped = texts[i]
+            if prev_end >= 0:
+                norm.append(n)
+                raw.append(prev_end)
+                copy.append(False)
+                parts.append("\n\n")
+                n += 2
+            nfc_ok = stripped.isascii() or unicodedata.is_normalized("NFC", stripped)
+            if nfc_ok:  # nearly every line: copies between the fixes, a piece per fix
+                p0, pos = n, a
+                for s, e, rep in fixes:
+                    norm += (n, n + s - pos)
+                    raw += (pos, s)
+                    copy += (True, False)
+                    parts += (text[pos:s], rep)
+                    n += s - pos + len(rep)
+                    pos = e
+                norm.append(n)
+                raw.append(pos)
+                copy.append(True)
+                parts.append(text[pos:z] if fixes else stripped)
+                n += z - pos
+                paragraphs.append((p0, n))
+            else:
+                self.n = n
+                self._add_fixed(text, a, z, fixes, nfc_ok)
+                paragraphs.append((n, self.n))
+                n = self.n
+            prev_end = z
+        norm.append(n)
+        raw.append(prev_end)
+        copy.append(False)
+        self.n = n
+        self.paragraphs = paragraphs
+
+    def _add_fixed(
+        self, text: str, a: int, z: int, fixes: list[tuple[int, int, str]], nfc_ok: bool
+    ) -> None:
+        """A line with fixes or outside NFC: copies between its fixes, one replaced piece
+        per fix."""
+        pos = a
+        for s, e, rep in fixes:
+            self._add_chars(text, pos, s, nfc_ok)
+            self.add(rep, s, False)
+            pos = e
+        self._add_chars(text, pos, z, nfc_ok)
+
+    def _add_chars(self, text: str, a: int, z: int, nfc_ok: bool) -> None:
+        chunk = text[a:z]
+        if nfc_ok or unicodedata.is_normalized("NFC", chunk):
+            self.add(chunk, a, True)
+            return
+        # Slow path: group each base character with its combining marks; a changed group
+        # is one replaced segment, an unchanged run stays a copy.
+        i = a
+        while i < z:
+            j = i + 1
+            while j < z and unicodedata.combining(text[j]):
+                j += 1
+            group = text[i:j]
+            fixed = unicodedata.normalize("NFC", group)
+            self.add(fixed, i, fixed == group)
+            i = j
 
 
-def _add_line(b: _Builder, line: str, byte0: int) -> None:
-    """Append one kept line (already edge-stripped), recording anchors."""
-    ascii_ = line.isascii()
-
-    def byte_at(i: int) -> int:
-        return byte0 + (i if ascii_ else len(line[:i].encode()))
-
-    nfc_ok = ascii_ or unicodedata.is_normalized("NFC", line)
-    pos = 0
-    for m in _FIX.finditer(line):
-        _add_chars(b, line, pos, m.start(), byte_at, nfc_ok)
-        b.add(" " if _WS_CHAR.search(m.group(0)) else "", byte_at(m.start()), False)
-        pos = m.end()
-    _add_chars(b, line, pos, len(line), byte_at, nfc_ok)
-
-
-def _add_chars(b: _Builder, line: str, a: int, z: int, byte_at, nfc_ok: bool) -> None:
-    if a >= z:
-        return
-    chunk = line[a:z]
-    if nfc_ok or unicodedata.is_normalized("NFC", chunk):
-        b.add(chunk, byte_at(a), True)
-        return
-    # Slow path: group each base character with its combining marks; a changed group is
-    # one replaced segment, an unchanged run stays a copy.
-    i = a
-    while i < z:
-        j = i + 1
-        while j < z and unicodedata.combining(line[j]):
-            j += 1
-        group = line[i:j]
-        fixed = unicodedata.normalize("NFC", group)
-        b.add(fixed, byte_at(i), fixed == group)
-        i = j
+def _exclusion(text: str, line: Line, rule: boilerplate.Rule) -> dict:
+    """The removed line, whole (its junk too) but without its line end; offsets in
+    characters until ``normalize_bytes`` turns them into bytes."""
+    no, a, z, run0, _ = line
+    ls = max(text.rfind("\n", run0, a), text.rfind("\r", run0, a)) + 1
+    m = _BREAK.search(text, z)
+    le = m.start() if m else len(text)
+    return {
+        "line": no,
+        "raw_start": ls,
+        "raw_end": le,
+        "text": text[ls:le],
+        "rule": rule.id,
+        "reason": rule.reason,
+    }
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -153,7 +282,7 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         notices.append(
             f"{name}: UTF-8 byte-order mark found; it is dropped from the normalized text"
         )
-    if "\r\n" in text or "\r" in text:
+    if "\r" in text:
         notices.append(f"{name}: CR or CRLF line ends; normalized to paragraph breaks")
     return text, notices
 
@@ -167,26 +296,29 @@ def normalize_bytes(
     (``repetition.SiteLines``); None when there is no such evidence.
     """
     text, notices = decode(data, name)
-    lines = []  # (line_no, stripped, byte_start_of_stripped, raw_line, byte_start_of_line)
-    byte = 0
-    for no, m in enumerate(_LINE.finditer(text), start=1):
-        if m.start() == len(text) and not m.group(0):
-            break
-        raw_line = m.group(1)
-        lead = _EDGE.match(raw_line).end()
-        stripped = _EDGE.sub("", raw_line)
-        b_line = byte
-        lead_bytes = len(raw_line[:lead].encode())
-        lines.append((no, stripped, b_line + lead_bytes, raw_line, b_line))
-        byte += len(m.group(0).encode())
-    nonempty = [ln for ln in lines if ln[1]]
-    texts = [ln[1] for ln in nonempty]
+    lines = scan(text)
+    texts = [text[ln[1] : ln[2]] for ln in lines]
     rules = boilerplate.classify(texts, repeated)
+    return assemble(name, data, text, lines, texts, rules, notices)
+
+
+def assemble(
+    name: str,
+    data: bytes,
+    text: str,
+    lines: list[Line],
+    texts: list[str],
+    rules: list[boilerplate.Rule | None],
+    notices: list[str],
+) -> Normalized:
+    """The normalized document from its decoded ``text``, its ``lines`` (``scan``), their
+    stripped ``texts`` and the boilerplate rule of each (None: kept)."""
     title_at = boilerplate.title_index(texts, rules)
     title = fold(texts[title_at]) if title_at is not None else None
-    kept, exclusions = [], []
+    kept: list[int] = []
+    exclusions: list[dict] = []
     after_title = False  # the previous kept line is the title
-    for i, ((no, stripped, b0, raw_line, bl), rule) in enumerate(zip(nonempty, rules, strict=True)):
+    for i, (stripped, rule) in enumerate(zip(texts, rules, strict=True)):
         if (
             (rule is None or not rule.block)
             and after_title
@@ -195,36 +327,24 @@ def normalize_bytes(
         ):
             rule = boilerplate.REPEATED_HEADLINE
         if rule is not None:
-            exclusions.append(
-                {
-                    "line": no,
-                    "raw_start": bl,
-                    "raw_end": bl + len(raw_line.encode()),
-                    "text": raw_line,
-                    "rule": rule.id,
-                    "reason": rule.reason,
-                }
-            )
+            exclusions.append(_exclusion(text, lines[i], rule))
             continue
         after_title = i == title_at
-        kept.append((stripped, b0))
+        kept.append(i)
     if not kept:
         raise InputError(
             f"{name}: nothing left after removing boilerplate ({len(exclusions)} lines removed)"
         )
     b = _Builder()
-    paragraphs = []
-    for i, (stripped, b0) in enumerate(kept):
-        if i:
-            prev_end = kept[i - 1][1] + len(kept[i - 1][0].encode())
-            b.add("\n\n", prev_end, False)
-        p0 = b.n
-        _add_line(b, stripped, b0)
-        paragraphs.append((p0, b.n))
-    last = kept[-1]
-    b.close(last[1] + len(last[0].encode()))
+    b.add_lines(text, lines, texts, kept)
+    raw = b.raw
+    if len(text) != len(data):  # not ASCII: character offsets become byte offsets
+        raw = to_bytes(text, raw)
+        ends = to_bytes(text, [x for e in exclusions for x in (e["raw_start"], e["raw_end"])])
+        for e, rs, re_ in zip(exclusions, ends[::2], ends[1::2], strict=True):
+            e["raw_start"], e["raw_end"] = rs, re_
     out_text = "".join(b.parts)
-    sents = [s for a, z in paragraphs for s in segment.sentences(out_text, a, z)]
+    sents = segment.in_paragraphs(out_text, b.paragraphs)
     return Normalized(
-        out_text, paragraphs, sents, exclusions, b.norm, b.raw, b.copy, title, notices
+        out_text, b.paragraphs, sents, exclusions, b.norm, raw, b.copy, title, notices
     )
