@@ -23,30 +23,31 @@ import re
 from collections.abc import Container
 
 from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize import placement, vocabulary
+from claimcorpus.normalize.promos import PROMPT_RULES
 from claimcorpus.normalize.repetition import LEAD, TRAIL, line_hash, line_key
 from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
-    ALL_RULE_IDS,
-    BETWEEN,
     BYLINE,
     CAPTION_CREDIT,
     DUPLICATE,
     EMBED,
-    HEAD_SHORT,
     LANGUAGE_SWITCHER,
     LINK_LIST,
     REPEATED_HEADLINE,
     REPEATED_IN_SITE,
-    RULES,
     SHARE_ICONS,
     SOCIAL,
     SYMBOLS,
-    TAIL_SHORT,
     TIMESTAMP,
     Rule,
 )
 
-__all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "Rule", "classify", "title_index"]
+__all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
+
+# tried in this order: the first rule that matches names the line
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
+ALL_RULE_IDS = tuple(dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES)]))
 
 LANG_CODES = set(
     "ua uk en ru de fr es it pl zh ar pt tr ja ko be kz ro nl cs hu bg ka lt lv et fi sv no da".split()
@@ -77,6 +78,11 @@ _NAME_GLUE = {"and", "&", "in", "for", "of", "the", "de", "van", "von", "al", "b
 _NAME_GLUE |= {"le", "du", "del", "y", "with", "|", "-", "–", "—", "·", "•", "and/or", "staff"}
 _NAME_GLUE |= {"by", "editing", "writing", "additional", "reporting", "compiled", "via", "on"}
 _EMBED = re.compile(r"\bpic\.twitter\.com/\w+|^[—–-] .{1,60}\(@\w{1,30}\) ", re.I)
+# what is not the post's text: markup, links, the "— Name (@handle) May 5, 2024" signature
+_EMBED_FRAME = re.compile(
+    r"<[^<>]*>|https?://\S+|\bpic\.twitter\.com/\w+|[—–-]\s*[^—–<>]{1,60}\(@\w{1,30}\).{0,40}$",
+    re.I,
+)
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
@@ -138,7 +144,8 @@ def _structural(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     if _link_list(line, info):
         return LINK_LIST
     if ("pic.twitter" in line or line[:1] in "—–-") and _EMBED.search(line):
-        return EMBED
+        if lq.info(_EMBED_FRAME.sub(" ", line).strip()).words < lq.PROSE_MIN_WORDS:
+            return EMBED  # a link or a signature; a post's own sentences are quoted text
     return None
 
 
@@ -201,63 +208,15 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
         if len(heads) < HEAD_LINES:
             heads.append(key)
         out.append(hit)
-    _keep_some_prose(out, infos)
-    _between(out, infos)
-    _positional(out, infos)
+    placement.keep_some_prose(out, infos)
+    placement.between(out, infos)
+    placement.positional(lines, out, infos)
     return out
-
-
-def _keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """Site repetition never takes every sentence of a page: a page whose whole text recurs
-    across the site is a copy of an article (a re-crawl, syndication), not template."""
-    if any(r is None and f.prose for r, f in zip(out, infos, strict=True)):
-        return
-    for i, (r, f) in enumerate(zip(out, infos, strict=True)):
-        if r is REPEATED_IN_SITE and f.prose:
-            out[i] = None
 
 
 def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
     """A title-like line that an earlier line starts with ("Headline-Xinhua", then "Headline")."""
     return not info.prose and info.words >= 4 and any(h.startswith(key) for h in heads)
-
-
-def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """A short line whose nearest longer neighbours above and below are both boilerplate
-    (a name and a job title between a photo credit and "3 min read") is boilerplate too."""
-    # the nearest line above and below that decides: boilerplate, or longer than short
-    decides = [out[i] is not None or not f.short for i, f in enumerate(infos)]
-    above: list[int | None] = []
-    last: int | None = None
-    for i in range(len(out)):
-        above.append(last)
-        if decides[i]:
-            last = i
-    below: int | None = None
-    for i in range(len(out) - 1, -1, -1):
-        a, f = above[i], infos[i]
-        if out[i] is None and f.short and not f.terminal and a is not None and below is not None:
-            if out[a] is not None and out[below] is not None:
-                out[i] = BETWEEN
-        if decides[i]:
-            below = i
-
-
-def _positional(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """Short lines above the first sentence; below the last one, lines that end no sentence,
-    and short ones once the boilerplate has begun ("“No,” she said." right after the text
-    stays; "Thanks for submitting!" after a sign-up box goes)."""
-    prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
-    if not prose:
-        return  # no sentence at all: the page's form says nothing about where its text is
-    for i in range(prose[0]):
-        if out[i] is None and infos[i].short:
-            out[i] = HEAD_SHORT
-    broken = False  # a line between the last sentence and this one is boilerplate
-    for i in range(prose[-1] + 1, len(out)):
-        if out[i] is None and (not infos[i].terminal or (infos[i].short and broken)):
-            out[i] = TAIL_SHORT
-        broken = broken or out[i] is not None
 
 
 def looks_like_title(line: str) -> bool:

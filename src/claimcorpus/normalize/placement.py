@@ -1,0 +1,132 @@
+"""Where a line sits on the page: the boilerplate evidence of the lines around the article.
+
+A page carries menus, kickers and bylines above its first sentence and related headlines,
+tags and footers below its last one. These rules run after the line rules of boilerplate.py
+and see the whole page: which lines were already named, which are prose (``LineInfo``).
+
+* ``head-short``: a short line above the first sentence, except the page's own heading
+  when the page has no other headline (a press statement headed "SHORT STATEMENT");
+* ``tail-short``: below the last sentence, a line that ends no sentence, and once the
+  boilerplate has begun a short one; not the lead-in of a list or quote (a long line ending
+  in a colon), not the signature of a statement (a name, then an official's title) and not
+  the sentence a paywall notice cuts off;
+* ``short-in-boilerplate``: a short line whose nearest longer neighbours are boilerplate.
+
+Why these guards: each keeps article text that the bare rule would take, and each asks for
+a form boilerplate does not have (a journalist's byline names a reporter or an editor, an
+official's signature a spokesman or a minister; a menu has no sentence after its colon).
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize.vocabulary import BETWEEN, HEAD_SHORT, REPEATED_IN_SITE, TAIL_SHORT, Rule
+
+LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
+_NAME = re.compile(
+    r"^(?:[A-Z][\w.'’-]*|[A-Z]\.)(?: (?:[A-Z][\w.'’-]*|[A-Z]\.|de|van|von|bin|al)){1,4}$"
+)
+# an official's title: the signer of a statement is its source, not a journalist
+_OFFICIAL = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|secretary|minister|director|president|chairman|"
+    r"chairwoman|chairperson|chair|ambassador|governor|mayor|commissioner|chief|head|"
+    r"officer|counsel|attorney|senator|spokes ?people|press office|embassy|ministry)\b",
+    re.IGNORECASE,
+)
+_JOURNALIST = re.compile(r"\b(?:reporter|correspondent|editor|writer|journalist|columnist)\b", re.I)
+
+
+def is_signature(name: str, role: str) -> bool:
+    """ "Yusuf Sandi" then "Press Secretary and Presidential Spokesman": a statement's signer."""
+    return (
+        bool(_NAME.match(name))
+        and len(role.split()) <= 12
+        and bool(_OFFICIAL.search(role))
+        and not _JOURNALIST.search(role)
+    )
+
+
+def keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Site repetition never takes every sentence of a page: a page whose whole text recurs
+    across the site is a copy of an article (a re-crawl, syndication), not template."""
+    if any(r is None and f.prose for r, f in zip(out, infos, strict=True)):
+        return
+    for i, (r, f) in enumerate(zip(out, infos, strict=True)):
+        if r is REPEATED_IN_SITE and f.prose:
+            out[i] = None
+
+
+def between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """A short line whose nearest longer neighbours above and below are both boilerplate
+    (a name and a job title between a photo credit and "3 min read") is boilerplate too."""
+    # the nearest line above and below that decides: boilerplate, or longer than short
+    decides = [out[i] is not None or not f.short for i, f in enumerate(infos)]
+    above: list[int | None] = []
+    last: int | None = None
+    for i in range(len(out)):
+        above.append(last)
+        if decides[i]:
+            last = i
+    below: int | None = None
+    for i in range(len(out) - 1, -1, -1):
+        a, f = above[i], infos[i]
+        if out[i] is None and f.short and not f.terminal and a is not None and below is not None:
+            if out[a] is not None and out[below] is not None:
+                out[i] = BETWEEN
+        if decides[i]:
+            below = i
+
+
+def _heading(
+    lines: list[str], infos: list[lq.LineInfo], out: list[Rule | None], first: int
+) -> int | None:
+    """The page's own heading when nothing above its first sentence is a longer headline:
+    the last kept line of two or more words there, made of letters (not a date or a count)."""
+    above = [i for i in range(first) if out[i] is None]
+    if any(infos[i].words > lq.SHORT_MAX_WORDS and not infos[i].terminal for i in above):
+        return None  # a real headline is there; the short lines are kickers and menus
+    for i in reversed(above):
+        if infos[i].words >= 2 and lq.letter_share(lines[i]) >= 0.8:
+            return i
+    return None
+
+
+def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Short lines above the first sentence; below the last one, lines that end no sentence,
+    and short ones once the boilerplate has begun ("“No,” she said." right after the text
+    stays; "Thanks for submitting!" after a sign-up box goes)."""
+    prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
+    if not prose:
+        return  # no sentence at all: the page's form says nothing about where its text is
+    keep = _heading(lines, infos, out, prose[0])
+    for i in range(prose[0]):
+        if out[i] is None and infos[i].short and i != keep:
+            out[i] = HEAD_SHORT
+    broken = False  # a line between the last sentence and this one is boilerplate
+    start = prose[-1] + 1
+    if start + 1 < len(out) and out[start] is None and out[start + 1] is None:
+        if is_signature(lines[start], lines[start + 1]):
+            start += 2
+    cut = _cut_off(out)
+    for i in range(start, len(out)):
+        if out[i] is None and not (not broken and _lead_in(lines[i], infos[i])) and i != cut:
+            if not infos[i].terminal or (infos[i].short and broken):
+                out[i] = TAIL_SHORT
+        broken = broken or out[i] is not None
+
+
+def _cut_off(out: list[Rule | None]) -> int | None:
+    """The article line a paywall notice cuts off mid-sentence ("We categorically deny",
+    then "Members only"): the last kept line above the first paywall line."""
+    wall = next((i for i, r in enumerate(out) if r is not None and r.id == "paywall"), None)
+    if wall is None:
+        return None
+    return next((i for i in range(wall - 1, -1, -1) if out[i] is None), None)
+
+
+def _lead_in(line: str, info: lq.LineInfo) -> bool:
+    """A sentence that introduces a list or a quote ("Trump has repeatedly warned Clinton
+    that he'd be making an issue of it:"): text, though it ends in a colon."""
+    return line.endswith(":") and info.words >= LEAD_IN_MIN_WORDS

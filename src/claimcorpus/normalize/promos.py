@@ -1,0 +1,60 @@
+"""Reader prompts the first UI vocabulary (vocabulary.py) did not cover: paywalls, messenger
+channels, subscription pleas worded as a sentence.
+
+Each rule is held to short lines (``max_words``) and to wording an article does not use about
+its own subject: the line speaks to the reader ("log in to continue", "our channels", "all
+important news is on ..."), not about what someone said. They come after vocabulary.RULES,
+so a line both match keeps the older rule's id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcorpus.normalize.vocabulary import Rule
+
+
+def _r(p: str) -> re.Pattern[str]:
+    return re.compile(p, re.IGNORECASE)
+
+
+_NETWORKS = (
+    r"whatsapp|telegram|viber|signal|messenger|max|google news|youtube|facebook|instagram|"
+    r"twitter|x|tiktok|threads|bluesky|linkedin|vk|dzen|line|wechat"
+)
+
+PROMPT_RULES: tuple[Rule, ...] = (
+    Rule(
+        "paywall",
+        "paywall or login notice",
+        _r(
+            r"^(?:members?|subscribers?|premium|registered users?)(?: only| content| exclusive|"
+            r" article)?$"
+            r"|^(?:please )?(?:log ?in|sign in|register|subscribe|create (?:an|a free) account)\b"
+            r".{0,40}\b(?:to (?:continue|read|access|keep reading|view|unlock)|or (?:create|"
+            r"register|sign up|subscribe))\b"
+            r"|\b(?:this|the) (?:article|story|content|page) is (?:only )?(?:available|reserved|"
+            r"exclusive) (?:to|for) (?:our )?(?:[\w'’-]+ ){0,2}(?:readers|subscribers|members|"
+            r"users)\b"
+            r"|^new to [\w .'’-]{1,40}\? (?:register|subscribe|sign up|join)\b"
+            r"|\b(?:register|subscribe|sign up) (?:now|today|for free) (?:and|to) (?:start|"
+            r"continue|keep) reading\b"
+            r"|^(?:to continue reading|continue reading with|unlock (?:this|the full) "
+            r"(?:article|story))\b"
+        ),
+        max_words=30,
+    ),
+    Rule(
+        "share-prompt",
+        "follow or subscribe prompt naming a messenger channel",
+        _r(
+            r"^(?:get|follow|join|subscribe to|stay (?:updated|informed)|download)\b.{0,60}"
+            r"\b(?:our|the \w+) (?:(?:" + _NETWORKS + r") )?(?:channels?|page|account|app)\b"
+            r"|\bby (?:subscribing|following|joining) (?:to )?(?:us|our (?:channels?|page|"
+            r"accounts?))\b"
+            r"|^(?:all|the) (?:important |latest |main |breaking )*news (?:is |are )?"
+            r"(?:on|in|at) (?:the |our )?[\w .'’-]{1,30} (?:channel|messenger|app)\b"
+        ),
+        max_words=30,
+    ),
+)
