@@ -47,7 +47,9 @@ __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "ti
 
 # tried in this order: the first rule that matches names the line
 RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
-ALL_RULE_IDS = tuple(dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES)]))
+ALL_RULE_IDS = tuple(
+    dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES), placement.TAIL_RUN.id])
+)
 
 LANG_CODES = set(
     "ua uk en ru de fr es it pl zh ar pt tr ja ko be kz ro nl cs hu bg ka lt lv et fi sv no da".split()
@@ -83,6 +85,9 @@ _EMBED_FRAME = re.compile(
     r"<[^<>]*>|https?://\S+|\bpic\.twitter\.com/\w+|[—–-]\s*[^—–<>]{1,60}\(@\w{1,30}\).{0,40}$",
     re.I,
 )
+LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
+LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
@@ -121,12 +126,15 @@ def is_byline(line: str) -> bool:
 
 def _link_list(line: str, info: lq.LineInfo) -> bool:
     """Menu items or tags on one line: "World | Business | Sport", "Russia, war, Kyiv, Iran,
-    drones" (a bulleted list stays; so does a sentence, which ends with punctuation)."""
+    drones", four or more headlines between bullets; a sentence, which ends with punctuation,
+    stays."""
     if info.terminal:
         return False
     parts = [p for p in _SEPARATORS.split(line.strip(" |•·")) if p]
     if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
         return True
+    if len(parts) >= LIST_MIN_ITEMS and info.words <= LIST_ITEM_WORDS * len(parts):
+        return True  # a list of headlines on one line: "Heat beat 76ers • EU backs aid • ..."
     tags = [p for p in line.split(",") if p.strip()]
     return len(tags) >= 6 and all(len(p.split()) <= 6 for p in tags)
 
@@ -192,7 +200,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     heads: list[str] = []
     for line, info in zip(lines, infos, strict=True):
         text = core(line)
-        key = line_key(text)
+        key = line_key(text).translate(_QUOTES)  # "Minister’s" repeats "Minister's"
         hit = block
         if hit is None:
             hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, text, info)
@@ -210,7 +218,8 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
         out.append(hit)
     placement.keep_some_prose(out, infos)
     placement.between(out, infos)
-    placement.positional(lines, out, infos)
+    kept = placement.positional(lines, out, infos)
+    placement.tail_run(lines, out, infos, kept)
     return out
 
 

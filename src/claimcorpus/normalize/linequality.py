@@ -19,6 +19,7 @@ SHORT_MAX_WORDS = 3  # a line of at most this many words is "short" (a menu item
 _TERMINAL = re.compile(r"(?<!\.\.)[.!?。！？](?:['\"”’»)\]]+)?$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+_CREDIT_AFTER = re.compile(r"\s+\([^()]{1,160}\)$")
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -82,7 +83,12 @@ def info(line: str) -> LineInfo:
     words = len(_WORD.findall(line))
     tail = line[-12:]
     ellipsis = bool(_ELLIPSIS.search(tail))
-    return LineInfo(words, bool(_TERMINAL.search(tail)) and not ellipsis, ellipsis)
+    terminal = bool(_TERMINAL.search(tail)) and not ellipsis
+    if not terminal and line.endswith(")"):
+        # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
+        head = _CREDIT_AFTER.sub("", line)
+        terminal = head != line and bool(_TERMINAL.search(head[-12:]))
+    return LineInfo(words, terminal, ellipsis)
 
 
 def letter_share(line: str) -> float:

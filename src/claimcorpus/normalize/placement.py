@@ -6,10 +6,14 @@ and see the whole page: which lines were already named, which are prose (``LineI
 
 * ``head-short``: a short line above the first sentence, except the page's own heading
   when the page has no other headline (a press statement headed "SHORT STATEMENT");
+* ``navigation`` (glued): above the first or below the last sentence, a line of menu items
+  whose spaces were lost ("SolutionsLegalReuters News AgencyRisk Management");
 * ``tail-short``: below the last sentence, a line that ends no sentence, and once the
   boilerplate has begun a short one; not the lead-in of a list or quote (a long line ending
   in a colon), not the signature of a statement (a name, then an official's title) and not
   the sentence a paywall notice cuts off;
+* ``tail-run``: a run of four or more short lines closing the page, many without end
+  punctuation (a related or trending list whose headlines may end with "!");
 * ``short-in-boilerplate``: a short line whose nearest longer neighbours are boilerplate.
 
 Why these guards: each keeps article text that the bare rule would take, and each asks for
@@ -22,9 +26,28 @@ from __future__ import annotations
 import re
 
 from claimcorpus.normalize import linequality as lq
-from claimcorpus.normalize.vocabulary import BETWEEN, HEAD_SHORT, REPEATED_IN_SITE, TAIL_SHORT, Rule
+from claimcorpus.normalize.vocabulary import (
+    BETWEEN,
+    HEAD_SHORT,
+    NEVER,
+    REPEATED_IN_SITE,
+    TAIL_SHORT,
+    Rule,
+)
 
 LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
+RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
+RUN_MAX_WORDS = 12  # ... each of at most this many words
+_PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
+_ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
+_BULLET = re.compile(r"^(?:[-–—•*·▪]|\d{1,2}[.)])\s")
+GLUED_MIN = 4  # glued word pairs that make a line a menu whose spaces were lost
+# a lower-case run followed by a capital inside one token: words glued without a space
+_GLUED = re.compile(r"[a-zß-öø-ÿ]{3}[A-ZÀ-ÖØ-Þ]")
+GLUED_MENU = Rule("navigation", "menu items glued together above or below the article", NEVER)
+TAIL_RUN = Rule(
+    "tail-run", "run of short headline-like lines closing the page (related or trending)", NEVER
+)
 _NAME = re.compile(
     r"^(?:[A-Z][\w.'’-]*|[A-Z]\.)(?: (?:[A-Z][\w.'’-]*|[A-Z]\.|de|van|von|bin|al)){1,4}$"
 )
@@ -46,6 +69,13 @@ def is_signature(name: str, role: str) -> bool:
         and bool(_OFFICIAL.search(role))
         and not _JOURNALIST.search(role)
     )
+
+
+def glued_menu(line: str, info: lq.LineInfo) -> bool:
+    """Menu items whose spaces the extraction lost ("SolutionsLegalReuters News AgencyRisk");
+    only above or below the article: in its middle a live-blog entry glued to its buttons
+    holds the entry's headline."""
+    return not info.terminal and len(_GLUED.findall(line)) >= GLUED_MIN
 
 
 def keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
@@ -93,28 +123,76 @@ def _heading(
     return None
 
 
-def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo]) -> set[int]:
     """Short lines above the first sentence; below the last one, lines that end no sentence,
     and short ones once the boilerplate has begun ("“No,” she said." right after the text
-    stays; "Thanks for submitting!" after a sign-up box goes)."""
+    stays; "Thanks for submitting!" after a sign-up box goes).
+
+    Returns the lines below the last sentence that a guard kept as text (``tail_run``
+    stops there)."""
     prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
     if not prose:
-        return  # no sentence at all: the page's form says nothing about where its text is
+        return set()  # no sentence at all: the page's form says nothing about where its text is
     keep = _heading(lines, infos, out, prose[0])
     for i in range(prose[0]):
         if out[i] is None and infos[i].short and i != keep:
             out[i] = HEAD_SHORT
-    broken = False  # a line between the last sentence and this one is boilerplate
-    start = prose[-1] + 1
+        elif out[i] is None and glued_menu(lines[i], infos[i]):
+            out[i] = GLUED_MENU
+    return _tail(lines, out, infos, prose[-1] + 1)
+
+
+def _tail(
+    lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], start: int
+) -> set[int]:
+    kept: set[int] = set()
     if start + 1 < len(out) and out[start] is None and out[start + 1] is None:
         if is_signature(lines[start], lines[start + 1]):
+            kept |= {start, start + 1}
             start += 2
     cut = _cut_off(out)
+    broken = False  # a line between the last sentence and this one is boilerplate
+    listing = False  # in a list that a lead-in line introduced
     for i in range(start, len(out)):
-        if out[i] is None and not (not broken and _lead_in(lines[i], infos[i])) and i != cut:
-            if not infos[i].terminal or (infos[i].short and broken):
-                out[i] = TAIL_SHORT
+        if out[i] is None:
+            listing = listing and _item(lines[i], infos[i])
+            if i == cut or listing or (not broken and _lead_in(lines[i], infos[i])):
+                listing = listing or i != cut
+                kept.add(i)
+            elif not infos[i].terminal or (infos[i].short and broken):
+                out[i] = GLUED_MENU if glued_menu(lines[i], infos[i]) else TAIL_SHORT
         broken = broken or out[i] is not None
+    return kept
+
+
+def tail_run(
+    lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], kept: set[int]
+) -> None:
+    """A run of short headline-like lines closing the page ("Liverpool win again!", "City
+    beat Leeds", ...): a related or trending list, though some of its lines end with "!".
+
+    The run is every kept line from the end up to the first that is long, ends with a
+    period, or was kept by a guard of ``_tail``; it is taken when it has ``RUN_MIN_LINES``
+    lines or more, a third of them without end punctuation, and a sentence stays above.
+    """
+    run: list[int] = []
+    for i in range(len(out) - 1, -1, -1):
+        if out[i] is not None:
+            continue
+        if i in kept or infos[i].words > RUN_MAX_WORDS or _PERIOD_END.search(lines[i][-6:]):
+            break
+        run.append(i)
+    bare = sum(1 for i in run if not _ANY_END.search(lines[i][-6:]))
+    first = run[-1] if run else 0
+    text_above = any(out[i] is None and infos[i].prose for i in range(first))
+    if len(run) >= RUN_MIN_LINES and 3 * bare >= len(run) and text_above:
+        for i in run:
+            out[i] = TAIL_RUN
+
+
+def _item(line: str, info: lq.LineInfo) -> bool:
+    """An item of a list: a bullet or a number, then a few words."""
+    return bool(_BULLET.match(line)) and info.words >= lq.PROSE_MIN_WORDS
 
 
 def _cut_off(out: list[Rule | None]) -> int | None:

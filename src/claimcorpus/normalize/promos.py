@@ -57,4 +57,36 @@ PROMPT_RULES: tuple[Rule, ...] = (
         ),
         max_words=30,
     ),
+    Rule(
+        "subscribe-prompt",
+        "newsletter or subscription prompt",
+        _r(
+            r"\b(?:subscribe|sign up|register|join) (?:now|today|here|for free)\b"
+            r"|^get (?:real[- ]time|instant|breaking|daily|free) (?:news |updates|alerts|"
+            r"notifications)\b"
+        ),
+        max_words=12,
+    ),
+    Rule(
+        "source-link",
+        "link back to the syndicated source",
+        _r(
+            r"^this (?:article|story|post|report) (?:was )?(?:originally |first )?(?:written|"
+            r"published|appeared|posted|produced) (?:by|on|in|at)\b"
+            r"|^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?:/\S*)?$"
+        ),
+        max_words=25,
+    ),
+    Rule(
+        "navigation",
+        "page control (breadcrumb, font size, mobile or desktop version)",
+        _r(
+            r"^you are here\b"
+            r"|\b(?:adjust|change|increase|decrease|reset) (?:the )?(?:font|text) size\b"
+            r"|^(?:font|text) size\b"
+            r"|^(?:exit|leave|switch to|view|go to) (?:the )?(?:mobile|desktop|full|amp|classic)"
+            r"(?: site| version| view)?$"
+        ),
+        max_words=12,
+    ),
 )
