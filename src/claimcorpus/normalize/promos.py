@@ -89,4 +89,30 @@ PROMPT_RULES: tuple[Rule, ...] = (
         ),
         max_words=12,
     ),
+    Rule(
+        "comment-prompt",
+        "comment form text",
+        _r(
+            r"^(?:the |both )?comments?(?: and (?:trackbacks|pingbacks))? (?:are|is|have been|has been) "
+            r"(?:currently |now )?(?:closed|disabled|turned off)\b"
+            r"|^(?:no|\d+) (?:comments?|responses?|replies)(?: yet)?:?$"
+        ),
+        max_words=12,
+    ),
+    Rule(
+        "source-link",
+        "link back to the syndicated source",
+        _r(
+            r"^(?:provided by|courtesy of|via|source|from)\s*:?\s*(?:https?://)?(?:www\.)?"
+            r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}$"
+        ),
+        max_words=6,
+    ),
+    Rule(
+        "photo-credit",
+        "photo credit, caption credit or image file name",
+        # a stock agency glued to the caption it ends: "Lawyers Moral Compass FactsShutterstock"
+        re.compile(r"[a-z](?:Shutterstock|Getty ?Images|iStock(?:photo)?|Alamy|Unsplash)$"),
+        max_words=10,
+    ),
 )
