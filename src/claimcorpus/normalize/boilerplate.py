@@ -87,9 +87,13 @@ _EMBED_FRAME = re.compile(
 )
 LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
 LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
+
+
+def _fold_quotes(key: str) -> str:
+    """Curly quotes as straight ones (str.replace: far faster than translate here)."""
+    return key.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
 def core(line: str) -> str:
@@ -152,7 +156,7 @@ def _structural(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     if _link_list(line, info):
         return LINK_LIST
     if ("pic.twitter" in line or line[:1] in "—–-") and _EMBED.search(line):
-        if lq.info(_EMBED_FRAME.sub(" ", line).strip()).words < lq.PROSE_MIN_WORDS:
+        if not lq.info(_EMBED_FRAME.sub(" ", line).strip()).prose:
             return EMBED  # a link or a signature; a post's own sentences are quoted text
     return None
 
@@ -200,7 +204,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     heads: list[str] = []
     for line, info in zip(lines, infos, strict=True):
         text = core(line)
-        key = line_key(text).translate(_QUOTES)  # "Minister’s" repeats "Minister's"
+        key = _fold_quotes(line_key(text))  # "Minister’s" repeats "Minister's"
         hit = block
         if hit is None:
             hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, text, info)

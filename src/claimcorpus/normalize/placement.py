@@ -38,6 +38,7 @@ from claimcorpus.normalize.vocabulary import (
 LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
 RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
 RUN_MAX_WORDS = 12  # ... each of at most this many words
+RUN_MIN_KEPT = 3  # ... of which this many are not yet removed (one "!" sentence is no list)
 _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
 _ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
 _BULLET = re.compile(r"^(?:[-–—•*·▪]|\d{1,2}[.)])\s")
@@ -171,23 +172,26 @@ def tail_run(
     """A run of short headline-like lines closing the page ("Liverpool win again!", "City
     beat Leeds", ...): a related or trending list, though some of its lines end with "!".
 
-    The run is every kept line from the end up to the first that is long, ends with a
-    period, or was kept by a guard of ``_tail``; it is taken when it has ``RUN_MIN_LINES``
-    lines or more, a third of them without end punctuation, and a sentence stays above.
+    The run is every line from the end up to the first kept one that is long, ends with a
+    period, or was kept by a guard of ``_tail`` (lines other rules removed belong to it). It
+    is taken when it has ``RUN_MIN_LINES`` lines, ``RUN_MIN_KEPT`` of them still kept, a
+    third of them without end punctuation, and a sentence stays above it.
     """
     run: list[int] = []
     for i in range(len(out) - 1, -1, -1):
-        if out[i] is not None:
-            continue
-        if i in kept or infos[i].words > RUN_MAX_WORDS or _PERIOD_END.search(lines[i][-6:]):
+        if out[i] is None and (
+            i in kept or infos[i].words > RUN_MAX_WORDS or _PERIOD_END.search(lines[i][-6:])
+        ):
             break
         run.append(i)
+    todo = [i for i in run if out[i] is None]
     bare = sum(1 for i in run if not _ANY_END.search(lines[i][-6:]))
     first = run[-1] if run else 0
     text_above = any(out[i] is None and infos[i].prose for i in range(first))
-    if len(run) >= RUN_MIN_LINES and 3 * bare >= len(run) and text_above:
-        for i in run:
-            out[i] = TAIL_RUN
+    if len(run) >= RUN_MIN_LINES and len(todo) >= RUN_MIN_KEPT and 3 * bare >= len(run):
+        if text_above:
+            for i in todo:
+                out[i] = TAIL_RUN
 
 
 def _item(line: str, info: lq.LineInfo) -> bool:

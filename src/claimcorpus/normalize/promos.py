@@ -18,6 +18,11 @@ def _r(p: str) -> re.Pattern[str]:
     return re.compile(p, re.IGNORECASE)
 
 
+def _any(*parts: str) -> re.Pattern[str]:
+    """The cheap filter of a rule: the lower-cased line holds one of ``parts``."""
+    return re.compile("|".join(re.escape(p) for p in parts))
+
+
 _NETWORKS = (
     r"whatsapp|telegram|viber|signal|messenger|max|google news|youtube|facebook|instagram|"
     r"twitter|x|tiktok|threads|bluesky|linkedin|vk|dzen|line|wechat"
@@ -34,7 +39,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r".{0,40}\b(?:to (?:continue|read|access|keep reading|view|unlock)|or (?:create|"
             r"register|sign up|subscribe))\b"
             r"|\b(?:this|the) (?:article|story|content|page) is (?:only )?(?:available|reserved|"
-            r"exclusive) (?:to|for) (?:our )?(?:[\w'’-]+ ){0,2}(?:readers|subscribers|members|"
+            r"exclusive) (?:to|for) (?:our )?(?:[\w'’-]+ ){0,4}(?:readers|subscribers|members|"
             r"users)\b"
             r"|^new to [\w .'’-]{1,40}\? (?:register|subscribe|sign up|join)\b"
             r"|\b(?:register|subscribe|sign up) (?:now|today|for free) (?:and|to) (?:start|"
@@ -43,6 +48,18 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"(?:article|story))\b"
         ),
         max_words=30,
+        needs=_any(
+            "member",
+            "subscri",
+            "premium",
+            "registered",
+            "log",
+            "sign in",
+            "regist",
+            "account",
+            "reading",
+            "unlock",
+        ),
     ),
     Rule(
         "share-prompt",
@@ -52,10 +69,11 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"\b(?:our|the \w+) (?:(?:" + _NETWORKS + r") )?(?:channels?|page|account|app)\b"
             r"|\bby (?:subscribing|following|joining) (?:to )?(?:us|our (?:channels?|page|"
             r"accounts?))\b"
-            r"|^(?:all|the) (?:important |latest |main |breaking )*news (?:is |are )?"
+            r"|^(?:all )?(?:the )?(?:important |latest |main |breaking )*news (?:is |are )?"
             r"(?:on|in|at) (?:the |our )?[\w .'’-]{1,30} (?:channel|messenger|app)\b"
         ),
         max_words=30,
+        needs=_any("channel", "page", "account", "app", "subscrib", "follow", "join"),
     ),
     Rule(
         "subscribe-prompt",
@@ -66,12 +84,13 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"notifications)\b"
         ),
         max_words=12,
+        needs=_any("subscribe", "sign up", "register", "join", "get "),
     ),
     Rule(
         "source-link",
         "link back to the syndicated source",
         _r(
-            r"^this (?:article|story|post|report) (?:was )?(?:originally |first )?(?:written|"
+            r"^this (?:article|story|post) (?:was )?(?:originally |first )?(?:written|"
             r"published|appeared|posted|produced) (?:by|on|in|at)\b"
             r"|^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?:/\S*)?$"
         ),
@@ -81,23 +100,25 @@ PROMPT_RULES: tuple[Rule, ...] = (
         "navigation",
         "page control (breadcrumb, font size, mobile or desktop version)",
         _r(
-            r"^you are here\b"
+            r"^you are here\s*(?::|[»>›|]|$)"
             r"|\b(?:adjust|change|increase|decrease|reset) (?:the )?(?:font|text) size\b"
             r"|^(?:font|text) size\b"
             r"|^(?:exit|leave|switch to|view|go to) (?:the )?(?:mobile|desktop|full|amp|classic)"
             r"(?: site| version| view)?$"
         ),
         max_words=12,
+        needs=_any("you are here", "size", "mobile", "desktop", "full", "amp", "classic"),
     ),
     Rule(
         "comment-prompt",
         "comment form text",
         _r(
             r"^(?:the |both )?comments?(?: and (?:trackbacks|pingbacks))? (?:are|is|have been|has been) "
-            r"(?:currently |now )?(?:closed|disabled|turned off)\b"
+            r"(?:currently |now )?(?:closed|disabled|turned off)\.?$"
             r"|^(?:no|\d+) (?:comments?|responses?|replies)(?: yet)?:?$"
         ),
         max_words=12,
+        needs=_any("comment", "respons", "repl"),
     ),
     Rule(
         "source-link",
@@ -107,6 +128,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}$"
         ),
         max_words=6,
+        needs=_any("provided", "courtesy", "via", "source", "from"),
     ),
     Rule(
         "photo-credit",
