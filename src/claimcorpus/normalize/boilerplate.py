@@ -233,8 +233,8 @@ def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
 
 
 def looks_like_title(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
+    words = lq.info(line).words  # not line.split(): Chinese headlines have no spaces
+    return 3 <= words <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
 
 
 def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:

@@ -11,7 +11,7 @@ and see the whole page: which lines were already named, which are prose (``LineI
 * ``tail-short``: below the last sentence, a line that ends no sentence, and once the
   boilerplate has begun a short one; not the lead-in of a list or quote (a long line ending
   in a colon), not the signature of a statement (a name, then an official's title) and not
-  the sentence a paywall notice cuts off;
+  the sentence a paywall notice cuts off; a whole line in brackets there is a note;
 * ``tail-run``: a run of four or more short lines closing the page, many without end
   punctuation (a related or trending list whose headlines may end with "!");
 * ``short-in-boilerplate``: a short line whose nearest longer neighbours are boilerplate.
@@ -41,6 +41,7 @@ RUN_MAX_WORDS = 12  # ... each of at most this many words
 RUN_MIN_KEPT = 3  # ... of which this many are not yet removed (one "!" sentence is no list)
 _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
 _ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
+_SEPARATOR_END = "|»›>/"
 _BULLET = re.compile(r"^(?:[-–—•*·▪]|\d{1,2}[.)])\s")
 GLUED_MIN = 4  # glued word pairs that make a line a menu whose spaces were lost
 # a lower-case run followed by a capital inside one token: words glued without a space
@@ -120,7 +121,8 @@ def _heading(
         return None  # a real headline is there; the short lines are kickers and menus
     for i in reversed(above):
         if infos[i].words >= 2 and lq.letter_share(lines[i]) >= 0.8:
-            return i
+            # "Press Releases|": a separator after it makes it a menu item, not a heading
+            return None if lines[i][-1] in _SEPARATOR_END else i
     return None
 
 
@@ -131,7 +133,11 @@ def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo
 
     Returns the lines below the last sentence that a guard kept as text (``tail_run``
     stops there)."""
-    prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
+    prose = [
+        i
+        for i, (r, f) in enumerate(zip(out, infos, strict=True))
+        if r is None and f.prose and not _note(lines[i])
+    ]
     if not prose:
         return set()  # no sentence at all: the page's form says nothing about where its text is
     keep = _heading(lines, infos, out, prose[0])
@@ -160,7 +166,7 @@ def _tail(
             if i == cut or listing or (not broken and _lead_in(lines[i], infos[i])):
                 listing = listing or i != cut
                 kept.add(i)
-            elif not infos[i].terminal or (infos[i].short and broken):
+            elif not infos[i].terminal or (infos[i].short and broken) or _note(lines[i]):
                 out[i] = GLUED_MENU if glued_menu(lines[i], infos[i]) else TAIL_SHORT
         broken = broken or out[i] is not None
     return kept
@@ -192,6 +198,12 @@ def tail_run(
         if text_above:
             for i in todo:
                 out[i] = TAIL_RUN
+
+
+def _note(line: str) -> bool:
+    """A whole line in brackets: an editor's note or a credit ("(This is an archive of the
+    press release.)"), not the article's last sentence."""
+    return line.startswith("(") and line.endswith(")")
 
 
 def _item(line: str, info: lq.LineInfo) -> bool:

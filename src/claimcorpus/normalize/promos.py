@@ -137,4 +137,33 @@ PROMPT_RULES: tuple[Rule, ...] = (
         re.compile(r"[a-z](?:Shutterstock|Getty ?Images|iStock(?:photo)?|Alamy|Unsplash)$"),
         max_words=10,
     ),
+    Rule(
+        "breadcrumb",
+        "site navigation breadcrumb",
+        # "Home" glued to the section after it: the trail's separators were lost
+        re.compile(r"^Home(?=[A-Z][a-z])"),
+        max_words=30,
+    ),
+    Rule(
+        "comment-prompt",
+        "comment form text",
+        _r(
+            r"^(?:please )?enter your (?:comment|name|e-?mail|website)(?: (?:here|address))?[!.:]?$"
+        ),
+        max_words=8,
+    ),
+    Rule(
+        "related-teaser",
+        "teaser for another article",
+        # a WordPress related-post label: "READ  <headline>" (capitals, then two spaces)
+        re.compile(r"^READ(?: MORE| ALSO)?(?:\s{2,}|\s*[:|»›]\s*)\S"),
+        max_words=30,
+    ),
+    Rule(
+        "breadcrumb-trail",
+        "navigation trail (Section > Subsection)",
+        # two or more separators and one closing the line: "Site >World >Headline >"
+        _r(r"^[^>»›]{1,40}(?:\s?[>»›]\s?[^>»›]{1,40}){2,}\s?[>»›]$"),
+        max_words=20,
+    ),
 )
