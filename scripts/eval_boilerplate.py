@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"files": per_file, "total": total.summary()}, indent=1))
     else:
-        for name, d in [*per_file.items(), ("total", total.summary())]:
+        rows = [*per_file.items(), *([("total", total.summary())] if len(per_file) > 1 else [])]
+        for name, d in rows:
             print(
                 f"{name}: {d['pages']} pages; boilerplate removed {d['boilerplate_removed']}/"
                 f"{d['boilerplate_lines']} ({100 * d['recall']:.1f}%); article lines removed "

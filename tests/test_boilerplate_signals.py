@@ -233,3 +233,31 @@ def test_scripts_without_spaces_or_with_their_own_full_stop():
     ]
     n = normalize_bytes("\n".join(chinese).encode())
     assert n.title == chinese[0] and not n.exclusions
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Sponsored AdvertisementHarbour Insurance", "advertisement"),
+        ("What you think?", "comment-prompt"),
+        ("Return to Gazette main page", "navigation"),
+        ("Original: https://harbourgazette.example/story/42", "source-link"),
+        ("Stock photo, Harbour Board, Associated Press", "photo-credit"),
+    ],
+)
+def test_more_prompts_and_credits_go(line, rule):
+    assert removed([HEAD, TEXT[0], line, TEXT[1]]).get(line) == rule
+
+
+def test_a_breadcrumb_that_ends_in_the_headline_goes_the_headline_stays():
+    trail = f"Home Ports {HEAD}"
+    n = normalize_bytes("\n".join([trail, HEAD, *TEXT]).encode())
+    assert {e["text"]: e["rule"] for e in n.exclusions} == {trail: "breadcrumb"}
+    assert n.title == HEAD
+
+
+def test_an_author_box_goes_a_sentence_about_an_official_stays():
+    box = ["Ann Lee", "Ann Lee is a journalist who has covered the harbour for ten years."]
+    assert set(removed([HEAD, *TEXT, *box])) == set(box)
+    official = ["Mara Vell", "Mara Vell is a former harbour pilot who chairs the board."]
+    assert removed([HEAD, *TEXT, *official]) == {}

@@ -34,6 +34,7 @@ from claimcorpus.normalize.vocabulary import (
     EMBED,
     LANGUAGE_SWITCHER,
     LINK_LIST,
+    NEVER,
     REPEATED_HEADLINE,
     REPEATED_IN_SITE,
     SHARE_ICONS,
@@ -58,7 +59,7 @@ _SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _AGENCY = re.compile(
     r"(?:^|[\s/(])(?:getty images?|afp|reuters|ap(?: photo)?|epa(?:-efe)?|shutterstock|"
     r"istock(?:photo)?|alamy|anadolu(?: agency)?|xinhua|tass|sputnik|pool|ria novosti|efe|dpa|"
-    r"ansa|bloomberg|imago|zuma(?: press)?|sipa)(?:$|[\s/)])",
+    r"ansa|bloomberg|imago|zuma(?: press)?|sipa|associated press|adobe ?stock)(?:$|[\s/)])",
     re.IGNORECASE,
 )
 _BY = re.compile(
@@ -87,6 +88,8 @@ _EMBED_FRAME = re.compile(
 )
 LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
 LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
+TRAIL_WORDS = 4  # section words a breadcrumb puts before the headline it ends with
+BREADCRUMB_TRAIL = Rule("breadcrumb", "site navigation breadcrumb ending in the headline", NEVER)
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
@@ -171,6 +174,9 @@ def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
         return AGENCY_CREDIT
     if info.words <= 4 and _AGENCY.search(line) and re.search(r"\bvia\b|\bimages?\b", line, re.I):
         return AGENCY_CREDIT
+    if info.words <= 8 and not info.terminal and "," in line and _AGENCY.search(line):
+        if all(len(p.split()) <= 3 for p in line.split(",")):
+            return AGENCY_CREDIT  # a list of credits: "Adobe stock, BYU, Associated Press"
     words = [w.lower().strip(":,") for w in text.split()]
     if words and len(words) <= 8 and all(w in SOCIAL for w in words):
         return SHARE_ICONS
@@ -220,11 +226,26 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
         if len(heads) < HEAD_LINES:
             heads.append(key)
         out.append(hit)
+    _trail_to_headline(out, infos, [line_key(x) for x in lines])
+    placement.author_box(lines, out)
     placement.keep_some_prose(out, infos)
     placement.between(out, infos)
     kept = placement.positional(lines, out, infos)
     placement.tail_run(lines, out, infos, kept)
     return out
+
+
+def _trail_to_headline(out: list[Rule | None], infos: list[lq.LineInfo], keys: list[str]) -> None:
+    """A line above the text that is a few section words and then a later line's headline
+    ("Home Travel Flybe flights cancelled: ...", then "Flybe flights cancelled: ...")."""
+    first = next((i for i, f in enumerate(infos) if f.prose and out[i] is None), len(out))
+    for j in range(1, min(first + 1, len(out), HEAD_LINES)):
+        if out[j] is not None or infos[j].words < lq.PROSE_MIN_WORDS or infos[j].prose:
+            continue
+        for i in range(j):
+            head = keys[i].removesuffix(keys[j])
+            if out[i] is None and head != keys[i] and 1 <= len(head.split()) <= TRAIL_WORDS:
+                out[i] = BREADCRUMB_TRAIL
 
 
 def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:

@@ -35,6 +35,7 @@ from claimcorpus.normalize.vocabulary import (
     Rule,
 )
 
+HEADING_LETTERS = 0.6  # a heading is mostly letters ("■航空会社「遺憾」" is)
 LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
 RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
 RUN_MAX_WORDS = 12  # ... each of at most this many words
@@ -43,6 +44,7 @@ _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
 _ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
 _SEPARATOR_END = "|»›>/"
 _BULLET = re.compile(r"^(?:[-–—•*·▪]|\d{1,2}[.)])\s")
+AUTHOR_BOX = Rule("byline", "author's name and biography (author box)", NEVER)
 GLUED_MIN = 4  # glued word pairs that make a line a menu whose spaces were lost
 # a lower-case run followed by a capital inside one token: words glued without a space
 _GLUED = re.compile(r"[a-zß-öø-ÿ]{3}[A-ZÀ-ÖØ-Þ]")
@@ -78,6 +80,16 @@ def glued_menu(line: str, info: lq.LineInfo) -> bool:
     only above or below the article: in its middle a live-blog entry glued to its buttons
     holds the entry's headline."""
     return not info.terminal and len(_GLUED.findall(line)) >= GLUED_MIN
+
+
+def author_box(lines: list[str], out: list[Rule | None]) -> None:
+    """The author's name, then a biography that starts with it ("Ann Lee", "Ann Lee is a
+    journalist who covers ..."): the page's author box, wherever it sits."""
+    for i in range(len(lines) - 1):
+        name, bio = lines[i], lines[i + 1]
+        if out[i] is None and out[i + 1] is None and _NAME.match(name) and len(bio) < 400:
+            if bio.startswith(name + " is ") and _JOURNALIST.search(bio):
+                out[i] = out[i + 1] = AUTHOR_BOX
 
 
 def keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
@@ -120,7 +132,7 @@ def _heading(
     if any(infos[i].words > lq.SHORT_MAX_WORDS and not infos[i].terminal for i in above):
         return None  # a real headline is there; the short lines are kickers and menus
     for i in reversed(above):
-        if infos[i].words >= 2 and lq.letter_share(lines[i]) >= 0.8:
+        if infos[i].words >= 2 and lq.letter_share(lines[i]) >= HEADING_LETTERS:
             # "Press Releases|": a separator after it makes it a menu item, not a heading
             return None if lines[i][-1] in _SEPARATOR_END else i
     return None

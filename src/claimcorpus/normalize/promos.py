@@ -166,4 +166,31 @@ PROMPT_RULES: tuple[Rule, ...] = (
         _r(r"^[^>»›]{1,40}(?:\s?[>»›]\s?[^>»›]{1,40}){2,}\s?[>»›]$"),
         max_words=20,
     ),
+    Rule(
+        "advertisement",
+        "advertisement slot",
+        _r(r"^sponsored advertisement|^(?:sponsored|paid) (?:ad|advert)$"),
+        max_words=8,
+    ),
+    Rule(
+        "comment-prompt",
+        "comment form text",
+        _r(r"^what (?:do )?you think\??$|^(?:tell us|let us know) what you think\b"),
+        max_words=10,
+    ),
+    Rule(
+        "navigation",
+        "site navigation or page control",
+        _r(
+            r"^(?:return|back|go back) to (?:the )?(?:[\w'’-]+ ){0,3}(?:page|homepage|home|top|"
+            r"index|list|menu|front page)$"
+        ),
+        max_words=8,
+    ),
+    Rule(
+        "source-link",
+        "link back to the syndicated source",
+        # a label and a link only: "Image source: https://..."
+        re.compile(r"^[^\s:：]{1,20}\s*[:：]\s*https?://\S+$"),
+    ),
 )
