@@ -226,7 +226,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
         if len(heads) < HEAD_LINES:
             heads.append(key)
         out.append(hit)
-    _trail_to_headline(out, infos, [line_key(x) for x in lines])
+    _trail_to_headline(out, infos, lines)
     placement.author_box(lines, out)
     placement.keep_some_prose(out, infos)
     placement.between(out, infos)
@@ -235,11 +235,13 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     return out
 
 
-def _trail_to_headline(out: list[Rule | None], infos: list[lq.LineInfo], keys: list[str]) -> None:
+def _trail_to_headline(out: list[Rule | None], infos: list[lq.LineInfo], lines: list[str]) -> None:
     """A line above the text that is a few section words and then a later line's headline
     ("Home Travel Flybe flights cancelled: ...", then "Flybe flights cancelled: ...")."""
     first = next((i for i, f in enumerate(infos) if f.prose and out[i] is None), len(out))
-    for j in range(1, min(first + 1, len(out), HEAD_LINES)):
+    stop = min(first + 1, len(out), HEAD_LINES)
+    keys = [line_key(x) for x in lines[:stop]]
+    for j in range(1, stop):
         if out[j] is not None or infos[j].words < lq.PROSE_MIN_WORDS or infos[j].prose:
             continue
         for i in range(j):

@@ -136,6 +136,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # a stock agency glued to the caption it ends: "Lawyers Moral Compass FactsShutterstock"
         re.compile(r"[a-z](?:Shutterstock|Getty ?Images|iStock(?:photo)?|Alamy|Unsplash)$"),
         max_words=10,
+        needs=_any("shutterstock", "getty", "istock", "alamy", "unsplash"),
     ),
     Rule(
         "breadcrumb",
@@ -143,6 +144,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # "Home" glued to the section after it: the trail's separators were lost
         re.compile(r"^Home(?=[A-Z][a-z])"),
         max_words=30,
+        needs=_any("home"),
     ),
     Rule(
         "comment-prompt",
@@ -158,6 +160,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # a WordPress related-post label: "READ  <headline>" (capitals, then two spaces)
         re.compile(r"^READ(?: MORE| ALSO)?(?:\s{2,}|\s*[:|»›]\s*)\S"),
         max_words=30,
+        needs=_any("read"),
     ),
     Rule(
         "breadcrumb-trail",
@@ -165,6 +168,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # two or more separators and one closing the line: "Site >World >Headline >"
         _r(r"^[^>»›]{1,40}(?:\s?[>»›]\s?[^>»›]{1,40}){2,}\s?[>»›]$"),
         max_words=20,
+        needs=_any(">", "»", "›"),
     ),
     Rule(
         "advertisement",
@@ -192,5 +196,6 @@ PROMPT_RULES: tuple[Rule, ...] = (
         "link back to the syndicated source",
         # a label and a link only: "Image source: https://..."
         re.compile(r"^[^\s:：]{1,20}\s*[:：]\s*https?://\S+$"),
+        needs=_any("http"),
     ),
 )
