@@ -150,7 +150,8 @@ def test_any_normalized_span_maps_back_to_its_exact_raw_bytes(pieces, data):
 # ----------------------------------------------------------------------------- `normalize`
 DOC_003 = "003_d71ccc6e1581c31b"  # its first line is a breadcrumb ("Home » ...")
 DOC_000 = "000_e24865ecb7649ad0"
-KEEP_BREADCRUMBS = "b.RULES = tuple(r for r in b.RULES if r.id != 'breadcrumb')"
+# both breadcrumb rules off: the vocabulary's and the trail that ends in the headline
+KEEP_BREADCRUMBS = "b.RULES = tuple(r for r in b.RULES if r.id != 'breadcrumb'); b.TRAIL_WORDS = 0"
 
 
 def normalize_with(rules: str, *args: str, root: Path) -> subprocess.CompletedProcess:

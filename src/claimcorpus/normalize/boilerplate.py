@@ -23,30 +23,34 @@ import re
 from collections.abc import Container
 
 from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize import placement, vocabulary
+from claimcorpus.normalize.promos import PROMPT_RULES
 from claimcorpus.normalize.repetition import LEAD, TRAIL, line_hash, line_key
 from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
-    ALL_RULE_IDS,
-    BETWEEN,
     BYLINE,
     CAPTION_CREDIT,
     DUPLICATE,
     EMBED,
-    HEAD_SHORT,
     LANGUAGE_SWITCHER,
     LINK_LIST,
+    NEVER,
     REPEATED_HEADLINE,
     REPEATED_IN_SITE,
-    RULES,
     SHARE_ICONS,
     SOCIAL,
     SYMBOLS,
-    TAIL_SHORT,
     TIMESTAMP,
     Rule,
 )
 
-__all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "Rule", "classify", "title_index"]
+__all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
+
+# tried in this order: the first rule that matches names the line
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
+ALL_RULE_IDS = tuple(
+    dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES), placement.TAIL_RUN.id])
+)
 
 LANG_CODES = set(
     "ua uk en ru de fr es it pl zh ar pt tr ja ko be kz ro nl cs hu bg ka lt lv et fi sv no da".split()
@@ -55,7 +59,7 @@ _SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _AGENCY = re.compile(
     r"(?:^|[\s/(])(?:getty images?|afp|reuters|ap(?: photo)?|epa(?:-efe)?|shutterstock|"
     r"istock(?:photo)?|alamy|anadolu(?: agency)?|xinhua|tass|sputnik|pool|ria novosti|efe|dpa|"
-    r"ansa|bloomberg|imago|zuma(?: press)?|sipa)(?:$|[\s/)])",
+    r"ansa|bloomberg|imago|zuma(?: press)?|sipa|associated press|adobe ?stock)(?:$|[\s/)])",
     re.IGNORECASE,
 )
 _BY = re.compile(
@@ -77,8 +81,22 @@ _NAME_GLUE = {"and", "&", "in", "for", "of", "the", "de", "van", "von", "al", "b
 _NAME_GLUE |= {"le", "du", "del", "y", "with", "|", "-", "–", "—", "·", "•", "and/or", "staff"}
 _NAME_GLUE |= {"by", "editing", "writing", "additional", "reporting", "compiled", "via", "on"}
 _EMBED = re.compile(r"\bpic\.twitter\.com/\w+|^[—–-] .{1,60}\(@\w{1,30}\) ", re.I)
+# what is not the post's text: markup, links, the "— Name (@handle) May 5, 2024" signature
+_EMBED_FRAME = re.compile(
+    r"<[^<>]*>|https?://\S+|\bpic\.twitter\.com/\w+|[—–-]\s*[^—–<>]{1,60}\(@\w{1,30}\).{0,40}$",
+    re.I,
+)
+LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
+LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
+TRAIL_WORDS = 4  # section words a breadcrumb puts before the headline it ends with
+BREADCRUMB_TRAIL = Rule("breadcrumb", "site navigation breadcrumb ending in the headline", NEVER)
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
+
+
+def _fold_quotes(key: str) -> str:
+    """Curly quotes as straight ones (str.replace: far faster than translate here)."""
+    return key.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
 def core(line: str) -> str:
@@ -115,12 +133,15 @@ def is_byline(line: str) -> bool:
 
 def _link_list(line: str, info: lq.LineInfo) -> bool:
     """Menu items or tags on one line: "World | Business | Sport", "Russia, war, Kyiv, Iran,
-    drones" (a bulleted list stays; so does a sentence, which ends with punctuation)."""
+    drones", four or more headlines between bullets; a sentence, which ends with punctuation,
+    stays."""
     if info.terminal:
         return False
     parts = [p for p in _SEPARATORS.split(line.strip(" |•·")) if p]
     if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
         return True
+    if len(parts) >= LIST_MIN_ITEMS and info.words <= LIST_ITEM_WORDS * len(parts):
+        return True  # a list of headlines on one line: "Heat beat 76ers • EU backs aid • ..."
     tags = [p for p in line.split(",") if p.strip()]
     return len(tags) >= 6 and all(len(p.split()) <= 6 for p in tags)
 
@@ -138,7 +159,8 @@ def _structural(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     if _link_list(line, info):
         return LINK_LIST
     if ("pic.twitter" in line or line[:1] in "—–-") and _EMBED.search(line):
-        return EMBED
+        if not lq.info(_EMBED_FRAME.sub(" ", line).strip()).prose:
+            return EMBED  # a link or a signature; a post's own sentences are quoted text
     return None
 
 
@@ -152,6 +174,9 @@ def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
         return AGENCY_CREDIT
     if info.words <= 4 and _AGENCY.search(line) and re.search(r"\bvia\b|\bimages?\b", line, re.I):
         return AGENCY_CREDIT
+    if info.words <= 8 and not info.terminal and "," in line and _AGENCY.search(line):
+        if all(len(p.split()) <= 3 for p in line.split(",")):
+            return AGENCY_CREDIT  # a list of credits: "Adobe stock, BYU, Associated Press"
     words = [w.lower().strip(":,") for w in text.split()]
     if words and len(words) <= 8 and all(w in SOCIAL for w in words):
         return SHARE_ICONS
@@ -185,7 +210,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     heads: list[str] = []
     for line, info in zip(lines, infos, strict=True):
         text = core(line)
-        key = line_key(text)
+        key = _fold_quotes(line_key(text))  # "Minister’s" repeats "Minister's"
         hit = block
         if hit is None:
             hit = LANGUAGE_SWITCHER if language_switcher(line) else _vocabulary(line, text, info)
@@ -201,20 +226,28 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
         if len(heads) < HEAD_LINES:
             heads.append(key)
         out.append(hit)
-    _keep_some_prose(out, infos)
-    _between(out, infos)
-    _positional(out, infos)
+    _trail_to_headline(out, infos, lines)
+    placement.author_box(lines, out)
+    placement.keep_some_prose(out, infos)
+    placement.between(out, infos)
+    kept = placement.positional(lines, out, infos)
+    placement.tail_run(lines, out, infos, kept)
     return out
 
 
-def _keep_some_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """Site repetition never takes every sentence of a page: a page whose whole text recurs
-    across the site is a copy of an article (a re-crawl, syndication), not template."""
-    if any(r is None and f.prose for r, f in zip(out, infos, strict=True)):
-        return
-    for i, (r, f) in enumerate(zip(out, infos, strict=True)):
-        if r is REPEATED_IN_SITE and f.prose:
-            out[i] = None
+def _trail_to_headline(out: list[Rule | None], infos: list[lq.LineInfo], lines: list[str]) -> None:
+    """A line above the text that is a few section words and then a later line's headline
+    ("Home Travel Flybe flights cancelled: ...", then "Flybe flights cancelled: ...")."""
+    first = next((i for i, f in enumerate(infos) if f.prose and out[i] is None), len(out))
+    stop = min(first + 1, len(out), HEAD_LINES)
+    keys = [line_key(x) for x in lines[:stop]]
+    for j in range(1, stop):
+        if out[j] is not None or infos[j].words < lq.PROSE_MIN_WORDS or infos[j].prose:
+            continue
+        for i in range(j):
+            head = keys[i].removesuffix(keys[j])
+            if out[i] is None and head != keys[i] and 1 <= len(head.split()) <= TRAIL_WORDS:
+                out[i] = BREADCRUMB_TRAIL
 
 
 def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
@@ -222,47 +255,9 @@ def _repeats_head(key: str, info: lq.LineInfo, heads: list[str]) -> bool:
     return not info.prose and info.words >= 4 and any(h.startswith(key) for h in heads)
 
 
-def _between(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """A short line whose nearest longer neighbours above and below are both boilerplate
-    (a name and a job title between a photo credit and "3 min read") is boilerplate too."""
-    # the nearest line above and below that decides: boilerplate, or longer than short
-    decides = [out[i] is not None or not f.short for i, f in enumerate(infos)]
-    above: list[int | None] = []
-    last: int | None = None
-    for i in range(len(out)):
-        above.append(last)
-        if decides[i]:
-            last = i
-    below: int | None = None
-    for i in range(len(out) - 1, -1, -1):
-        a, f = above[i], infos[i]
-        if out[i] is None and f.short and not f.terminal and a is not None and below is not None:
-            if out[a] is not None and out[below] is not None:
-                out[i] = BETWEEN
-        if decides[i]:
-            below = i
-
-
-def _positional(out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
-    """Short lines above the first sentence; below the last one, lines that end no sentence,
-    and short ones once the boilerplate has begun ("“No,” she said." right after the text
-    stays; "Thanks for submitting!" after a sign-up box goes)."""
-    prose = [i for i, (r, f) in enumerate(zip(out, infos, strict=True)) if r is None and f.prose]
-    if not prose:
-        return  # no sentence at all: the page's form says nothing about where its text is
-    for i in range(prose[0]):
-        if out[i] is None and infos[i].short:
-            out[i] = HEAD_SHORT
-    broken = False  # a line between the last sentence and this one is boilerplate
-    for i in range(prose[-1] + 1, len(out)):
-        if out[i] is None and (not infos[i].terminal or (infos[i].short and broken)):
-            out[i] = TAIL_SHORT
-        broken = broken or out[i] is not None
-
-
 def looks_like_title(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
+    words = lq.info(line).words  # not line.split(): Chinese headlines have no spaces
+    return 3 <= words <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
 
 
 def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:

@@ -9,6 +9,7 @@ vocabulary; nothing here decides on its own.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 PROSE_MIN_WORDS = 4  # a line ending a sentence with at least this many words is prose
@@ -16,9 +17,16 @@ SHORT_MAX_WORDS = 3  # a line of at most this many words is "short" (a menu item
 
 # a sentence end, optionally followed by closing quotes or brackets; "…" and "..." are
 # teaser truncations, not sentence ends
-_TERMINAL = re.compile(r"(?<!\.\.)[.!?。！？](?:['\"”’»)\]]+)?$")
+# sentence ends of other scripts too: Devanagari danda, Arabic question mark, Urdu full stop,
+# Armenian and Ethiopic full stops; a stray quote or space after the end does not count
+_TERMINAL = re.compile(r"(?<!\.\.)[.!?。！？।॥؟۔։።](?:[\s'\"”’“‘»«)\]]+)?$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+# a word; the vowel signs of Indic, Thai and Myanmar scripts (combining marks, not \w) are
+# part of their words ("देश" is one word, not two)
+_W = r"[\w\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]"
+_WORD = re.compile(rf"{_W}+(?:[-'’.]{_W}+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CREDIT_AFTER = re.compile(r"\s+\([^()]{1,160}\)$")
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -80,15 +88,27 @@ class LineInfo:
 
 def info(line: str) -> LineInfo:
     words = len(_WORD.findall(line))
+    if not line.isascii() and _CJK.search(line):
+        # scripts written without spaces: two characters count as a word
+        han = len(_CJK.findall(line))
+        words = len(_WORD.findall(_CJK.sub(" ", line))) + (han + 1) // 2
     tail = line[-12:]
     ellipsis = bool(_ELLIPSIS.search(tail))
-    return LineInfo(words, bool(_TERMINAL.search(tail)) and not ellipsis, ellipsis)
+    terminal = bool(_TERMINAL.search(tail)) and not ellipsis
+    if not terminal and line.endswith(")"):
+        # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
+        head = _CREDIT_AFTER.sub("", line)
+        terminal = head != line and bool(_TERMINAL.search(head[-12:]))
+    return LineInfo(words, terminal, ellipsis)
 
 
 def letter_share(line: str) -> float:
-    """The share of letters among the line's non-space characters."""
+    """The share of letters among the line's non-space characters (the vowel signs of
+    Indic scripts, combining marks, count as letters)."""
     chars = [c for c in line if not c.isspace()]
-    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+    if not chars:
+        return 0.0
+    return sum(c.isalpha() or unicodedata.category(c).startswith("M") for c in chars) / len(chars)
 
 
 def is_timestamp(line: str, max_left: int = 3) -> bool:

@@ -1,0 +1,64 @@
+"""``scripts/eval_boilerplate.py``: recall, body loss and titles on labelled pages (here a
+small invented set written into tmp_path), and a clear error on a malformed row."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+PAGE = """### gazette | https://harbourgazette.example/a
+B	Skip to main content
+B	Menu
+T	Harbour board rejects claims over dredging contract
+K	The harbour board on Tuesday rejected claims that it had handed a dredging contract to a friend.
+K	"Every bid was opened in public," said Mara Vell, who chairs the board.
+B	Share this article
+?	Ports
+### ledger
+K	Officials met on Monday to discuss the new export rules for machine tools.
+K	Officials met on Monday to discuss the new export rules for machine tools.
+B	Comments are closed.
+"""
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("eval_bp", REPO / "scripts/eval_boilerplate.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up while being made
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_counts_every_labelled_line_against_the_exclusions(tmp_path: Path, capsys):
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "pages.txt").write_text(PAGE, encoding="utf-8")
+    assert _script().main(["--json", str(tmp_path / "set")]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    # 4 boilerplate lines, all removed; of 5 article lines the repeated sentence is lost
+    assert total == {
+        "pages": 2,
+        "boilerplate_lines": 4,
+        "boilerplate_removed": 4,
+        "recall": 1.0,
+        "article_lines": 5,
+        "article_lines_removed": 1,
+        "titles": 1,
+        "titles_right": 1,
+    }
+
+
+def test_lists_misses_and_refuses_a_row_without_a_label(tmp_path: Path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(PAGE, encoding="utf-8")
+    assert _script().main(["-v", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "ledger: LOST [duplicate-line] Officials met on Monday" in out
+    bad = tmp_path / "bad.txt"
+    bad.write_text("### p\nno label here\n", encoding="utf-8")
+    assert _script().main([str(bad)]) == 1
+    assert f"{bad}:2: expected 'B|K|T|?<TAB>line'" in capsys.readouterr().err
