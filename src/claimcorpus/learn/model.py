@@ -57,8 +57,18 @@ class LearnedModel:
     ) -> dict[str, Any]:
         """Prediction record (spans with offsets and text, linked attributions)."""
         sents = sentences_of(text, sentences)
-        found = self.tagger.spans(sents)
-        starts = [s.start for s in sents] or [0]
+        return self.record(doc_id, text, [s.start for s in sents], self.tagger.spans(sents))
+
+    def record(
+        self,
+        doc_id: str,
+        text: str,
+        starts: Sequence[int],
+        found: Mapping[str, Sequence[tuple[int, int]]],
+    ) -> dict[str, Any]:
+        """The record of spans found by any tagger (label -> spans), linked by this model's
+        linker; ``starts``: the sentence start offsets."""
+        starts = sorted(starts) or [0]
         spans: list[dict[str, Any]] = []
         ids: dict[tuple[str, tuple[int, int]], str] = {}
         for label, prefix in (("CLAIM", "c"), ("SOURCE", "s"), ("CUE", "q")):
