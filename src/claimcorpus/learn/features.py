@@ -13,7 +13,7 @@ from claimcorpus.learn.tokens import Sentence
 
 CUE_WORDS = frozenset(SAY_VERBS + DENY_VERBS + ACCUSE_VERBS + ("told", "tells", "according"))
 QUOTES = frozenset('"“”')
-Features = dict[str, str | float]
+Features = list[str]  # binary feature names ("w=said"), as crfsuite reads them fastest
 
 
 def shape(word: str) -> str:
@@ -58,38 +58,47 @@ def _distances(flags: list[bool]) -> tuple[list[int | None], list[int | None]]:
 
 
 def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list[Features]:
-    """One feature dict per token of a sentence."""
+    """One feature list per token of a sentence (the per-token strings are made once and
+    shared by the neighbours' windows: this runs on every sentence at predict time)."""
     lower = [w.lower() for w in sent.words]
+    n = len(lower)
     cue = [w in CUE_WORDS for w in lower]
     left, right = _distances(cue)
+    shapes = [shape(w) for w in sent.words]
+    has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
+    edge = {k: f"w{k:+d}=<edge>" for k in (-2, -1, 1, 2)}
+    window = {k: [f"w{k:+d}={w}" for w in lower] for k in (-2, -1, 1, 2)}
+    window_shape = {k: [f"s{k:+d}={x}" for x in shapes] for k in (-2, -1, 1, 2)}
     in_quote = previous_open_quote
-    has_cue = "1" if any(cue) else "0"
-    n = len(lower)
     out: list[Features] = []
     for i, w in enumerate(sent.words):
         if w in QUOTES:
             in_quote = not in_quote if w == '"' else w == "“"
-        f: Features = {
-            "bias": 1.0,
-            "w": lower[i],
-            "suf3": lower[i][-3:],
-            "shape": shape(w),
-            "cue": "1" if cue[i] else "0",
-            "inq": "1" if in_quote else "0",
-            "sent_cue": has_cue,
-            "cue_left": bucket(left[i]),
-            "cue_right": bucket(right[i]),
-            "pos": "first" if i == 0 else "last" if i == n - 1 else "mid",
-        }
+        prev = lower[i - 1] if i else "<edge>"
+        nxt = lower[i + 1] if i + 1 < n else "<edge>"
+        f = [
+            "bias",
+            "w=" + lower[i],
+            "suf3=" + lower[i][-3:],
+            "shape=" + shapes[i],
+            "cue=1" if cue[i] else "cue=0",
+            "inq=1" if in_quote else "inq=0",
+            has_cue,
+            "cue_left=" + bucket(left[i]),
+            "cue_right=" + bucket(right[i]),
+            "pos=first" if i == 0 else "pos=last" if i == n - 1 else "pos=mid",
+            f"w-1|w={prev}|{lower[i]}",
+            f"w|w+1={lower[i]}|{nxt}",
+        ]
         for k in (-2, -1, 1, 2):
             j = i + k
             if 0 <= j < n:
-                f[f"w{k:+d}"] = lower[j]
-                f[f"s{k:+d}"] = shape(sent.words[j])
+                f.append(window[k][j])
+                f.append(window_shape[k][j])
+                if cue[j]:
+                    f.append(f"cue{k:+d}")
             else:
-                f[f"w{k:+d}"] = "<edge>"
-        f["w-1|w"] = f"{f['w-1']}|{lower[i]}"
-        f["w|w+1"] = f"{lower[i]}|{f['w+1']}"
+                f.append(edge[k])
         out.append(f)
     return out
 
@@ -100,6 +109,6 @@ def document_features(sentences: list[Sentence]) -> list[list[Features]]:
     open_quote = False
     for sent in sentences:
         feats = sentence_features(sent, open_quote)
-        open_quote = bool(feats) and feats[-1]["inq"] == "1"
+        open_quote = bool(feats) and "inq=1" in feats[-1]
         out.append(feats)
     return out

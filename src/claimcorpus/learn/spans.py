@@ -7,16 +7,17 @@ Each label's model is crfsuite's own binary file, read back by ``sklearn_crfsuit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pycrfsuite import ItemSequence
 from sklearn_crfsuite import CRF
 from sklearn_crfsuite.trainer import LinePerIterationTrainer
 
 from claimcorpus.core.problems import InputError
-from claimcorpus.learn.features import Features, document_features
+from claimcorpus.learn.features import document_features
 from claimcorpus.learn.tokens import Sentence, bio_tags, decode, sentences_of
 
 IterationHook = Callable[[str, Mapping[str, Any]], None]  # (label, crfsuite's iteration info)
@@ -82,11 +83,10 @@ def gold_tags(docs: Iterable[Mapping[str, Any]], label: str) -> list[list[str]]:
     return out
 
 
-def gold_features(docs: Iterable[Mapping[str, Any]]) -> Iterator[list[Features]]:
-    """Features per sentence of every document, made as crfsuite reads them (never held
-    whole: for PolNeAR train they would take gigabytes as Python dicts)."""
-    for doc in docs:
-        yield from document_features(doc_sentences(doc))
+def gold_items(docs: Iterable[Mapping[str, Any]]) -> list[ItemSequence]:
+    """crfsuite's item sequences of every sentence, made once for the three labels' CRFs
+    (as Python lists of feature strings they would take gigabytes on PolNeAR train)."""
+    return [ItemSequence(feats) for doc in docs for feats in document_features(doc_sentences(doc))]
 
 
 def doc_sentences(doc: Mapping[str, Any]) -> list[Sentence]:
@@ -98,12 +98,14 @@ def doc_sentences(doc: Mapping[str, Any]) -> list[Sentence]:
 
 def train_label(
     docs: Sequence[Mapping[str, Any]],
+    items: Sequence[ItemSequence],
     label: str,
     folder: Path,
     config: CrfConfig,
     hook: IterationHook,
 ) -> None:
-    """Fit one label's CRF on the documents and write its model file into ``folder``."""
+    """Fit one label's CRF on the documents (``items``: their :func:`gold_items`) and
+    write its model file into ``folder``."""
     crf = CRF(
         algorithm="lbfgs",
         c1=config.c1,
@@ -114,7 +116,7 @@ def train_label(
         model_filename=str(model_file(folder, label)),
         trainer_cls=_trainer_class(label, hook),
     )
-    crf.fit(gold_features(docs), gold_tags(docs, label))
+    crf.fit(items, gold_tags(docs, label))
 
 
 class SpanTagger:

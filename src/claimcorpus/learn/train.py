@@ -27,7 +27,7 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.learn import linker as linking
 from claimcorpus.learn.model import FORMAT, FORMAT_VERSION, LINKER, LOG, MANIFEST
 from claimcorpus.learn.scheme_id import release_scheme
-from claimcorpus.learn.spans import CrfConfig, train_label
+from claimcorpus.learn.spans import CrfConfig, gold_items, train_label
 from claimcorpus.release.load import load_documents
 
 LIBRARIES = ("sklearn-crfsuite", "python-crfsuite", "scikit-learn")
@@ -119,9 +119,10 @@ def train_model(
             if entry["iteration"] % PRINT_EVERY == 0 or entry["iteration"] == 1:
                 tqdm.write(f"{label} iteration {entry['iteration']}: loss {entry['loss']:.2f}")
 
+        items = gold_items(docs)
         for label in labels:
             done = len(log)
-            train_label(docs, label, tmp, config, hook)
+            train_label(docs, items, label, tmp, config, hook)
             bar.update(config.max_iterations - (len(log) - done))  # L-BFGS may stop early
             tqdm.write(f"{label}: {len(log) - done} iterations, final loss {log[-1]['loss']:.2f}")
         link = linking.fit_linker(docs, seed)
