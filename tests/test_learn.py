@@ -11,6 +11,7 @@ import datasets.config
 import pytest
 from conftest import REPO, run_cli, tree_digest
 
+from claimcorpus.cli import main as cli_main
 from claimcorpus.core.io import sha256_file
 from claimcorpus.core.problems import InputError
 from claimcorpus.learn.model import load_model
@@ -253,3 +254,18 @@ def test_a_corrupt_crf_file_behind_a_matching_checksum_is_still_named(model: Pat
     with pytest.raises(InputError, match="not a readable CRF model file") as err:
         load_model(model)
     assert str(crf) in str(err.value)
+
+
+def test_predicting_a_second_split_keeps_the_first_splits_records(
+    model: Path, release: Path, project: Path
+):
+    args = ["predict", "--model", str(model), "--release", str(release), "--quiet"]
+    assert cli_main(["--root", str(project), *args, "--split", "test"]) == 0
+    layer = project / "annotations" / "pred" / "tiny"
+    first = tree_digest(layer)
+    assert cli_main(["--root", str(project), *args, "--split", "validation"]) == 0
+    after = tree_digest(layer)
+    tests = {d["doc_id"] for d in load_documents(release, "test")}
+    vals = {d["doc_id"] for d in load_documents(release, "validation")}
+    assert {Path(k).stem for k in after} == tests | vals and tests.isdisjoint(vals)
+    assert all(after[k] == v for k, v in first.items())  # the test split's records untouched
