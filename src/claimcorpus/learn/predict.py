@@ -23,6 +23,7 @@ from tqdm import tqdm
 from claimcorpus.core.io import atomic_write_bytes
 from claimcorpus.core.layers import check_record, write_record
 from claimcorpus.core.problems import InputError
+from claimcorpus.core.project import require_root
 from claimcorpus.core.records import PRED
 from claimcorpus.core.scheme import ID_PATTERN, load_scheme
 from claimcorpus.evaluate.reader import PredictionError
@@ -92,17 +93,14 @@ def write_layer(
 
 def run(args: argparse.Namespace) -> int:
     """Load the model, predict the split, write the outputs; bad input exits 2."""
+    if not args.no_layer:  # the layer needs a project: say so first, as other commands do
+        require_root(args.root, " (or write only a JSONL file: --no-layer --jsonl OUT)")
     try:
+        if args.no_layer and args.jsonl is None:
+            raise InputError("--no-layer without --jsonl writes nothing: give --jsonl OUT")
         model = load_model(args.model)
         release = find_release(args.release, args.root)
         check_scheme(model, release_scheme(release)["digest"], f"the release {release}")
-        if args.no_layer and args.jsonl is None:
-            raise InputError("--no-layer without --jsonl writes nothing: give --jsonl OUT")
-        if not args.no_layer and args.root is None:
-            raise InputError(
-                "no project found to write annotations/pred/<model>/ into: pass --root, "
-                "or --no-layer with --jsonl OUT"
-            )
         docs = load_documents(release, args.split)
         started = time.perf_counter()
         records = predict_documents(model, docs, progress=not args.quiet)
