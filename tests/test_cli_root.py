@@ -35,6 +35,7 @@ NEEDS_PROJECT = {
     "diff": ["1.0.0", "1.0.0"],
     "view": ["--release", str(RELEASE)],
     "predictions": ["import", "p.jsonl", "--model", "m"],
+    "predict": ["--model", "m", "--release", str(RELEASE)],  # the layer needs a project
     "stats": [],
 }
 LS_ACTIONS = [["serve", "--status"], ["push"], ["pull", "--dry-run"], ["review"]]

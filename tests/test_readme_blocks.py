@@ -21,6 +21,7 @@ SCRIPTS = (
     "bench_labelstudio",
     "bench_ingest",
     "bench_normalize",
+    "bench_train",
 )
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
@@ -307,3 +308,37 @@ def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
     assert "| boilerplate.classify (lines) | 2.5 | 14.00x |" in body
     assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 126 |" in body
     assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 184 |" in body
+
+
+def _train_row(scores: tuple[float, ...], rate: float, train: dict | None = None) -> dict:
+    names = (
+        "partial CLAIM",
+        "partial SOURCE",
+        "partial CUE",
+        "strict micro",
+        "partial micro",
+        "attribution strict",
+        "attribution overlap",
+    )
+    return {"scores": dict(zip(names, scores, strict=True)), "docs_per_s": rate, "train": train}
+
+
+def test_bench_train_writes_its_block_from_results(tmp_path: Path):
+    script = _script("bench_train")
+    crf = _train_row(
+        (0.5, 0.6, 0.7, 0.5, 0.6, 0.25, 0.45), 80.0, {"wall_seconds": 600.0, "rss_mb": 900.0}
+    )
+    rules = _train_row((0.3, 0.4, 0.5, 0.3, 0.4, 0.1, 0.47), 200.0)
+    res = {
+        "rows": {"rules": rules, "crf (chosen)": crf},
+        "note": "crf: 100 iterations.",
+        "errors": [["missed claim", "d1", "gold claim «x»"]],
+    }
+    res["targets"] = script.targets(res)
+    body = _run_from_json("bench_train", tmp_path, res)
+    assert (
+        "| crf (chosen) | 0.500 | 0.600 | 0.700 | 0.500 | 0.250 | 0.450 | 10.0 min | 900 MB" in body
+    )
+    assert "| attribution overlap F1 >= 2x rules | 0.96x | no |" in body
+    assert "| span partial F1 SOURCE > rules | 0.600 vs 0.400 | yes |" in body
+    assert "92.3%" in body and "gold claim" not in body  # error examples (texts) stay out

@@ -1,0 +1,142 @@
+"""CLAIM, SOURCE and CUE spans by a BIO CRF per label (sklearn-crfsuite, L-BFGS).
+
+One CRF per label, not one over all labels, because spans of different labels overlap in
+the gold (a claim holds a nested attribution's source and cue); BIO per label keeps them.
+Each label's model is crfsuite's own binary file, read back by ``sklearn_crfsuite.CRF``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pycrfsuite import ItemSequence
+from sklearn_crfsuite import CRF
+from sklearn_crfsuite.trainer import LinePerIterationTrainer
+
+from claimcorpus.core.problems import InputError
+from claimcorpus.learn.features import document_features
+from claimcorpus.learn.tokens import Sentence, bio_tags, decode, sentences_of
+
+IterationHook = Callable[[str, Mapping[str, Any]], None]  # (label, crfsuite's iteration info)
+
+
+@dataclass(frozen=True)
+class CrfConfig:
+    """The CRF's training settings (``train --config`` may set each)."""
+
+    c1: float = 0.05
+    c2: float = 0.01
+    max_iterations: int = 100
+    min_freq: int = 1
+
+
+def model_file(folder: Path, label: str) -> Path:
+    return folder / f"crf-{label}.crfsuite"
+
+
+def _trainer_class(label: str, hook: IterationHook) -> type:
+    """crfsuite's trainer reporting each L-BFGS iteration to ``hook`` instead of stdout."""
+
+    class Trainer(LinePerIterationTrainer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # crfsuite calls on_iteration only when verbose; CRF.fit's own verbose would
+            # also need len() of the features, which are a generator here
+            kwargs["verbose"] = True
+            super().__init__(*args, **kwargs)
+
+        def on_iteration(self, log: Any, info: Mapping[str, Any]) -> None:
+            hook(label, info)
+
+        # crfsuite's own chatter (feature generation, model writing) stays off stdout
+        def on_start(self, log: Any) -> None:
+            return None
+
+        def on_featgen_progress(self, log: Any, percent: Any) -> None:
+            return None
+
+        def on_featgen_end(self, log: Any) -> None:
+            return None
+
+        def on_prepared(self, log: Any) -> None:
+            return None
+
+        def on_optimization_end(self, log: Any) -> None:
+            return None
+
+        def on_end(self, log: Any) -> None:
+            return None
+
+    return Trainer
+
+
+def gold_tags(docs: Iterable[Mapping[str, Any]], label: str) -> list[list[str]]:
+    """BIO tags of ``label`` per sentence of every gold document (small: kept whole)."""
+    out = []
+    for doc in docs:
+        spans = [(s["start"], s["end"]) for s in doc["spans"] if s["label"] == label]
+        for sent in doc_sentences(doc):
+            inside = [(a, b) for a, b in spans if a < sent.end and b > sent.start]
+            out.append(bio_tags(sent, inside))
+    return out
+
+
+def gold_items(docs: Iterable[Mapping[str, Any]]) -> list[ItemSequence]:
+    """crfsuite's item sequences of every sentence, made once for the three labels' CRFs
+    (as Python lists of feature strings they would take gigabytes on PolNeAR train)."""
+    return [ItemSequence(feats) for doc in docs for feats in document_features(doc_sentences(doc))]
+
+
+def doc_sentences(doc: Mapping[str, Any]) -> list[Sentence]:
+    """A release row's tokenized sentences (its own ``sentences`` when it has them)."""
+    given = doc.get("sentences")
+    bounds = None if given is None else [(s["start"], s["end"]) for s in given]
+    return sentences_of(doc["text"], bounds)
+
+
+def train_label(
+    docs: Sequence[Mapping[str, Any]],
+    items: Sequence[ItemSequence],
+    label: str,
+    folder: Path,
+    config: CrfConfig,
+    hook: IterationHook,
+) -> None:
+    """Fit one label's CRF on the documents (``items``: their :func:`gold_items`) and
+    write its model file into ``folder``."""
+    crf = CRF(
+        algorithm="lbfgs",
+        c1=config.c1,
+        c2=config.c2,
+        max_iterations=config.max_iterations,
+        min_freq=config.min_freq,
+        all_possible_transitions=True,
+        model_filename=str(model_file(folder, label)),
+        trainer_cls=_trainer_class(label, hook),
+    )
+    crf.fit(items, gold_tags(docs, label))
+
+
+class SpanTagger:
+    """The per-label CRFs of a model folder, opened once."""
+
+    def __init__(self, folder: Path, labels: Sequence[str]) -> None:
+        self.labels = tuple(labels)
+        self.crfs: dict[str, CRF] = {}
+        for label in self.labels:
+            path = model_file(folder, label)
+            if not path.is_file():
+                raise InputError(f"{path}: missing model file (train the model again)")
+            crf = CRF(model_filename=str(path))
+            try:
+                crf.tagger_  # noqa: B018 - opens (and so checks) the model file now
+            except (OSError, ValueError) as exc:
+                raise InputError(f"{path}: not a readable CRF model file: {exc}") from exc
+            self.crfs[label] = crf
+
+    def spans(self, sentences: Sequence[Sentence]) -> dict[str, list[tuple[int, int]]]:
+        """label -> predicted document spans."""
+        feats = document_features(list(sentences))
+        return {label: decode(sentences, self.crfs[label].predict(feats)) for label in self.labels}
