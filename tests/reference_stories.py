@@ -29,7 +29,7 @@ from datasketch import MinHash, MinHashLSH
 from claimcorpus.stories.components import story_ids
 from claimcorpus.stories.evidence import rare_limit
 from claimcorpus.stories.features import UNKNOWN_DAY, day_of, items
-from claimcorpus.stories.rules import ENTITY, NEAR_DUP, NUM_PERM, EVENT_RULES, SHINGLE, WORD
+from claimcorpus.stories.rules import ENTITY, EVENT_RULES, NEAR_DUP, NUM_PERM, SHINGLE, WORD
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:

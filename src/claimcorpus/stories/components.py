@@ -21,7 +21,7 @@ import numpy as np
 from claimcorpus.stories import evidence
 from claimcorpus.stories.banding import band_pairs, verified
 from claimcorpus.stories.features import Features, features
-from claimcorpus.stories.rules import BANDS, KINDS, NEAR_DUP, NUM_PERM, EVENT_RULES, SameEvent
+from claimcorpus.stories.rules import BANDS, EVENT_RULES, KINDS, NEAR_DUP, NUM_PERM, SameEvent
 from claimcorpus.stories.signatures import signatures
 
 Edge = dict  # {"a", "b", "kind", "score"} and, for an automatic join, "signals"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from claimcorpus.stories.features import KEY_KINDS, UNKNOWN_DAY, Features
-from claimcorpus.stories.rules import NEAR_DUP, EVENT_RULES, SameEvent
+from claimcorpus.stories.rules import EVENT_RULES, NEAR_DUP, SameEvent
 from claimcorpus.stories.signatures import estimate
 
 

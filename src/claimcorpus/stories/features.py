@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claimcorpus.stories.rules import COMMON_CAPS, NAME, NUMBER, QUOTE, EVENT_RULES, WORD, YEAR
+from claimcorpus.stories.rules import COMMON_CAPS, EVENT_RULES, NAME, NUMBER, QUOTE, WORD, YEAR
 from claimcorpus.stories.signatures import strings_hash
 
 QUOTE_KEY, NAME_KEY, NUMBER_KEY = 0, 1, 2  # the kinds of key, in evidence's column order
@@ -40,7 +40,10 @@ class Features:
         """Parts in row order, each numbered from 0, as one run."""
         offsets = np.cumsum([0] + [len(p.day) for p in parts])
         return Features(
-            np.concatenate([np.zeros(0, np.int64)] + [p.doc + o for p, o in zip(parts, offsets)]),
+            np.concatenate(
+                [np.zeros(0, np.int64)]
+                + [p.doc + o for p, o in zip(parts, offsets[:-1], strict=True)]
+            ),
             np.concatenate([np.zeros(0, np.int8)] + [p.kind for p in parts]),
             np.concatenate([np.zeros(0, np.uint64)] + [p.key for p in parts]),
             np.concatenate([np.zeros(0, np.int64)] + [p.day for p in parts]),
