@@ -86,11 +86,13 @@ def _same_event(
     ]
     close = days is not None and days <= rules.close_days
     far = days is not None and days > rules.far_days
-    strong = support[0] or support[1] or support[3]
+    strong = support[0] or support[1] or support[3] or shared[1] >= rules.names_with_date
     joined = sum(support) >= rules.min_signals or (close and strong)
     if near >= NEAR_DUP or (joined and not far):
         kind = "near-duplicate" if near >= NEAR_DUP else "same-story"
-        return {"kind": kind, "shared": shared, "near": near, "days": days}
+        q, names, numbers = shared
+        signals = {"near": round(near, 4), "quotes": q, "names": names, "numbers": numbers}
+        return {"kind": kind, "score": float(sum(support)), "signals": {**signals, "days": days}}
     return None
 
 
@@ -132,7 +134,8 @@ def group_stories(
             if ev is not None:
                 old = edges.get((a, b), {})
                 kind = old.get("kind", ev["kind"])
-                edges[(a, b)] = {"a": a, "b": b, "kind": kind, "score": old.get("score"), **ev}
+                score = old.get("score", ev["score"])
+                edges[(a, b)] = {"a": a, "b": b, **ev, "kind": kind, "score": score}
     return story_ids(ids, [edges[k] for k in sorted(edges)], hints)
 
 

@@ -28,8 +28,17 @@ Edge = dict  # {"a", "b", "kind", "score"} and, for an automatic join, "signals"
 
 
 def _order(e: Edge) -> tuple:
-    signals = e.get("signals") or {}
-    return (KINDS.index(e["kind"]), -(e["score"] or 0.0), -signals.get("near", 0.0), e["a"], e["b"])
+    """Strongest first: kind, signals, then shared keys, then shared text."""
+    sig = e.get("signals") or {}
+    keys = sig.get("quotes", 0) + sig.get("names", 0) + sig.get("numbers", 0)
+    return (
+        KINDS.index(e["kind"]),
+        -(e["score"] or 0.0),
+        -keys,
+        -sig.get("near", 0.0),
+        e["a"],
+        e["b"],
+    )
 
 
 class _Groups:

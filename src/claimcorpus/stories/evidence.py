@@ -32,7 +32,7 @@ class Signals:
 
 def rare_limit(n_docs: int, rules: SameEvent = EVENT_RULES) -> int:
     """The most articles a rare name or number may appear in."""
-    return min(rules.block_max, max(2, int(rules.rare_share * n_docs)))
+    return min(rules.block_max, max(rules.rare_min, int(rules.rare_share * n_docs)))
 
 
 def _block_pairs(key: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:
@@ -92,7 +92,7 @@ def decide(s: Signals, rules: SameEvent = EVENT_RULES) -> np.ndarray:
     sup = supports(s, rules)
     close = (s.days >= 0) & (s.days <= rules.close_days)
     far = s.days > rules.far_days
-    strong = sup[:, [0, 1, 3]].any(axis=1)  # text, a quotation or a number, not names alone
+    strong = sup[:, [0, 1, 3]].any(axis=1) | (s.shared[:, 1] >= rules.names_with_date)
     joined = (sup.sum(axis=1) >= rules.min_signals) | (close & strong)
     return (s.near >= NEAR_DUP) | (joined & ~far)
 

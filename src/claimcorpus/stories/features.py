@@ -6,7 +6,7 @@ Each such item becomes a 64-bit key (``signatures.strings_hash``, the same on ev
 and process); ``evidence`` blocks articles on shared keys. A quotation of at least
 ``EVENT_RULES.quote_words`` words gives its word shingles of that length (so a quote cut short by
 one outlet still matches); names are capitalized words outside ``COMMON_CAPS``; numbers
-keep their digits and percent sign, bare years are left out (every article of a year has
+keep their digits (a percent sign dropped), bare years are left out (every article of a year has
 them). The day is the ``published`` date's ordinal, or unknown (never guessed).
 """
 
@@ -65,7 +65,8 @@ def items(text: str) -> tuple[list[str], list[str], list[str]]:
         words = WORD.findall(m.group(1).lower())
         quotes.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
     names = {m.lower() for m in NAME.findall(text) if m not in COMMON_CAPS}
-    numbers = {n.replace(",", "") for n in NUMBER.findall(text) if not YEAR.fullmatch(n)}
+    numbers = {n.replace(",", "").rstrip("%") for n in NUMBER.findall(text)}
+    numbers = {n for n in numbers if not YEAR.fullmatch(n)}  # "4.75%" = "4.75 per cent"
     return sorted(quotes), sorted(names), sorted(numbers)
 
 

@@ -48,7 +48,7 @@ class SameEvent:
     strong enough alone), or when at least ``min_signals`` content signals support it (text
     overlap, a shared quotation, shared rare names, shared rare numbers), or when the
     articles were published within ``close_days`` and a shared quotation, number or text
-    supports it. Known dates more than ``far_days`` apart veto every join but a
+    supports it, or ``names_with_date`` rare names do. Known dates more than ``far_days`` apart veto every join but a
     near-duplicate one (the same spokesperson's stock denial months later).
     """
 
@@ -56,13 +56,15 @@ class SameEvent:
     quote_words: int = 5  # a quotation counts from this many words; shingles of this length
     quote_min_shared: int = 1  # shared quotation shingles for the quotation signal
     names_min_shared: int = 3  # shared rare names for the names signal
+    names_with_date: int = 4  # rare names that, with close dates, join on their own
     numbers_min_shared: int = 1  # shared rare numbers for the numbers signal
     min_signals: int = 2
     close_days: int = 2
     far_days: int = 14
-    # a name or number is rare when at most max(2, rare_share x documents) articles have it,
-    # and never more than block_max: a block is every pair of the articles sharing a key
-    rare_share: float = 0.02
+    # a name or number is rare when at most max(rare_min, rare_share x documents) articles
+    # have it, and never more than block_max: a block is every pair of articles sharing a key
+    rare_min: int = 5
+    rare_share: float = 0.001
     block_max: int = 50
     # chaining guard: two groups merge only if more than half of their cross pairs
     # are joined pairs (average linkage), so one hybrid article cannot bridge two stories
