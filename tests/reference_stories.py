@@ -6,7 +6,7 @@ the chaining guard of ``stories.components.story_ids`` (reused here, not re-impl
 1. near-duplicate: MinHash (datasketch) Jaccard over word 5-shingles >= ``NEAR_DUP``;
 2. same story: shared quotation shingles, rare names and rare numbers (the tokens of
    ``stories.features.items``), text overlap and publication dates, decided by the rule of
-   ``rules.SameEvent``, here by intersecting every pair's Python sets;
+   ``rules.SameEvent``, here with a dict from each token to its articles and Python sets;
 3. a curated ``story`` hint from the document's sidecar (an override: joins first).
 
 The ``story_id`` is ``story-`` + the smallest doc_id in the component (stable as long as
@@ -128,14 +128,25 @@ def group_stories(
             if b > a and (score := sigs[a].jaccard(sigs[b])) >= NEAR_DUP:
                 edges[(a, b)] = {"a": a, "b": b, "kind": "near-duplicate", "score": round(score, 4)}
     ids = sorted(info)
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            ev = _same_event(info[a], info[b], limit, df)
-            if ev is not None:
-                old = edges.get((a, b), {})
-                kind = old.get("kind", ev["kind"])
-                score = old.get("score", ev["score"])
-                edges[(a, b)] = {"a": a, "b": b, **ev, "kind": kind, "score": score}
+    holders: dict[tuple[int, str], list[str]] = {}  # a dict index, not sorted hash blocks
+    for d in ids:
+        for k in range(3):
+            for t in info[d]["items"][k]:
+                holders.setdefault((k, t), []).append(d)
+    candidates = {
+        (a, b)
+        for (k, _), docs_ in holders.items()
+        if len(docs_) <= limit[k]
+        for i, a in enumerate(docs_)
+        for b in docs_[i + 1 :]
+    }
+    for a, b in sorted(candidates):
+        ev = _same_event(info[a], info[b], limit, df)
+        if ev is not None:
+            old = edges.get((a, b), {})
+            kind = old.get("kind", ev["kind"])
+            score = old.get("score", ev["score"])
+            edges[(a, b)] = {"a": a, "b": b, **ev, "kind": kind, "score": score}
     return story_ids(ids, [edges[k] for k in sorted(edges)], hints)
 
 

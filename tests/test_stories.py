@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
+from collections import Counter
 from pathlib import Path
 
-from conftest import SEEDS
+from conftest import REPO, SEEDS
 from reference_stories import group_stories, near_duplicate_pairs
 
 from claimcorpus.normalize.text import normalize_bytes
@@ -139,3 +141,20 @@ def test_numpy_blocks_agree_with_the_all_pairs_reference_on_the_fixture():
     assert [(e["a"], e["b"], e["kind"]) for e in mine_edges] == [
         (e["a"], e["b"], e["kind"]) for e in ref_edges
     ]
+
+
+def test_300_articles_mixing_seed_paragraphs_do_not_chain_into_one_story():
+    """The issue's chain case: each article six random seed paragraphs (how 300 articles
+    once became one story). Articles sharing enough text still join; no story takes over."""
+    paras = []
+    for path in sorted((REPO / "corpus" / "normalized").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        paras += [doc["text"][p["start"] : p["end"]] for p in doc["paragraphs"]]
+    paras = [p for p in paras if len(p) > 80]
+    rng = random.Random(12)
+    docs = [(f"reuse_{i:03d}", "\n\n".join(rng.sample(paras, 6)), None) for i in range(300)]
+    docs += [(d, t, None) for d, t in _texts().items()]
+    story, edges = components.group_stories(docs)
+    sizes = Counter(story.values())
+    assert max(sizes.values()) <= 0.1 * len(docs), sizes.most_common(3)
+    assert edges  # the grouping still joins some of them
