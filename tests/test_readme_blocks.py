@@ -14,7 +14,14 @@ from conftest import REPO
 
 from claimcorpus.core import blocks
 
-SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio", "bench_ingest")
+SCRIPTS = (
+    "bench_scale",
+    "bench_build",
+    "bench_evaluate",
+    "bench_labelstudio",
+    "bench_ingest",
+    "bench_stories",
+)
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
 
@@ -300,3 +307,33 @@ def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
     assert "| boilerplate.classify (lines) | 2.5 | 14.00x |" in body
     assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 126 |" in body
     assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 184 |" in body
+
+
+def _stories_size(size: int, rss: int) -> dict:
+    def run(seconds: float, largest: int, p: float) -> dict:
+        return {
+            "seconds": seconds,
+            "peak_rss_mb": rss,
+            "precision": p,
+            "recall": 0.6,
+            "stories": 40,
+            "largest": largest,
+            "true_stories": 30,
+        }
+
+    return {"size": size, "baseline": run(2.0, 70, 0.2), "grouping": run(3.0, 9, 0.99)}
+
+
+def test_bench_stories_writes_its_block_from_results(tmp_path: Path):
+    labelled = {
+        "fixture": {"pairs": 210, "positives": 12, "precision": 1.0, "recall": 0.75},
+        "seeds": {"pairs": 10, "positives": 3, "precision": 1.0, "recall": 0.333},
+    }
+    results = {
+        "sizes": [_stories_size(10_000, 300), _stories_size(100_000, 1500)],
+        "labelled": labelled,
+    }
+    body = _run_from_json("bench_stories", tmp_path, results)
+    assert "| 10,000 | 2.0 | 3.0 | 1.50x | 300 / 300 |" in body
+    assert "| fixture | 210 | 12 | 1.0 | 0.75 |" in body
+    assert "Targets missed: 100,000 articles: peak RSS 1500 MB > 1024" in body

@@ -64,9 +64,13 @@ def items(text: str) -> tuple[list[str], list[str], list[str]]:
     for m in QUOTE.finditer(text):
         words = WORD.findall(m.group(1).lower())
         quotes.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
-    names = {m.lower() for m in NAME.findall(text) if m not in COMMON_CAPS}
-    numbers = {n.replace(",", "").rstrip("%") for n in NUMBER.findall(text)}
-    numbers = {n for n in numbers if not YEAR.fullmatch(n)}  # "4.75%" = "4.75 per cent"
+    names = {
+        (m[:-2] if m.endswith(("'s", "\u2019s")) else m).lower()  # "Calderia's" = "Calderia"
+        for m in NAME.findall(text)
+        if len(m) > 1 and m not in COMMON_CAPS
+    }
+    numbers = {n.replace(",", "").rstrip("%") for n in NUMBER.findall(text)}  # 4.75% = 4.75
+    numbers = {n for n in numbers if len(n) > 1 and not YEAR.fullmatch(n)}
     return sorted(quotes), sorted(names), sorted(numbers)
 
 
