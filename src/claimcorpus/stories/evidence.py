@@ -11,6 +11,7 @@ gets its near-duplicate Jaccard estimate and its date gap, and ``decide`` applie
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,7 @@ class Signals:
 
 def rare_limit(n_docs: int, rules: SameEvent = EVENT_RULES) -> int:
     """The most articles a rare name or number may appear in."""
-    return min(rules.block_max, max(rules.rare_min, int(rules.rare_share * n_docs)))
+    return min(rules.block_max, max(rules.rare_min, math.ceil(rules.rare_share * n_docs)))
 
 
 def _block_pairs(key: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:

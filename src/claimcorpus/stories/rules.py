@@ -63,10 +63,10 @@ class SameEvent:
     min_signals: int = 2
     close_days: int = 2
     far_days: int = 14
-    # a name or number is rare when at most max(rare_min, rare_share x documents) articles
+    # a name or number is rare when at most max(rare_min, rare_share x articles) articles
     # have it, and never more than block_max: a block is every pair of articles sharing a key
     rare_min: int = 5
-    rare_share: float = 0.001
+    rare_share: float = 0.05
     block_max: int = 50
     # chaining guard: two groups merge only if more than half of their cross pairs
     # are joined pairs (average linkage), so one hybrid article cannot bridge two stories
