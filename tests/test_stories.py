@@ -7,11 +7,12 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from conftest import REPO, SEEDS
 from reference_stories import group_stories, near_duplicate_pairs
 
 from claimcorpus.normalize.text import normalize_bytes
-from claimcorpus.stories import components
+from claimcorpus.stories import components, evidence
 from claimcorpus.stories.features import features
 from claimcorpus.stories.signatures import signatures
 
@@ -158,3 +159,17 @@ def test_300_articles_mixing_seed_paragraphs_do_not_chain_into_one_story():
     sizes = Counter(story.values())
     assert max(sizes.values()) <= 0.1 * len(docs), sizes.most_common(3)
     assert edges  # the grouping still joins some of them
+
+
+def test_candidates_taken_in_parts_give_the_same_joins():
+    """Bounded memory: the blocks expanded a part at a time (here 7 parts or more) give
+    exactly the joins of one part."""
+    docs, _, _ = _fixture()
+    texts = [d[1] for d in docs]
+    feats, near = features(texts, [d[3] for d in docs]), signatures(texts)[0]
+    whole = evidence.joined(feats, near)
+    rows = sum(b.pair_count() for b in evidence.blocks(feats))
+    parted = evidence.joined(feats, near, max_rows=rows // 7)
+    assert len(whole.pairs) >= 9
+    for field in ("pairs", "shared", "near", "days"):
+        assert np.array_equal(getattr(whole, field), getattr(parted, field)), field

@@ -115,11 +115,10 @@ def event_edges(
     doc_ids: Sequence[str], near: np.ndarray, feats: Features, rules: SameEvent = EVENT_RULES
 ) -> list[Edge]:
     """Pairs that share keys and pass ``evidence.decide``, with their signals."""
-    s = evidence.signals(feats, near, rules)
-    ok = np.flatnonzero(evidence.decide(s, rules))
+    s = evidence.joined(feats, near, rules)
     count = evidence.supports(s, rules).sum(axis=1)
     out = []
-    for i in ok.tolist():
+    for i in range(len(s.pairs)):
         a, b = sorted((doc_ids[s.pairs[i, 0]], doc_ids[s.pairs[i, 1]]))
         signals = evidence.evidence(s, i)
         kind = "near-duplicate" if signals["near"] >= NEAR_DUP else "same-story"

@@ -31,40 +31,79 @@ class Signals:
     days: np.ndarray  # (n,) int64 date gap, -1 when a date is unknown
 
 
+PART_ROWS = 1_000_000  # candidate rows of one part (about 100 MB with their signals)
+CHUNK_ROWS = 250_000  # block pairs expanded at a time
+
+
 def rare_limit(n_docs: int, rules: SameEvent = EVENT_RULES) -> int:
     """The most articles a rare name or number may appear in."""
     return min(rules.block_max, max(rules.rare_min, math.ceil(rules.rare_share * n_docs)))
 
 
-def _block_pairs(key: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:
-    """(a, b) once per key two members share, for keys held by 2..limit documents."""
-    order = np.lexsort((doc, key))
-    key, doc = key[order], doc[order]
-    head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    size = np.diff(np.r_[head, len(key)])
-    out = [np.zeros((0, 2), np.int64)]
-    for s in np.unique(size[(size >= 2) & (size <= limit)]).tolist():
-        members = doc[head[size == s][:, None] + np.arange(s)]  # (buckets, s), sorted rows
-        i, j = np.triu_indices(s, 1)
-        out.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
-    pairs = np.concatenate(out)
-    return pairs[pairs[:, 0] != pairs[:, 1]]  # a 64-bit key collision inside one article
+@dataclass
+class Blocks:
+    """One kind's keys sorted into blocks: members of a block are ``doc[head:head+size]``."""
+
+    doc: np.ndarray
+    head: np.ndarray
+    size: np.ndarray
+
+    @staticmethod
+    def of(key: np.ndarray, doc: np.ndarray, limit: int) -> Blocks:
+        """The blocks of 2..limit documents (larger and single ones are left out)."""
+        order = np.lexsort((doc, key))
+        key, doc = key[order], doc[order]
+        head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        size = np.diff(np.r_[head, len(key)])
+        keep = (size >= 2) & (size <= limit)
+        return Blocks(doc, head[keep], size[keep])
+
+    def pair_count(self) -> int:
+        return int((self.size * (self.size - 1) // 2).sum())
+
+    def pairs(self, part: int, parts: int) -> np.ndarray:
+        """(a, b) once per block two members share, for the ``a`` with a % parts == part;
+        blocks are expanded CHUNK_ROWS pairs at a time, so no temporary holds them all."""
+        out = [np.zeros((0, 2), np.int64)]
+        for s in np.unique(self.size).tolist():
+            heads = self.head[self.size == s]
+            i, j = np.triu_indices(s, 1)
+            step = max(1, CHUNK_ROWS // len(i))
+            for lo in range(0, len(heads), step):
+                members = self.doc[heads[lo : lo + step, None] + np.arange(s)]  # rows sorted
+                a, b = members[:, i].ravel(), members[:, j].ravel()
+                mine = (a % parts == part) & (a != b)  # a != b: a 64-bit key collision
+                out.append(np.stack([a[mine], b[mine]], axis=1))
+        return np.concatenate(out)
 
 
-def signals(feats: Features, near_sig: np.ndarray, rules: SameEvent = EVENT_RULES) -> Signals:
-    """Every candidate pair of ``feats`` with its signals (pairs sorted)."""
-    n = len(feats.day)
-    limits = (rules.block_max, rare_limit(n, rules), rare_limit(n, rules))
-    codes, kinds = [], []
-    for k in range(len(KEY_KINDS)):
-        sel = feats.kind == k
-        p = _block_pairs(feats.key[sel], feats.doc[sel], limits[k])
-        codes.append(p[:, 0] * n + p[:, 1])
-        kinds.append(np.full(len(p), k, np.int64))
-    code, inverse = np.unique(np.concatenate(codes), return_inverse=True)
+def blocks(feats: Features, rules: SameEvent = EVENT_RULES) -> list[Blocks]:
+    """Each kind's blocks (``KEY_KINDS`` order)."""
+    rare = rare_limit(len(feats.day), rules)
+    limits = (rules.block_max, rare, rare)
+    return [
+        Blocks.of(feats.key[feats.kind == k], feats.doc[feats.kind == k], limits[k])
+        for k in range(len(KEY_KINDS))
+    ]
+
+
+def signals(
+    feats: Features,
+    near_sig: np.ndarray,
+    kinds: list[Blocks],
+    part: int = 0,
+    parts: int = 1,
+) -> Signals:
+    """The candidate pairs of one part (``a % parts == part``) with their signals, sorted."""
+    n = max(len(feats.day), 1)
+    rows = [b.pairs(part, parts) for b in kinds]
+    code, inverse = np.unique(
+        np.concatenate([p[:, 0] * n + p[:, 1] for p in rows]), return_inverse=True
+    )
     shared = np.zeros((len(code), len(KEY_KINDS)), np.int64)
-    np.add.at(shared, (inverse, np.concatenate(kinds)), 1)
-    pairs = np.stack([code // max(n, 1), code % max(n, 1)], axis=1)
+    kind_of = np.concatenate([np.full(len(p), k, np.int64) for k, p in enumerate(rows)])
+    np.add.at(shared, (inverse.ravel(), kind_of), 1)
+    pairs = np.stack([code // n, code % n], axis=1)
     near = np.zeros(len(pairs))
     for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
         chunk = pairs[i : i + 65536]
@@ -73,6 +112,33 @@ def signals(feats: Features, near_sig: np.ndarray, rules: SameEvent = EVENT_RULE
     known = (da != UNKNOWN_DAY) & (db != UNKNOWN_DAY)
     days = np.where(known, np.abs(np.where(known, da - db, 0)), -1)
     return Signals(pairs, shared, near, days)
+
+
+def joined(
+    feats: Features,
+    near_sig: np.ndarray,
+    rules: SameEvent = EVENT_RULES,
+    max_rows: int = PART_ROWS,
+) -> Signals:
+    """The candidate pairs ``decide`` accepts, with their signals, sorted. Candidates are
+    taken in parts of at most about ``max_rows`` block rows (by the first article's row
+    number), so memory is bounded whatever the number of candidates; the result does not
+    depend on the number of parts."""
+    kinds = blocks(feats, rules)
+    parts = max(1, -(-sum(b.pair_count() for b in kinds) // max_rows))
+    got = []
+    for part in range(parts):
+        s = signals(feats, near_sig, kinds, part, parts)
+        ok = decide(s, rules)
+        got.append(Signals(s.pairs[ok], s.shared[ok], s.near[ok], s.days[ok]))
+    pairs = np.concatenate([g.pairs for g in got])
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return Signals(
+        pairs[order],
+        np.concatenate([g.shared for g in got])[order],
+        np.concatenate([g.near for g in got])[order],
+        np.concatenate([g.days for g in got])[order],
+    )
 
 
 def supports(s: Signals, rules: SameEvent = EVENT_RULES) -> np.ndarray:
