@@ -334,6 +334,6 @@ def test_bench_stories_writes_its_block_from_results(tmp_path: Path):
         "labelled": labelled,
     }
     body = _run_from_json("bench_stories", tmp_path, results)
-    assert "| 10,000 | 2.0 | 3.0 | 1.50x | 300 / 300 |" in body
+    assert "| 10,000 | 2.0 | 3.0 | 1.50x | 300 / 300 |" in body  # grouping, then baseline
     assert "| fixture | 210 | 12 | 1.0 | 0.75 |" in body
     assert "Targets missed: 100,000 articles: peak RSS 1500 MB > 1024" in body

@@ -33,28 +33,33 @@ def _paragraphs(min_chars: int = 80) -> list[str]:
     return [p for p in out if len(p) > min_chars]
 
 
-def _write_articles(folder: Path, n: int, window: int = 10) -> Path:
-    """n articles, each ``window`` consecutive paragraphs of the seeds (all seeds' paragraphs
-    in a row), the window sliding one paragraph per article: neighbours are near-duplicates,
-    so the near-duplicate chain joins them all with the seeds (a near-duplicate join is not
-    held back by the chaining guard; test_stories shows that articles mixing random seed
-    paragraphs without such a chain do not become one story)."""
+HINT = "us-disclosure-china-supplies-russia"  # the seeds' curated story (001, 003, 004)
+
+
+def _write_articles(folder: Path, n: int, paragraphs_each: int = 6) -> Path:
+    """n articles, each six random paragraphs of the seeds, each with a sidecar giving the
+    seeds' curated story hint (the automatic grouping keeps such collages apart: see
+    test_stories; here a curator's hint, the override, makes them one story)."""
     folder.mkdir()
-    paras = _paragraphs(0)
+    paras, rng = _paragraphs(), random.Random(12)
     for i in range(n):
-        start = i % (len(paras) - window + 1)
-        body = "\n\n".join(paras[start : start + window])
-        (folder / f"reuse_{i:03d}.txt").write_text(f"{body}\n\nItem {i}.\n", encoding="utf-8")
+        body = "\n\n".join(rng.sample(paras, paragraphs_each))
+        (folder / f"reuse_{i:03d}.txt").write_text(body + "\n", encoding="utf-8")
+        (folder / f"reuse_{i:03d}.meta.json").write_text(json.dumps({"story": HINT}))
     return folder
 
 
 @pytest.fixture(scope="module")
 def reused(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with the seeds and 300 articles made of their paragraphs, ingested once
-    (a near-duplicate chain through all five seeds: one story, the merged-story case)."""
+    """A project with the seeds and 300 articles made of their paragraphs, ingested once;
+    the hint of 001, 003 and 004 given to 000, 002 and the 300 too: one story holding
+    documents released in every part (the merged-story case)."""
     root = tmp_path_factory.mktemp("reused") / "project"
     for part in ("schema", "corpus", "annotations"):
         shutil.copytree(REPO / part, root / part)
+    for doc in ("000_e24865ecb7649ad0", "002_9949ad823d7a49a0"):
+        meta = root / "corpus" / "meta" / f"{doc}.json"
+        meta.write_text(json.dumps({**json.loads(meta.read_text()), "story": HINT}))
     _ingest(root, _write_articles(root.parent / "articles", 300))
     return root
 
@@ -115,7 +120,7 @@ def test_300_articles_reusing_seed_paragraphs_keep_every_released_document_in_pl
     folder = root / "releases" / "1.1.0"
     m = read_json(folder / "splits.json")
     story = m["story_of"]
-    assert len(story) == 305 and len(set(story.values())) == 1  # grouping joined them all
+    assert len(story) == 305 and len(set(story.values())) == 1  # the hint joined them all
     for part in (*STANDARD, *FOLD_TESTS):
         assert set(SEEDS_1_0_0[part]) <= set(m["splits"][part]), part
 

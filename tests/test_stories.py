@@ -125,13 +125,15 @@ def test_seed_001_and_004_join_without_their_hint_and_000_002_stay_alone():
 
 
 def test_hints_override_and_keep_the_1_0_0_evidence():
-    """With the hints the seeds' stories and evidence are 1.0.0's: the automatic 001~004 join
-    is inside the hinted story already, so only the curated pairs are kept."""
+    """With the hints the seeds' stories and joins are 1.0.0's: the automatic 001~004 pair
+    is inside the hinted story already, so it joined nothing (kept as a link only)."""
     texts = _texts()
     hints = {d: "us" for d in texts if d[:3] in ("001", "003", "004")}
     story, edges = components.group_stories([(d, t, hints.get(d), None) for d, t in texts.items()])
     assert len(set(story.values())) == 3
-    assert [e["kind"] for e in edges] == ["curated:us", "curated:us"]
+    assert [e["kind"] for e in components.joins(edges)] == ["curated:us", "curated:us"]
+    (inside,) = [e for e in edges if e.get("merged") is False]  # kept for the splits' links
+    assert (inside["a"][:3], inside["b"][:3], inside["kind"]) == ("001", "004", "same-story")
 
 
 def test_numpy_blocks_agree_with_the_all_pairs_reference_on_the_fixture():

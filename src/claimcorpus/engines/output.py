@@ -38,6 +38,7 @@ EDGES_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("score", pa.float64()),
         ("signals", SIGNALS),  # null for a curated hint
+        ("merged", pa.bool_()),  # false: a pair inside a story that joined nothing; else null
     ]
 )
 ENGINES = ("local", "spark")
@@ -117,9 +118,11 @@ def read_output(out: str | Path) -> pa.Table:
 
 
 def read_edges(out: Path) -> list[dict[str, Any]]:
-    """edges.parquet as ``stories.components`` gave them (no ``signals`` key on a hint)."""
+    """edges.parquet as ``stories.components`` gave them (no ``signals`` key on a hint, no
+    ``merged`` key on a joining pair)."""
     rows = pq.read_table(Path(out) / "edges.parquet").to_pylist()
-    return [{k: v for k, v in e.items() if k != "signals" or v is not None} for e in rows]
+    optional = ("signals", "merged")
+    return [{k: v for k, v in e.items() if k not in optional or v is not None} for e in rows]
 
 
 def story_inputs(documents: Path, ids: list[str], chunk: int = 1000) -> tuple[np.ndarray, Features]:
@@ -143,4 +146,4 @@ def story_inputs(documents: Path, ids: list[str], chunk: int = 1000) -> tuple[np
     sig[order] = np.concatenate(near)
     day = np.empty_like(feats.day)
     day[order] = feats.day
-    return sig, Features(order[feats.doc], feats.kind, feats.key, day)
+    return sig, Features(order[feats.doc].astype(np.int32), feats.kind, feats.key, day)

@@ -3,10 +3,11 @@
 Why a guard: joining every pair that passes a test and taking connected components lets a
 chain of pairs (one article reusing another story's paragraph, then another) join
 unrelated articles, as 300 articles reusing seed paragraphs once became one story. Here
-pairs are taken strongest first and two groups merge through a same-story pair only when
-at least ``EVENT_RULES.linkage`` of their cross pairs are joined pairs (average linkage): a lone
-bridge between two stories is refused. A near-duplicate pair (the same text) merges
-without it. Curated hints are an override: they join their articles first, and two groups
+pairs are taken strongest first and two groups merge through a pair only when at least
+``EVENT_RULES.linkage`` of their cross pairs are joined pairs (average linkage): a lone
+bridge between two stories is refused. A copy (near-duplicate Jaccard >= ``copy``)
+merges without it; template articles (the same wording, other names) are near-duplicates
+at lower Jaccard and would chain otherwise. Curated hints are an override: they join their articles first, and two groups
 with different hints never merge. Only the pairs that merged groups are kept, each with
 its evidence. story_id = "story-" + a component's least doc_id.
 """
@@ -69,7 +70,8 @@ def story_ids(
     hints: dict[str, str | None],
     rules: SameEvent = EVENT_RULES,
 ) -> tuple[dict[str, str], list[Edge]]:
-    """Components of the joined pairs + curated hints -> (story_of, the edges that joined)."""
+    """Components of the joined pairs + curated hints -> (story_of, edges): the edges that
+    joined groups, then the other pairs inside one story (``merged: False``), then hints."""
     ids = sorted(doc_ids)
     g = _Groups(ids)
     by_hint: dict[str, list[str]] = {}
@@ -86,20 +88,30 @@ def story_ids(
     for e in edges:
         linked[e["a"]].add(e["b"])
         linked[e["b"]].add(e["a"])
-    joined = []
+    joined, refused = [], []
     for e in sorted(edges, key=_order):
         ra, rb = g.find(e["a"]), g.find(e["b"])
         if ra == rb or g.hint.get(ra, g.hint.get(rb)) != g.hint.get(rb, g.hint.get(ra)):
-            continue  # already one story, or two different curated stories
-        if e["kind"] != "near-duplicate":
+            refused.append(e)  # already one story, or two different curated stories
+            continue
+        if e["kind"] != "near-duplicate" or (e["score"] or 0.0) < rules.copy:
             small, big = sorted((ra, rb), key=lambda r: (len(g.members[r]), r))
             links = sum(g.find(o) == big for d in g.members[small] for o in linked[d])
             if links < rules.linkage * len(g.members[ra]) * len(g.members[rb]):
+                refused.append(e)
                 continue
         g.merge(ra, rb)
         joined.append(e)
+    # pairs inside one story that merged nothing: not evidence of a join, but links the
+    # splits place new documents by (``merged: False``; the build summary leaves them out)
+    joined += [{**e, "merged": False} for e in refused if g.find(e["a"]) == g.find(e["b"])]
     joined.sort(key=lambda e: (KINDS.index(e["kind"]), e["a"], e["b"]))
     return {d: f"story-{g.find(d)}" for d in ids}, joined + curated
+
+
+def joins(edges: list[Edge]) -> list[Edge]:
+    """The edges that joined two groups (the build summary's ``story_edges``)."""
+    return [e for e in edges if e.get("merged", True)]
 
 
 def near_edges(doc_ids: Sequence[str], pairs: np.ndarray, scores: np.ndarray) -> list[Edge]:

@@ -70,10 +70,10 @@ class Blocks:
             i, j = np.triu_indices(s, 1)
             step = max(1, CHUNK_ROWS // len(i))
             for lo in range(0, len(heads), step):
-                members = self.doc[heads[lo : lo + step, None] + np.arange(s)]  # rows sorted
-                a, b = members[:, i].ravel(), members[:, j].ravel()
-                mine = (a % parts == part) & (a != b)  # a != b: a 64-bit key collision
-                out.append(np.stack([a[mine], b[mine]], axis=1))
+                members = self.doc[heads[lo : lo + step, None] + np.arange(s)].astype(np.int64)
+                first = members[:, i]
+                mine = (first % parts == part) & (first != members[:, j])  # !=: a collision
+                out.append(np.stack([first[mine], members[:, j][mine]], axis=1))
         return np.concatenate(out)
 
 

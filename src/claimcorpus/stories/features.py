@@ -30,7 +30,7 @@ UNKNOWN_DAY = np.iinfo(np.int64).min
 class Features:
     """Keys of a run of articles (row numbers from 0), one row per distinct (doc, kind, key)."""
 
-    doc: np.ndarray  # int64
+    doc: np.ndarray  # int32 (row numbers)
     kind: np.ndarray  # int8
     key: np.ndarray  # uint64
     day: np.ndarray  # int64 per document, UNKNOWN_DAY when not known
@@ -41,8 +41,8 @@ class Features:
         offsets = np.cumsum([0] + [len(p.day) for p in parts])
         return Features(
             np.concatenate(
-                [np.zeros(0, np.int64)]
-                + [p.doc + o for p, o in zip(parts, offsets[:-1], strict=True)]
+                [np.zeros(0, np.int32)]
+                + [p.doc + np.int32(o) for p, o in zip(parts, offsets[:-1], strict=True)]
             ),
             np.concatenate([np.zeros(0, np.int8)] + [p.kind for p in parts]),
             np.concatenate([np.zeros(0, np.uint64)] + [p.key for p in parts]),
@@ -83,7 +83,7 @@ def features(texts: Sequence[str], published: Sequence[str | None]) -> Features:
             kind += [k] * len(values)
             tokens += [f"{k}\x00{v}" for v in values]  # the kind inside the key: no collisions
     return Features(
-        np.array(doc, np.int64),
+        np.array(doc, np.int32),
         np.array(kind, np.int8),
         strings_hash(tokens),
         np.array([day_of(p) for p in published], np.int64),

@@ -68,6 +68,8 @@ class SameEvent:
     rare_min: int = 5
     rare_share: float = 0.05
     block_max: int = 50
+    # near-duplicate Jaccard of a copy: a copy merges without the chaining guard
+    copy: float = 0.8
     # chaining guard: two groups merge only if more than half of their cross pairs
     # are joined pairs (average linkage), so one hybrid article cannot bridge two stories
     linkage: float = 0.6
