@@ -1,16 +1,16 @@
 """Story grouping: which articles tell the same story, so splits can keep a story together.
 
-Three kinds of edge join two documents; ``story_id`` is the connected component:
+Three kinds of edge join two documents; ``story_id`` is the connected component, under
+the chaining guard of ``stories.components.story_ids`` (reused here, not re-implemented):
 
 1. near-duplicate: MinHash (datasketch) Jaccard over word 5-shingles >= ``NEAR_DUP``;
-2. same story: MinHash Jaccard over the set of named-entity-like tokens (capitalized words
-   and numbers) >= ``SAME_STORY``, which rewrites of one wire story share;
-3. a curated ``story`` hint from the document's sidecar (a person read the articles and
-   named the event), because lexical overlap alone cannot tell a rewrite from a follow-up.
+2. same story: shared quotation shingles, rare names and rare numbers (the tokens of
+   ``stories.features.items``), text overlap and publication dates, decided by the rule of
+   ``rules.SameEvent``, here with a dict from each token to its articles and Python sets;
+3. a curated ``story`` hint from the document's sidecar (an override: joins first).
 
-Candidates come from MinHashLSH; every candidate pair is verified on the MinHash estimate.
 The ``story_id`` is ``story-`` + the smallest doc_id in the component (stable as long as
-that document stays), and each pair's evidence is returned for the build summary.
+that document stays), and each joining pair's evidence is returned for the build summary.
 
 This module is the datasketch reference for the rule. Builds, validate and every engine use
 ``claimcorpus.stories`` (same tokens, thresholds and story ids, compact NumPy signatures):
@@ -21,11 +21,15 @@ and ``scripts/bench_scale.py`` check the two against each other.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from datasketch import MinHash, MinHashLSH
 
-from claimcorpus.stories.rules import ENTITY, NEAR_DUP, NUM_PERM, SAME_STORY, SHINGLE, WORD
+from claimcorpus.stories.components import story_ids
+from claimcorpus.stories.evidence import rare_limit
+from claimcorpus.stories.features import UNKNOWN_DAY, day_of, items
+from claimcorpus.stories.rules import ENTITY, EVENT_RULES, NEAR_DUP, NUM_PERM, SHINGLE, WORD
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
@@ -60,47 +64,90 @@ class _UnionFind:
             self.parent[hi] = lo
 
 
-def group_stories(
-    docs: Iterable[tuple[str, str, str | None]],
-) -> tuple[dict[str, str], list[dict]]:
-    """``docs``: (doc_id, normalized text, curated story hint or None).
+def _same_event(
+    x: dict, y: dict, limit: dict[int, int], df: dict, rules=EVENT_RULES
+) -> dict | None:
+    """The signals of two articles by plain set intersection, or None if they share no key
+    that a block would hold (``stories.evidence`` does this with sorted hash blocks)."""
+    shared = [
+        sum(1 for t in x["items"][k] & y["items"][k] if df[(k, t)] <= limit[k]) for k in range(3)
+    ]
+    if not any(shared):
+        return None
+    near = len(x["shingles"] & y["shingles"]) / len(x["shingles"] | y["shingles"])
+    days = None if x["day"] is None or y["day"] is None else abs(x["day"] - y["day"])
+    support = [near >= rules.near_support] + [
+        n >= m
+        for n, m in zip(
+            shared,
+            (rules.quote_min_shared, rules.names_min_shared, rules.numbers_min_shared),
+            strict=True,
+        )
+    ]
+    close = days is not None and days <= rules.close_days
+    far = days is not None and days > rules.far_days
+    strong = support[0] or support[1] or support[3] or shared[1] >= rules.names_with_date
+    joined = sum(support) >= rules.min_signals or (close and strong)
+    if near >= NEAR_DUP or (joined and not far):
+        kind = "near-duplicate" if near >= NEAR_DUP else "same-story"
+        q, names, numbers = shared
+        signals = {"near": round(near, 4), "quotes": q, "names": names, "numbers": numbers}
+        return {"kind": kind, "score": float(sum(support)), "signals": {**signals, "days": days}}
+    return None
 
-    Returns (doc_id -> story_id, evidence edges [{a, b, kind, score}]).
+
+def group_stories(
+    docs: Iterable[tuple],
+) -> tuple[dict[str, str], list[dict]]:
+    """``docs``: (doc_id, normalized text, curated story hint or None[, published]).
+
+    Returns (doc_id -> story_id, evidence edges [{a, b, kind, score, signals?}]). Near
+    duplicates by datasketch; same-event pairs by comparing every pair's token sets; the
+    components and their chaining guard are ``stories.components.story_ids`` itself.
     """
-    sigs_dup: dict[str, MinHash] = {}
-    sigs_ent: dict[str, MinHash] = {}
-    hints: dict[str, list[str]] = {}
-    lsh_dup = MinHashLSH(threshold=NEAR_DUP, num_perm=NUM_PERM)
-    lsh_ent = MinHashLSH(threshold=SAME_STORY, num_perm=NUM_PERM)
-    for doc_id, text, hint in docs:
-        ents = entities(text)
-        sigs_dup[doc_id] = minhash(shingles(text))
-        lsh_dup.insert(doc_id, sigs_dup[doc_id])
-        if ents:  # two empty sets estimate 1.0: entity-less articles would form one story
-            sigs_ent[doc_id] = minhash(ents)
-            lsh_ent.insert(doc_id, sigs_ent[doc_id])
-        if hint:
-            hints.setdefault(hint, []).append(doc_id)
-    uf = _UnionFind(sigs_dup)
-    edges: list[dict] = []
-    for kind, lsh, sigs, threshold in (
-        ("near-duplicate", lsh_dup, sigs_dup, NEAR_DUP),
-        ("same-story", lsh_ent, sigs_ent, SAME_STORY),
-    ):
-        for a in sorted(sigs):
-            for b in sorted(lsh.query(sigs[a])):
-                if b <= a:
-                    continue
-                score = sigs[a].jaccard(sigs[b])
-                if score >= threshold:
-                    edges.append({"a": a, "b": b, "kind": kind, "score": round(score, 4)})
-                    uf.union(a, b)
-    for hint, members in sorted(hints.items()):
-        members = sorted(members)
-        for b in members[1:]:
-            edges.append({"a": members[0], "b": b, "kind": f"curated:{hint}", "score": None})
-            uf.union(members[0], b)
-    return {d: f"story-{uf.find(d)}" for d in sorted(sigs_dup)}, edges
+    sigs: dict[str, MinHash] = {}
+    info: dict[str, dict] = {}
+    hints: dict[str, str | None] = {}
+    lsh = MinHashLSH(threshold=NEAR_DUP, num_perm=NUM_PERM)
+    for doc_id, text, hint, *published in docs:
+        sigs[doc_id] = minhash(shingles(text))
+        lsh.insert(doc_id, sigs[doc_id])
+        hints[doc_id] = hint
+        day = day_of(published[0] if published else None)
+        info[doc_id] = {
+            "items": [set(v) for v in items(text)],
+            "shingles": shingles(text),
+            "day": None if day == UNKNOWN_DAY else day,
+        }
+    df = Counter((k, t) for x in info.values() for k in range(3) for t in x["items"][k])
+    rare = rare_limit(len(info))
+    limit = {0: EVENT_RULES.block_max, 1: rare, 2: rare}
+    edges: dict[tuple[str, str], dict] = {}
+    for a in sorted(sigs):
+        for b in sorted(lsh.query(sigs[a])):
+            if b > a and (score := sigs[a].jaccard(sigs[b])) >= NEAR_DUP:
+                edges[(a, b)] = {"a": a, "b": b, "kind": "near-duplicate", "score": round(score, 4)}
+    ids = sorted(info)
+    holders: dict[tuple[int, str], list[str]] = {}  # a dict index, not sorted hash blocks
+    for d in ids:
+        for k in range(3):
+            for t in info[d]["items"][k]:
+                holders.setdefault((k, t), []).append(d)
+    candidates = {
+        (a, b)
+        for (k, _), docs_ in holders.items()
+        if len(docs_) <= limit[k]
+        for i, a in enumerate(docs_)
+        for b in docs_[i + 1 :]
+    }
+    for a, b in sorted(candidates):
+        ev = _same_event(info[a], info[b], limit, df)
+        if ev is not None:
+            old = edges.get((a, b), {})
+            kind = old.get("kind", ev["kind"])
+            score = old.get("score", ev["score"])
+            edges[(a, b)] = {"a": a, "b": b, **ev, "kind": kind, "score": score}
+    return story_ids(ids, [edges[k] for k in sorted(edges)], hints)
 
 
 def near_duplicate_pairs(

@@ -22,6 +22,7 @@ SCRIPTS = (
     "bench_ingest",
     "bench_normalize",
     "bench_train",
+    "bench_stories",
 )
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
@@ -342,3 +343,33 @@ def test_bench_train_writes_its_block_from_results(tmp_path: Path):
     assert "| attribution overlap F1 >= 2x rules | 0.96x | no |" in body
     assert "| span partial F1 SOURCE > rules | 0.600 vs 0.400 | yes |" in body
     assert "92.3%" in body and "gold claim" not in body  # error examples (texts) stay out
+
+
+def _stories_size(size: int, rss: int) -> dict:
+    def run(seconds: float, largest: int, p: float) -> dict:
+        return {
+            "seconds": seconds,
+            "peak_rss_mb": rss,
+            "precision": p,
+            "recall": 0.6,
+            "stories": 40,
+            "largest": largest,
+            "true_stories": 30,
+        }
+
+    return {"size": size, "baseline": run(2.0, 70, 0.2), "grouping": run(3.0, 9, 0.99)}
+
+
+def test_bench_stories_writes_its_block_from_results(tmp_path: Path):
+    labelled = {
+        "fixture": {"pairs": 210, "positives": 12, "precision": 1.0, "recall": 0.75},
+        "seeds": {"pairs": 10, "positives": 3, "precision": 1.0, "recall": 0.333},
+    }
+    results = {
+        "sizes": [_stories_size(10_000, 300), _stories_size(100_000, 1500)],
+        "labelled": labelled,
+    }
+    body = _run_from_json("bench_stories", tmp_path, results)
+    assert "| 10,000 | 2.0 | 3.0 | 1.50x | 300 / 300 |" in body  # grouping, then baseline
+    assert "| fixture | 210 | 12 | 1.0 | 0.75 |" in body
+    assert "Targets missed: 100,000 articles: peak RSS 1500 MB > 1024" in body

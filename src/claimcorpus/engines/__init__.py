@@ -7,7 +7,8 @@ so a crashed worker or a failed job never leaves partial output::
     documents/part-*.parquet  one row per input record (batch.OUTPUT_SCHEMA); local: a part
                               per input batch, in input order; Spark: a part per partition
     stories.parquet           doc_id, story_id for every record normalized without error
-    edges.parquet             a, b, kind, score: the evidence that joined two documents
+    edges.parquet             a, b, kind, score, signals, merged: the evidence of each join
+                              (merged false: a pair inside a story that joined nothing)
     summary.json              records, normalized, excluded by kind, stories, edges
 
 ``read_output`` gives the documents sorted by doc_id with their story_id, which is what the

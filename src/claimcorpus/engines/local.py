@@ -6,7 +6,7 @@ the executor raises ``BrokenProcessPool`` instead, which fails the run cleanly. 
 submitted with a bounded look-ahead and results are taken in submission order, so output
 order is the input order and memory stays flat however long the input is. Each batch's rows
 are written to ``documents/part-<batch>.parquet`` by the process that normalized them; the
-parent gets back only ids, hints, errors and signatures for story grouping.
+parent gets back only ids, hints and errors; story grouping reads the parts.
 """
 
 from __future__ import annotations
@@ -22,16 +22,19 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines.output import (
+    EngineError,
+    check_unique,
+    finish,
+    staged_output,
+    story_inputs,
+)
 from claimcorpus.ingest.batch import FAULT_ENV, normalize_batch
 from claimcorpus.stories.components import group
-from claimcorpus.stories.rules import NUM_PERM
-from claimcorpus.stories.signatures import from_bytes
 
 
 def _ordered(fn: Callable[..., Any], calls: Iterable[tuple], workers: int) -> Iterator[Any]:
@@ -59,7 +62,7 @@ def _ordered(fn: Callable[..., Any], calls: Iterable[tuple], workers: int) -> It
         ex.shutdown(wait=True, cancel_futures=True)
 
 
-INDEX_COLUMNS = ["doc_id", "story", "minhash_near_duplicate", "minhash_same_story", "error_kind"]
+INDEX_COLUMNS = ["doc_id", "story", "error_kind"]  # what the parent needs besides the parts
 
 
 def normalize_part(
@@ -93,8 +96,6 @@ def build(
     source = pq.ParquetFile(input_path)
     ids: list[str] = []
     hints: dict[str, str | None] = {}
-    near: list[np.ndarray] = []
-    same: list[np.ndarray] = []
     excluded: Counter[str] = Counter()
     records = 0
     with staged_output(Path(out)) as tmp:
@@ -115,16 +116,12 @@ def build(
                 ok = [i for i, k in enumerate(d["error_kind"]) if k is None]
                 ids.extend(d["doc_id"][i] for i in ok)
                 hints.update((d["doc_id"][i], d["story"][i]) for i in ok)
-                near.append(from_bytes([d["minhash_near_duplicate"][i] for i in ok]))
-                same.append(from_bytes([d["minhash_same_story"][i] for i in ok]))
         finally:
             bar.close()
         timings["normalize_s"] = time.perf_counter() - t0
         check_unique(ids)
-        empty = np.zeros((0, NUM_PERM), np.uint64)
-        story_of, edges = group(
-            ids, np.concatenate(near or [empty]), np.concatenate(same or [empty]), hints
-        )
+        near, feats = story_inputs(documents, ids)
+        story_of, edges = group(ids, near, feats, hints)
         timings["group_s"] = time.perf_counter() - t0 - timings["normalize_s"]
         counts = {
             "records": records,

@@ -9,16 +9,37 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from claimcorpus.core.io import atomic_write_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA
+from claimcorpus.stories.features import Features, features
+from claimcorpus.stories.signatures import from_bytes
 
 STORIES_SCHEMA = pa.schema([("doc_id", pa.string()), ("story_id", pa.string())])
+SIGNALS = pa.struct(
+    [
+        ("near", pa.float64()),
+        ("quotes", pa.int64()),
+        ("names", pa.int64()),
+        ("numbers", pa.int64()),
+        ("days", pa.int64()),
+    ]
+)
 EDGES_SCHEMA = pa.schema(
-    [("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("score", pa.float64())]
+    [
+        ("a", pa.string()),
+        ("b", pa.string()),
+        ("kind", pa.string()),
+        ("score", pa.float64()),
+        ("signals", SIGNALS),  # null for a curated hint
+        ("merged", pa.bool_()),  # false: a pair inside a story that joined nothing; else null
+    ]
 )
 ENGINES = ("local", "spark")
 
@@ -59,7 +80,7 @@ def finish(
         tmp / "stories.parquet",
         compression="zstd",
     )
-    cols = {k: [e[k] for e in edges] for k in EDGES_SCHEMA.names}
+    cols = {k: [e.get(k) for e in edges] for k in EDGES_SCHEMA.names}
     pq.write_table(pa.table(cols, schema=EDGES_SCHEMA), tmp / "edges.parquet", compression="zstd")
     summary = {
         **counts,
@@ -94,3 +115,35 @@ def read_output(out: str | Path) -> pa.Table:
     stories = dict(zip(*pq.read_table(out / "stories.parquet").to_pydict().values(), strict=True))
     sid = pa.array([stories.get(d) for d in docs.column("doc_id").to_pylist()], pa.string())
     return docs.append_column("story_id", sid)
+
+
+def read_edges(out: Path) -> list[dict[str, Any]]:
+    """edges.parquet as ``stories.components`` gave them (no ``signals`` key on a hint, no
+    ``merged`` key on a joining pair)."""
+    rows = pq.read_table(Path(out) / "edges.parquet").to_pylist()
+    optional = ("signals", "merged")
+    return [{k: v for k, v in e.items() if k not in optional or v is not None} for e in rows]
+
+
+def story_inputs(documents: Path, ids: list[str], chunk: int = 1000) -> tuple[np.ndarray, Features]:
+    """Near-duplicate signatures and same-event features of ``ids`` (rows in ``ids`` order),
+    read from the engine's documents/*.parquet a batch at a time (texts are never all held)."""
+    at = {d: i for i, d in enumerate(ids)}
+    rows, near, parts = [], [], []
+    ok = pc.field("error_kind").is_null()
+    columns = ["doc_id", "text", "published", "minhash_near_duplicate"]
+    dataset = pads.dataset(documents, format="parquet")
+    for batch in dataset.to_batches(columns=columns, filter=ok, batch_size=chunk):
+        d = batch.to_pydict()
+        rows.append(np.array([at[x] for x in d["doc_id"]], np.int64))
+        near.append(from_bytes(d["minhash_near_duplicate"]))
+        parts.append(features(d["text"], d["published"]))
+    if not parts:
+        return from_bytes([]), features([], [])
+    order = np.concatenate(rows)
+    feats = Features.concat(parts)
+    sig = np.empty_like(np.concatenate(near))
+    sig[order] = np.concatenate(near)
+    day = np.empty_like(feats.day)
+    day[order] = feats.day
+    return sig, Features(order[feats.doc].astype(np.int32), feats.kind, feats.key, day)

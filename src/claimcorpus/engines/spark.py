@@ -36,14 +36,21 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from claimcorpus.core.problems import InputError
-from claimcorpus.engines.output import EngineError, check_unique, finish, staged_output
+from claimcorpus.engines.output import (
+    EngineError,
+    check_unique,
+    finish,
+    staged_output,
+    story_inputs,
+)
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
 from claimcorpus.stories import banding, components, rules, signatures
 
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 # the claimcorpus folder (engines/ is one level down); inside a zip it is no folder
 PACKAGE = Path(__file__).resolve().parents[1]
-SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate", "same-story": "minhash_same_story"}
+# LSH bands of the near-duplicate signature; same-event pairs come from evidence blocks
+SIG_COLUMN = {"near-duplicate": "minhash_near_duplicate"}
 
 
 def package_zip(dest: Path) -> Path:
@@ -316,7 +323,9 @@ def run_spark(
             ok = table.filter(pc.is_null(table.column("error_kind")))
             ids = ok.column("doc_id").to_pylist()
             check_unique(ids)
-            edges = verify(tmp / "documents", table, first, pairs)
+            near_edges = verify(tmp / "documents", table, first, pairs)
+            near, feats = story_inputs(tmp / "documents", ids)
+            edges = components.combine(near_edges, components.event_edges(ids, near, feats))
             timings["driver_group_s"] = time.perf_counter() - t0 - timings["spark_job_s"]
             hints = dict(zip(ids, ok.column("story").to_pylist(), strict=True))
             story_of, edges = components.story_ids(ids, edges, hints)

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from claimcorpus.engines.output import read_edges
 from claimcorpus.ingest.store import doc_ids, load_document
 from claimcorpus.stories import components
 
@@ -66,7 +67,7 @@ class CorpusSource:
             for d in self.ids:
                 doc = load_document(self.root, d)
                 visit(doc)
-                yield d, doc["text"], doc.get("story")
+                yield d, doc["text"], doc.get("story"), doc.get("published")
 
         return components.group_stories(docs())
 
@@ -117,9 +118,7 @@ class EngineSource:
             visit(doc)
         stories = pq.read_table(self.out / "stories.parquet").to_pydict()
         story_of = dict(zip(stories["doc_id"], stories["story_id"], strict=True))
-        return {d: story_of[d] for d in self.ids}, pq.read_table(
-            self.out / "edges.parquet"
-        ).to_pylist()
+        return {d: story_of[d] for d in self.ids}, read_edges(self.out)
 
     def documents(self, ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         want = list(ids)

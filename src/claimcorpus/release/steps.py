@@ -42,6 +42,7 @@ from claimcorpus.release.croissant import write_croissant
 from claimcorpus.release.fixed import card_meta, fixed_manifest
 from claimcorpus.release.sources import CorpusSource, EngineSource
 from claimcorpus.release.writer import SplitWriter
+from claimcorpus.stories import components
 
 # a card section: given the release folder written so far and whether it is the project's own
 # corpus (else another corpus brought into the scheme), the Markdown to append to its card
@@ -152,7 +153,7 @@ def check_and_group(state: BuildState) -> dict[str, Any]:
         "stances": dict(sorted(state.stances.items())) if state.scheme.has("stance") else {},
         "exclusions_by_rule": dict(sorted(state.excluded_by_rule.items())),
         "stories": dict(sorted(Counter(state.story_of.values()).items())),
-        "story_edges": state.edges,
+        "story_edges": components.joins(state.edges),
         "warnings": [str(p) for p in state.problems],
     }
 

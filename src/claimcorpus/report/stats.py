@@ -202,7 +202,9 @@ def root_documents(root: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     if not docs:
         raise InputError(f"{root / 'corpus'}: no documents; run `claimcorpus ingest` first")
     gold = ann.load_layer(root, "gold")
-    story_of, _ = components.group_stories((d["doc_id"], d["text"], d.get("story")) for d in docs)
+    story_of, _ = components.group_stories(
+        (d["doc_id"], d["text"], d.get("story"), d.get("published")) for d in docs
+    )
     rules: Counter = Counter(e["rule"] for d in docs for e in d["exclusions"])
     for d in docs:
         g = gold.get(d["doc_id"])

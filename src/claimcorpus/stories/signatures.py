@@ -84,7 +84,7 @@ def _hash_segments(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
         return mix(seg + lengths.astype(np.uint64) * KEYS[2])
 
 
-def _strings_hash(items: Sequence[str]) -> np.ndarray:
+def strings_hash(items: Sequence[str]) -> np.ndarray:
     """Token hashes for a list of Python strings (the ``re`` fallback path)."""
     if not items:
         return np.zeros(0, np.uint64)
@@ -196,7 +196,7 @@ def _one_permutation(items: np.ndarray, doc_of: np.ndarray, n_docs: int) -> np.n
 def _replace(hashes: np.ndarray, doc: np.ndarray, docs: np.ndarray, tokens: list[list[str]]):
     """Swap the token hashes of ``docs`` for hashes of ``tokens``, keeping document order."""
     keep = ~np.isin(doc, docs)
-    hashes = np.r_[hashes[keep], _strings_hash([t for ts in tokens for t in ts])]
+    hashes = np.r_[hashes[keep], strings_hash([t for ts in tokens for t in ts])]
     doc = np.r_[doc[keep], np.repeat(docs, [len(ts) for ts in tokens])]
     order = np.argsort(doc, kind="stable")
     return hashes[order], doc[order]

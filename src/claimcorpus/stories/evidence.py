@@ -1,0 +1,177 @@
+"""Same-event evidence: blocks of shared keys give candidate pairs and their signals.
+
+Why blocking: every pair of articles that share a quotation shingle, a rare name or a rare
+number is a candidate, and the number of keys they share is that signal's score, exactly
+(no sampling), in a few NumPy sorts. A key held by more than a block's limit of articles
+(a stock phrase, a country's name in a big crawl) says nothing about one event and is left
+out, which also bounds the pairs: at most ``block_max`` squared per key. Each candidate
+gets its near-duplicate Jaccard estimate and its date gap, and ``decide`` applies
+``rules.EVENT_RULES``; the signals go into the build summary as the join's evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from claimcorpus.stories.features import KEY_KINDS, UNKNOWN_DAY, Features
+from claimcorpus.stories.rules import EVENT_RULES, NEAR_DUP, SameEvent
+from claimcorpus.stories.signatures import estimate
+
+
+@dataclass
+class Signals:
+    """Candidate pairs ``a < b`` (row numbers) and each pair's signals."""
+
+    pairs: np.ndarray  # (n, 2) int64
+    shared: np.ndarray  # (n, 3) int64: shared quotation shingles, rare names, rare numbers
+    near: np.ndarray  # (n,) float: near-duplicate Jaccard estimate
+    days: np.ndarray  # (n,) int64 date gap, -1 when a date is unknown
+
+
+PART_ROWS = 1_000_000  # candidate rows of one part (about 100 MB with their signals)
+CHUNK_ROWS = 250_000  # block pairs expanded at a time
+
+
+def rare_limit(n_docs: int, rules: SameEvent = EVENT_RULES) -> int:
+    """The most articles a rare name or number may appear in."""
+    return min(rules.block_max, max(rules.rare_min, math.ceil(rules.rare_share * n_docs)))
+
+
+@dataclass
+class Blocks:
+    """One kind's keys sorted into blocks: members of a block are ``doc[head:head+size]``."""
+
+    doc: np.ndarray
+    head: np.ndarray
+    size: np.ndarray
+
+    @staticmethod
+    def of(key: np.ndarray, doc: np.ndarray, limit: int) -> Blocks:
+        """The blocks of 2..limit documents (larger and single ones are left out)."""
+        order = np.lexsort((doc, key))
+        key, doc = key[order], doc[order]
+        head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        size = np.diff(np.r_[head, len(key)])
+        keep = (size >= 2) & (size <= limit)
+        return Blocks(doc, head[keep], size[keep])
+
+    def pair_count(self) -> int:
+        return int((self.size * (self.size - 1) // 2).sum())
+
+    def pairs(self, part: int, parts: int) -> np.ndarray:
+        """(a, b) once per block two members share, for the ``a`` with a % parts == part;
+        blocks are expanded CHUNK_ROWS pairs at a time, so no temporary holds them all."""
+        out = [np.zeros((0, 2), np.int64)]
+        for s in np.unique(self.size).tolist():
+            heads = self.head[self.size == s]
+            i, j = np.triu_indices(s, 1)
+            step = max(1, CHUNK_ROWS // len(i))
+            for lo in range(0, len(heads), step):
+                members = self.doc[heads[lo : lo + step, None] + np.arange(s)].astype(np.int64)
+                first = members[:, i]
+                mine = (first % parts == part) & (first != members[:, j])  # !=: a collision
+                out.append(np.stack([first[mine], members[:, j][mine]], axis=1))
+        return np.concatenate(out)
+
+
+def blocks(feats: Features, rules: SameEvent = EVENT_RULES) -> list[Blocks]:
+    """Each kind's blocks (``KEY_KINDS`` order)."""
+    rare = rare_limit(len(feats.day), rules)
+    limits = (rules.block_max, rare, rare)
+    return [
+        Blocks.of(feats.key[feats.kind == k], feats.doc[feats.kind == k], limits[k])
+        for k in range(len(KEY_KINDS))
+    ]
+
+
+def signals(
+    feats: Features,
+    near_sig: np.ndarray,
+    kinds: list[Blocks],
+    part: int = 0,
+    parts: int = 1,
+) -> Signals:
+    """The candidate pairs of one part (``a % parts == part``) with their signals, sorted."""
+    n = max(len(feats.day), 1)
+    rows = [b.pairs(part, parts) for b in kinds]
+    code, inverse = np.unique(
+        np.concatenate([p[:, 0] * n + p[:, 1] for p in rows]), return_inverse=True
+    )
+    shared = np.zeros((len(code), len(KEY_KINDS)), np.int64)
+    kind_of = np.concatenate([np.full(len(p), k, np.int64) for k, p in enumerate(rows)])
+    np.add.at(shared, (inverse.ravel(), kind_of), 1)
+    pairs = np.stack([code // n, code % n], axis=1)
+    near = np.zeros(len(pairs))
+    for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
+        chunk = pairs[i : i + 65536]
+        near[i : i + 65536] = estimate(near_sig[chunk[:, 0]], near_sig[chunk[:, 1]])
+    da, db = feats.day[pairs[:, 0]], feats.day[pairs[:, 1]]
+    known = (da != UNKNOWN_DAY) & (db != UNKNOWN_DAY)
+    days = np.where(known, np.abs(np.where(known, da - db, 0)), -1)
+    return Signals(pairs, shared, near, days)
+
+
+def joined(
+    feats: Features,
+    near_sig: np.ndarray,
+    rules: SameEvent = EVENT_RULES,
+    max_rows: int = PART_ROWS,
+) -> Signals:
+    """The candidate pairs ``decide`` accepts, with their signals, sorted. Candidates are
+    taken in parts of at most about ``max_rows`` block rows (by the first article's row
+    number), so memory is bounded whatever the number of candidates; the result does not
+    depend on the number of parts."""
+    kinds = blocks(feats, rules)
+    parts = max(1, -(-sum(b.pair_count() for b in kinds) // max_rows))
+    got = []
+    for part in range(parts):
+        s = signals(feats, near_sig, kinds, part, parts)
+        ok = decide(s, rules)
+        got.append(Signals(s.pairs[ok], s.shared[ok], s.near[ok], s.days[ok]))
+    pairs = np.concatenate([g.pairs for g in got])
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return Signals(
+        pairs[order],
+        np.concatenate([g.shared for g in got])[order],
+        np.concatenate([g.near for g in got])[order],
+        np.concatenate([g.days for g in got])[order],
+    )
+
+
+def supports(s: Signals, rules: SameEvent = EVENT_RULES) -> np.ndarray:
+    """(n, 4) bool: text, quotation, names, numbers support each pair."""
+    return np.stack(
+        [
+            s.near >= rules.near_support,
+            s.shared[:, 0] >= rules.quote_min_shared,
+            s.shared[:, 1] >= rules.names_min_shared,
+            s.shared[:, 2] >= rules.numbers_min_shared,
+        ],
+        axis=1,
+    )
+
+
+def decide(s: Signals, rules: SameEvent = EVENT_RULES) -> np.ndarray:
+    """Which candidate pairs report the same event (the rule of ``rules.SameEvent``)."""
+    sup = supports(s, rules)
+    close = (s.days >= 0) & (s.days <= rules.close_days)
+    far = s.days > rules.far_days
+    strong = sup[:, [0, 1, 3]].any(axis=1) | (s.shared[:, 1] >= rules.names_with_date)
+    joined = (sup.sum(axis=1) >= rules.min_signals) | (close & strong)
+    return (s.near >= NEAR_DUP) | (joined & ~far)
+
+
+def evidence(s: Signals, i: int) -> dict:
+    """The build summary's record of pair ``i``'s signals."""
+    q, names, numbers = s.shared[i].tolist()
+    days = int(s.days[i])
+    return {
+        "near": round(float(s.near[i]), 4),
+        "quotes": q,
+        "names": names,
+        "numbers": numbers,
+        "days": None if days < 0 else days,
+    }
