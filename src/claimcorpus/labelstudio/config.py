@@ -15,7 +15,10 @@ annotation interface without a second edit. How the scheme maps onto Label Studi
   show when a region of their label is selected: SOURCE: ``stance``, ``source_type``,
   ``source_flags`` (anonymous_source); CLAIM: ``topic_stance``, ``claim_flags``
   (unattributed), ``cluster`` text. The attribution fields the scheme requires (stance,
-  source_type) are ``required`` and their headers end in " *".
+  source_type) have headers ending in " *". Not ``required="true"``: Label Studio 1.23.2
+  checks a required per-region choice on every region whatever its label (measured: a
+  CLAIM was refused for lacking a SOURCE's stance), so the pull enforces them instead
+  (convert.py names the SOURCE region).
 """
 
 from __future__ import annotations
@@ -77,8 +80,6 @@ def _choices(
     kw = {"name": name, "toName": TEXT_TAG, "perRegion": "true", "choice": choice}
     if choice != "multiple":
         kw["layout"] = "inline"
-    if required:
-        kw.update(required="true", requiredMessage=f"{title} is required (pick one)")
     out.append(f"      <Choices{_attr(**kw)}>")
     for v in values:
         hint = hints.get(v, "")
