@@ -21,6 +21,7 @@ from ls_helpers import project_id, tasks_by_doc
 from claimcorpus.core.layers import load_layer
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
+from claimcorpus.labelstudio.convert import record_to_results
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -226,11 +227,12 @@ def test_one_attribution_through_the_page_then_pull(ls_env, ls_annotators, chrom
         "SOURCE",
         "CUE",
     ]
-    assert (att["stance"], att["source_type"], att["unattributed"]) == (
+    assert (att["stance"], att["source_type"], att["anonymous_source"]) == (
         "support",
         "anonymous_official",
-        False,
+        True,
     )
+    assert not att["unattributed"]
     assert load_scheme(root).stances.count(att["stance"]) == 1
 
 
@@ -240,7 +242,9 @@ def test_prefill_starts_from_the_predictions(ls_env, ls_annotators, chromium, tm
     sync_playwright = require("playwright.sync_api").sync_playwright
     root = copy_project(tmp_path / "project")
     pid = _push(ls_env, root, "prefill", "--predictions", "gold", "--preannotate", "prefill")
-    gold = load_layer(root, "gold")[DOC]
+    conn = ls_env.connect()
+    task_id = tasks_by_doc(conn, pid)[DOC][0]
+    predicted = record_to_results(load_layer(root, "gold")[DOC])
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=FLAGS)
         page = browser.new_page(viewport=VIEWPORT)
@@ -249,7 +253,13 @@ def test_prefill_starts_from_the_predictions(ls_env, ls_annotators, chromium, tm
             _open_stream(page, ls_env.url, pid, tmp_path / "prefill-instructions.png")
             page.wait_for_timeout(1000)
             page.screenshot(path=str(tmp_path / "prefill-opened.png"))
-            shown = page.locator(".lsf-outliner-item").count()
+            assert page.locator(".lsf-outliner-item").count() > 0
+            page.get_by_test_id("bottombar-submit-button").click()  # submit what it started from
+            for _ in range(60):
+                if conn.client.tasks.get(id=str(task_id)).total_annotations:
+                    break
+                page.wait_for_timeout(500)
         finally:
             browser.close()
-    assert shown == len(gold["spans"])
+    (ann,) = conn.client.annotations.list(id=task_id)
+    assert len(ann.result) == len(predicted)  # every predicted result became the draft

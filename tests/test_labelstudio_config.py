@@ -93,13 +93,13 @@ def test_the_page_puts_stance_and_region_choices_beside_the_text(project: Path):
     assert all(v.get("visibleWhen") == "region-selected" for v in panels.values())
     names = {k: [c.get("name") for c in v.iter("Choices")] for k, v in panels.items()}
     assert names == {
-        "SOURCE": ["stance", "source_type", "source_flags"],
+        "SOURCE": ["stance", "source_type"],  # anonymous_source follows from source_type
         "CLAIM": ["topic_stance", "claim_flags"],
     }
     # the scheme's non-null attribution fields are marked; Label Studio's required="true"
     # would refuse every CLAIM and CUE region (it ignores whenLabelValue), so none has it
     marked = [h.get("value") for h in panels["SOURCE"].iter("Header")]
-    assert [h.endswith(" *") for h in marked] == [True, True, False]
+    assert [h.endswith(" *") for h in marked] == [True, True]
     assert not [c for c in root.iter("Choices") if c.get("required")]
 
 

@@ -290,3 +290,19 @@ def test_record_to_results_labels_only_links_that_differ_from_the_source_stance(
             assert link["labels"] == expected, (a["id"], labels[a["source"]])
     overrides = sum(1 for rec in gold.values() for r in record_to_results(rec) if r.get("labels"))
     assert overrides >= 1  # gold has a source with two stances: the override is exercised
+
+
+def test_anonymous_source_follows_the_source_type_unless_the_old_box_is_there(results):
+    """The page has no anonymous box (the record rules tie it to the source type); an
+    annotation made with the old config keeps what its box said."""
+    scheme = load_scheme(REPO)
+    anon = copy.deepcopy(results)
+    anon[1]["value"]["choices"] = ["anonymous_official"]
+    rec, errors = results_to_record(anon, TEXT, scheme, WHERE)
+    assert errors == []
+    got = {a["source"]: a["anonymous_source"] for a in rec["attributions"]}
+    assert got == {"liu": True, "he": False}  # he stays a spokesperson
+    boxed = anon + [_choice("liu", "source_flags", 0, 3, [])]  # old page, box left empty
+    rec, _ = results_to_record(boxed, TEXT, scheme, WHERE)
+    assert {a["source"]: a["anonymous_source"] for a in rec["attributions"]}["liu"] is False
+    assert not [r for r in record_to_results(rec) if r.get("from_name") == "source_flags"]

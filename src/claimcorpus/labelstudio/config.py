@@ -12,8 +12,10 @@ annotation interface without a second edit. How the scheme maps onto Label Studi
   sources), and a pronoun SOURCE to the SOURCE of its named mention (``antecedent``; drawn
   from the pronoun to the named mention).
 * Per-region controls (``perRegion``) sit in a side panel beside the scrollable text and
-  show when a region of their label is selected: SOURCE: ``stance``, ``source_type``,
-  ``source_flags`` (anonymous_source); CLAIM: ``topic_stance``, ``claim_flags``
+  show when a region of their label is selected: SOURCE: ``stance``, ``source_type`` (and
+  ``source_flags``, the anonymous_source box, only in a scheme without source types: the
+  record rules make anonymous_source equal "the source type is an anonymous one", so the
+  pull derives it and the box would be one more click that can only disagree); CLAIM: ``topic_stance``, ``claim_flags``
   (unattributed), ``cluster`` text. The attribution fields the scheme requires (stance,
   source_type) have headers ending in " *". Not ``required="true"``: Label Studio 1.23.2
   checks a required per-region choice on every region whatever its label (measured: a
@@ -109,7 +111,8 @@ def _source_panel(scheme: Scheme, need: list[str]) -> list[str]:
         "Source type",
         "source_type" in need,
     )
-    lines += _choices(SOURCE_FLAGS_TAG, [ANONYMOUS], {}, "Flags", choice="multiple")
+    if not scheme.source_types:  # else anonymous_source follows from the source type
+        lines += _choices(SOURCE_FLAGS_TAG, [ANONYMOUS], {}, "Flags", choice="multiple")
     lines.append("    </View>")
     return lines
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimcorpus.core.gold_rules import ANONYMOUS_TYPES
 from claimcorpus.core.scheme import Scheme
 from claimcorpus.labelstudio import config as C
 from claimcorpus.labelstudio.config import required_fields
@@ -95,8 +96,8 @@ def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
                 choice(s, C.STANCE_TAG, [a["stance"]])
             if a.get("source_type"):
                 choice(s, C.SOURCE_TYPE_TAG, [a["source_type"]])
-            if a.get("anonymous_source"):
-                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])
+            if a.get("anonymous_source") and not a.get("source_type"):
+                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])  # not derivable (config.py)
 
     return out + _relations(record, by_source)
 
@@ -362,15 +363,21 @@ def _attribution(
     src: str, claim: str, stance: str | None, ex: dict[str, Any], cue: str | None
 ) -> dict[str, Any]:
     """A SOURCE-CLAIM link as an attribution; the SOURCE region's choices fill it (its
-    stance unless the link carries its own)."""
+    stance unless the link carries its own). ``anonymous_source``: the box if the
+    annotation has it (older config, schemes without source types), else the source type."""
+    source_type = _one(ex.get(C.SOURCE_TYPE_TAG))
+    if C.SOURCE_FLAGS_TAG in ex:
+        anonymous = C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or [])
+    else:
+        anonymous = source_type in ANONYMOUS_TYPES
     return {
         "id": f"{claim}.{src}",
         "claim": claim,
         "source": src,
         "cue": cue,
         "stance": stance or _one(ex.get(C.STANCE_TAG)),
-        "source_type": _one(ex.get(C.SOURCE_TYPE_TAG)),
-        "anonymous_source": C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or []),
+        "source_type": source_type,
+        "anonymous_source": anonymous,
         "unattributed": False,
     }
 
