@@ -48,7 +48,7 @@ def test_push_and_pull_through_label_studio_on_postgresql(pg_ls_env, tmp_path: P
     annotate(pg_ls_env.url, pg_ls_env.token, task_id, record_to_results(gold))
     r = ls_cli(pg_ls_env, root, "ls", "pull", "--project", "on-pg", "--check")
     assert r.returncode == 0, r.stderr
-    (layer,) = [p for p in (root / "annotations" / "raw" / "on-pg").iterdir()]
+    (layer,) = [p for p in (root / "annotations" / "raw" / "on-pg").iterdir() if p.is_dir()]
     back = load_layer(root, f"raw/on-pg/{layer.name}")[DOC]
     assert _fields(back) == _fields(gold)
     # the rows are in PostgreSQL, not in a SQLite file beside it
