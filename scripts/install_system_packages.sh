@@ -2,12 +2,18 @@
 # Install the Debian packages the test suite needs when they are missing:
 #   chromium                 the browser tests drive Debian's Chromium (never a downloaded build)
 #   openjdk-17-jre-headless  the Spark tests (pyspark 4 needs Java 17 or later)
+#   postgresql               `claimcorpus ls serve --database postgresql` and its test (initdb,
+#                            pg_ctl live in /usr/lib/postgresql/<major>/bin, off the PATH)
 # apt-get runs as root, or through sudo for another user. Idempotent: nothing to install,
 # no apt-get call. Used by scripts/test.sh.
 set -euo pipefail
 
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+pglib="${POSTGRESQL_LIB:-/usr/lib/postgresql}"  # overridable for the script's own tests
+if ! command -v pg_ctl >/dev/null 2>&1 && ! compgen -G "$pglib/*/bin/pg_ctl" >/dev/null; then
+  packages+=(postgresql)
+fi
 if ! command -v java >/dev/null 2>&1; then
   packages+=(openjdk-17-jre-headless)
 else

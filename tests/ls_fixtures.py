@@ -48,6 +48,8 @@ class LSInstance:
     token: str
     starts: list[float] = field(default_factory=list)
     first_output: str = ""
+    serve_args: tuple[str, ...] = ()  # e.g. ("--database", "postgresql", "--pg-port", "N")
+    pg_password: str | None = None
 
     @property
     def url(self) -> str:
@@ -61,6 +63,7 @@ class LSInstance:
             "CLAIMCORPUS_LS_USERNAME": self.username,
             "CLAIMCORPUS_LS_PASSWORD": self.password,
             "CLAIMCORPUS_LS_TOKEN": self.token,
+            **({"CLAIMCORPUS_PG_PASSWORD": self.pg_password} if self.pg_password else {}),
         }
 
     def serve_cli(self, *extra: str) -> subprocess.CompletedProcess:
@@ -78,6 +81,7 @@ class LSInstance:
             str(self.data_dir),
             "--port",
             str(self.port),
+            *self.serve_args,
             *extra,
         ]
         return subprocess.run(cmd, env=self.env(), capture_output=True, text=True, timeout=400)
@@ -101,6 +105,11 @@ class LSInstance:
         h = self.handle()
         assert h is not None, "server not running"
         h.kill()
+
+    def stop(self) -> None:
+        """Stop the server and, through `ls serve --stop`, its PostgreSQL cluster if any."""
+        r = self.serve_cli("--stop")
+        assert r.returncode == 0, r.stderr
 
     def ensure_running(self) -> None:
         from claimcorpus.labelstudio.server import is_healthy
@@ -153,6 +162,67 @@ def ls_env(ls_server: LSInstance, monkeypatch: pytest.MonkeyPatch) -> LSInstance
         if k.startswith("CLAIMCORPUS_LS_"):
             monkeypatch.setenv(k, v)
     return ls_server
+
+
+_PG_INSTANCE: list[LSInstance] = []
+
+
+def _traversable(path: Path) -> None:
+    """As root, PostgreSQL runs as the `postgres` user, which must reach the data dir
+    (pytest's temp folders are 0700)."""
+    if os.geteuid() != 0:
+        return
+    for parent in [path, *path.parents]:
+        if parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)
+
+
+@pytest.fixture(scope="session")
+def pg_ls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LSInstance]:
+    """A second session server on PostgreSQL (`ls serve --database postgresql`): a private
+    cluster in its data dir on 127.0.0.1; stopped, cluster included, at the end. For the
+    tests that must run the same flow on PostgreSQL (campaign tests reuse it)."""
+    require_venv()
+    from claimcorpus.labelstudio.postgres import PostgresError, bindir
+    from claimcorpus.labelstudio.server import free_port
+
+    try:
+        bindir()
+    except PostgresError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    if not _PG_INSTANCE:
+        data = tmp_path_factory.mktemp("ls-pg-data")
+        _traversable(data)
+        inst = LSInstance(
+            data_dir=data,
+            port=free_port(),
+            username="admin@example.org",
+            password=secrets.token_urlsafe(12),
+            token=secrets.token_hex(20),
+            serve_args=("--database", "postgresql", "--pg-port", str(free_port())),
+            pg_password=secrets.token_urlsafe(16),
+        )
+        r = inst.start()
+        inst.first_output = r.stdout + r.stderr
+        _PG_INSTANCE.append(inst)
+    inst = _PG_INSTANCE[0]
+    try:
+        yield inst
+    finally:
+        inst.stop()
+
+
+@pytest.fixture()
+def pg_ls_env(pg_ls_server: LSInstance, monkeypatch: pytest.MonkeyPatch) -> LSInstance:
+    """The PostgreSQL-backed server, running, with CLAIMCORPUS_LS_* set (as ``ls_env``)."""
+    pg_ls_server.ensure_running()
+    for k, v in pg_ls_server.env().items():
+        if k.startswith("CLAIMCORPUS_"):
+            monkeypatch.setenv(k, v)
+    return pg_ls_server
 
 
 _ANNOTATORS: dict[str, object] = {}

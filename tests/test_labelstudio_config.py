@@ -15,7 +15,8 @@ from conftest import REPO, run_cli
 from ls_fixtures import LS_VENV, require_venv
 
 from claimcorpus.core.scheme import load_scheme
-from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.config import label_config
+from claimcorpus.labelstudio.guidelines import expert_instruction
 from claimcorpus.labelstudio.server import INSTALL_HINT, ServerError, ls_executable, mask
 
 
@@ -32,6 +33,7 @@ def test_config_values_equal_the_scheme(project: Path):
     assert _values(xml, "Relation") == scheme.stances
     assert _values(xml, "Choice", "topic_stance") == scheme.topic_stances
     assert _values(xml, "Choice", "source_type") == scheme.source_types
+    assert _values(xml, "Choice", "stance") == scheme.stances
     colours = {e.get("value"): e.get("background") for e in ET.fromstring(xml).iter("Label")}
     assert colours == scheme.colors
     assert scheme.target["statement"] in xml
@@ -58,13 +60,47 @@ def test_cli_prints_the_config_and_the_review_variant(project: Path):
     assert "review_note" not in r.stdout
 
 
-def test_guidelines_become_the_instruction_escaped(project: Path):
-    from html import escape
+def test_guidelines_become_formatted_html(project: Path):
+    """Headings, tables and lists as HTML, not one raw <pre> block; raw HTML in the Markdown
+    shows as text."""
+    html = expert_instruction(project)
+    assert not html.startswith("<pre>")
+    assert html.count("<h2>") >= 5 and "<table>" in html and "<li>" in html
+    assert "<code>CLAIM</code>" in html and "| label |" not in html
+    root = ET.fromstring(f"<div>{html}</div>")  # well-formed: Label Studio stores it as given
+    assert root.find("h1") is not None
+    (project / "annotations" / "GUIDELINES.md").write_text("# T\n\na <b> & c\n")
+    assert expert_instruction(project) == "<h1>T</h1>\n<p>a &lt;b&gt; &amp; c</p>\n"
+    (project / "annotations" / "GUIDELINES.md").unlink()
+    assert expert_instruction(project) == ""
 
-    text = (project / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
-    assert expert_instruction(project) == f"<pre>{escape(text)}</pre>"
-    (project / "annotations" / "GUIDELINES.md").write_text("a <b> & c")
-    assert expert_instruction(project) == "<pre>a &lt;b&gt; &amp; c</pre>"
+
+def test_the_page_puts_stance_and_region_choices_beside_the_text(project: Path):
+    """One single-choice stance control on the SOURCE, per-region panels in a side column
+    beside a scrollable text pane, required fields (from the scheme) marked."""
+    scheme = load_scheme(project)
+    root = ET.fromstring(label_config(scheme))
+    assert root.find("Relations").get("choice") == "single"
+    stance = next(e for e in root.iter("Choices") if e.get("name") == "stance")
+    assert stance.get("choice") == "single-radio" and stance.get("perRegion") == "true"
+    assert [c.get("value") for c in stance] == scheme.stances
+    row = next(v for v in root.iter("View") if "display: flex" in (v.get("style") or ""))
+    text_pane, panel = list(row)
+    assert text_pane.find("Text").get("name") == "text"
+    assert "overflow-y: auto" in text_pane.get("style")
+    panels = {v.get("whenLabelValue"): v for v in panel.iter("View") if v.get("visibleWhen")}
+    assert set(panels) == {"SOURCE", "CLAIM"}
+    assert all(v.get("visibleWhen") == "region-selected" for v in panels.values())
+    names = {k: [c.get("name") for c in v.iter("Choices")] for k, v in panels.items()}
+    assert names == {
+        "SOURCE": ["stance", "source_type"],  # anonymous_source follows from source_type
+        "CLAIM": ["topic_stance", "claim_flags"],
+    }
+    # the scheme's non-null attribution fields are marked; Label Studio's required="true"
+    # would refuse every CLAIM and CUE region (it ignores whenLabelValue), so none has it
+    marked = [h.get("value") for h in panels["SOURCE"].iter("Header")]
+    assert [h.endswith(" *") for h in marked] == [True, True]
+    assert not [c for c in root.iter("Choices") if c.get("required")]
 
 
 def test_token_mask_and_missing_venv_message(tmp_path: Path):

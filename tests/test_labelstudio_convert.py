@@ -170,7 +170,18 @@ def test_unattributed_flag_and_cue_disambiguation(results):
             lambda r: r[1]["value"].update(choices=["pundit"]),
             "region liu: unknown source_type choice",
         ),
-        (lambda r: r.__setitem__(10, _rel("liu", "c1", [])), "needs exactly one stance label"),
+        (
+            lambda r: r.__setitem__(10, _rel("liu", "c1", [])),
+            "region liu: attribution c1.liu has no stance, which the scheme requires",
+        ),
+        (
+            lambda r: r.__setitem__(10, _rel("liu", "c1", ["support", "refute"])),
+            "may carry at most one stance label",
+        ),
+        (
+            lambda r: r.append(_choice("liu", "stance", 0, 3, ["support", "refute"])),
+            "region liu: 2 stance choices ['support', 'refute']; pick one",
+        ),
         (lambda r: r.append(_rel("said", "c1", ["support"])), "(CUE-CLAIM) must have no label"),
         (lambda r: r.append(_rel("c1", "c2", [])), "links CLAIM to CLAIM"),
         (lambda r: r.__setitem__(14, _rel("he", "liu", [], "bi")), "must point from the pronoun"),
@@ -227,3 +238,71 @@ def test_required_fields_are_those_the_scheme_marks_required(project: Path):
             nullable = "null" in (prop.get("type") or []) or None in (prop.get("enum") or [])
             assert (name in got[kind]) == (not nullable), (kind, name)
     assert "source_type" in got["attributions"] and "stance" in got["attributions"]
+
+
+def test_the_source_stance_choice_gives_its_links_their_stance_and_a_label_overrides(results):
+    """The page's design: one stance radio on the SOURCE; a label on one link overrides it.
+    The old design (a label on every link, no choice), as in ``results``, still reads."""
+    scheme = load_scheme(REPO)
+    new = [r for r in results if r.get("type") != "relation"]
+    new += [
+        _choice("he", "stance", TEXT.index("he added"), TEXT.index("he added") + 2, ["refute"]),
+        _choice("liu", "stance", 0, 3, ["neutral"]),
+        _rel("liu", "c1", []),
+        _rel("said", "c1", []),
+        _rel("he", "c2", []),
+        _rel("added", "c2", []),
+        _rel("he", "liu", []),
+    ]
+    rec, errors = results_to_record(new, TEXT, scheme, WHERE)
+    assert errors == []
+    assert {a["id"]: a["stance"] for a in rec["attributions"]} == {
+        "c1.liu": "neutral",
+        "c2.he": "refute",
+    }
+    new[-5] = _rel("liu", "c1", ["support"])  # an override on this one link
+    rec, errors = results_to_record(new, TEXT, scheme, WHERE)
+    assert errors == [] and rec["attributions"][0]["stance"] == "support"
+    old, errors = results_to_record(results, TEXT, scheme, WHERE)
+    assert errors == [] and {a["stance"] for a in old["attributions"]} == {"support"}
+
+
+def test_record_to_results_labels_only_links_that_differ_from_the_source_stance():
+    """A source with two stances (gold 000 has one): the first is its choice, the other a
+    link label; every other stance link is unlabelled."""
+    gold = load_layer(REPO, "gold")
+    for rec in gold.values():
+        results = record_to_results(rec)
+        stance_of = {
+            r["id"]: r["value"]["choices"][0] for r in results if r.get("from_name") == "stance"
+        }
+        labels = {s["id"]: s["label"] for s in rec["spans"]}
+        for a in rec["attributions"]:
+            if not a["source"]:
+                continue
+            (link,) = [
+                r
+                for r in results
+                if r.get("type") == "relation"
+                and (r["from_id"], r["to_id"]) == (a["source"], a["claim"])
+            ]
+            expected = [] if a["stance"] == stance_of[a["source"]] else [a["stance"]]
+            assert link["labels"] == expected, (a["id"], labels[a["source"]])
+    overrides = sum(1 for rec in gold.values() for r in record_to_results(rec) if r.get("labels"))
+    assert overrides >= 1  # gold has a source with two stances: the override is exercised
+
+
+def test_anonymous_source_follows_the_source_type_unless_the_old_box_is_there(results):
+    """The page has no anonymous box (the record rules tie it to the source type); an
+    annotation made with the old config keeps what its box said."""
+    scheme = load_scheme(REPO)
+    anon = copy.deepcopy(results)
+    anon[1]["value"]["choices"] = ["anonymous_official"]
+    rec, errors = results_to_record(anon, TEXT, scheme, WHERE)
+    assert errors == []
+    got = {a["source"]: a["anonymous_source"] for a in rec["attributions"]}
+    assert got == {"liu": True, "he": False}  # he stays a spokesperson
+    boxed = anon + [_choice("liu", "source_flags", 0, 3, [])]  # old page, box left empty
+    rec, _ = results_to_record(boxed, TEXT, scheme, WHERE)
+    assert {a["source"]: a["anonymous_source"] for a in rec["attributions"]}["liu"] is False
+    assert not [r for r in record_to_results(rec) if r.get("from_name") == "source_flags"]

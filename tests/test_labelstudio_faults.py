@@ -111,13 +111,17 @@ def test_deleted_task_keeps_pulled_annotations_and_push_restores_it(ls_env, ls_a
     assert len(tasks_by_doc(ls_env.connect(), project_id(ls_env.connect(), "deleted"))[doc]) == 1
 
 
+def _typed(results: list[dict]) -> list[dict]:
+    return [r for r in results if r.get("from_name") == "source_type"]
+
+
 def _bad(results: list[dict], kind: str) -> tuple[list[dict], str]:
     out = copy.deepcopy(results)
     region = next(r for r in out if r["type"] == "labels")
     if kind == "source_type":  # a SOURCE linked to its CLAIM, with no source type chosen
-        linked = {r["from_id"] for r in out if r["type"] == "relation" and r["labels"]}
+        linked = {r["id"] for r in out if r.get("from_name") == "source_type"}
         region = next(r for r in out if r["type"] == "labels" and r["id"] in linked)
-        out = [r for r in out if not (r.get("id") == region["id"] and r["type"] == "choices")]
+        out = [r for r in out if not (r.get("id") == region["id"] and r in _typed(out))]
     elif kind == "label":
         region["value"]["labels"] = ["RUMOUR"]
     elif kind == "offsets":

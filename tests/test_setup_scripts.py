@@ -18,10 +18,17 @@ SCRIPT = REPO / "scripts" / "install_system_packages.sh"
 INSTALL = "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
 
 
-def run_script(tmp_path: Path, *, uid: int, java: str | None, chromium: bool) -> list[str]:
-    """Run the script with only the stand-ins on PATH; the calls they recorded, in order."""
+def run_script(
+    tmp_path: Path, *, uid: int, java: str | None, chromium: bool, postgres: bool = True
+) -> list[str]:
+    """Run the script with only the stand-ins on PATH; the calls they recorded, in order.
+    ``postgres``: a Debian-style /usr/lib/postgresql/<major>/bin/pg_ctl stand-in exists."""
     bindir, log = tmp_path / "bin", tmp_path / "calls.log"
     bindir.mkdir()
+    pglib = tmp_path / "pglib"
+    if postgres:
+        (pglib / "15" / "bin").mkdir(parents=True)
+        (pglib / "15" / "bin" / "pg_ctl").write_text("")
     stubs = {
         "apt-get": f'echo "apt-get $*" >> {log}',
         "sudo": f'echo "sudo $*" >> {log}',
@@ -36,7 +43,7 @@ def run_script(tmp_path: Path, *, uid: int, java: str | None, chromium: bool) ->
         (bindir / name).chmod(0o755)
     r = subprocess.run(
         ["/bin/bash", str(SCRIPT)],
-        env={"PATH": str(bindir)},
+        env={"PATH": str(bindir), "POSTGRESQL_LIB": str(pglib)},
         capture_output=True,
         text=True,
         timeout=60,
@@ -63,6 +70,12 @@ def test_java_older_than_17_gets_java_17(tmp_path: Path):
     assert calls == ["apt-get update -qq", "apt-get install -y -qq openjdk-17-jre-headless"]
 
 
+def test_missing_postgresql_is_installed(tmp_path: Path):
+    """`ls serve --database postgresql` needs Debian's PostgreSQL (initdb, pg_ctl)."""
+    calls = run_script(tmp_path, uid=0, java="17.0.15", chromium=True, postgres=False)
+    assert calls == ["apt-get update -qq", "apt-get install -y -qq postgresql"]
+
+
 def test_nothing_missing_means_no_apt_get_call(tmp_path: Path):
     assert run_script(tmp_path, uid=1000, java="21.0.2", chromium=True) == []
 
@@ -76,7 +89,7 @@ def test_test_sh_installs_system_packages_before_the_long_installs():
 def test_the_packages_asked_for_exist_in_debian():
     apt_cache = Path(shutil.which("apt-cache") or "/usr/bin/apt-cache")
     require_file(apt_cache, "apt-cache (Debian's package index)", "Debian, as scripts/test.sh")
-    for package in ("chromium", "openjdk-17-jre-headless"):
+    for package in ("chromium", "openjdk-17-jre-headless", "postgresql"):
         r = subprocess.run(
             ["apt-cache", "policy", package], capture_output=True, text=True, timeout=60
         )

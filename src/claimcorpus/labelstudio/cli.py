@@ -8,9 +8,11 @@ masked. Exit codes: 0 done, 1 data problems (nothing written), 2 server or crede
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from claimcorpus.labelstudio import postgres as PG
 from claimcorpus.labelstudio import server as S
 from claimcorpus.labelstudio.client import DEFAULT_PROJECT, Credentials, LSError, connect
 from claimcorpus.labelstudio.config import label_config
@@ -31,22 +33,51 @@ def _fail(exc: Exception, code: int) -> int:
     return code
 
 
+def _stop_postgres(data_dir: Path) -> None:
+    """Stop the data dir's private PostgreSQL cluster, if it has one (no password needed)."""
+    pg = PG.Cluster(data_dir.resolve() / PG.FOLDER, 0, "", "")
+    if (pg.path / "PG_VERSION").exists() and pg.running():
+        pg.stop()
+        print(f"stopped PostgreSQL ({pg.path})")
+
+
+def _start_postgres(args: argparse.Namespace, data_dir: Path) -> PG.Cluster:
+    pg = PG.cluster(data_dir, args.pg_port)
+    made = pg.init()
+    pg.start()
+    pg.remember()
+    print(f"PostgreSQL {'created and ' if made else ''}started in {pg.path} on 127.0.0.1:{pg.port}")
+    return pg
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     data_dir = _under_root(args, args.data_dir)
     if args.stop or args.status:
         handle = S.attach(data_dir)
         if handle is None:
             print(f"no server running from {data_dir}")
+            if args.stop:
+                _stop_postgres(data_dir)
             return 0 if args.stop else 1
         if args.stop:
             handle.stop()
             print(f"stopped Label Studio (pid {handle.pid})")
+            _stop_postgres(data_dir)
         else:
             print(f"running at {handle.url} (pid {handle.pid}), healthy={S.is_healthy(handle.url)}")
         return 0
     creds = Credentials.from_env()
+    pg = None
     try:
         creds.require("username", "password", "token")
+        lan = S.check_lan(args.host, dict(os.environ))
+        if args.database == "sqlite" and (data_dir / PG.SETTINGS).exists():
+            raise S.ServerError(
+                f"{data_dir} was set up for PostgreSQL ({PG.SETTINGS}); "
+                "start it with --database postgresql"
+            )
+        if S.attach(data_dir) is None and args.database == "postgresql":
+            pg = _start_postgres(args, data_dir)
         print(f"starting Label Studio from {args.venv} with data in {data_dir} …", flush=True)
         handle = S.start_server(
             username=creds.username or "",
@@ -55,18 +86,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
             venv=_under_root(args, args.venv),
             data_dir=data_dir,
             port=args.port,
+            extra_env=pg.env() if pg else None,
+            host=args.host,
         )
-    except (LSError, S.ServerError) as exc:
+    except (LSError, S.ServerError, PG.PostgresError) as exc:
+        if pg is not None:
+            pg.stop()
         return _fail(exc, 2)
     print(f"Label Studio is up at {handle.url}  (pid {handle.pid}, log {handle.log_path})")
     print(f"  log in as {creds.username} with the password in $CLAIMCORPUS_LS_PASSWORD")
     print(f"  API token {S.mask(creds.token)} (legacy token, from $CLAIMCORPUS_LS_TOKEN)")
-    print("  bound to 127.0.0.1 only; signup without an invite link is off")
+    print(f"  database: {'PostgreSQL on 127.0.0.1:' + str(pg.port) if pg else 'SQLite'}")
+    if lan:
+        print("  signup without an invite link is off")
+        print("\n".join(lan))
+    else:
+        print("  bound to 127.0.0.1 only; signup without an invite link is off")
     if args.background:
         print("  stop it with: claimcorpus ls serve --stop")
         return 0
     print("  Ctrl-C stops it")
-    return S.main_loop(handle)
+    code = S.main_loop(handle)
+    if pg is not None:
+        pg.stop()
+    return code
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -87,6 +130,7 @@ def cmd_push(args: argparse.Namespace) -> int:
             title=args.project,
             predictions=args.predictions,
             model_version=args.model_version,
+            preannotate=args.preannotate,
             doc_ids=args.doc,
             batch_size=args.batch_size,
         )
@@ -183,6 +227,21 @@ def _add_serve(ls: Actions) -> None:
     s.add_argument(
         "--venv", default=str(S.DEFAULT_VENV), help="Label Studio venv (default .ls/venv)"
     )
+    s.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="sqlite (default, no set-up) or postgresql: a private cluster in "
+        "<data-dir>/postgresql on 127.0.0.1, password from $CLAIMCORPUS_PG_PASSWORD",
+    )
+    s.add_argument("--pg-port", type=int, default=PG.DEFAULT_PG_PORT, help="PostgreSQL port")
+    s.add_argument(
+        "--host",
+        default=S.HOST,
+        metavar="ADDR",
+        help="address to listen on (default 127.0.0.1); another address serves a LAN, "
+        "refused with signup open, and still needs a reverse proxy with TLS",
+    )
     mode = s.add_mutually_exclusive_group()
     mode.add_argument("--background", action="store_true", help="start, wait until healthy, return")
     mode.add_argument(
@@ -224,6 +283,13 @@ def _add_push(ls: Actions) -> None:
         "pred/<model> (`claimcorpus predictions import`)",
     )
     u.add_argument("--model-version", default=None, help="prediction model_version label")
+    u.add_argument(
+        "--preannotate",
+        choices=["none", "on-demand", "prefill"],
+        default=None,
+        help="none: push no predictions; on-demand (default with --predictions): push them, "
+        "never start the annotator's page from them; prefill: start from them (correction)",
+    )
     u.add_argument(
         "--doc", action="append", default=None, help="push only this doc_id (repeatable)"
     )

@@ -4,24 +4,35 @@ Why generated: the scheme is declared once; a label added to the YAML reaches th
 annotation interface without a second edit. How the scheme maps onto Label Studio:
 
 * ``<Labels name="span">``: one ``<Label>`` per ``span_labels`` entry, with its colour.
-* ``<Relations>``: one relation label per stance. An attribution is a relation between a
-  SOURCE and a CLAIM labelled with its stance. Relations without labels link a CUE to its
-  CLAIM (and to its SOURCE when the claim has several sources), and a pronoun SOURCE to the
-  SOURCE of its named mention (``antecedent``; drawn from the pronoun to the named mention).
-* Per-region controls (``perRegion``, shown when a region of that label is selected):
-  CLAIM: ``topic_stance`` choices, ``claim_flags`` (unattributed), ``cluster`` text;
-  SOURCE: ``source_type`` choices, ``source_flags`` (anonymous_source).
+* An attribution is a relation drawn between a SOURCE and a CLAIM. Its stance is the
+  SOURCE's ``stance`` choice (one radio group, so one click and never two stances); a
+  relation label (``<Relations choice="single">``, one per stance) overrides it for that one
+  link, for the rare source that takes different stances toward different claims. Relations
+  without labels link a CUE to its CLAIM (and to its SOURCE when the claim has several
+  sources), and a pronoun SOURCE to the SOURCE of its named mention (``antecedent``; drawn
+  from the pronoun to the named mention).
+* Per-region controls (``perRegion``) sit in a side panel beside the scrollable text and
+  show when a region of their label is selected: SOURCE: ``stance``, ``source_type`` (and
+  ``source_flags``, the anonymous_source box, only in a scheme without source types: the
+  record rules make anonymous_source equal "the source type is an anonymous one", so the
+  pull derives it and the box would be one more click that can only disagree); CLAIM: ``topic_stance``, ``claim_flags``
+  (unattributed), ``cluster`` text. The attribution fields the scheme requires (stance,
+  source_type) have headers ending in " *". Not ``required="true"``: Label Studio 1.23.2
+  checks a required per-region choice on every region whatever its label (measured: a
+  CLAIM was refused for lacking a SOURCE's stance), so the pull enforces them instead
+  (convert.py names the SOURCE region).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from claimcorpus.core.scheme import Scheme
+from claimcorpus.core.scheme import Scheme, annotation_json_schema
 
 SPAN_TAG = "span"
 TEXT_TAG = "text"
+STANCE_TAG = "stance"
 TOPIC_TAG = "topic_stance"
 CLAIM_FLAGS_TAG = "claim_flags"
 CLUSTER_TAG = "cluster"
@@ -29,20 +40,107 @@ SOURCE_TYPE_TAG = "source_type"
 SOURCE_FLAGS_TAG = "source_flags"
 UNATTRIBUTED = "unattributed"
 ANONYMOUS = "anonymous_source"
-GUIDELINES_PATH = Path("annotations") / "GUIDELINES.md"
+REQUIRED_MARK = " *"
+# the layout: text pane scrolls on its own, the side panel stays beside it (1366x768)
+ROW_STYLE = "display: flex; align-items: flex-start; gap: 12px"
+TEXT_STYLE = "flex: 1 1 auto; min-width: 0; max-height: 62vh; overflow-y: auto"
+PANEL_STYLE = "flex: 0 0 290px; position: sticky; top: 0"
 
 
 def _attr(**kw: str) -> str:
     return "".join(f" {k}={quoteattr(v)}" for k, v in kw.items())
 
 
-def _choices(name: str, values: list[str], hints: dict[str, str], choice: str) -> list[str]:
-    out = [f"    <Choices{_attr(name=name, toName=TEXT_TAG, perRegion='true', choice=choice)}>"]
+def required_fields(scheme: Scheme) -> dict[str, list[str]]:
+    """Span and attribution fields the scheme's JSON Schema requires and forbids to be null.
+
+    Derived, not listed here, so a field the scheme makes required is marked in the page
+    and checked at pull time exactly as ``validate`` checks it later.
+    """
+    props = annotation_json_schema(scheme)["properties"]
+    out: dict[str, list[str]] = {}
+    for kind in ("spans", "attributions"):
+        item = props[kind]["items"]
+        out[kind] = [f for f in item["required"] if not _nullable(item["properties"][f])]
+    return out
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    kinds = prop.get("type")
+    return (isinstance(kinds, list) and "null" in kinds) or None in (prop.get("enum") or [])
+
+
+def _choices(
+    name: str,
+    values: list[str],
+    hints: dict[str, str],
+    title: str,
+    required: bool = False,
+    choice: str = "single-radio",
+) -> list[str]:
+    out = [f"      <Header{_attr(value=title + (REQUIRED_MARK if required else ''), size='6')}/>"]
+    kw = {"name": name, "toName": TEXT_TAG, "perRegion": "true", "choice": choice}
+    if choice != "multiple":
+        kw["layout"] = "inline"
+    out.append(f"      <Choices{_attr(**kw)}>")
     for v in values:
         hint = hints.get(v, "")
-        out.append(f"      <Choice{_attr(value=v, hint=hint) if hint else _attr(value=v)}/>")
-    out.append("    </Choices>")
+        out.append(f"        <Choice{_attr(value=v, hint=hint) if hint else _attr(value=v)}/>")
+    out.append("      </Choices>")
     return out
+
+
+def _when(label: str) -> str:
+    return _attr(visibleWhen="region-selected", whenTagName=SPAN_TAG, whenLabelValue=label)
+
+
+def _source_panel(scheme: Scheme, need: list[str]) -> list[str]:
+    desc = scheme.descriptions
+    lines = [f"    <View{_when('SOURCE')}>"]
+    lines += _choices(
+        STANCE_TAG,
+        scheme.stances,
+        desc.get("stances", {}),
+        "Stance of this source toward its claim(s)",
+        "stance" in need,
+    )
+    lines += _choices(
+        SOURCE_TYPE_TAG,
+        scheme.source_types,
+        desc.get("source_types", {}),
+        "Source type",
+        "source_type" in need,
+    )
+    if not scheme.source_types:  # else anonymous_source follows from the source type
+        lines += _choices(SOURCE_FLAGS_TAG, [ANONYMOUS], {}, "Flags", choice="multiple")
+    lines.append("    </View>")
+    return lines
+
+
+def _claim_panel(scheme: Scheme) -> list[str]:
+    target = scheme.target.get("statement", "")
+    lines = [f"    <View{_when('CLAIM')}>"]
+    lines += _choices(
+        TOPIC_TAG,
+        scheme.topic_stances,
+        scheme.descriptions.get("topic_stances", {}),
+        "Topic stance toward: " + target,
+    )
+    lines += _choices(CLAIM_FLAGS_TAG, [UNATTRIBUTED], {}, "Flags", choice="multiple")
+    lines.append(
+        f"      <Header{_attr(value='Cluster id (annotations/clusters.yaml)', size='6')}/>"
+    )
+    ta = _attr(
+        name=CLUSTER_TAG,
+        toName=TEXT_TAG,
+        perRegion="true",
+        maxSubmissions="1",
+        editable="true",
+        placeholder="cluster id, or empty",
+    )
+    lines.append(f"      <TextArea{ta}/>")
+    lines.append("    </View>")
+    return lines
 
 
 def label_config(scheme: Scheme, *, review: bool = False) -> str:
@@ -52,7 +150,7 @@ def label_config(scheme: Scheme, *, review: bool = False) -> str:
     if review:
         lines.append(f"  <Header{_attr(value='Adjudication disagreements', size='6')}/>")
         lines.append(f"  <Text{_attr(name='review_note', value='$review_note')}/>")
-    lines.append("  <Relations>")
+    lines.append(f"  <Relations{_attr(choice='single')}>")
     for stance in scheme.stances:
         lines.append(f"    <Relation{_attr(value=stance)}/>")
     lines.append("  </Relations>")
@@ -64,49 +162,15 @@ def label_config(scheme: Scheme, *, review: bool = False) -> str:
             kw["hint"] = hint
         lines.append(f"    <Label{_attr(**kw)}/>")
     lines.append("  </Labels>")
-    lines.append(f"  <Text{_attr(name=TEXT_TAG, value='$text')}/>")
-    target = scheme.target.get("statement", "")
-    claim_view = _attr(visibleWhen="region-selected", whenTagName=SPAN_TAG, whenLabelValue="CLAIM")
-    lines.append(f"  <View{claim_view}>")
-    lines.append(f"    <Header{_attr(value='Topic stance toward: ' + target, size='6')}/>")
-    lines += _choices(
-        TOPIC_TAG, scheme.topic_stances, desc.get("topic_stances", {}), "single-radio"
-    )
-    lines += _choices(CLAIM_FLAGS_TAG, [UNATTRIBUTED], {}, "multiple")
-    lines.append(
-        f"    <Header{_attr(value='Cluster id (annotations/clusters.yaml), or empty', size='6')}/>"
-    )
-    ta = _attr(
-        name=CLUSTER_TAG,
-        toName=TEXT_TAG,
-        perRegion="true",
-        maxSubmissions="1",
-        editable="true",
-        placeholder="cluster id",
-    )
-    lines.append(f"    <TextArea{ta}/>")
-    lines.append("  </View>")
-    source_view = _attr(
-        visibleWhen="region-selected", whenTagName=SPAN_TAG, whenLabelValue="SOURCE"
-    )
-    lines.append(f"  <View{source_view}>")
-    lines.append(f"    <Header{_attr(value='Source type', size='6')}/>")
-    lines += _choices(
-        SOURCE_TYPE_TAG, scheme.source_types, desc.get("source_types", {}), "single-radio"
-    )
-    lines += _choices(SOURCE_FLAGS_TAG, [ANONYMOUS], {}, "multiple")
+    lines.append(f"  <View{_attr(style=ROW_STYLE)}>")
+    lines.append(f"    <View{_attr(style=TEXT_STYLE)}>")
+    lines.append(f"      <Text{_attr(name=TEXT_TAG, value='$text')}/>")
+    lines.append("    </View>")
+    lines.append(f"    <View{_attr(style=PANEL_STYLE)}>")
+    need = required_fields(scheme)["attributions"]
+    lines += ["  " + x for x in _source_panel(scheme, need)]
+    lines += ["  " + x for x in _claim_panel(scheme)]
+    lines.append("    </View>")
     lines.append("  </View>")
     lines.append("</View>")
     return "\n".join(lines) + "\n"
-
-
-def expert_instruction(root: str | Path) -> str:
-    """The guidelines shown to annotators (GUIDELINES.md as preformatted text)."""
-    path = Path(root) / GUIDELINES_PATH
-    if not path.exists():
-        return ""
-    from html import escape
-
-    # plain <pre>: Label Studio strips attributes such as style=, which would make the
-    # stored text differ from ours and every push look like an update
-    return f"<pre>{escape(path.read_text(encoding='utf-8'))}</pre>"

@@ -4,9 +4,16 @@ Label Studio does not validate annotations, so ``results_to_record`` checks ever
 client-side and collects ``ConvertError`` messages naming the task, annotation and region:
 unknown labels or choices, offsets outside the text, ``text[start:end] != value.text``,
 relations or choices pointing at a missing region, stance labels on the wrong kind of link,
-two choices where one is allowed, and a field the scheme requires left empty (an attribution
+two choices where one is allowed, an attribution with no stance (neither its SOURCE's
+``stance`` choice nor a label on its link), and a field the scheme requires left empty (an attribution
 without ``source_type``): ``validate`` rejects such a record, so it must never reach a layer.
 Semantic rules (flags, missing topic stance ...) are left to ``annotations.check_record``.
+
+Stance: the SOURCE's ``stance`` choice gives every attribution of that source its stance; a
+label on one SOURCE-CLAIM link overrides it for that link. ``record_to_results`` writes the
+stance of a source's first attribution as the choice and labels only the links that differ,
+so every record survives the trip. Annotations made with the old config (a stance label on
+every link, no ``stance`` choice) read the same way and still pull.
 """
 
 from __future__ import annotations
@@ -16,8 +23,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimcorpus.core.scheme import Scheme, annotation_json_schema
+from claimcorpus.core.gold_rules import ANONYMOUS_TYPES
+from claimcorpus.core.scheme import Scheme
 from claimcorpus.labelstudio import config as C
+from claimcorpus.labelstudio.config import required_fields
+
+__all__ = ["ConvertError", "record_to_results", "required_fields", "results_to_record"]
 
 ID_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -38,7 +49,6 @@ def _region_value(span: dict[str, Any]) -> dict[str, Any]:
 
 def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
     """LS results (regions, per-region choices, relations) for a record, e.g. as predictions."""
-    spans = {s["id"]: s for s in record["spans"]}
     atts = record["attributions"]
     out: list[dict[str, Any]] = []
 
@@ -82,10 +92,22 @@ def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
                 )
         elif s["label"] == "SOURCE" and s["id"] in by_source:
             a = by_source[s["id"]]
+            if a.get("stance"):
+                choice(s, C.STANCE_TAG, [a["stance"]])
             if a.get("source_type"):
                 choice(s, C.SOURCE_TYPE_TAG, [a["source_type"]])
-            if a.get("anonymous_source"):
-                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])
+            if a.get("anonymous_source") and not a.get("source_type"):
+                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])  # not derivable (config.py)
+
+    return out + _relations(record, by_source)
+
+
+def _relations(record: dict[str, Any], by_source: dict[str, dict[str, Any]]) -> list[dict]:
+    """Stance links (labelled only where the stance differs from the SOURCE's choice), cue
+    links and antecedent links of a record."""
+    spans = {s["id"]: s for s in record["spans"]}
+    atts = record["attributions"]
+    out: list[dict[str, Any]] = []
 
     def rel(a: str, b: str, labels: list[str]) -> None:
         if a in spans and b in spans:
@@ -105,7 +127,9 @@ def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
     cue_links: set[tuple[str, str]] = set()
     for a in atts:
         if a.get("source"):
-            rel(a["source"], a["claim"], [a["stance"]] if a.get("stance") else [])
+            default = by_source[a["source"]].get("stance")
+            own = a.get("stance")
+            rel(a["source"], a["claim"], [own] if own and own != default else [])
         if a.get("cue"):
             cue_links.add((a["cue"], a["claim"]))
             if a.get("source") and per_claim[a["claim"]] > 1:
@@ -119,25 +143,6 @@ def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------------------- LS -> record
-def required_fields(scheme: Scheme) -> dict[str, list[str]]:
-    """Span and attribution fields the scheme's JSON Schema requires and forbids to be null.
-
-    Derived, not listed here, so a field the scheme makes required is checked at pull time
-    exactly as ``validate`` checks it later.
-    """
-    props = annotation_json_schema(scheme)["properties"]
-    out: dict[str, list[str]] = {}
-    for kind in ("spans", "attributions"):
-        item = props[kind]["items"]
-        out[kind] = [f for f in item["required"] if not _nullable(item["properties"][f])]
-    return out
-
-
-def _nullable(prop: dict[str, Any]) -> bool:
-    kinds = prop.get("type")
-    return (isinstance(kinds, list) and "null" in kinds) or None in (prop.get("enum") or [])
-
-
 def _one(values: Any) -> str | None:
     return values[0] if isinstance(values, list) and len(values) == 1 else None
 
@@ -214,8 +219,13 @@ def _check_required(record: dict[str, Any], scheme: Scheme, err: Any) -> None:
                 )
 
 
-_SINGLE = {C.TOPIC_TAG, C.SOURCE_TYPE_TAG}  # single-radio in config.py: one value or none
+_SINGLE = {
+    C.TOPIC_TAG,
+    C.SOURCE_TYPE_TAG,
+    C.STANCE_TAG,
+}  # single-radio in config.py: one value or none
 _CHOICE_SETS = {
+    C.STANCE_TAG: lambda s: list(s.stances),
     C.TOPIC_TAG: lambda s: list(s.topic_stances),
     C.SOURCE_TYPE_TAG: lambda s: list(s.source_types),
     C.CLAIM_FLAGS_TAG: lambda s: [C.UNATTRIBUTED],
@@ -248,7 +258,8 @@ def _region(value: dict[str, Any], text: str, scheme: Scheme, err: Any) -> dict[
 class _Links:
     """What one annotation's relations say, by kind (read before any span is built)."""
 
-    stance: list[tuple[str, str, str]] = field(default_factory=list)  # (source, claim, stance)
+    # (source, claim, the link's own stance label or None: the SOURCE's choice then applies)
+    stance: list[tuple[str, str, str | None]] = field(default_factory=list)
     cue_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue -> ids
     antecedent: dict[str, str] = field(default_factory=dict)  # pronoun SOURCE -> named SOURCE
 
@@ -290,15 +301,13 @@ def _read_links(
         kinds = {label[a], label[b]}
         if kinds == {"SOURCE", "CLAIM"}:
             src, claim = (a, b) if label[a] == "SOURCE" else (b, a)
-            stances = [x for x in labels if x in scheme.stances]
-            if len(labels) != 1 or len(stances) != 1:
+            if len(labels) > 1 or any(x not in scheme.stances for x in labels):
                 err(
-                    f"{rel_where} (SOURCE-CLAIM) needs exactly one stance label "
-                    f"of {scheme.stances}, "
-                    f"has {labels}"
+                    f"{rel_where} (SOURCE-CLAIM) may carry at most one stance label "
+                    f"of {scheme.stances} (it overrides the SOURCE's stance), has {labels}"
                 )
                 continue
-            links.stance.append((src, claim, stances[0]))
+            links.stance.append((src, claim, labels[0] if labels else None))
         elif labels:
             err(f"{rel_where} ({label[a]}-{label[b]}) must have no label, has {labels}")
         elif "CUE" in kinds and kinds != {"CUE"}:
@@ -351,17 +360,24 @@ def _cue_for(links: _Links, claim: str, source: str | None, err: Any) -> str | N
 
 
 def _attribution(
-    src: str, claim: str, stance: str, ex: dict[str, Any], cue: str | None
+    src: str, claim: str, stance: str | None, ex: dict[str, Any], cue: str | None
 ) -> dict[str, Any]:
-    """A SOURCE-CLAIM stance link as an attribution; the SOURCE region's choices fill it."""
+    """A SOURCE-CLAIM link as an attribution; the SOURCE region's choices fill it (its
+    stance unless the link carries its own). ``anonymous_source``: the box if the
+    annotation has it (older config, schemes without source types), else the source type."""
+    source_type = _one(ex.get(C.SOURCE_TYPE_TAG))
+    if C.SOURCE_FLAGS_TAG in ex:
+        anonymous = C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or [])
+    else:
+        anonymous = source_type in ANONYMOUS_TYPES
     return {
         "id": f"{claim}.{src}",
         "claim": claim,
         "source": src,
         "cue": cue,
-        "stance": stance,
-        "source_type": _one(ex.get(C.SOURCE_TYPE_TAG)),
-        "anonymous_source": C.ANONYMOUS in (ex.get(C.SOURCE_FLAGS_TAG) or []),
+        "stance": stance or _one(ex.get(C.STANCE_TAG)),
+        "source_type": source_type,
+        "anonymous_source": anonymous,
         "unattributed": False,
     }
 

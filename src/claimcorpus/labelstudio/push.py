@@ -4,7 +4,8 @@ Tasks carry ``data = {text, doc_id, text_sha256}`` (what the annotator sees; off
 this exact normalized text) and ``meta`` with the same keys plus title/outlet/url for the
 Data Manager. Predictions come from a layer in the one record format (converted with
 convert.py): gold, a model's ``pred/<model>`` or an annotator's raw layer; or from the rule
-baseline (``claimcorpus.baseline.rules``). See tasks.py for idempotency.
+baseline (``claimcorpus.baseline.rules``). See tasks.py for idempotency, and preannotate.py
+for how predictions reach the annotator (``none``, ``on-demand``, ``prefill``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from claimcorpus.baseline.rules import extract
 from claimcorpus.core.layers import checked_layer, load_layer
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
+from claimcorpus.labelstudio import preannotate as P
 from claimcorpus.labelstudio.client import Connection, ensure_project
-from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
+from claimcorpus.labelstudio.guidelines import expert_instruction
 from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
@@ -85,11 +88,19 @@ def push(
     title: str,
     predictions: str | None = None,
     model_version: str | None = None,
+    preannotate: str | None = None,
     doc_ids: list[str] | None = None,
     batch_size: int = 1000,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> tuple[SyncReport, str]:
-    """Create/update the project (config + guidelines) and sync every document as a task."""
+    """Create/update the project (config + guidelines) and sync every document as a task.
+
+    ``preannotate`` (default: ``on-demand`` with predictions, else ``none``) decides whether
+    predictions are pushed and whether the page starts from them (preannotate.py)."""
+    mode = preannotate or P.default_mode(predictions)
+    P.check_mode(mode, predictions)
+    if mode == "none":
+        predictions = None
     scheme = load_scheme(root)
     docs = load_documents(root)
     if doc_ids:
@@ -102,4 +113,7 @@ def push(
     project, status = ensure_project(conn, title, label_config(scheme), expert_instruction(root))
     specs = task_specs(docs, preds, version, scheme.version)
     report = sync_tasks(conn, int(project.id), specs, batch_size=batch_size, on_batch=on_batch)
+    if P.apply(conn, project, mode, version) and status == "unchanged":
+        status = "updated"
+    report.preannotate = mode
     return report, status

@@ -21,8 +21,9 @@ from claimcorpus.core.layers import load_layer
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_documents
 from claimcorpus.labelstudio.client import Connection, ensure_project
-from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
+from claimcorpus.labelstudio.guidelines import expert_instruction
 from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 

@@ -1,9 +1,10 @@
 """Start, probe and stop a local Label Studio server run from its own venv.
 
 Why a subprocess from another venv: label-studio 1.23.2 pins pyarrow<25 while claimcorpus
-needs pyarrow 26, so the server never shares our interpreter. Everything here binds to
-127.0.0.1 only (any signup joins organization 1 with full access) and turns signup without
-an invite link off. Credentials come from the caller (the CLI reads environment variables);
+needs pyarrow 26, so the server never shares our interpreter. By default it binds to
+127.0.0.1 only (any signup joins organization 1 with full access) and always turns signup
+without an invite link off; ``--host ADDR`` (a LAN) is checked by ``check_lan``, and
+``--database postgresql`` passes postgres.py's variables as ``extra_env``. Credentials come from the caller (the CLI reads environment variables);
 they are passed to the server through its environment, never written to the repository.
 """
 
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from claimcorpus.labelstudio.postgres import PostgresError, db_env
 
 DEFAULT_VENV = Path(".ls") / "venv"
 DEFAULT_DATA_DIR = Path(".ls") / "data"
@@ -62,6 +65,10 @@ def ls_env(data_dir: str | Path, extra: dict[str, str] | None = None) -> dict[st
         LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
         PYTHONUNBUFFERED="1",
     )
+    try:
+        env.update(db_env(data_dir))
+    except PostgresError as exc:
+        raise ServerError(str(exc)) from exc
     env.update(extra or {})
     return env
 
@@ -176,6 +183,7 @@ def start_server(
     port: int = DEFAULT_PORT,
     timeout: float = 240.0,
     extra_env: dict[str, str] | None = None,
+    host: str = HOST,
 ) -> ServerHandle:
     """Start Label Studio on 127.0.0.1:port with a reusable SQLite data dir; wait until healthy.
 
@@ -202,7 +210,7 @@ def start_server(
         },
     )
     log_path = data / LOG_FILE
-    cmd = [str(exe), "start", "--no-browser", "--internal-host", HOST, "--port", str(port)]
+    cmd = [str(exe), "start", "--no-browser", "--internal-host", host, "--port", str(port)]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             cmd,
@@ -213,8 +221,9 @@ def start_server(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    handle = ServerHandle(f"http://{HOST}:{port}", data, Path(venv), port, proc.pid, log_path, proc)
-    (data / PID_FILE).write_text(f"{proc.pid} {port}\n")
+    url = f"http://{HOST if host in ('0.0.0.0', HOST) else host}:{port}"
+    handle = ServerHandle(url, data, Path(venv), port, proc.pid, log_path, proc)
+    (data / PID_FILE).write_text(f"{proc.pid} {port} {host}\n")
     wait_healthy(handle, timeout)
     return handle
 
@@ -223,13 +232,39 @@ def attach(data_dir: str | Path) -> ServerHandle | None:
     """The server started from this data dir (by its pid file), if it still runs."""
     data = Path(data_dir).resolve()
     try:
-        pid_s, port_s = (data / PID_FILE).read_text().split()
+        pid_s, port_s, *rest = (data / PID_FILE).read_text().split()
     except (OSError, ValueError):
         return None
+    host = rest[0] if rest and rest[0] != "0.0.0.0" else HOST
     handle = ServerHandle(
-        f"http://{HOST}:{port_s}", data, DEFAULT_VENV, int(port_s), int(pid_s), data / LOG_FILE
+        f"http://{host}:{port_s}", data, DEFAULT_VENV, int(port_s), int(pid_s), data / LOG_FILE
     )
     return handle if handle.running() else None
+
+
+LAN_TODO = (
+    "  still needed before annotators use it over a network:",
+    "  - a reverse proxy with TLS in front (nginx or Caddy with a certificate): this server",
+    "    speaks plain HTTP, so passwords, session cookies and API tokens cross the LAN in clear",
+    "  - LABEL_STUDIO_HOST set to the proxy's https:// URL, and only the proxy allowed to reach",
+    "    this port (firewall)",
+    "  - accounts made with `claimcorpus ls annotators add` (signup without a link stays off)",
+)
+
+
+def check_lan(host: str, environ: dict[str, str]) -> list[str]:
+    """``--host ADDR`` for a team on a LAN: refuse with signup open (any signup joins the
+    organisation with full access); else the lines saying what still needs a proxy."""
+    if host in (HOST, "localhost"):
+        return []
+    signup_off = environ.get("LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK", "true").lower()
+    if signup_off not in ("true", "1", "yes"):
+        raise ServerError(
+            f"refusing to listen on {host}: LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK is "
+            f"{signup_off!r}, so anyone who reaches the page could sign up and read every "
+            "project; unset it (signup then needs an invite link)"
+        )
+    return [f"  listening on {host} (not loopback): reachable from the network", *LAN_TODO]
 
 
 def run_ls_cli(venv: str | Path, data_dir: str | Path, *args: str, timeout: float = 120) -> str:

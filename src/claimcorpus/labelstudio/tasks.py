@@ -55,13 +55,15 @@ class SyncReport:
     orphans: list[tuple[str, int]] = field(default_factory=list)
     foreign: int = 0
     retried_batches: int = 0
+    preannotate: str = "none"
 
     def lines(self) -> list[str]:
         out = [
             f"project {self.project_id}: {len(self.imported)} imported, "
             f"{len(self.unchanged)} unchanged, "
             f"{len(self.replaced)} replaced (text changed, no annotations), "
-            f"{len(self.predictions_added)} tasks got new predictions"
+            f"{len(self.predictions_added)} tasks got new predictions; "
+            f"pre-annotations: {self.preannotate}"
         ]
         for doc, tid, n in self.changed_annotated:
             out.append(
