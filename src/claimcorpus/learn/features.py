@@ -9,6 +9,7 @@ the two baselines share one word list and differ only in how they use it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from claimcorpus.baseline.lexicon import ACCUSE_VERBS, DENY_VERBS, SAY_VERBS
 from claimcorpus.learn.tokens import Sentence
@@ -71,22 +72,30 @@ def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
     return left, right
 
 
+class Word(NamedTuple):
+    """The strings a word contributes to its own and to its neighbours' features."""
+
+    lower: str
+    own: tuple[str, str, str, str]  # w=, suf3=, shape=, cue=
+    is_cue: bool
+    seen: tuple[tuple[str, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+
+
 @lru_cache(maxsize=1 << 16)
-def word_features(word: str) -> tuple[str, ...]:
-    """The strings a word contributes to its own and its neighbours' features, made once
-    per distinct word (words repeat: a cache hit is far cheaper than the formatting):
-    lower, w=, suf3=, shape=, is a cue, then w-2= w-1= w+1= w+2=, s-2= s-1= s+1= s+2=."""
+def word_features(word: str) -> Word:
+    """A word's :class:`Word`, made once per distinct word (words repeat: a cache hit is far
+    cheaper than the formatting, and the neighbour tuples are shared, not rebuilt)."""
     low = word.lower()
     sh = shape(word)
-    return (
-        low,
-        "w=" + low,
-        "suf3=" + low[-3:],
-        "shape=" + sh,
-        "cue=1" if low in CUE_WORDS else "cue=0",
-        *(f"w{k:+d}={low}" for k in OFFSETS),
-        *(f"s{k:+d}={sh}" for k in OFFSETS),
+    cue = low in CUE_WORDS
+    own = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
+    seen = tuple(
+        (f"w{k:+d}={low}", f"s{k:+d}={sh}", f"cue{k:+d}")
+        if cue
+        else (f"w{k:+d}={low}", f"s{k:+d}={sh}")
+        for k in OFFSETS
     )
+    return Word(low, own, cue, seen)
 
 
 def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
@@ -98,13 +107,12 @@ def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
     return out
 
 
-def _window(k: int, word: list[tuple[str, ...]], cue: list[bool]) -> list[list[str]]:
+def _window(k: int, word: list[Word]) -> list[tuple[str, ...]]:
     """Per token, the features of its neighbour at offset ``k`` (or the edge marker)."""
     n = len(word)
-    at, sat = 5 + OFFSETS.index(k), 9 + OFFSETS.index(k)
-    flag = f"cue{k:+d}"
-    cols = [[w[at], w[sat], flag] if c else [w[at], w[sat]] for w, c in zip(word, cue, strict=True)]
-    edge = [[EDGE[k]]] * abs(k)
+    at = OFFSETS.index(k)
+    cols = [w.seen[at] for w in word]
+    edge = [(EDGE[k],)] * abs(k)
     if k < 0:
         return (edge + cols[: max(n + k, 0)])[:n]
     return (cols[k:] + edge)[:n]
@@ -117,8 +125,8 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     ``tests/learn_reference.py``)."""
     word = [word_features(w) for w in sent.words]
     n = len(word)
-    lower = [f[0] for f in word]
-    cue = [f[4] == "cue=1" for f in word]
+    lower = [w.lower for w in word]
+    cue = [w.is_cue for w in word]
     left, right = _distances(cue, "cue_")
     has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
     pos = ["pos=mid"] * n
@@ -128,10 +136,10 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     padded = ["<edge>", *lower, "<edge>"]
     before = [f"w-1|w={a}|{b}" for a, b in zip(padded, lower, strict=False)]
     after = [f"w|w+1={a}|{b}" for a, b in zip(lower, padded[2:], strict=True)]
-    m2, m1, p1, p2 = (_window(k, word, cue) for k in OFFSETS)
+    m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
     return [
-        ["bias", f[1], f[2], f[3], f[4], q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
-        for f, q, lf, rt, ps, bf, af, a, b, c, d in zip(
+        ["bias", *w.own, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
+        for w, q, lf, rt, ps, bf, af, a, b, c, d in zip(
             word,
             _quote_state(sent.words, previous_open_quote),
             left,

@@ -62,16 +62,17 @@ def char_bucket(n: int) -> str:
 def pair_features(pair: Pair, text: str) -> list[str]:
     """Binary feature names of a pair."""
     where, apart = gap(pair.claim, pair.candidate)
-    word = text[pair.candidate[0] : pair.candidate[1]].lower()
+    words = text[pair.candidate[0] : pair.candidate[1]].lower().split()
     between = text[min(pair.claim[1], pair.candidate[1]) : max(pair.claim[0], pair.candidate[0])]
+    chars = char_bucket(apart)
     out = [
         "bias",
         f"where={where}",
-        f"gap={char_bucket(apart)}",
-        f"where|gap={where}|{char_bucket(apart)}",
+        f"gap={chars}",
+        f"where|gap={where}|{chars}",
         f"rank={bucket(pair.rank + 1)}",
         f"sents={min(pair.sentences_apart, 3)}",
-        f"lexicon={word.split()[-1] in CUE_WORDS if word.split() else False}",
+        f"lexicon={words[-1] in CUE_WORDS if words else False}",
         f"between_quote={any(q in between for q in QUOTE_CHARS)}",
         f"between_newline={chr(10) in between}",
     ]
