@@ -51,6 +51,8 @@ def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
     """Per token, ``prefix`` + the :func:`bucket` of its distance to the nearest flagged
     token on its left, and on its right (as the feature strings themselves)."""
     n = len(flags)
+    if not any(flags):  # most sentences: no cue either way
+        return [prefix + "left=none"] * n, [prefix + "right=none"] * n
     names = [prefix + "left=" + b for b in BUCKETS]
     left = [prefix + "left=none"] * n
     last = -1
@@ -99,6 +101,9 @@ def word_features(word: str) -> Word:
 
 
 def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
+    """Per token, whether it lies inside a quotation (``"`` toggles, “ opens, ” closes)."""
+    if QUOTES.isdisjoint(words):  # most sentences: the state they start with throughout
+        return ["inq=1" if open_quote else "inq=0"] * len(words)
     out = []
     for w in words:
         if w in QUOTES:
