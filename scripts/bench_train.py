@@ -2,6 +2,7 @@
 
 Usage: python scripts/bench_train.py [--release R] [--crf-iterations 100] [--spacy-epochs 1]
        [--skip-spacy] [--workdir DIR] [--errors 10] [--json OUT] [--readme README.md]
+       python scripts/bench_train.py --predict-only MODEL [--base SAVED.json] [--repeat 3] ...
 
 Candidates, each trained in its own subprocess on the release's train split (wall time and
 peak RSS of that process), then scored on validation with ``claimcorpus.evaluate`` in this
@@ -25,12 +26,22 @@ errors of the crf model with their type (to stdout only: PolNeAR's texts are not
 commit). ``--readme README.md`` rewrites the README's ``bench_train`` block; ``--from-json
 FILE --readme README.md`` writes it from results saved by ``--json``, without measuring.
 Exit 1 when a target is missed (the block says which).
+
+``--predict-only MODEL`` trains nothing: it times prediction with an already trained model
+folder, the fast path (``claimcorpus.learn``) against the old extraction path kept in
+``tests/learn_reference.py`` (the named baseline), interleaved in this process, ``--repeat``
+runs each (best wall time and best CPU time; the per-word feature cache is cleared before
+every fast run, so each is a cold start like one ``claimcorpus predict``), and checks that
+the two give identical predictions on every validation document. ``--base SAVED.json`` (a
+``--json`` file of a full run) keeps that run's training and spaCy figures in the block,
+with the crf row's prediction speed replaced by this measurement (its scores must match).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,12 +55,17 @@ from claimcorpus.baseline.run import predict
 from claimcorpus.cli import main as claimcorpus_main
 from claimcorpus.core import blocks
 from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
+from claimcorpus.learn.features import word_features
 from claimcorpus.learn.model import load_model
+from claimcorpus.learn.predict import predict_documents
 from claimcorpus.release.load import load_documents
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import learn_reference  # noqa: E402 - tests/: the extraction path before the speed-up
 
 SCRIPT = "scripts/bench_train.py"
 BLOCK = "bench_train"
-NOT_MEASURED = ("--readme", "--json", "--workdir", "--errors", "--from-json")
+NOT_MEASURED = ("--readme", "--json", "--workdir", "--errors", "--from-json", "--base")
 DEFAULT_RELEASE = "/work/data/polnear-root/releases/1.0.0"
 LABELS = ("CLAIM", "SOURCE", "CUE")
 CEILING = 0.923  # PolNeAR's attribution-wise agreement (Newell, Margolin & Ruths, LREC 2018)
@@ -272,7 +288,24 @@ def markdown(res: dict[str, Any], meta: dict[str, Any] | None) -> str:
         f"Ceiling: PolNeAR's attribution-wise inter-annotator agreement, "
         f"{CEILING:.1%}. {res['note']}",
     ]
+    if res.get("speed"):
+        lines += ["", speed_markdown(res["speed"])]
     return "\n".join(lines)
+
+
+def speed_markdown(sp: dict[str, Any]) -> str:
+    """The prediction-speed paragraph of a ``--predict-only`` run."""
+    return (
+        f"Prediction speed (`--predict-only`, {sp['documents']} validation articles, best of "
+        f"{sp['repeat']} interleaved runs each, load average {sp['load'][0]:.1f} before and "
+        f"{sp['load'][1]:.1f} after): the fast path {sp['new_wall']:.1f} articles/s wall "
+        f"({sp['new_cpu']:.1f}/s per CPU-second), the old path (`tests/learn_reference.py`) "
+        f"{sp['old_wall']:.1f}/s wall ({sp['old_cpu']:.1f}/s per CPU-second) in the same "
+        f"process: **{sp['new_wall'] / sp['old_wall']:.2f}x** wall, "
+        f"{sp['new_cpu'] / sp['old_cpu']:.2f}x CPU. Predictions identical on all "
+        f"{sp['documents']} articles: {'yes' if sp['identical'] else 'NO'}. "
+        f"{sp.get('note', '')}"
+    ).rstrip()
 
 
 def targets(res: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -282,16 +315,19 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, bool]]:
     for lab in LABELS:
         c, r = crf["scores"][f"partial {lab}"], rule["scores"][f"partial {lab}"]
         out.append((f"span partial F1 {lab} > rules", f"{c:.3f} vs {r:.3f}", c > r))
-    t = crf["train"]
-    out += [
-        (
-            "training < 30 min (2 cores)",
-            f"{t['wall_seconds'] / 60:.1f} min",
-            t["wall_seconds"] < 1800,
-        ),
-        ("training peak RSS < 4 GB", f"{t['rss_mb']:.0f} MB", t["rss_mb"] < 4096),
-        ("prediction >= 50 articles/s", f"{crf['docs_per_s']:.0f}/s", crf["docs_per_s"] >= 50),
-    ]
+    t = crf.get("train")
+    if t:
+        out += [
+            (
+                "training < 30 min (2 cores)",
+                f"{t['wall_seconds'] / 60:.1f} min",
+                t["wall_seconds"] < 1800,
+            ),
+            ("training peak RSS < 4 GB", f"{t['rss_mb']:.0f} MB", t["rss_mb"] < 4096),
+        ]
+    out.append(
+        ("prediction >= 50 articles/s", f"{crf['docs_per_s']:.0f}/s", crf["docs_per_s"] >= 50)
+    )
     return out
 
 
@@ -321,6 +357,62 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return res
 
 
+def _timed(run: Any, model: Any, gold: list[dict]) -> tuple[list[dict], float, float]:
+    """Predictions, wall seconds and CPU seconds of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    pred = run(model, gold)
+    return pred, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _fast(model: Any, gold: list[dict]) -> list[dict]:
+    word_features.cache_clear()  # a cold start, as one `claimcorpus predict` has
+    return predict_documents(model, gold)
+
+
+def measure_predict(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--predict-only`` run: rules, then the old and the fast crf path, interleaved."""
+    gold = load_documents(args.release, "validation")
+    model = load_model(args.predict_only)
+    load_before = os.getloadavg()[0]
+    pred, rate = timed_predict(rules.extract, gold)
+    rows: dict[str, Any] = {"rules": {"scores": scores(gold, pred), "docs_per_s": rate}}
+    times: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+    preds: dict[str, list[dict]] = {}
+    for _ in range(args.repeat):
+        for name, run in (("old", learn_reference.predict_documents), ("new", _fast)):
+            preds[name], wall, cpu = _timed(run, model, gold)
+            times[name].append((wall, cpu))
+    n = len(gold)
+    speed = {"documents": n, "repeat": args.repeat, "identical": preds["old"] == preds["new"]}
+    for name, ts in times.items():
+        speed[f"{name}_wall"] = n / min(w for w, _ in ts)
+        speed[f"{name}_cpu"] = n / min(c for _, c in ts)
+    speed["load"] = (load_before, os.getloadavg()[0])
+    crf = {"scores": scores(gold, preds["new"]), "docs_per_s": speed["new_wall"]}
+    rows["crf (chosen)"] = crf
+    res = {"rows": rows, "note": f"crf: the model in {Path(args.predict_only).name}/."}
+    if args.base:
+        res = with_base(json.loads(args.base.read_text(encoding="utf-8"))["results"], res)
+        speed["note"] = (
+            f"Training figures, the spaCy row and the note above: the `--base` run "
+            f"({args.base.name}); the rules' and crf's predict docs/s: this run."
+        )
+    res["speed"] = speed
+    res["targets"] = targets(res)
+    res["errors"] = error_examples(gold, preds["new"], args.errors)
+    return res
+
+
+def with_base(base: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
+    """A full run's results with this run's prediction speeds (scores must agree)."""
+    for name, row in res["rows"].items():
+        old = base["rows"][name]["scores"]
+        if any(abs(old[k] - v) > 1e-12 for k, v in row["scores"].items()):
+            raise SystemExit(f"--base: the {name} scores differ from this run's: not its model")
+        base["rows"][name]["docs_per_s"] = row["docs_per_s"]
+    return base
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--release", default=DEFAULT_RELEASE)
@@ -332,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--readme", type=Path)
     ap.add_argument("--from-json", type=Path, help="render saved --json results, no runs")
+    ap.add_argument("--predict-only", help="time prediction with this trained model folder")
+    ap.add_argument("--base", type=Path, help="with --predict-only: a full run's --json")
+    ap.add_argument("--repeat", type=int, default=3, help="with --predict-only: runs per path")
     ap.add_argument("--child", choices=("crf", "spacy"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -350,8 +445,11 @@ def main(argv: list[str] | None = None) -> int:
         res, meta = saved["results"], saved.get("measured")
     else:
         meta = blocks.measurement(SCRIPT, sys.argv[1:] if argv is None else argv, NOT_MEASURED)
-        with tempfile.TemporaryDirectory() as tmp:
-            res = measure(args, args.workdir or Path(tmp))
+        if args.predict_only:
+            res = measure_predict(args)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                res = measure(args, args.workdir or Path(tmp))
         if args.json:
             saved = {"measured": meta, "results": res}
             args.json.write_text(json.dumps(saved, indent=2), encoding="utf-8")

@@ -373,3 +373,27 @@ def test_bench_stories_writes_its_block_from_results(tmp_path: Path):
     assert "| 10,000 | 2.0 | 3.0 | 1.50x | 300 / 300 |" in body  # grouping, then baseline
     assert "| fixture | 210 | 12 | 1.0 | 0.75 |" in body
     assert "Targets missed: 100,000 articles: peak RSS 1500 MB > 1024" in body
+
+
+def test_bench_train_predict_only_block_gives_the_speed_ratio_and_identity(tmp_path: Path):
+    script = _script("bench_train")
+    crf = _train_row((0.5, 0.6, 0.7, 0.5, 0.6, 0.25, 0.45), 62.0, None)
+    rules = _train_row((0.3, 0.4, 0.5, 0.3, 0.4, 0.1, 0.47), 200.0)
+    res = {"rows": {"rules": rules, "crf (chosen)": crf}, "note": "crf: a model.", "errors": []}
+    res["speed"] = {
+        "documents": 84,
+        "repeat": 3,
+        "identical": True,
+        "old_wall": 31.0,
+        "new_wall": 62.0,
+        "old_cpu": 40.0,
+        "new_cpu": 70.0,
+        "load": (3.5, 4.0),
+    }
+    res["targets"] = script.targets(res)
+    assert [t for t, _, _ in res["targets"]][-1] == "prediction >= 50 articles/s"
+    assert not any(t.startswith("training") for t, _, _ in res["targets"])  # not measured
+    body = _run_from_json("bench_train", tmp_path, res)
+    assert "| prediction >= 50 articles/s | 62/s | yes |" in body
+    assert "**2.00x** wall, 1.75x CPU" in body
+    assert "Predictions identical on all 84 articles: yes" in body

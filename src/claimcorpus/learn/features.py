@@ -8,11 +8,16 @@ the two baselines share one word list and differ only in how they use it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from claimcorpus.baseline.lexicon import ACCUSE_VERBS, DENY_VERBS, SAY_VERBS
 from claimcorpus.learn.tokens import Sentence
 
 CUE_WORDS = frozenset(SAY_VERBS + DENY_VERBS + ACCUSE_VERBS + ("told", "tells", "according"))
 QUOTES = frozenset('"“”')
+OFFSETS = (-2, -1, 1, 2)  # the neighbours in a token's window
+EDGE = {k: f"w{k:+d}=<edge>" for k in OFFSETS}
 Features = list[str]  # binary feature names ("w=said"), as crfsuite reads them fastest
 
 
@@ -39,68 +44,121 @@ def bucket(distance: int | None) -> str:
     return "far"
 
 
-def _distances(flags: list[bool]) -> tuple[list[int | None], list[int | None]]:
-    """Per token, tokens to the nearest flagged token on its left and on its right."""
+BUCKETS = ["1", "1", "2", "4", "4", *["8"] * 4, *["16"] * 8]  # bucket(d) for d <= 16
+
+
+def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
+    """Per token, ``prefix`` + the :func:`bucket` of its distance to the nearest flagged
+    token on its left, and on its right (as the feature strings themselves)."""
     n = len(flags)
-    left: list[int | None] = [None] * n
-    right: list[int | None] = [None] * n
-    last: int | None = None
+    if not any(flags):  # most sentences: no cue either way
+        return [prefix + "left=none"] * n, [prefix + "right=none"] * n
+    names = [prefix + "left=" + b for b in BUCKETS]
+    left = [prefix + "left=none"] * n
+    last = -1
     for i in range(n):
-        left[i] = None if last is None else i - last
+        if last >= 0:
+            d = i - last
+            left[i] = names[d] if d <= 16 else prefix + "left=far"
         if flags[i]:
             last = i
-    last = None
+    names = [prefix + "right=" + b for b in BUCKETS]
+    right = [prefix + "right=none"] * n
+    last = -1
     for i in range(n - 1, -1, -1):
-        right[i] = None if last is None else last - i
+        if last >= 0:
+            d = last - i
+            right[i] = names[d] if d <= 16 else prefix + "right=far"
         if flags[i]:
             last = i
     return left, right
 
 
-def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list[Features]:
-    """One feature list per token of a sentence (the per-token strings are made once and
-    shared by the neighbours' windows: this runs on every sentence at predict time)."""
-    lower = [w.lower() for w in sent.words]
-    n = len(lower)
-    cue = [w in CUE_WORDS for w in lower]
-    left, right = _distances(cue)
-    shapes = [shape(w) for w in sent.words]
-    has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
-    edge = {k: f"w{k:+d}=<edge>" for k in (-2, -1, 1, 2)}
-    window = {k: [f"w{k:+d}={w}" for w in lower] for k in (-2, -1, 1, 2)}
-    window_shape = {k: [f"s{k:+d}={x}" for x in shapes] for k in (-2, -1, 1, 2)}
-    in_quote = previous_open_quote
-    out: list[Features] = []
-    for i, w in enumerate(sent.words):
+class Word(NamedTuple):
+    """The strings a word contributes to its own and to its neighbours' features."""
+
+    lower: str
+    own: tuple[str, str, str, str]  # w=, suf3=, shape=, cue=
+    is_cue: bool
+    seen: tuple[tuple[str, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+
+
+@lru_cache(maxsize=1 << 16)
+def word_features(word: str) -> Word:
+    """A word's :class:`Word`, made once per distinct word (words repeat: a cache hit is far
+    cheaper than the formatting, and the neighbour tuples are shared, not rebuilt)."""
+    low = word.lower()
+    sh = shape(word)
+    cue = low in CUE_WORDS
+    own = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
+    seen = tuple(
+        (f"w{k:+d}={low}", f"s{k:+d}={sh}", f"cue{k:+d}")
+        if cue
+        else (f"w{k:+d}={low}", f"s{k:+d}={sh}")
+        for k in OFFSETS
+    )
+    return Word(low, own, cue, seen)
+
+
+def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
+    """Per token, whether it lies inside a quotation (``"`` toggles, “ opens, ” closes)."""
+    if QUOTES.isdisjoint(words):  # most sentences: the state they start with throughout
+        return ["inq=1" if open_quote else "inq=0"] * len(words)
+    out = []
+    for w in words:
         if w in QUOTES:
-            in_quote = not in_quote if w == '"' else w == "“"
-        prev = lower[i - 1] if i else "<edge>"
-        nxt = lower[i + 1] if i + 1 < n else "<edge>"
-        f = [
-            "bias",
-            "w=" + lower[i],
-            "suf3=" + lower[i][-3:],
-            "shape=" + shapes[i],
-            "cue=1" if cue[i] else "cue=0",
-            "inq=1" if in_quote else "inq=0",
-            has_cue,
-            "cue_left=" + bucket(left[i]),
-            "cue_right=" + bucket(right[i]),
-            "pos=first" if i == 0 else "pos=last" if i == n - 1 else "pos=mid",
-            f"w-1|w={prev}|{lower[i]}",
-            f"w|w+1={lower[i]}|{nxt}",
-        ]
-        for k in (-2, -1, 1, 2):
-            j = i + k
-            if 0 <= j < n:
-                f.append(window[k][j])
-                f.append(window_shape[k][j])
-                if cue[j]:
-                    f.append(f"cue{k:+d}")
-            else:
-                f.append(edge[k])
-        out.append(f)
+            open_quote = not open_quote if w == '"' else w == "“"
+        out.append("inq=1" if open_quote else "inq=0")
     return out
+
+
+def _window(k: int, word: list[Word]) -> list[tuple[str, ...]]:
+    """Per token, the features of its neighbour at offset ``k`` (or the edge marker)."""
+    n = len(word)
+    at = OFFSETS.index(k)
+    cols = [w.seen[at] for w in word]
+    edge = [(EDGE[k],)] * abs(k)
+    if k < 0:
+        return (edge + cols[: max(n + k, 0)])[:n]
+    return (cols[k:] + edge)[:n]
+
+
+def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list[Features]:
+    """One feature list per token of a sentence, built column by column from per-word
+    strings cached across sentences (this runs on every sentence at predict time; the
+    reference it must equal, string for string and in order, is the per-token loop kept in
+    ``tests/learn_reference.py``)."""
+    word = [word_features(w) for w in sent.words]
+    n = len(word)
+    lower = [w.lower for w in word]
+    cue = [w.is_cue for w in word]
+    left, right = _distances(cue, "cue_")
+    has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
+    pos = ["pos=mid"] * n
+    if n:
+        pos[-1] = "pos=last"
+        pos[0] = "pos=first"
+    padded = ["<edge>", *lower, "<edge>"]
+    before = [f"w-1|w={a}|{b}" for a, b in zip(padded, lower, strict=False)]
+    after = [f"w|w+1={a}|{b}" for a, b in zip(lower, padded[2:], strict=True)]
+    m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
+    return [
+        ["bias", *w.own, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
+        for w, q, lf, rt, ps, bf, af, a, b, c, d in zip(
+            word,
+            _quote_state(sent.words, previous_open_quote),
+            left,
+            right,
+            pos,
+            before,
+            after,
+            m2,
+            m1,
+            p1,
+            p2,
+            strict=True,
+        )
+    ]
 
 
 def document_features(sentences: list[Sentence]) -> list[list[Features]]:

@@ -62,16 +62,17 @@ def char_bucket(n: int) -> str:
 def pair_features(pair: Pair, text: str) -> list[str]:
     """Binary feature names of a pair."""
     where, apart = gap(pair.claim, pair.candidate)
-    word = text[pair.candidate[0] : pair.candidate[1]].lower()
+    words = text[pair.candidate[0] : pair.candidate[1]].lower().split()
     between = text[min(pair.claim[1], pair.candidate[1]) : max(pair.claim[0], pair.candidate[0])]
+    chars = char_bucket(apart)
     out = [
         "bias",
         f"where={where}",
-        f"gap={char_bucket(apart)}",
-        f"where|gap={where}|{char_bucket(apart)}",
+        f"gap={chars}",
+        f"where|gap={where}|{chars}",
         f"rank={bucket(pair.rank + 1)}",
         f"sents={min(pair.sentences_apart, 3)}",
-        f"lexicon={word.split()[-1] in CUE_WORDS if word.split() else False}",
+        f"lexicon={words[-1] in CUE_WORDS if words else False}",
         f"between_quote={any(q in between for q in QUOTE_CHARS)}",
         f"between_newline={chr(10) in between}",
     ]
@@ -84,25 +85,32 @@ def pair_features(pair: Pair, text: str) -> list[str]:
 
 
 def candidates(
-    claim: Span, spans: Sequence[Span], starts: Sequence[int], cue: Span | None = None
+    claim: Span,
+    spans: Sequence[Span],
+    starts: Sequence[int],
+    cue: Span | None = None,
+    at: Sequence[int] | None = None,
 ) -> list[Pair]:
     """Pairs of the claim with every span within WINDOW sentences, nearest first.
 
-    ``starts``: sentence start offsets of the document, sorted."""
+    ``starts``: sentence start offsets of the document, sorted; ``at``: the sentence index
+    of each span when the caller has it (the linker computes it once per document, not once
+    per claim)."""
 
     def sentence(offset: int) -> int:
         return bisect.bisect_right(starts, offset) - 1
 
+    if at is None:
+        at = [sentence(s[0]) for s in spans]
     first, last = sentence(claim[0]), sentence(max(claim[0], claim[1] - 1))
+    anchor = cue or claim
     near = []
-    for s in spans:
+    for s, where in zip(spans, at, strict=True):
         if s == claim:
             continue
-        at = sentence(s[0])
-        apart = max(first - at, at - last, 0)
+        apart = max(first - where, where - last, 0)
         if apart <= WINDOW:
-            where, distance = gap(cue or claim, s)
-            near.append((distance, s[0], s, apart))
+            near.append((gap(anchor, s)[1], s[0], s, apart))
     near.sort()
     return [Pair(claim, s, rank, apart, cue) for rank, (_, _, s, apart) in enumerate(near)]
 
@@ -161,10 +169,14 @@ class Linker:
         self, text: str, spans: Mapping[str, Sequence[Span]], starts: Sequence[int]
     ) -> list[tuple[Span, Span | None, Span | None]]:
         """(claim, cue, source) for every predicted claim."""
+        cues, sources = spans.get("CUE", ()), spans.get("SOURCE", ())
+        cue_at = [bisect.bisect_right(starts, s[0]) - 1 for s in cues]
+        source_at = [bisect.bisect_right(starts, s[0]) - 1 for s in sources]
         out = []
         for claim in spans.get("CLAIM", ()):
-            cue = self._best(self.cue, "cue", text, candidates(claim, spans.get("CUE", ()), starts))
-            pairs = candidates(claim, spans.get("SOURCE", ()), starts, cue)
+            pairs = candidates(claim, cues, starts, at=cue_at)
+            cue = self._best(self.cue, "cue", text, pairs)
+            pairs = candidates(claim, sources, starts, cue, source_at)
             out.append((claim, cue, self._best(self.source, "source", text, pairs)))
         return out
 

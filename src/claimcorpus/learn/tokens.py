@@ -59,6 +59,9 @@ def decode(sentences: Sequence[Sentence], tags: Sequence[Sequence[str]]) -> list
     out: list[tuple[int, int]] = []
     open_at_end = False
     for sent, seq in zip(sentences, tags, strict=True):
+        if seq.count(OUTSIDE) == len(seq):  # most sentences: nothing to open or close
+            open_at_end = False
+            continue
         current: list[int] | None = None
         for i, tag in enumerate(seq):
             t0, t1 = sent.offsets[i]
