@@ -1,13 +1,23 @@
-"""The corpus on disk: raw articles, their metadata, normalized text and exclusions.
+"""The corpus on disk: raw articles and one reviewable JSON per document.
 
-Layout (one file per document, joined by ``doc_id``)::
+Layout (joined by ``doc_id``)::
 
     corpus/raw/<source_file>              the article, byte for byte as ingested
-    corpus/meta/<doc_id>.json             provenance: sha256, source file, outlet, title,
-                                          date, URL (null when unknown), language, licence
-    corpus/normalized/<doc_id>.json       normalized text, paragraphs, sentences, offset map
-    corpus/exclusions/<doc_id>.json       every line normalization removed, with its rule
+    corpus/docs/<doc_id>.json             "meta" (provenance: sha256, source file, outlet,
+                                          title, date, URL (null when unknown), language,
+                                          licence), "exclusions" (every line normalization
+                                          removed, with its rule) and "normalized" (text,
+                                          paragraphs, sentences, offset map)
+    corpus/index/                         the ingest index (ingest/index.py)
+    corpus/repeated/<site>.json           each site's repeated lines (ingest/sites.py)
     corpus/sidecars/<doc_id>.meta.json    hand-curated metadata given at ingest (optional)
+
+Why one file per document and not one folder per kind: a document is written and renamed
+in one step (it exists whole or not at all), an ingest writes two files per article instead
+of four, and the file is still read in a diff: metadata a key per line, each exclusion on a
+line, offsets one line per list (``dumps_document``), at about a third of the bytes of the
+fully indented JSON. The layout before this one (``meta/``, ``normalized/``,
+``exclusions/``) is refused with a pointer to ``claimcorpus index --migrate``.
 
 ``doc_id`` is the source file's stem, lower-cased, so it is stable across versions and
 across re-normalization; the raw bytes' sha256 detects a changed or duplicated article.
@@ -15,17 +25,21 @@ across re-normalization; the raw bytes' sha256 detects a changed or duplicated a
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.core.io import read_json, sha256_bytes
+from claimcorpus.core.io import atomic_write_bytes, read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.records import NormalizedText, OffsetMap
 from claimcorpus.ingest.metadata import validate_meta
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized
 
 CORPUS = Path("corpus")
+DOCS = "docs"  # corpus/docs/<doc_id>.json
+OLD_META = "meta"  # the layout before corpus/docs/: meta/, normalized/, exclusions/
 
 
 MAX_BYTES = 5_000_000
@@ -125,13 +139,82 @@ def resolve_meta(
     }
 
 
-def paths(root: Path, doc_id: str) -> dict[str, Path]:
-    c = root / CORPUS
-    return {
-        "meta": c / "meta" / f"{doc_id}.json",
-        "normalized": c / "normalized" / f"{doc_id}.json",
-        "exclusions": c / "exclusions" / f"{doc_id}.json",
-    }
+def doc_path(root: str | Path, doc_id: str) -> Path:
+    """``corpus/docs/<doc_id>.json``: metadata, exclusions and normalized text of one document."""
+    return Path(root) / CORPUS / DOCS / f"{doc_id}.json"
+
+
+def dumps_document(obj: Any, expand: int = 2) -> str:
+    """Canonical JSON (sorted keys, UTF-8) that stays reviewable at a fraction of the bytes
+    of ``dumps_json``: objects down to depth ``expand`` have a key per line, a list of
+    scalars (offsets) is one line, and a list of objects has one compact object per line."""
+    return _dump(obj, 0, expand) + "\n"
+
+
+def _compact(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def _dump(v: Any, depth: int, expand: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(v, dict) and v and depth <= expand:
+        items = [f"{inner}{_compact(k)}: {_dump(v[k], depth + 1, expand)}" for k in sorted(v)]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(v, list) and v and any(isinstance(x, dict | list) for x in v):
+        return "[\n" + ",\n".join(inner + _compact(x) for x in v) + f"\n{pad}]"
+    return _compact(v)
+
+
+@dataclass
+class StoredDocument:
+    """One document as ``corpus/docs/<doc_id>.json`` holds it."""
+
+    meta: dict[str, Any]
+    normalized: dict[str, Any]  # NormalizedText.to_json()
+    exclusions: list[dict[str, Any]]
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.meta["doc_id"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "meta": self.meta,
+            "exclusions": self.exclusions,
+            "normalized": self.normalized,
+        }
+
+
+class OldLayoutError(InputError):
+    """The corpus still has one folder per kind of file (meta/, normalized/, exclusions/)."""
+
+
+def check_layout(root: str | Path) -> None:
+    """Raise OldLayoutError for a corpus in the layout before ``corpus/docs/``."""
+    c = Path(root) / CORPUS
+    if not (c / DOCS).exists() and any(c.glob(f"{OLD_META}/*.json")):
+        raise OldLayoutError(
+            f"{c}: the corpus is in the old layout (meta/, normalized/, exclusions/); "
+            "run `claimcorpus index --migrate` to move it to corpus/docs/"
+        )
+
+
+def read_stored(root: str | Path, doc_id: str) -> StoredDocument:
+    """One document's file; OSError when it is missing, ValueError when it is not a document."""
+    path = doc_path(root, doc_id)
+    if not path.exists():
+        check_layout(root)
+    obj = read_json(path)
+    try:
+        return StoredDocument(obj["meta"], obj["normalized"], obj["exclusions"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a corpus document (no {exc})") from None
+
+
+def write_stored(root: str | Path, doc: StoredDocument) -> None:
+    """Write one document's file atomically (temporary name, then rename)."""
+    atomic_write_bytes(doc_path(root, doc.doc_id), dumps_document(doc.to_json()).encode("utf-8"))
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
@@ -150,50 +233,22 @@ def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
 
 def read_normalized(root: str | Path, doc_id: str) -> NormalizedText:
     """A document's normalized text as the store holds it."""
-    return NormalizedText.from_json(read_json(paths(Path(root), doc_id)["normalized"]))
-
-
-class RawHashes:
-    """The raw sha256 of every ingested article, indexed both ways, so that the duplicate
-    check of each new file is one lookup, not a scan of the corpus (ingest stays linear)."""
-
-    def __init__(self, by_doc: dict[str, str]) -> None:
-        self.by_doc = dict(by_doc)
-        self.by_digest: dict[str, str] = {}
-        for d, h in sorted(self.by_doc.items()):
-            self.by_digest.setdefault(h, d)
-
-    def owner(self, digest: str) -> str | None:
-        """The (first) document with these raw bytes, or None."""
-        return self.by_digest.get(digest)
-
-    def set(self, doc_id: str, digest: str) -> None:
-        old = self.by_doc.get(doc_id)
-        if old is not None and self.by_digest.get(old) == doc_id:
-            del self.by_digest[old]
-        self.by_doc[doc_id] = digest
-        self.by_digest.setdefault(digest, doc_id)
-
-
-def raw_hashes(root: Path) -> RawHashes:
-    d = root / CORPUS / "meta"
-    return RawHashes(
-        {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
-    )
+    return NormalizedText.from_json(read_stored(root, doc_id).normalized)
 
 
 def doc_ids(root: str | Path) -> list[str]:
-    d = Path(root) / CORPUS / "meta"
+    """Every stored doc_id, sorted (the document files are the truth, not the index)."""
+    check_layout(root)
+    d = Path(root) / CORPUS / DOCS
     return sorted(p.stem for p in d.glob("*.json")) if d.exists() else []
 
 
 def load_document(root: str | Path, doc_id: str) -> dict[str, Any]:
     """Metadata and normalized text of one document, merged into one dict."""
-    p = paths(Path(root), doc_id)
-    doc = read_json(p["meta"])
-    norm = read_json(p["normalized"])
-    doc.update({k: v for k, v in norm.items() if k != "title"})
-    doc["exclusions"] = read_json(p["exclusions"]) if p["exclusions"].exists() else []
+    stored = read_stored(root, doc_id)
+    doc = dict(stored.meta)
+    doc.update({k: v for k, v in stored.normalized.items() if k != "title"})
+    doc["exclusions"] = stored.exclusions
     return doc
 
 
