@@ -98,7 +98,7 @@ def test_train_and_dev_import_lists_what_it_leaves_out(polnear_dir, tmp_path):
     assert len(refused) == 8 + len(removed)
     splits = json.loads((root / "corpus/splits.json").read_text())["splits"]
     assert len(splits["train"]) + len(splits["validation"]) == len(
-        list((root / "corpus/meta").iterdir())
+        list((root / "corpus/docs").iterdir())
     )
     assert len(splits["validation"]) == 84
     raw = {p.name for p in (root / "annotations/raw").iterdir()}

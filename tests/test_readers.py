@@ -313,7 +313,7 @@ def test_site_repetition_found_at_ingest_survives_renormalization(project, tmp_p
     assert r.returncode == 0, r.stderr
     for doc_id in new_docs(project):
         assert footer not in text_of(project, doc_id)
-        ex = json.loads((project / "corpus/exclusions" / f"{doc_id}.json").read_text())
+        ex = json.loads((project / "corpus/docs" / f"{doc_id}.json").read_text())["exclusions"]
         assert [e["rule"] for e in ex if e["text"] == footer] == ["repeated-in-site"]
     assert list((project / "corpus" / "repeated").glob("*.json"))
     check = run_cli("normalize", "--check", root=project)

@@ -218,7 +218,7 @@ def write_stored(root: str | Path, doc: StoredDocument) -> None:
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
-    """What the store keeps of a normalizer's output (``corpus/normalized/<doc_id>.json``)."""
+    """What the store keeps of a normalizer's output (``normalized`` in ``corpus/docs/<doc_id>.json``)."""
     return NormalizedText(
         doc_id=doc_id,
         normalizer_version=NORMALIZER_VERSION,
