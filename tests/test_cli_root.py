@@ -25,6 +25,7 @@ NEEDS_PROJECT = {
     "ingest": ["article.txt"],
     "import": ["brat", "articles", "--map", "Source=SOURCE,Cue=CUE,Content=CLAIM"],
     "normalize": [],
+    "index": ["--check"],
     "anchor": ["sheet.yaml"],
     "build": ["--version", "9.9.9"],
     "validate": [],

@@ -25,6 +25,7 @@ from claimcorpus.ingest.store import (
     DEFAULT_LICENCE,
     MAX_BYTES,
     StoredDocument,
+    doc_path,
     normalized_record,
     read_normalized,
     read_stored,
@@ -121,10 +122,10 @@ def store_article(
     index.begin(art.doc_id)
     if old is not None and old["source_file"] != art.source_file:
         (raw_dir / old["source_file"]).unlink(missing_ok=True)
-    atomic_write_bytes(raw_dir / art.source_file, art.data)
+    atomic_write_bytes(raw_dir / art.source_file, art.data, fsync=False)  # index.commit syncs
     for layer, rec in moved:
         ann.write_record(root, layer, rec.to_json())
-    write_stored(root, StoredDocument(meta, new_norm.to_json(), n.exclusions))  # last
-    index.wrote(art.doc_id)
+    write_stored(root, StoredDocument(meta, new_norm.to_json(), n.exclusions), fsync=False)
+    index.wrote(art.doc_id, raw_dir / art.source_file, doc_path(root, art.doc_id))
     index.set(art.doc_id, Entry(digest, art.source_file))
     return art.doc_id, "replaced" if old is not None else "added"

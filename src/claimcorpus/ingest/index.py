@@ -12,13 +12,16 @@ Order of writes, and why a crash cannot leave a wrong index behind:
 1. the doc_id is appended to ``corpus/index/journal.jsonl`` (with, before the run's first
    document, the run's new repeated lines: ingest/sites.py);
 2. the document is written (raw bytes, then ``corpus/docs/<doc_id>.json``, each renamed
-   into place);
-3. at the end of the run the repeated lines and the dirty shards are written, each
-   atomically, and the journal is removed last.
+   into place, not flushed one by one);
+3. at the end of the run the documents are flushed (each file for a few, one ``os.sync``
+   for a bulk run), then the repeated
+   lines and the dirty shards are written, each atomically, and the journal is removed last.
 
 A run that dies anywhere in between leaves the journal; the next ``Index.open`` re-reads
 the documents it names (only those), saves the repeated lines it holds, rewrites their
-index entries and removes it. A shard that cannot be read is an error naming the file.
+index entries and removes it (a document that a power cut left unreadable gets no entry
+and is named; ``validate`` reports it and ingesting the article again rewrites it). A shard
+that cannot be read is an error naming the file.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ JOURNAL = "journal.jsonl"
 # tests only: the process exits right after writing this doc_id's document, as a crash would
 FAULT_ENV = "CLAIMCORPUS_FAULT_EXIT_AFTER_DOC"
 FAULT_EXIT_CODE = 87
+SYNC_EACH_MAX = 32  # up to this many unflushed files are flushed one by one, else os.sync
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Index:
         self._shards: dict[str, dict[str, dict]] = {}
         self._dirty: set[str] = set()
         self._journal: IO[str] | None = None
+        self._written: list[Path] = []  # files written without a flush, synced on commit
         self.pending_repeated: Repeated = {}  # journaled before the run's first document
 
     @classmethod
@@ -122,8 +127,10 @@ class Index:
         self._journal.write(json.dumps({"doc": doc_id}) + "\n")
         self._journal.flush()
 
-    def wrote(self, doc_id: str) -> None:
-        """Called right after a document is written: the test-only crash hook."""
+    def wrote(self, doc_id: str, *paths: Path) -> None:
+        """Called right after a document's ``paths`` are written (unflushed); also the
+        test-only crash hook."""
+        self._written.extend(paths)
         if os.environ.get(FAULT_ENV) == doc_id:
             os._exit(FAULT_EXIT_CODE)
 
@@ -153,8 +160,15 @@ class Index:
         self._dirty.add(digest[:2])
 
     def commit(self, repeated: Repeated | None = None) -> None:
-        """Write ``repeated`` (the run's sites' tables) and the dirty shards, then drop the
-        journal (step 3)."""
+        """Make the run's documents durable (one ``os.sync``: they were written without a
+        flush each), write ``repeated`` (the run's sites' tables) and the dirty shards, then
+        drop the journal (step 3)."""
+        if len(self._written) > SYNC_EACH_MAX:
+            os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
+        else:
+            for path in self._written:  # a few files: flush just these
+                _fsync(path)
+        self._written.clear()
         if repeated:
             save_repeated(self.root, repeated, set(repeated))
         for name in sorted(self._dirty):
@@ -183,7 +197,13 @@ class Index:
             elif "doc" in rec:
                 ids.add(str(rec["doc"]))
         for doc_id in sorted(ids):
-            self.set(doc_id, entry_of(self.root, doc_id))
+            try:
+                self.set(doc_id, entry_of(self.root, doc_id))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                self.set(doc_id, None)
+                print(
+                    f"warning: {doc_path(self.root, doc_id)}: unreadable ({exc})", file=sys.stderr
+                )
         table = merge_repeated(load_repeated(self.root), growth) if growth else None
         self.commit({s: table[s] for s in growth} if table else None)
         print(
@@ -191,6 +211,16 @@ class Index:
             f"left in {path}",
             file=sys.stderr,
         )
+
+
+def _fsync(path: Path) -> None:
+    if not path.exists():  # replaced again later in the run under another name
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def entry_of(root: Path, doc_id: str) -> Entry | None:

@@ -126,8 +126,10 @@ def _pass1(files, sidecar_dir, spool: Spool, lines: SiteLines, report: Report) -
                 if isinstance(item, BadRecord):
                     report.skip(item)
                     continue
-                text = item.data.decode("utf-8", "replace")
-                lines.add(site_of(item.meta), (ln.strip() for ln in text.splitlines()))
+                site = site_of(item.meta)
+                if site is not None:  # no site, no repetition evidence to count
+                    text = item.data.decode("utf-8", "replace")
+                    lines.add(site, (ln.strip() for ln in text.splitlines()))
                 spool.add(item)
                 bar.update()
         except InputError as exc:

@@ -96,7 +96,7 @@ def detect_language(text: str) -> str | None:
     words = re.findall(r"[a-z]+", text.lower())
     if len(words) < 20:
         return None
-    return "en" if sum(w in _EN_WORDS for w in words) / len(words) > 0.12 else None
+    return "en" if sum(map(_EN_WORDS.__contains__, words)) / len(words) > 0.12 else None
 
 
 def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
@@ -147,12 +147,21 @@ def doc_path(root: str | Path, doc_id: str) -> Path:
 def dumps_document(obj: Any, expand: int = 2) -> str:
     """Canonical JSON (sorted keys, UTF-8) that stays reviewable at a fraction of the bytes
     of ``dumps_json``: objects down to depth ``expand`` have a key per line, a list of
-    scalars (offsets) is one line, and a list of objects has one compact object per line."""
+    scalars (offsets) or of spans (objects of numbers) is one line, and any other list of
+    objects (exclusions) has one compact object per line. Leaves are encoded by the C JSON
+    encoder in one call each (``indent`` would send all of it through the Python one)."""
     return _dump(obj, 0, expand) + "\n"
 
 
-def _compact(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+_compact = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
+
+
+def _one_line(v: list) -> bool:
+    """A list of scalars or of spans (its first item decides: the store's lists are uniform)."""
+    first = v[0]
+    if isinstance(first, dict):
+        return all(type(y) is int for y in first.values())
+    return not isinstance(first, list)
 
 
 def _dump(v: Any, depth: int, expand: int) -> str:
@@ -160,7 +169,7 @@ def _dump(v: Any, depth: int, expand: int) -> str:
     if isinstance(v, dict) and v and depth <= expand:
         items = [f"{inner}{_compact(k)}: {_dump(v[k], depth + 1, expand)}" for k in sorted(v)]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(v, list) and v and any(isinstance(x, dict | list) for x in v):
+    if isinstance(v, list) and v and not _one_line(v):
         return "[\n" + ",\n".join(inner + _compact(x) for x in v) + f"\n{pad}]"
     return _compact(v)
 
@@ -212,9 +221,11 @@ def read_stored(root: str | Path, doc_id: str) -> StoredDocument:
         raise ValueError(f"{path}: not a corpus document (no {exc})") from None
 
 
-def write_stored(root: str | Path, doc: StoredDocument) -> None:
-    """Write one document's file atomically (temporary name, then rename)."""
-    atomic_write_bytes(doc_path(root, doc.doc_id), dumps_document(doc.to_json()).encode("utf-8"))
+def write_stored(root: str | Path, doc: StoredDocument, fsync: bool = True) -> None:
+    """Write one document's file atomically (temporary name, then rename); ``fsync=False``
+    for a writer whose index commit makes the run durable (index.py)."""
+    data = dumps_document(doc.to_json()).encode("utf-8")
+    atomic_write_bytes(doc_path(root, doc.doc_id), data, fsync=fsync)
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
