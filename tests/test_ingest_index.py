@@ -211,3 +211,15 @@ def test_a_refused_run_leaves_the_repeated_lines_table_as_it_was(project: Path, 
     assert list((project / "corpus/repeated").glob("*.json"))  # stored with the documents
     check = run_cli("normalize", "--check", root=project)
     assert check.returncode == 0 and check.stdout.startswith("0 of "), check.stdout
+
+
+def test_a_missing_index_is_rebuilt_by_the_next_ingest_with_a_notice(project, tmp_path: Path):
+    for p in (project / "corpus/index").iterdir():
+        p.unlink()
+    (project / "corpus/index").rmdir()
+    f = tmp_path / "after_loss.txt"
+    f.write_text(ARTICLE, encoding="utf-8")
+    r = run_cli("ingest", str(f), root=project)
+    assert r.returncode == 0 and "1 added" in r.stdout, r.stderr
+    assert "was missing; rebuilt from 5 documents" in r.stderr
+    assert run_cli("index", "--check", root=project).returncode == 0

@@ -14,7 +14,14 @@ from conftest import REPO
 
 from claimcorpus.core import blocks
 
-SCRIPTS = ("bench_scale", "bench_build", "bench_evaluate", "bench_labelstudio", "bench_ingest")
+SCRIPTS = (
+    "bench_scale",
+    "bench_build",
+    "bench_evaluate",
+    "bench_labelstudio",
+    "bench_ingest",
+    "bench_ingest_scale",
+)
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
 
@@ -300,3 +307,36 @@ def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
     assert "| boilerplate.classify (lines) | 2.5 | 14.00x |" in body
     assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 126 |" in body
     assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 184 |" in body
+
+
+def test_bench_ingest_scale_writes_its_block_from_results(tmp_path: Path):
+    bulk = {
+        "articles": 9000,
+        "ingest_cpu_s": 20.0,
+        "ingest_sys_s": 5.0,
+        "ingest_cpu_per_s": 450.0,
+        "normalize_cpu_per_s": 1000.0,
+        "ratio": 0.45,
+    }
+    layout = {
+        "files_per_article": 2.03,
+        "bytes_per_raw_byte": 3.3,
+        "old_files_per_article": 4.0,
+        "old_bytes_per_raw_byte": 3.8,
+    }
+    row = {
+        "size": 10000,
+        "bulk": bulk,
+        "one_file_s": 0.03,
+        "empty_s": 0.025,
+        "ratio": 1.2,
+        "noop": {"files": 1000, "wall_s": 0.4, "opened": 0},
+        "full_noop": {"files": 10000, "wall_s": 3.5, "opened": 0},
+        "layout": layout,
+    }
+    body = _run_from_json("bench_ingest_scale", tmp_path, {"sizes": [row]})
+    assert "| 10,000 | 30.0 ms | 25.0 ms | 1.20x | 0.40 s (0) | 3.50 s (10,000 files) |" in body
+    assert "| 450 (+9,000) | 1000 | 0.45x | 25% |" in body
+    assert "| 10,000 | 2.03 | 3.30 | 4 | 3.80 |" in body
+    assert "1.20x the empty corpus (target <= 1.5x: met)" in body
+    assert "0.45x-0.45x of normalization alone (target >= 0.5x: missed)" in body
