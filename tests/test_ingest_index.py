@@ -223,3 +223,15 @@ def test_a_missing_index_is_rebuilt_by_the_next_ingest_with_a_notice(project, tm
     assert r.returncode == 0 and "1 added" in r.stdout, r.stderr
     assert "was missing; rebuilt from 5 documents" in r.stderr
     assert run_cli("index", "--check", root=project).returncode == 0
+
+
+def test_a_rebuild_over_an_unreadable_document_names_it_and_keeps_the_index(project: Path):
+    doc = project / "corpus/docs/002_9949ad823d7a49a0.json"
+    doc.write_text('{"meta": ', encoding="utf-8")
+    before = tree_digest(project / "corpus/index")
+    r = run_cli("index", "--rebuild", root=project)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{doc}: cannot be read" in r.stderr
+    assert tree_digest(project / "corpus/index") == before
+    v = run_cli("validate", root=project)
+    assert v.returncode == 1 and "corpus-unreadable" in v.stdout and "index-" not in v.stdout
