@@ -14,7 +14,7 @@ For each size N it:
    "See also ...", the donation-plea block, ...) in some files. Deterministic for a seed.
 2. in a fresh subprocess (so peak RSS is per size) ingests every file with
    ``claimcorpus.corpus.ingest_file`` into a fresh project root (a copy of schema/ and an
-   empty annotations/gold; one shared ``known_hashes`` dict), then runs
+   empty annotations/gold; one shared ingest index), then runs
    ``claimcorpus.pipeline.build_release``; reports articles/s and raw MB/s per stage and
    overall, and peak RSS (ru_maxrss of the process and its children).
 3. in the same subprocess, after the build, times a bare ``re.sub(r"\\s+", " ", text)`` pass
@@ -425,7 +425,7 @@ def child(cfg: dict) -> dict:
 
     from claimcorpus import pipeline
     from claimcorpus.ingest.command import ingest_file
-    from claimcorpus.ingest.store import raw_hashes
+    from claimcorpus.ingest.index import Index
     from claimcorpus.normalize.text import normalize_bytes
     from claimcorpus.release import splits
     from claimcorpus.release import steps as build_steps
@@ -435,14 +435,14 @@ def child(cfg: dict) -> dict:
     files = sorted(articles.glob("*.txt"))
     res: dict = {"rss_start_mb": _maxrss_mb()}
     progress = sys.__stderr__
-    known = raw_hashes(root)  # {} for the fresh root; the same kind of dict `ingest` passes
+    index = Index.open(root)  # one index for the run, as `ingest` shares one
     statuses: Counter = Counter()
     step = max(1, len(files) // 10)
     with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):  # CRLF notices
         with _profiled(cfg["profile"], f"ingest_{len(files)}"):
             t0, c0 = time.perf_counter(), time.process_time()
             for i, f in enumerate(files, 1):
-                statuses[ingest_file(root, f, known_hashes=known)[1]] += 1
+                statuses[ingest_file(root, f, index=index)[1]] += 1
                 if i % step == 0:
                     el = time.perf_counter() - t0
                     print(
@@ -450,6 +450,7 @@ def child(cfg: dict) -> dict:
                         file=progress,
                         flush=True,
                     )
+            index.commit()
             res["ingest_s"] = time.perf_counter() - t0
             res["ingest_cpu_s"] = time.process_time() - c0
     res["ingest_status"] = dict(statuses)

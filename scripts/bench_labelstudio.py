@@ -131,15 +131,19 @@ def make_root(root: Path, n: int) -> None:
         for part in text.split("\n\n"):
             paras.append({"start": pos, "end": pos + len(part)})
             pos += len(part) + 2
-        atomic_write_json(root / "corpus" / "meta" / f"{doc_id}.json", {"doc_id": doc_id})
         atomic_write_json(
-            root / "corpus" / "normalized" / f"{doc_id}.json",
+            root / "corpus" / "docs" / f"{doc_id}.json",
             {
                 "doc_id": doc_id,
-                "text": text,
-                "text_sha256": rec["text_sha256"],
-                "paragraphs": paras,
-                "sentences": paras,
+                "meta": {"doc_id": doc_id},
+                "exclusions": [],
+                "normalized": {
+                    "doc_id": doc_id,
+                    "text": text,
+                    "text_sha256": rec["text_sha256"],
+                    "paragraphs": paras,
+                    "sentences": paras,
+                },
             },
         )
         atomic_write_json(root / "annotations" / "gold" / f"{doc_id}.json", rec)

@@ -86,5 +86,24 @@ def tree_digest(folder: Path) -> dict[str, bytes]:
     }
 
 
+def stored(root: Path, doc_id: str, part: str | None = None):
+    """A document's file in ``corpus/docs/``, or one part of it (meta, normalized, exclusions)."""
+    import json
+
+    rec = json.loads((root / "corpus" / "docs" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    return rec if part is None else rec[part]
+
+
+def rewrite_stored(root: Path, doc_id: str, part: str, fn) -> Path:
+    """Edit one part of a document's file in place (as a hand edit would); returns its path."""
+    import json
+
+    path = root / "corpus" / "docs" / f"{doc_id}.json"
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    fn(rec[part])
+    path.write_text(json.dumps(rec), encoding="utf-8")
+    return path
+
+
 # The one Label Studio server per test session (started on first use by the tests that need it).
 from ls_fixtures import *  # noqa: E402, F401, F403

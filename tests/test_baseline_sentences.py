@@ -33,8 +33,8 @@ def test_gen_and_mar_give_the_same_two_sentences_everywhere():
 
 
 def test_bare_text_sentences_are_the_stored_sentences_of_every_seed():
-    for path in sorted((REPO / "corpus" / "normalized").glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((REPO / "corpus" / "docs").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))["normalized"]
         stored = [(s["start"], s["end"]) for s in doc["sentences"]]
         assert text_sentences(doc["text"]) == stored, path.name
 

@@ -42,7 +42,7 @@ def test_import_maps_offsets_onto_the_normalized_text_and_keeps_every_layer(tmp_
     root = new_root(tmp_path)
     r = import_good(root, "--adjudicate")
     assert r.returncode == 0, r.stderr
-    text = json.loads((root / "corpus/normalized/harbour.json").read_text())["text"]
+    text = json.loads((root / "corpus/docs/harbour.json").read_text())["normalized"]["text"]
     g = gold(root, "harbour")
     for s in g["spans"]:
         assert text[s["start"] : s["end"]] == s["text"]
@@ -112,7 +112,7 @@ def test_an_ann_without_its_txt_is_named(tmp_path):
     assert (
         r.returncode == 1 and "orphan_alice.ann" in r.stderr and "no orphan_alice.txt" in r.stderr
     )
-    assert not (root / "corpus" / "meta").exists()
+    assert not (root / "corpus" / "docs").exists()
 
 
 def test_a_whole_import_is_all_or_nothing_unless_skip_invalid(tmp_path):

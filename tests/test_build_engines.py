@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, SEEDS
 
@@ -145,3 +146,43 @@ def test_an_input_with_nothing_normalizable_is_refused_and_writes_nothing(tmp_pa
     with pytest.raises(InputError, match="no record could be normalized"):
         build_release(REPO, "1.0.0", tmp_path / "rel", inputs=[tmp_path / "in"])
     assert list((tmp_path / "rel").iterdir()) == []
+
+
+FOOTER = "Harbour Gazette is published by Harbour Media Group. Support our journalism today."
+
+
+def _harbour_articles(folder: Path) -> Path:
+    """Four articles of one outlet (a sidecar beside each) sharing a footer line."""
+    folder.mkdir()
+    for t in ("ferries", "cranes", "tankers", "dredging"):
+        body = f"Harbour report on {t}\nThe port said on Friday that {t} were its main worry.\n"
+        (folder / f"harbour_{t}.txt").write_text(f"{body}{FOOTER}\nMore on {t} next week.\n")
+        (folder / f"harbour_{t}.meta.json").write_text('{"outlet": "Harbour Gazette"}')
+    return folder
+
+
+def test_the_engine_path_removes_a_sites_repeated_lines_as_ingest_does(project, tmp_path):
+    """Same corpus, two paths: `ingest` + build from corpus/, and `build --engine local`
+    from the same files; the site's footer is gone in both and the releases are identical."""
+    harbour = _harbour_articles(tmp_path / "harbour")
+    r = subprocess.run(
+        [sys.executable, "-m", "claimcorpus", "--root", str(project), "ingest", str(harbour)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert r.returncode == 0, r.stderr
+    corpus, _ = build_release(project, "1.0.0", tmp_path / "a", baselines=False)
+    engine, _ = build_release(
+        project,
+        "1.0.0",
+        tmp_path / "b",
+        engine="local",
+        inputs=[RAW, harbour],
+        sidecar_dir=SIDECARS,
+        baselines=False,
+    )
+    rows = pq.read_table(engine / "data" / "documents").to_pylist()
+    texts = {r["doc_id"]: r["text"] for r in rows if r["doc_id"].startswith("harbour")}
+    assert len(texts) == 4 and not any(FOOTER in t for t in texts.values())
+    assert (engine / "SHA256SUMS").read_bytes() == (corpus / "SHA256SUMS").read_bytes()

@@ -25,6 +25,7 @@ NEEDS_PROJECT = {
     "ingest": ["article.txt"],
     "import": ["brat", "articles", "--map", "Source=SOURCE,Cue=CUE,Content=CLAIM"],
     "normalize": [],
+    "index": ["--check"],
     "anchor": ["sheet.yaml"],
     "build": ["--version", "9.9.9"],
     "validate": [],
@@ -73,7 +74,7 @@ def test_a_command_run_in_a_subfolder_works_on_its_project(project: Path, tmp_pa
     before = tree_digest(here)
     r = cli("ingest", str(article), cwd=here)
     assert r.returncode == 0, r.stderr
-    assert (project / "corpus/meta/new_article.json").exists()
+    assert (project / "corpus/docs/new_article.json").exists()
     assert tree_digest(here) == before  # no stray corpus/ in the folder the user was in
     assert cli("validate", cwd=project / "corpus" / "raw").returncode == 0
     gold = project / "annotations/gold/000_e24865ecb7649ad0.json"
@@ -91,11 +92,11 @@ def test_the_nearest_project_wins_and_root_overrides_it(tmp_path: Path):
     article.write_text(ARTICLE, encoding="utf-8")
     r = cli("ingest", str(article), cwd=inner / "corpus")
     assert r.returncode == 0, r.stderr
-    assert (inner / "corpus/meta/nested.json").exists()
-    assert not (outer / "corpus/meta/nested.json").exists()
+    assert (inner / "corpus/docs/nested.json").exists()
+    assert not (outer / "corpus/docs/nested.json").exists()
     r = cli("--root", str(outer), "ingest", str(article), cwd=inner)
     assert r.returncode == 0, r.stderr
-    assert (outer / "corpus/meta/nested.json").exists()
+    assert (outer / "corpus/docs/nested.json").exists()
 
 
 def _assert_no_project(r: subprocess.CompletedProcess, where: Path) -> None:

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SEEDS, run_cli, tree_digest
+from conftest import REPO, SEEDS, run_cli, stored, tree_digest
 
 COMMITTED_COPY_NOTE = "../shared/seeds is missing: compared against the committed copy"
 
@@ -39,11 +39,11 @@ def test_without_shared_seeds_the_seed_test_says_what_it_compared(tmp_path: Path
 
 
 def test_metadata_is_null_where_the_text_gives_nothing():
-    meta = json.loads((REPO / "corpus/meta/003_d71ccc6e1581c31b.json").read_text())
+    meta = stored(REPO, "003_d71ccc6e1581c31b", "meta")
     assert meta["outlet"] is None and meta["published"] is None and meta["url"] is None
     assert meta["title"] == "U.S. officials accuse China of supporting Russia’s arms expansion"
     assert meta["language"] == "en"
-    newsweek = json.loads((REPO / "corpus/meta/000_e24865ecb7649ad0.json").read_text())
+    newsweek = stored(REPO, "000_e24865ecb7649ad0", "meta")
     assert newsweek["outlet"] == "Newsweek" and "newsweek.com" in newsweek["outlet_evidence"]
 
 
@@ -62,7 +62,7 @@ def test_a_new_article_is_added_with_a_stable_doc_id(project: Path, tmp_path: Pa
     f.write_text("Officials said China supplied the parts.\n", encoding="utf-8")
     r = run_cli("ingest", str(f), root=project)
     assert r.returncode == 0, r.stderr
-    meta = json.loads((project / "corpus/meta/new_article-7.json").read_text())
+    meta = stored(project, "new_article-7", "meta")
     assert meta["source_file"] == "New_Article 7.txt" and meta["outlet"] is None
 
 
@@ -132,7 +132,7 @@ def test_bom_and_crlf_are_accepted_with_a_notice(project: Path, tmp_path: Path):
     r = run_cli("ingest", str(f), root=project)
     assert r.returncode == 0
     assert "byte-order mark" in r.stderr and "CRLF" in r.stderr
-    text = json.loads((project / "corpus/normalized/windows.json").read_text())["text"]
+    text = stored(project, "windows", "normalized")["text"]
     assert text == "US officials said China helped.\n\nThey said more."
 
 
@@ -145,7 +145,7 @@ def test_forced_replacement_re_anchors_annotations_exactly(project: Path, tmp_pa
     r = run_cli("ingest", str(f), "--force", root=project)
     assert r.returncode == 0, r.stderr
     new = json.loads(gold_path.read_text())
-    text = json.loads((project / "corpus/normalized/003_d71ccc6e1581c31b.json").read_text())["text"]
+    text = stored(project, "003_d71ccc6e1581c31b", "normalized")["text"]
     assert len(new["spans"]) == len(old["spans"])
     shift = len("BREAKING: an editor's note was added on top.\n\n")
     for a, b in zip(old["spans"], new["spans"], strict=True):
@@ -171,16 +171,22 @@ def test_written_files_get_the_usual_mode_not_owner_only(project: Path, tmp_path
 
     mask = os.umask(0)
     os.umask(mask)
-    meta = project / "corpus/meta/modes.json"
+    meta = project / "corpus/docs/modes.json"
     assert meta.stat().st_mode & 0o777 == 0o666 & ~mask  # as open() would make it, not 0600
 
 
-def test_the_duplicate_index_is_one_lookup_and_forgets_replaced_bytes():
-    from claimcorpus.ingest.store import RawHashes
+def test_the_duplicate_index_is_one_lookup_and_forgets_replaced_bytes(tmp_path: Path):
+    from claimcorpus.ingest.index import Entry, Index
 
-    known = RawHashes({"a": "h1", "b": "h2"})
-    assert known.owner("h1") == "a" and known.owner("h3") is None
-    known.set("a", "h3")  # `ingest --force` gave it new bytes
-    assert known.owner("h1") is None and known.owner("h3") == "a"
-    known.set("c", "h2")
-    assert known.owner("h2") == "b"  # the first holder stays the one named
+    h1, h2, h3 = ("1" * 64, "2" * 64, "3" * 64)
+    known = Index(tmp_path)
+    known.set("a", Entry(h1, "a.txt"))
+    known.set("b", Entry(h2, "b.txt"))
+    assert known.owner(h1) == "a" and known.owner(h3) is None
+    known.set("a", Entry(h3, "a.txt"))  # `ingest --force` gave it new bytes
+    assert known.owner(h1) is None and known.owner(h3) == "a"
+    known.set("c", Entry(h2, "c.txt"))
+    assert known.owner(h2) == "b"  # the first holder stays the one named
+    known.commit()
+    again = Index.open(tmp_path)
+    assert again.owner(h3) == "a" and again.entry("c") == Entry(h2, "c.txt")

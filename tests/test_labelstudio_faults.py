@@ -4,12 +4,11 @@ mid-pull, a deleted task, invalid annotations, a text changed under annotations.
 from __future__ import annotations
 
 import copy
-import json
 import secrets
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
+from conftest import rewrite_stored, tree_digest
 from ls_fixtures import *  # noqa: F403  (session server fixtures; harmless if conftest has them)
 from ls_fixtures import copy_project, ls_cli
 from ls_helpers import annotate, project_id, span_keys, tasks_by_doc, with_new_claim
@@ -189,13 +188,13 @@ def test_changed_text_under_annotations_is_flagged_not_replaced(ls_env, ls_annot
         record_to_results(gold[annotated]),
     )
     for doc in (annotated, plain):
-        path = root / "corpus" / "normalized" / f"{doc}.json"
-        norm = json.loads(path.read_text())
-        norm["text"] += " Appended."
         import hashlib
 
-        norm["text_sha256"] = hashlib.sha256(norm["text"].encode()).hexdigest()
-        path.write_text(json.dumps(norm))
+        def append(norm):
+            norm["text"] += " Appended."
+            norm["text_sha256"] = hashlib.sha256(norm["text"].encode()).hexdigest()
+
+        rewrite_stored(root, doc, "normalized", append)
     r = ls_cli(ls_env, root, "ls", "push", "--project", "changed")
     assert r.returncode == 0, r.stderr
     assert (

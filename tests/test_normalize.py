@@ -182,13 +182,13 @@ def _with_raw_layer(root: Path, doc_id: str) -> Path:
 
 def test_normalize_after_a_rule_change_re_anchors_every_layer_and_validates(project: Path):
     raw_layer = _with_raw_layer(project, DOC_003)
-    old_text = _json(project / f"corpus/normalized/{DOC_003}.json")["text"]
+    old_text = _json(project / f"corpus/docs/{DOC_003}.json")["normalized"]["text"]
     old_gold = _json(project / f"annotations/gold/{DOC_003}.json")
     others = {p.name: p.read_bytes() for p in (project / "annotations/gold").glob("*.json")}
     r = normalize_with(KEEP_BREADCRUMBS, root=project)
     assert r.returncode == 0, r.stderr
     assert f"changed   {DOC_003}" in r.stdout and "re-normalized 1 of 5 documents" in r.stdout
-    new = _json(project / f"corpus/normalized/{DOC_003}.json")
+    new = _json(project / f"corpus/docs/{DOC_003}.json")["normalized"]
     assert new["text"].startswith("Home »") and new["text"].endswith(old_text)
     shift = len(new["text"]) - len(old_text)
     assert shift > 0
@@ -205,7 +205,7 @@ def test_normalize_after_a_rule_change_re_anchors_every_layer_and_validates(proj
             assert new["text"][b["start"] : b["end"]] == a["text"]
         assert moved["attributions"] == old_gold["attributions"]
     assert "breadcrumb" not in {
-        e["rule"] for e in _json(project / f"corpus/exclusions/{DOC_003}.json")
+        e["rule"] for e in _json(project / f"corpus/docs/{DOC_003}.json")["exclusions"]
     }
     for name, data in others.items():
         if name != f"{DOC_003}.json":
@@ -226,7 +226,7 @@ def test_normalize_check_reports_the_change_and_writes_nothing(project: Path):
 def test_normalize_that_cannot_re_anchor_one_document_writes_nothing_at_all(project: Path):
     """A rule that removes an annotated paragraph of 000 while 003 could move: neither moves."""
     _with_raw_layer(project, DOC_003)
-    norm = _json(project / f"corpus/normalized/{DOC_000}.json")
+    norm = _json(project / f"corpus/docs/{DOC_000}.json")["normalized"]
     gold = _json(project / f"annotations/gold/{DOC_000}.json")
     para = norm["paragraphs"][1]
     lost = [s for s in gold["spans"] if para["start"] <= s["start"] < para["end"]]

@@ -40,8 +40,8 @@ def test_dev_imports_builds_and_loads_offline_with_provenance(polnear_dir, tmp_p
     assert "compartment test: 84 articles in metadata.tsv, but no texts" in r.stderr
     assert "84 documents" in r.stdout
     meta = json.loads(
-        (root / "corpus/meta/nyt_2016-09-12_visa-program-up-for-renewal-amid.json").read_text()
-    )
+        (root / "corpus/docs/nyt_2016-09-12_visa-program-up-for-renewal-amid.json").read_text()
+    )["meta"]
     assert meta["outlet"] == "New York Times" and meta["source_metadata"]["compartment"] == "dev"
     r = run_cli("build", "--version", "1.0.0", root=root)
     assert r.returncode == 0, r.stderr
@@ -71,7 +71,7 @@ def test_train_and_dev_import_lists_what_it_leaves_out(polnear_dir, tmp_path):
     assert run_cli("init", str(root)).returncode == 0
     r = run_cli("import", "polnear", str(polnear_dir), "--compartments", "train,dev", root=root)
     assert r.returncode == 1 and "nothing was written" in r.stderr
-    assert not (root / "corpus" / "meta").exists()
+    assert not (root / "corpus" / "docs").exists()
     r = run_cli(
         "import", "polnear", str(polnear_dir), "--compartments", "train,dev", "--skip-invalid",
         root=root,
@@ -93,7 +93,7 @@ def test_train_and_dev_import_lists_what_it_leaves_out(polnear_dir, tmp_path):
     assert len(list((root / "corpus/meta").iterdir())) == 918
     splits = json.loads((root / "corpus/splits.json").read_text())["splits"]
     assert len(splits["train"]) + len(splits["validation"]) == len(
-        list((root / "corpus/meta").iterdir())
+        list((root / "corpus/docs").iterdir())
     )
     assert len(splits["validation"]) == 84
     raw = {p.name for p in (root / "annotations/raw").iterdir()}

@@ -50,7 +50,8 @@ def crawl_records() -> list[tuple[str, str, bytes]]:
 
 
 def metas(root: Path) -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text()) for p in (root / "corpus" / "meta").glob("*.json")}
+    docs = (root / "corpus" / "docs").glob("*.json")
+    return {p.stem: json.loads(p.read_text())["meta"] for p in docs}
 
 
 def new_docs(root: Path) -> dict[str, dict]:
@@ -58,7 +59,7 @@ def new_docs(root: Path) -> dict[str, dict]:
 
 
 def text_of(root: Path, doc_id: str) -> str:
-    return json.loads((root / "corpus/normalized" / f"{doc_id}.json").read_text())["text"]
+    return json.loads((root / "corpus/docs" / f"{doc_id}.json").read_text())["normalized"]["text"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -312,7 +313,7 @@ def test_site_repetition_found_at_ingest_survives_renormalization(project, tmp_p
     assert r.returncode == 0, r.stderr
     for doc_id in new_docs(project):
         assert footer not in text_of(project, doc_id)
-        ex = json.loads((project / "corpus/exclusions" / f"{doc_id}.json").read_text())
+        ex = json.loads((project / "corpus/docs" / f"{doc_id}.json").read_text())["exclusions"]
         assert [e["rule"] for e in ex if e["text"] == footer] == ["repeated-in-site"]
     assert list((project / "corpus" / "repeated").glob("*.json"))
     check = run_cli("normalize", "--check", root=project)

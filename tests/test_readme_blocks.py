@@ -23,6 +23,7 @@ SCRIPTS = (
     "bench_normalize",
     "bench_train",
     "bench_stories",
+    "bench_ingest_scale",
 )
 META = {"date": "2031-02-03", "command": "python scripts/x.py --n 7", "cpus": 3}
 
@@ -397,3 +398,36 @@ def test_bench_train_predict_only_block_gives_the_speed_ratio_and_identity(tmp_p
     assert "| prediction >= 50 articles/s | 62/s | yes |" in body
     assert "**2.00x** wall, 1.75x CPU" in body
     assert "Predictions identical on all 84 articles: yes" in body
+
+
+def test_bench_ingest_scale_writes_its_block_from_results(tmp_path: Path):
+    bulk = {
+        "articles": 9000,
+        "ingest_cpu_s": 20.0,
+        "ingest_sys_s": 5.0,
+        "ingest_cpu_per_s": 450.0,
+        "normalize_cpu_per_s": 1000.0,
+        "ratio": 0.45,
+    }
+    layout = {
+        "files_per_article": 2.03,
+        "bytes_per_raw_byte": 3.3,
+        "old_files_per_article": 4.0,
+        "old_bytes_per_raw_byte": 3.8,
+    }
+    row = {
+        "size": 10000,
+        "bulk": bulk,
+        "one_file_s": 0.03,
+        "empty_s": 0.025,
+        "ratio": 1.2,
+        "noop": {"files": 1000, "wall_s": 0.4, "opened": 0},
+        "full_noop": {"files": 10000, "wall_s": 3.5, "opened": 0},
+        "layout": layout,
+    }
+    body = _run_from_json("bench_ingest_scale", tmp_path, {"sizes": [row]})
+    assert "| 10,000 | 30.0 ms | 25.0 ms | 1.20x | 0.40 s (0) | 3.50 s (10,000 files) |" in body
+    assert "| 450 (+9,000) | 1000 | 0.45x | 25% |" in body
+    assert "| 10,000 | 2.03 | 3.30 | 4 | 3.80 |" in body
+    assert "1.20x the empty corpus (target <= 1.5x: met)" in body
+    assert "0.45x-0.45x of normalization alone (target >= 0.5x: missed)" in body

@@ -16,9 +16,9 @@ from claimcorpus.evaluate import reader
 
 DOC = "000_e24865ecb7649ad0"
 GOLD = json.loads((REPO / "annotations" / "gold" / f"{DOC}.json").read_text(encoding="utf-8"))
-TEXT = json.loads((REPO / "corpus" / "normalized" / f"{DOC}.json").read_text(encoding="utf-8"))[
-    "text"
-]
+TEXT = json.loads((REPO / "corpus" / "docs" / f"{DOC}.json").read_text(encoding="utf-8"))[
+    "normalized"
+]["text"]
 SCHEME = load_scheme(REPO)
 
 

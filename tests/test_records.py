@@ -10,7 +10,7 @@ from conftest import REPO
 
 from claimcorpus.core.io import dumps_json
 from claimcorpus.core.records import Attribution, LayerRecord, NormalizedText, Span
-from claimcorpus.ingest.store import normalized_record, read_normalized
+from claimcorpus.ingest.store import dumps_document, normalized_record, read_normalized
 from claimcorpus.normalize.text import normalize_bytes
 
 GOLD = sorted((REPO / "annotations" / "gold").glob("*.json"))
@@ -53,24 +53,26 @@ def test_optional_fields_default_to_null_and_lookup_by_id():
     assert "scheme_version" not in rec.to_json()
 
 
-NORMALIZED = sorted((REPO / "corpus" / "normalized").glob("*.json"))
+NORMALIZED = sorted((REPO / "corpus" / "docs").glob("*.json"))
 
 
 @pytest.mark.parametrize("path", NORMALIZED, ids=lambda p: p.stem)
 def test_a_normalized_text_round_trips_to_the_same_bytes(path):
     raw = path.read_text(encoding="utf-8")
-    norm = NormalizedText.from_json(json.loads(raw))
-    assert dumps_json(norm.to_json()) == raw
+    rec = json.loads(raw)
+    norm = NormalizedText.from_json(rec["normalized"])
+    assert dumps_document({**rec, "normalized": norm.to_json()}) == raw
     assert all(norm.text[a:z] for a, z in norm.paragraphs)
 
 
 def test_the_store_writes_what_the_normalizer_gives_as_the_committed_record():
     path = NORMALIZED[0]
-    meta = json.loads((REPO / "corpus" / "meta" / path.name).read_text(encoding="utf-8"))
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    meta = rec["meta"]
     raw = (REPO / "corpus" / "raw" / meta["source_file"]).read_bytes()
     made = normalized_record(path.stem, normalize_bytes(raw, meta["source_file"]))
     assert made == read_normalized(REPO, path.stem)
-    assert dumps_json(made.to_json()) == path.read_text(encoding="utf-8")
+    assert made.to_json() == rec["normalized"]
 
 
 def test_a_field_the_scheme_leaves_out_stays_out_and_fragments_survive():

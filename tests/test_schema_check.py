@@ -111,7 +111,8 @@ def test_the_validator_is_built_once_per_scheme(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(layers.jsonschema, "Draft202012Validator", counting)
     scheme = dataclasses.replace(SCHEME)  # a scheme object no earlier test compiled
-    text = json.loads((REPO / "corpus" / "normalized" / f"{DOC}.json").read_text("utf-8"))["text"]
+    doc = json.loads((REPO / "corpus" / "docs" / f"{DOC}.json").read_text("utf-8"))
+    text = doc["normalized"]["text"]
     for _ in range(3):
         assert not [p for p in layers.check_record(GOLD, text, scheme) if p.level == "error"]
     bad = {**GOLD, "spans": [{**GOLD["spans"][0], "label": "NOPE"}]}

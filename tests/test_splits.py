@@ -27,8 +27,8 @@ FOLD_TESTS = [p for p in SEEDS_1_0_0 if p.startswith("fold") and p.endswith("_te
 
 def _paragraphs(min_chars: int = 80) -> list[str]:
     out = []
-    for path in sorted((REPO / "corpus" / "normalized").glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((REPO / "corpus" / "docs").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))["normalized"]
         out += [doc["text"][p["start"] : p["end"]] for p in doc["paragraphs"]]
     return [p for p in out if len(p) > min_chars]
 

@@ -41,8 +41,9 @@ def _gold_stats(project: Path) -> dict[str, Any]:
 def test_stats_equal_counts_made_from_the_json_files(project: Path):
     st = _gold_stats(project)
     gold = _files(project / "annotations" / "gold")
-    norm = _files(project / "corpus" / "normalized")
-    excl = _files(project / "corpus" / "exclusions")
+    stored = _files(project / "corpus" / "docs")
+    norm = {d: rec["normalized"] for d, rec in stored.items()}
+    excl = {d: rec["exclusions"] for d, rec in stored.items()}
     spans = [s for rec in gold.values() for s in rec["spans"]]
     atts = [a for rec in gold.values() for a in rec["attributions"]]
     claims = [s for s in spans if s["label"] == "CLAIM"]

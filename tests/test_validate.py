@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, rewrite_stored, run_cli, stored
 
 from claimcorpus.pipeline import build_release
 from claimcorpus.report import validate as validate_mod
@@ -66,9 +66,7 @@ def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Pa
         a1["unattributed"] = True  # has a source: contradictory
         # a span that crosses another CLAIM
         c = claims[2]
-        doc_text = json.loads(
-            (project / "corpus/normalized/000_e24865ecb7649ad0.json").read_text()
-        )["text"]
+        doc_text = stored(project, "000_e24865ecb7649ad0", "normalized")["text"]
         rec["spans"].append(
             {
                 "id": "cross",
@@ -108,13 +106,14 @@ def test_offsets_text_links_flags_and_crossing_each_have_a_stable_id(project: Pa
 
 
 def test_a_changed_normalized_text_is_reported_not_shifted(project: Path):
-    path = project / "corpus/normalized/001_6c82bee824d52579.json"
-    rec = json.loads(path.read_text())
-    rec["text"] = "X" + rec["text"]
-    path.write_text(json.dumps(rec))
+    rewrite_stored(project, "001_6c82bee824d52579", "normalized", _prepend_x)
     code, problems = _validate(project)
     assert code == 1
     assert {"text-checksum", "offset-map"} <= {p["id"] for p in problems}
+
+
+def _prepend_x(rec: dict) -> None:
+    rec["text"] = "X" + rec["text"]
 
 
 def test_a_tampered_release_fails_its_checksum(project: Path, tmp_path: Path):
@@ -151,39 +150,39 @@ def test_every_corpus_problem_is_listed_in_order_with_its_place(project: Path):
     """Each document check names its own id, file, record and field, in the order
     check_corpus runs them; a document that cannot be read (or lacks its raw file or a
     metadata field) gets that one problem and no other."""
-    ids = sorted(p.stem for p in (project / "corpus/meta").glob("*.json"))
+    ids = sorted(p.stem for p in (project / "corpus/docs").glob("*.json"))
     raw = project / "corpus/raw" / f"{ids[0]}.txt"
     tampered = bytearray(raw.read_bytes())
     tampered[0] = tampered[3210] = ord("#")  # a paragraph's first byte, an exclusion's
     raw.write_bytes(bytes(tampered))
-    _rewrite(project / f"corpus/normalized/{ids[1]}.json", lambda r: r.update(text_sha256="0"))
+    rewrite_stored(project, ids[1], "normalized", lambda r: r.update(text_sha256="0"))
 
     def out_of_range(r):
         r["paragraphs"][1]["end"] = 10**6
         r["sentences"][0]["start"] = -1
 
-    _rewrite(project / f"corpus/normalized/{ids[2]}.json", out_of_range)
-    _rewrite(project / f"corpus/meta/{ids[3]}.json", lambda r: r.pop("outlet"))
+    rewrite_stored(project, ids[2], "normalized", out_of_range)
+    rewrite_stored(project, ids[3], "meta", lambda r: r.pop("outlet"))
     (project / "corpus/raw" / f"{ids[4]}.txt").unlink()
     problems, docs = check_corpus(project)
-    n = f"corpus/normalized/{ids[2]}.json"
+    n = f"corpus/docs/{ids[2]}.json"
     assert _keys(problems) == [
         ("raw-checksum", "error", f"corpus/raw/{ids[0]}.txt", ids[0], None, "raw_sha256"),
         (
             "offset-map",
             "error",
-            f"corpus/normalized/{ids[0]}.json",
+            f"corpus/docs/{ids[0]}.json",
             ids[0],
             "paragraphs[0]",
             "offset_map",
         ),
-        ("exclusion-mismatch", "error", f"corpus/exclusions/{ids[0]}.json", ids[0], "[0]", "text"),
-        ("text-checksum", "error", f"corpus/normalized/{ids[1]}.json", ids[1], None, "text_sha256"),
+        ("exclusion-mismatch", "error", f"corpus/docs/{ids[0]}.json", ids[0], "[0]", "text"),
+        ("text-checksum", "error", f"corpus/docs/{ids[1]}.json", ids[1], None, "text_sha256"),
         ("offset-out-of-range", "error", n, ids[2], "paragraphs[1]", "start"),
         ("offset-out-of-range", "error", n, ids[2], "sentences[0]", "start"),
         ("offset-map", "error", n, ids[2], "paragraphs[1]", "offset_map"),
-        ("meta-field-missing", "error", f"corpus/meta/{ids[3]}.json", ids[3], None, "outlet"),
-        ("raw-missing", "error", f"corpus/meta/{ids[4]}.json", ids[4], None, "source_file"),
+        ("meta-field-missing", "error", f"corpus/docs/{ids[3]}.json", ids[3], None, "outlet"),
+        ("raw-missing", "error", f"corpus/docs/{ids[4]}.json", ids[4], None, "source_file"),
     ]
     assert sorted(docs) == ids[:3]
 

@@ -22,6 +22,10 @@ from claimcorpus.core.project import NoProjectError, resolve_root
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("claimcorpus.corpora.init", "create a new, empty corpus root"),
     "ingest": ("claimcorpus.ingest.command", "add articles (text, HTML, crawls) to corpus/"),
+    "index": (
+        "claimcorpus.ingest.index_command",
+        "check or rebuild the ingest index; migrate an old-layout corpus",
+    ),
     "import": ("claimcorpus.corpora.import_command", "import brat standoff or PolNeAR"),
     "export": (
         "claimcorpus.corpora.export_command",

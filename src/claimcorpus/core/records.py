@@ -7,7 +7,7 @@ file per document and joined to the corpus on ``doc_id``. The JSON form is the o
 ``schema/annotation.schema.json``; ``from_json(x).to_json() == x`` for every valid record,
 so typing a record never changes a byte on disk.
 
-A ``NormalizedText`` is ``corpus/normalized/<doc_id>.json``: the text annotations anchor
+A ``NormalizedText`` is the ``normalized`` part of ``corpus/docs/<doc_id>.json``: the text annotations anchor
 to, its paragraphs and sentences, and the offset map back to the raw bytes.
 
 Records are frozen: a stage that changes one makes a new one (``dataclasses.replace``),
@@ -227,7 +227,7 @@ class OffsetMap:
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """One document's normalized text and its structure (``corpus/normalized/<id>.json``)."""
+    """One document's normalized text and its structure (``normalized`` in ``corpus/docs/<id>.json``)."""
 
     doc_id: str
     normalizer_version: str

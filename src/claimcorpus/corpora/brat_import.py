@@ -33,6 +33,7 @@ from claimcorpus.corpora import documents
 from claimcorpus.corpora.brat import parse_ann
 from claimcorpus.corpora.brat_records import BratMap, to_record
 from claimcorpus.corpora.textmap import TextMap
+from claimcorpus.ingest.index import Index
 
 IMPORT_LOG_DIR = Path("annotations") / "import"
 
@@ -283,8 +284,12 @@ def plan_import(
 
 def commit(root: Path, plan: Plan, name: str, source: str) -> Path:
     """Write a checked plan: documents, layer records, adjudication logs, the import log."""
-    for doc in plan.documents.values():
-        documents.write(root, doc)
+    index = Index.open(root)
+    try:
+        for doc in plan.documents.values():
+            documents.write(root, doc, index)
+    finally:
+        index.commit()
     for (layer, doc_id), record in sorted(plan.layers.items()):
         atomic_write_json(layer_dir(root, layer) / f"{doc_id}.json", record)
     for doc_id, log in sorted(plan.logs.items()):

@@ -11,20 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
+from claimcorpus.core.io import atomic_write_bytes, sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.records import NormalizedText
+from claimcorpus.ingest.index import Entry, Index
 from claimcorpus.ingest.store import (
     CORPUS,
     DEFAULT_LICENCE,
+    StoredDocument,
     doc_id_for,
+    doc_path,
     normalized_record,
-    paths,
+    read_stored,
     resolve_meta,
+    write_stored,
 )
 from claimcorpus.normalize.text import normalize_bytes
 
-# metadata an importer may give besides the release columns (kept in corpus/meta as given)
+# metadata an importer may give besides the release columns (kept in the document's meta as given)
 EXTRA_META = ("author", "source_metadata")
 
 
@@ -49,18 +53,17 @@ def prepare(root: Path, path: Path, given: dict[str, Any] | None = None) -> NewD
     data = path.read_bytes()
     doc_id = doc_id_for(path)
     digest = sha256_bytes(data)
-    p = paths(root, doc_id)
-    if p["meta"].exists():
-        old = read_json(p["meta"])
+    if doc_path(root, doc_id).exists():
+        stored = read_stored(root, doc_id)
+        old = stored.meta
         if old["raw_sha256"] != digest:
             raise InputError(
                 f"{path}: doc_id {doc_id!r} is already in {root / CORPUS} with other bytes "
                 f"(sha256 {old['raw_sha256'][:12]}… vs {digest[:12]}…); an import never replaces "
                 "an article"
             )
-        norm = NormalizedText.from_json(read_json(p["normalized"]))
-        excl = read_json(p["exclusions"]) if p["exclusions"].exists() else []
-        return NewDocument(doc_id, old["source_file"], data, norm, excl, old, True)
+        norm = NormalizedText.from_json(stored.normalized)
+        return NewDocument(doc_id, old["source_file"], data, norm, stored.exclusions, old, True)
     n = normalize_bytes(data, str(path))
     norm = normalized_record(doc_id, n)
     given = dict(given or {})
@@ -78,12 +81,13 @@ def prepare(root: Path, path: Path, given: dict[str, Any] | None = None) -> NewD
     return NewDocument(doc_id, path.name, data, norm, n.exclusions, meta, False)
 
 
-def write(root: Path, doc: NewDocument) -> None:
-    """Write a prepared document's files (meta last: a document exists once its meta does)."""
+def write(root: Path, doc: NewDocument, index: Index) -> None:
+    """Write a prepared document's files (raw bytes, then its document file) through the
+    ingest index (journaled first; the caller commits the index once at the end)."""
     if doc.known:
         return
-    p = paths(root, doc.doc_id)
+    index.begin(doc.doc_id)
     atomic_write_bytes(root / CORPUS / "raw" / doc.source_file, doc.raw)
-    atomic_write_json(p["normalized"], doc.norm.to_json())
-    atomic_write_json(p["exclusions"], doc.exclusions)
-    atomic_write_json(p["meta"], doc.meta)
+    write_stored(root, StoredDocument(doc.meta, doc.norm.to_json(), doc.exclusions))
+    index.wrote(doc.doc_id)
+    index.set(doc.doc_id, Entry(sha256_bytes(doc.raw), doc.source_file))

@@ -11,7 +11,7 @@ triggers ``Attribution`` and ``Attribution-no-source``, and the annotators' ``Di
   shared copy has no ``test``) is reported and skipped.
 * Metadata: ``publisher`` -> ``outlet`` (the publisher's name), ``publication_date`` ->
   ``published``, ``title``, ``author``; the whole row is kept as given in
-  ``corpus/meta/<doc>.json`` (``source_metadata``).
+  the meta of ``corpus/docs/<doc>.json`` (``source_metadata``).
 * An article with one annotator file gives gold (that annotator named); an article with
   several keeps every file as a raw layer and gets gold by the project's majority policy.
   PolNeAR's README states no choice, and its software picks one annotator file at random

@@ -116,7 +116,7 @@ Texts, annotations and metadata come from `{source}` ({result.metadata_rows} row
 {notes}
 
 Texts were normalized by claimcorpus (white space folded, boilerplate lines removed and
-listed in `corpus/exclusions/`); every annotation offset was carried onto the normalized
+listed in each document's `exclusions` in `corpus/docs/`); every annotation offset was carried onto the normalized
 text through the offset map and checked, and a span whose text could not be placed exactly
 would have been refused.
 

@@ -28,7 +28,8 @@ from typing import Any
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import local, spark
 from claimcorpus.engines.output import ENGINES, EngineError, read_output
-from claimcorpus.ingest.batch import input_batches, write_input
+from claimcorpus.ingest.batch import input_batches, input_repeated, write_input
+from claimcorpus.ingest.sites import Repeated
 
 __all__ = ["EngineError", "add_parser", "prepare_input", "read_output", "run"]
 
@@ -40,12 +41,22 @@ def run(
     workers: int,
     batch_size: int = 500,
     spark_master: str | None = None,
+    stored: Repeated | None = None,
 ) -> dict[str, Any]:
-    """Run one engine over an input Parquet file (doc_id, source_file, raw[, story, meta])."""
+    """Run one engine over an input Parquet file (doc_id, source_file, raw[, story, meta]).
+
+    Each site's repeated lines are counted over the input first and merged with ``stored``
+    (a project's ``corpus/repeated/``), as ``claimcorpus ingest`` does, so both paths
+    remove the same boilerplate and give the same text."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine!r}: expected one of {ENGINES}")
+    repeated = input_repeated(input_path, stored)
     if engine == "local":
-        return local.build(input_path, out, workers, batch_size)
+        return local.build(input_path, out, workers, batch_size, repeated=repeated)
     if engine == "spark":
-        return spark.run_spark(input_path, out, workers, batch_size=batch_size, master=spark_master)
+        return spark.run_spark(
+            input_path, out, workers, batch_size=batch_size, master=spark_master, repeated=repeated
+        )
     raise InputError(f"--engine {engine!r}: expected one of {ENGINES}")
 
 

@@ -34,6 +34,7 @@ from claimcorpus.engines.output import (
     story_inputs,
 )
 from claimcorpus.ingest.batch import FAULT_ENV, normalize_batch
+from claimcorpus.ingest.sites import Repeated
 from claimcorpus.stories.components import group
 
 
@@ -66,12 +67,16 @@ INDEX_COLUMNS = ["doc_id", "story", "error_kind"]  # what the parent needs besid
 
 
 def normalize_part(
-    batch: pa.RecordBatch, documents: str, seq: int, fault: str | None = None
+    batch: pa.RecordBatch,
+    documents: str,
+    seq: int,
+    fault: str | None = None,
+    repeated: Repeated | None = None,
 ) -> pa.RecordBatch:
     """Normalize one batch, write its rows to ``documents/part-<seq>.parquet`` (temp name,
     then rename) and return only what grouping needs. Why here and not in the parent: with
     the parent encoding every row to Parquet, 2 workers ran 1.60-1.74x one process."""
-    out = normalize_batch(batch, fault)
+    out = normalize_batch(batch, fault, repeated)
     final = Path(documents) / f"part-{seq:06d}.parquet"
     tmp = final.with_name(f".{final.name}.tmp")
     pq.write_table(pa.Table.from_batches([out]), tmp, compression="zstd")
@@ -85,8 +90,11 @@ def build(
     workers: int = 1,
     batch_size: int = 500,
     timings: dict[str, float] | None = None,
+    repeated: Repeated | None = None,
 ) -> dict[str, Any]:
     """Normalize ``input_path`` (Parquet) and group stories; write the engines' output folder.
+
+    ``repeated``: each site's repeated lines (``batch.input_repeated``), as ingest uses them.
 
     ``timings`` (optional) receives wall seconds per phase, kept out of the output so that
     the output stays byte-identical across runs and engines.
@@ -103,7 +111,8 @@ def build(
         documents.mkdir()
         fault = os.environ.get(FAULT_ENV)
         calls = (
-            (b, str(documents), seq, fault) for seq, b in enumerate(source.iter_batches(batch_size))
+            (b, str(documents), seq, fault, repeated)
+            for seq, b in enumerate(source.iter_batches(batch_size))
         )
         # disable=None: the bar is shown on a terminal only
         bar = tqdm(total=source.metadata.num_rows, unit="doc", desc="normalize", disable=None)

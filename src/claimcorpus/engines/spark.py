@@ -44,6 +44,7 @@ from claimcorpus.engines.output import (
     story_inputs,
 )
 from claimcorpus.ingest.batch import OUTPUT_SCHEMA, normalize_batches
+from claimcorpus.ingest.sites import Repeated
 from claimcorpus.stories import banding, components, rules, signatures
 
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
@@ -151,7 +152,7 @@ def band_rows(out: pa.RecordBatch, first: int) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=BAND_SCHEMA)
 
 
-def normalize_to(documents: str):
+def normalize_to(documents: str, repeated: Repeated | None = None):
     """The mapInArrow body: ``batch.normalize_batches`` on one partition, its rows written
     by this task to ``documents/part-<partition>.parquet``, only ``band_rows`` returned.
 
@@ -173,7 +174,7 @@ def normalize_to(documents: str):
         writer = pq.ParquetWriter(tmp, OUTPUT_SCHEMA, compression="zstd")
         first = part << 32
         try:
-            for out in normalize_batches(batches):
+            for out in normalize_batches(batches, repeated):
                 writer.write_batch(out)
                 yield band_rows(out, first)
                 first += out.num_rows
@@ -282,8 +283,10 @@ def run_spark(
     batch_size: int = 500,
     timings: dict[str, float] | None = None,
     master: str | None = None,
+    repeated: Repeated | None = None,
 ) -> dict[str, Any]:
     """Normalize and group ``input_path`` (Parquet) on Spark; write the engines' output folder.
+    ``repeated``: each site's repeated lines (``batch.input_repeated``), shipped with the task.
 
     ``spark``: the session to use; default: the active one, else a new one on ``master``
     (default ``local[workers]``), stopped at the end. On a cluster ``out`` and the input
@@ -311,7 +314,8 @@ def run_spark(
                 (tmp / "documents").mkdir()
                 raw = spark.read.parquet(str(input_path))
                 # one job: normalize (tasks write their parts), shuffle the bands, bucket them
-                pairs = candidates(raw.mapInArrow(normalize_to(str(tmp / "documents")), BAND_DDL))
+                body = normalize_to(str(tmp / "documents"), repeated)
+                pairs = candidates(raw.mapInArrow(body, BAND_DDL))
                 timings["spark_job_s"] = time.perf_counter() - t0
             except Exception as exc:  # py4j / captured Spark errors: the job failed as a whole
                 raise EngineError(

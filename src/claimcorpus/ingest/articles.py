@@ -1,8 +1,10 @@
 """Write one article into the corpus: the step every reader's articles go through.
 
-Everything is checked before anything is written; each file is written to a temporary path
-and renamed, the metadata last, so a refused article leaves the corpus as it was and an
-interrupted run leaves whole documents only (a document exists once its meta exists).
+Everything is checked before anything is written; the raw bytes and then the document file
+(``corpus/docs/<doc_id>.json``) are each written to a temporary path and renamed, so a
+refused article leaves the corpus as it was and an interrupted run leaves whole documents
+only (a document exists once its file exists). Whether an article is new, unchanged or
+changed is decided from the ingest index (index.py), which journals the doc_id first.
 """
 
 from __future__ import annotations
@@ -13,19 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.core import layers as ann
-from claimcorpus.core.io import atomic_write_bytes, atomic_write_json, read_json, sha256_bytes
+from claimcorpus.core.io import atomic_write_bytes, sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.records import LayerRecord, NormalizedText
+from claimcorpus.ingest.index import Entry, Index
 from claimcorpus.ingest.readers.record import Article
 from claimcorpus.ingest.store import (
     CORPUS,
     DEFAULT_LICENCE,
     MAX_BYTES,
-    RawHashes,
+    StoredDocument,
+    doc_path,
     normalized_record,
-    paths,
     read_normalized,
+    read_stored,
     resolve_meta,
+    write_stored,
 )
 from claimcorpus.normalize.align import reanchor_by_diff
 from claimcorpus.normalize.text import normalize_bytes
@@ -76,7 +81,7 @@ def store_article(
     art: Article,
     *,
     force: bool = False,
-    known: RawHashes,
+    index: Index,
     repeated: Container[int] | None = None,
     licence: str = DEFAULT_LICENCE,
 ) -> tuple[str, str]:
@@ -86,16 +91,16 @@ def store_article(
             f"{art.origin}: {len(art.data):,} bytes is over the {MAX_BYTES:,}-byte limit for one article"
         )
     digest = sha256_bytes(art.data)
-    p = paths(root, art.doc_id)
-    other = known.owner(digest)
+    other = index.owner(digest)
     if other is not None and other != art.doc_id:
         raise InputError(
             f"{art.origin}: same bytes as already-ingested document {other!r} (duplicate article)"
         )
-    old = read_json(p["meta"]) if p["meta"].exists() else None
+    entry = index.entry(art.doc_id)
+    if entry is not None and entry.raw_sha256 == digest:
+        return art.doc_id, "unchanged"  # decided by the index: the document is not opened
+    old = read_stored(root, art.doc_id).meta if entry is not None else None
     if old is not None:
-        if old["raw_sha256"] == digest:
-            return art.doc_id, "unchanged"
         _check_replacement(old, art, digest, force)
     n = normalize_bytes(art.data, art.origin, repeated)
     for notice in n.notices:
@@ -114,13 +119,13 @@ def store_article(
     if art.provenance is not None:
         meta["provenance"] = art.provenance
     raw_dir = root / CORPUS / "raw"
+    index.begin(art.doc_id)
     if old is not None and old["source_file"] != art.source_file:
         (raw_dir / old["source_file"]).unlink(missing_ok=True)
-    atomic_write_bytes(raw_dir / art.source_file, art.data)
+    atomic_write_bytes(raw_dir / art.source_file, art.data, fsync=False)  # index.commit syncs
     for layer, rec in moved:
         ann.write_record(root, layer, rec.to_json())
-    atomic_write_json(p["normalized"], new_norm.to_json())
-    atomic_write_json(p["exclusions"], n.exclusions)
-    atomic_write_json(p["meta"], meta)  # last: a document exists once its meta exists
-    known.set(art.doc_id, digest)
+    write_stored(root, StoredDocument(meta, new_norm.to_json(), n.exclusions), fsync=False)
+    index.wrote(art.doc_id, raw_dir / art.source_file, doc_path(root, art.doc_id))
+    index.set(art.doc_id, Entry(digest, art.source_file))
     return art.doc_id, "replaced" if old is not None else "added"

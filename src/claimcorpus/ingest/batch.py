@@ -31,7 +31,7 @@ import pyarrow as pa
 from claimcorpus.core.io import sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.metadata import validate_meta
-from claimcorpus.ingest.sites import Repeated, site_of
+from claimcorpus.ingest.sites import Repeated, merge_repeated, site_of
 from claimcorpus.ingest.store import (
     DEFAULT_LICENCE,
     MAX_BYTES,
@@ -40,6 +40,7 @@ from claimcorpus.ingest.store import (
     read_sidecar,
     resolve_meta,
 )
+from claimcorpus.normalize.repetition import SiteLines
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized, normalize_bytes
 from claimcorpus.stories.signatures import signatures, to_bytes
 
@@ -237,10 +238,37 @@ def normalize_batch(
     return pa.RecordBatch.from_arrays(arrays, schema=OUTPUT_SCHEMA)
 
 
-def normalize_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def normalize_batches(
+    batches: Iterable[pa.RecordBatch], repeated: Repeated | None = None
+) -> Iterator[pa.RecordBatch]:
     """``Iterator[RecordBatch] -> Iterator[RecordBatch]``: one output batch per input batch."""
     for batch in batches:
-        yield normalize_batch(batch)
+        yield normalize_batch(batch, repeated=repeated)
+
+
+def input_repeated(input_path: str | Path, stored: Repeated | None = None) -> Repeated:
+    """Each site's repeated lines for an engine run, found as ``claimcorpus ingest`` finds
+    them (ingest/run.py): one streaming pass counts every input record's lines per site
+    (``normalize.repetition.SiteLines``), merged with the project's stored table
+    (``corpus/repeated/``), so the engine path removes exactly the lines ingest removes.
+    Only the sites of the input are kept (the table travels to every worker)."""
+    import pyarrow.parquet as pq
+
+    lines = SiteLines()
+    sites: set[str] = set()
+    source = pq.ParquetFile(input_path)
+    cols = [c for c in ("raw", "outlet", "url") if c in source.schema_arrow.names]
+    for b in source.iter_batches(columns=cols):
+        d = b.to_pydict()
+        for i, raw in enumerate(d["raw"]):
+            site = site_of({c: d[c][i] for c in ("outlet", "url") if c in d})
+            if site is None or raw is None:
+                continue
+            sites.add(site)
+            text = raw.decode("utf-8", "replace")
+            lines.add(site, (ln.strip() for ln in text.splitlines()))
+    table = merge_repeated(stored or {}, lines.repeated())
+    return {s: table[s] for s in sorted(sites) if table.get(s)}
 
 
 def input_batches(

@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 
 from claimcorpus.ingest.articles import store_article
+from claimcorpus.ingest.index import Index
 from claimcorpus.ingest.readers.text import read_text_file
 from claimcorpus.ingest.run import run_ingest
 from claimcorpus.ingest.sites import load_repeated, site_of
-from claimcorpus.ingest.store import DEFAULT_LICENCE, MAX_BYTES, RawHashes, raw_hashes
+from claimcorpus.ingest.store import DEFAULT_LICENCE, MAX_BYTES
 
 
 def ingest_file(
@@ -20,17 +21,23 @@ def ingest_file(
     sidecar_dir: Path | None = None,
     licence: str = DEFAULT_LICENCE,
     max_bytes: int = MAX_BYTES,
-    known_hashes: RawHashes | None = None,
+    index: Index | None = None,
 ) -> tuple[str, str]:
     """Ingest one article file. Returns (doc_id, status) with status added/unchanged/replaced.
 
     Everything is checked before anything is written; each file is written to a temporary
-    path and renamed, so a refused article leaves the corpus as it was.
+    path and renamed, so a refused article leaves the corpus as it was. With ``index`` (one
+    ``Index.open(root)`` shared by many calls) the caller commits it; without, this call
+    opens and commits its own.
     """
-    known = known_hashes if known_hashes is not None else raw_hashes(root)
+    idx = index if index is not None else Index.open(root)
     (art,) = read_text_file(path, sidecar_dir, max_bytes)
     repeated = load_repeated(root).get(site_of(art.meta) or "")
-    return store_article(root, art, force=force, known=known, repeated=repeated, licence=licence)
+    try:
+        return store_article(root, art, force=force, index=idx, repeated=repeated, licence=licence)
+    finally:
+        if index is None:
+            idx.commit()
 
 
 # ----------------------------------------------------------------------------- commands

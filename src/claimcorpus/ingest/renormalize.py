@@ -18,11 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from claimcorpus.core import layers as ann
-from claimcorpus.core.io import atomic_write_json, read_json
+from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.records import LayerRecord, NormalizedText
 from claimcorpus.ingest.sites import Repeated, load_repeated, site_of
-from claimcorpus.ingest.store import CORPUS, doc_ids, normalized_record, paths
+from claimcorpus.ingest.store import (
+    CORPUS,
+    StoredDocument,
+    doc_ids,
+    normalized_record,
+    read_stored,
+    write_stored,
+)
 from claimcorpus.normalize.align import reanchor_record
 from claimcorpus.normalize.text import normalize_bytes
 
@@ -32,6 +39,7 @@ class Update:
     """The new files of one document: its normalized record, exclusions and moved records."""
 
     doc_id: str
+    meta: dict[str, Any]
     normalized: NormalizedText
     exclusions: list[dict[str, Any]]
     text_changed: bool
@@ -49,13 +57,13 @@ def plan_document(
     """What re-normalizing one document would write (None: nothing changes), and every
     reason it cannot be written. ``repeated``: each site's repeated lines (ingest/sites.py),
     so the document loses exactly the lines its ingest removed."""
-    p = paths(root, doc_id)
     try:
-        meta = read_json(p["meta"])
+        stored = read_stored(root, doc_id)
+        meta = stored.meta
         raw_path = root / CORPUS / "raw" / meta["source_file"]
         raw_bytes = raw_path.read_bytes()
-        old = NormalizedText.from_json(read_json(p["normalized"]))
-        old_exclusions = read_json(p["exclusions"]) if p["exclusions"].exists() else None
+        old = NormalizedText.from_json(stored.normalized)
+        old_exclusions = stored.exclusions
         site_lines = (repeated or {}).get(site_of(meta) or "")
         n = normalize_bytes(raw_bytes, str(raw_path.relative_to(root)), site_lines)
     except InputError as exc:
@@ -65,7 +73,7 @@ def plan_document(
     new = normalized_record(doc_id, n)
     if new == old and n.exclusions == old_exclusions:
         return None, []
-    update = Update(doc_id, new, n.exclusions, new.text != old.text)
+    update = Update(doc_id, meta, new, n.exclusions, new.text != old.text)
     if not update.text_changed:  # same text: every offset into it stays right
         return update, []
     problems = []
@@ -74,7 +82,7 @@ def plan_document(
         if rec is None:
             continue
         if rec.text_sha256 != old.text_sha256:
-            problems.append(f"{layer}: record was made on another text than corpus/normalized")
+            problems.append(f"{layer}: record was made on another text than corpus/docs")
             continue
         moved, fails = reanchor_record(rec, old, new, raw_bytes)
         problems += [f"{layer}: {f}" for f in fails]
@@ -83,12 +91,11 @@ def plan_document(
 
 
 def write_update(root: Path, update: Update) -> None:
-    """Annotations first, then the text they now point into (each file atomically)."""
+    """Annotations first, then the text they now point into (each file atomically). The raw
+    bytes do not change, so neither does the ingest index."""
     for layer, rec in update.records:
         ann.write_record(root, layer, rec.to_json())
-    p = paths(root, update.doc_id)
-    atomic_write_json(p["normalized"], update.normalized.to_json())
-    atomic_write_json(p["exclusions"], update.exclusions)
+    write_stored(root, StoredDocument(update.meta, update.normalized.to_json(), update.exclusions))
 
 
 def renormalize(root: Path, check_only: bool = False) -> int:
@@ -138,8 +145,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "normalize",
         help="re-normalize every ingested article (after a normalizer change)",
-        description="Re-run normalization over corpus/raw and rewrite corpus/normalized and "
-        "corpus/exclusions. Annotations of every layer whose text changed are re-anchored "
+        description="Re-run normalization over corpus/raw and rewrite the normalized text and "
+        "exclusions in corpus/docs. Annotations of every layer whose text changed are re-anchored "
         "through the offset maps; if any span cannot be, nothing is written and each such "
         "span is named.",
     )

@@ -3,7 +3,10 @@
 Pass 1 reads every input through its reader (readers/), counts each site's lines for the
 repetition evidence (normalize/repetition.py) and spools the articles to a temporary file,
 so a crawl is extracted once and never held in memory. Pass 2 normalizes each spooled
-article with its site's repeated lines and stores it (articles.py). A file that is one
+article with its site's repeated lines and stores it (articles.py). The run's new repeated
+lines are saved with the documents and the index at the end (index.py), and only when a
+document was added or replaced: a refused run leaves ``corpus/repeated/`` as it was. A file
+that is one
 article (text, HTML) is refused as a whole; a crawl's bad records are skipped, listed and
 counted by kind; the run exits 1 when anything was refused or a record was broken (a
 crawl's images, scripts and redirects are listed as not articles, not as errors).
@@ -24,14 +27,15 @@ from tqdm import tqdm
 from claimcorpus.core.io import sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.articles import store_article
+from claimcorpus.ingest.index import CorruptIndex, Index
 from claimcorpus.ingest.readers.html import read_html_file
 from claimcorpus.ingest.readers.manifest import read_jsonl, read_parquet
 from claimcorpus.ingest.readers.paths import expand
 from claimcorpus.ingest.readers.record import Article, BadRecord
 from claimcorpus.ingest.readers.text import check_size, read_text_file
 from claimcorpus.ingest.readers.warc import read_warc
-from claimcorpus.ingest.sites import load_repeated, merge_repeated, save_repeated, site_of
-from claimcorpus.ingest.store import doc_id_for, raw_hashes, read_sidecar
+from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, site_of
+from claimcorpus.ingest.store import doc_id_for, read_sidecar
 from claimcorpus.normalize.repetition import SiteLines
 
 SHOWN_PER_KIND = 20  # bad records printed one by one per kind; the rest only counted
@@ -122,8 +126,10 @@ def _pass1(files, sidecar_dir, spool: Spool, lines: SiteLines, report: Report) -
                 if isinstance(item, BadRecord):
                     report.skip(item)
                     continue
-                text = item.data.decode("utf-8", "replace")
-                lines.add(site_of(item.meta), (ln.strip() for ln in text.splitlines()))
+                site = site_of(item.meta)
+                if site is not None:  # no site, no repetition evidence to count
+                    text = item.data.decode("utf-8", "replace")
+                    lines.add(site, (ln.strip() for ln in text.splitlines()))
                 spool.add(item)
                 bar.update()
         except InputError as exc:
@@ -131,44 +137,61 @@ def _pass1(files, sidecar_dir, spool: Spool, lines: SiteLines, report: Report) -
     bar.close()
 
 
+def _store_all(
+    root: Path, spool: Spool, index: Index, table: Repeated, force: bool, report: Report
+) -> None:
+    """Pass 2: normalize and store every spooled article (refusals are counted)."""
+    seen: dict[str, tuple[str, str]] = {}  # doc_id -> (sha256, origin) in this run
+    for art in tqdm(spool, total=spool.n, unit="doc", desc="normalize", disable=None):
+        digest = sha256_bytes(art.data)
+        earlier = seen.get(art.doc_id)
+        if earlier is not None and earlier[0] != digest:
+            report.refuse(
+                InputError(
+                    f"{art.origin}: doc_id {art.doc_id!r} collides with {earlier[1]} "
+                    "(same URL, different text); the later record is refused"
+                )
+            )
+            continue
+        seen.setdefault(art.doc_id, (digest, art.origin))
+        try:
+            doc_id, status = store_article(
+                root, art, force=force, index=index, repeated=table.get(site_of(art.meta) or "")
+            )
+        except CorruptIndex:
+            raise
+        except InputError as exc:
+            report.refuse(exc)
+            continue
+        report.counts[status] += 1
+        print(f"{status:9s} {doc_id}  ({art.origin})")
+
+
 def run_ingest(
     root: Path, inputs: list[Path], *, force: bool = False, sidecar_dir: Path | None = None
 ) -> int:
     report = Report()
-    try:
-        stored = load_repeated(root)  # before reading anything: a broken table stops the run
+    try:  # before reading anything: a broken table or index stops the run
+        stored = load_repeated(root)
+        index = Index.open(root)
     except InputError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 1
-    known = raw_hashes(root)
     lines = SiteLines()
     with tempfile.TemporaryDirectory(prefix="claimcorpus-ingest-") as tmp:
         spool = Spool(Path(tmp))
         _pass1(expand(inputs), sidecar_dir, spool, lines, report)
         found = lines.repeated()
         table = merge_repeated(stored, found)
-        save_repeated(root, table, {s for s in found if found[s] - stored.get(s, frozenset())})
-        seen: dict[str, tuple[str, str]] = {}  # doc_id -> (sha256, origin) in this run
-        for art in tqdm(spool, total=spool.n, unit="doc", desc="normalize", disable=None):
-            digest = sha256_bytes(art.data)
-            earlier = seen.get(art.doc_id)
-            if earlier is not None and earlier[0] != digest:
-                report.refuse(
-                    InputError(
-                        f"{art.origin}: doc_id {art.doc_id!r} collides with {earlier[1]} "
-                        "(same URL, different text); the later record is refused"
-                    )
-                )
-                continue
-            seen.setdefault(art.doc_id, (digest, art.origin))
-            try:
-                doc_id, status = store_article(
-                    root, art, force=force, known=known, repeated=table.get(site_of(art.meta) or "")
-                )
-            except InputError as exc:
-                report.refuse(exc)
-                continue
-            report.counts[status] += 1
-            print(f"{status:9s} {doc_id}  ({art.origin})")
+        grown = {s: table[s] for s in found if found[s] - stored.get(s, frozenset())}
+        index.pending_repeated = grown  # journaled before the first document is written
+        try:
+            _store_all(root, spool, index, table, force, report)
+        except CorruptIndex as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            report.refused += 1
+        finally:
+            stored_any = report.counts["added"] + report.counts["replaced"] > 0
+            index.commit(grown if stored_any else None)
     print(report.summary())
     return 1 if report.refused or report.bad else 0

@@ -1,13 +1,23 @@
-"""The corpus on disk: raw articles, their metadata, normalized text and exclusions.
+"""The corpus on disk: raw articles and one reviewable JSON per document.
 
-Layout (one file per document, joined by ``doc_id``)::
+Layout (joined by ``doc_id``)::
 
     corpus/raw/<source_file>              the article, byte for byte as ingested
-    corpus/meta/<doc_id>.json             provenance: sha256, source file, outlet, title,
-                                          date, URL (null when unknown), language, licence
-    corpus/normalized/<doc_id>.json       normalized text, paragraphs, sentences, offset map
-    corpus/exclusions/<doc_id>.json       every line normalization removed, with its rule
+    corpus/docs/<doc_id>.json             "meta" (provenance: sha256, source file, outlet,
+                                          title, date, URL (null when unknown), language,
+                                          licence), "exclusions" (every line normalization
+                                          removed, with its rule) and "normalized" (text,
+                                          paragraphs, sentences, offset map)
+    corpus/index/                         the ingest index (ingest/index.py)
+    corpus/repeated/<site>.json           each site's repeated lines (ingest/sites.py)
     corpus/sidecars/<doc_id>.meta.json    hand-curated metadata given at ingest (optional)
+
+Why one file per document and not one folder per kind: a document is written and renamed
+in one step (it exists whole or not at all), an ingest writes two files per article instead
+of four, and the file is still read in a diff: metadata a key per line, each exclusion on a
+line, offsets one line per list (``dumps_document``), at about a third of the bytes of the
+fully indented JSON. The layout before this one (``meta/``, ``normalized/``,
+``exclusions/``) is refused with a pointer to ``claimcorpus index --migrate``.
 
 ``doc_id`` is the source file's stem, lower-cased, so it is stable across versions and
 across re-normalization; the raw bytes' sha256 detects a changed or duplicated article.
@@ -15,17 +25,21 @@ across re-normalization; the raw bytes' sha256 detects a changed or duplicated a
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.core.io import read_json, sha256_bytes
+from claimcorpus.core.io import atomic_write_bytes, read_json, sha256_bytes
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.records import NormalizedText, OffsetMap
 from claimcorpus.ingest.metadata import validate_meta
 from claimcorpus.normalize.text import NORMALIZER_VERSION, Normalized
 
 CORPUS = Path("corpus")
+DOCS = "docs"  # corpus/docs/<doc_id>.json
+OLD_META = "meta"  # the layout before corpus/docs/: meta/, normalized/, exclusions/
 
 
 MAX_BYTES = 5_000_000
@@ -82,7 +96,7 @@ def detect_language(text: str) -> str | None:
     words = re.findall(r"[a-z]+", text.lower())
     if len(words) < 20:
         return None
-    return "en" if sum(w in _EN_WORDS for w in words) / len(words) > 0.12 else None
+    return "en" if sum(map(_EN_WORDS.__contains__, words)) / len(words) > 0.12 else None
 
 
 def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
@@ -125,17 +139,97 @@ def resolve_meta(
     }
 
 
-def paths(root: Path, doc_id: str) -> dict[str, Path]:
-    c = root / CORPUS
-    return {
-        "meta": c / "meta" / f"{doc_id}.json",
-        "normalized": c / "normalized" / f"{doc_id}.json",
-        "exclusions": c / "exclusions" / f"{doc_id}.json",
-    }
+def doc_path(root: str | Path, doc_id: str) -> Path:
+    """``corpus/docs/<doc_id>.json``: metadata, exclusions and normalized text of one document."""
+    return Path(root) / CORPUS / DOCS / f"{doc_id}.json"
+
+
+def dumps_document(obj: Any, expand: int = 2) -> str:
+    """Canonical JSON (sorted keys, UTF-8) that stays reviewable at a fraction of the bytes
+    of ``dumps_json``: objects down to depth ``expand`` have a key per line, a list of
+    scalars (offsets) or of spans (objects of numbers) is one line, and any other list of
+    objects (exclusions) has one compact object per line. Leaves are encoded by the C JSON
+    encoder in one call each (``indent`` would send all of it through the Python one)."""
+    return _dump(obj, 0, expand) + "\n"
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
+
+
+def _one_line(v: list) -> bool:
+    """A list of scalars or of spans (its first item decides: the store's lists are uniform)."""
+    first = v[0]
+    if isinstance(first, dict):
+        return all(type(y) is int for y in first.values())
+    return not isinstance(first, list)
+
+
+def _dump(v: Any, depth: int, expand: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(v, dict) and v and depth <= expand:
+        items = [f"{inner}{_compact(k)}: {_dump(v[k], depth + 1, expand)}" for k in sorted(v)]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(v, list) and v and not _one_line(v):
+        return "[\n" + ",\n".join(inner + _compact(x) for x in v) + f"\n{pad}]"
+    return _compact(v)
+
+
+@dataclass
+class StoredDocument:
+    """One document as ``corpus/docs/<doc_id>.json`` holds it."""
+
+    meta: dict[str, Any]
+    normalized: dict[str, Any]  # NormalizedText.to_json()
+    exclusions: list[dict[str, Any]]
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.meta["doc_id"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "meta": self.meta,
+            "exclusions": self.exclusions,
+            "normalized": self.normalized,
+        }
+
+
+class OldLayoutError(InputError):
+    """The corpus still has one folder per kind of file (meta/, normalized/, exclusions/)."""
+
+
+def check_layout(root: str | Path) -> None:
+    """Raise OldLayoutError for a corpus in the layout before ``corpus/docs/``."""
+    c = Path(root) / CORPUS
+    if not (c / DOCS).exists() and any(c.glob(f"{OLD_META}/*.json")):
+        raise OldLayoutError(
+            f"{c}: the corpus is in the old layout (meta/, normalized/, exclusions/); "
+            "run `claimcorpus index --migrate` to move it to corpus/docs/"
+        )
+
+
+def read_stored(root: str | Path, doc_id: str) -> StoredDocument:
+    """One document's file; OSError when it is missing, ValueError when it is not a document."""
+    path = doc_path(root, doc_id)
+    if not path.exists():
+        check_layout(root)
+    obj = read_json(path)
+    try:
+        return StoredDocument(obj["meta"], obj["normalized"], obj["exclusions"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a corpus document (no {exc})") from None
+
+
+def write_stored(root: str | Path, doc: StoredDocument, fsync: bool = True) -> None:
+    """Write one document's file atomically (temporary name, then rename); ``fsync=False``
+    for a writer whose index commit makes the run durable (index.py)."""
+    data = dumps_document(doc.to_json()).encode("utf-8")
+    atomic_write_bytes(doc_path(root, doc.doc_id), data, fsync=fsync)
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
-    """What the store keeps of a normalizer's output (``corpus/normalized/<doc_id>.json``)."""
+    """What the store keeps of a normalizer's output (``normalized`` in ``corpus/docs/<doc_id>.json``)."""
     return NormalizedText(
         doc_id=doc_id,
         normalizer_version=NORMALIZER_VERSION,
@@ -150,50 +244,22 @@ def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
 
 def read_normalized(root: str | Path, doc_id: str) -> NormalizedText:
     """A document's normalized text as the store holds it."""
-    return NormalizedText.from_json(read_json(paths(Path(root), doc_id)["normalized"]))
-
-
-class RawHashes:
-    """The raw sha256 of every ingested article, indexed both ways, so that the duplicate
-    check of each new file is one lookup, not a scan of the corpus (ingest stays linear)."""
-
-    def __init__(self, by_doc: dict[str, str]) -> None:
-        self.by_doc = dict(by_doc)
-        self.by_digest: dict[str, str] = {}
-        for d, h in sorted(self.by_doc.items()):
-            self.by_digest.setdefault(h, d)
-
-    def owner(self, digest: str) -> str | None:
-        """The (first) document with these raw bytes, or None."""
-        return self.by_digest.get(digest)
-
-    def set(self, doc_id: str, digest: str) -> None:
-        old = self.by_doc.get(doc_id)
-        if old is not None and self.by_digest.get(old) == doc_id:
-            del self.by_digest[old]
-        self.by_doc[doc_id] = digest
-        self.by_digest.setdefault(digest, doc_id)
-
-
-def raw_hashes(root: Path) -> RawHashes:
-    d = root / CORPUS / "meta"
-    return RawHashes(
-        {p.stem: read_json(p)["raw_sha256"] for p in sorted(d.glob("*.json"))} if d.exists() else {}
-    )
+    return NormalizedText.from_json(read_stored(root, doc_id).normalized)
 
 
 def doc_ids(root: str | Path) -> list[str]:
-    d = Path(root) / CORPUS / "meta"
+    """Every stored doc_id, sorted (the document files are the truth, not the index)."""
+    check_layout(root)
+    d = Path(root) / CORPUS / DOCS
     return sorted(p.stem for p in d.glob("*.json")) if d.exists() else []
 
 
 def load_document(root: str | Path, doc_id: str) -> dict[str, Any]:
     """Metadata and normalized text of one document, merged into one dict."""
-    p = paths(Path(root), doc_id)
-    doc = read_json(p["meta"])
-    norm = read_json(p["normalized"])
-    doc.update({k: v for k, v in norm.items() if k != "title"})
-    doc["exclusions"] = read_json(p["exclusions"]) if p["exclusions"].exists() else []
+    stored = read_stored(root, doc_id)
+    doc = dict(stored.meta)
+    doc.update({k: v for k, v in stored.normalized.items() if k != "title"})
+    doc["exclusions"] = stored.exclusions
     return doc
 
 

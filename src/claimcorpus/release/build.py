@@ -27,6 +27,7 @@ from typing import Any
 from claimcorpus import engines
 from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
+from claimcorpus.ingest.sites import load_repeated
 from claimcorpus.release import splits
 from claimcorpus.release.checksums import read_checksums
 from claimcorpus.release.sources import CorpusSource, EngineSource
@@ -133,7 +134,8 @@ def build_release(
             work.mkdir()
             sidecars = Path(sidecar_dir) if sidecar_dir else None
             input_path = engines.prepare_input(list(map(Path, inputs)), work, batch_size, sidecars)
-            engines.run(engine, input_path, work / "out", workers, batch_size, spark_master)
+            stored = load_repeated(root)  # the project's site tables, as ingest reads them
+            engines.run(engine, input_path, work / "out", workers, batch_size, spark_master, stored)
             source = EngineSource(work / "out")
         (tmp / "release").mkdir()
         try:

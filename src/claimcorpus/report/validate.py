@@ -3,7 +3,7 @@
 UD validate.py style: every check yields ``Problem``s with a stable id and a level; all are
 collected, printed, summarized by id, and the exit status is 1 when any is an error.
 
-Corpus: raw checksums, normalized-text checksums, paragraph/sentence offsets, the offset map
+Corpus: the layout, the ingest index against the documents, raw checksums, normalized-text checksums, paragraph/sentence offsets, the offset map
 (every paragraph maps back to raw bytes that fold to exactly its text), exclusion records.
 Annotations: ``annotations.check_record`` on gold and every raw layer. Releases: SHA256SUMS,
 every span's text against ``text[start:end]`` in the Parquet data, split manifest leakage
@@ -26,7 +26,8 @@ from claimcorpus.core.io import read_json, sha256_bytes, sha256_file
 from claimcorpus.core.problems import Problem, has_errors, summary
 from claimcorpus.core.project import require_root
 from claimcorpus.core.scheme import JSON_SCHEMA_PATH, annotation_json_schema, load_scheme
-from claimcorpus.ingest.store import CORPUS, doc_ids, load_document
+from claimcorpus.ingest.index import check as check_index
+from claimcorpus.ingest.store import CORPUS, OldLayoutError, check_layout, doc_ids, load_document
 from claimcorpus.normalize.text import fold, raw_span
 from claimcorpus.release import splits as splits_mod
 from claimcorpus.release.locate import locate, missing_message
@@ -78,7 +79,7 @@ def check_corpus(root: Path) -> tuple[list[Problem], dict[str, dict]]:
 
 def _load_checked(root: Path, d: str) -> tuple[dict, bytes] | Problem:
     """A document and its raw bytes, or the one problem that stops every other check."""
-    f = f"corpus/meta/{d}.json"
+    f = f"corpus/docs/{d}.json"
     try:
         doc = load_document(root, d)
     except (OSError, ValueError) as exc:
@@ -112,7 +113,7 @@ def _check_checksums(root: Path, d: str, doc: dict, raw: bytes) -> list[Problem]
             Problem(
                 "text-checksum",
                 "error",
-                f"corpus/normalized/{d}.json",
+                f"corpus/docs/{d}.json",
                 "text_sha256 does not match text",
                 d,
                 field="text_sha256",
@@ -132,7 +133,7 @@ def _check_offsets(d: str, doc: dict) -> list[Problem]:
                     Problem(
                         "offset-out-of-range",
                         "error",
-                        f"corpus/normalized/{d}.json",
+                        f"corpus/docs/{d}.json",
                         f"[{p['start']}, {p['end']}) outside text",
                         d,
                         f"{kind}[{i}]",
@@ -157,7 +158,7 @@ def _check_offset_map(d: str, doc: dict, raw: bytes) -> list[Problem]:
                 Problem(
                     "offset-map",
                     "error",
-                    f"corpus/normalized/{d}.json",
+                    f"corpus/docs/{d}.json",
                     "paragraph does not map back to its raw bytes",
                     d,
                     f"paragraphs[{i}]",
@@ -176,7 +177,7 @@ def _check_exclusions(d: str, doc: dict, raw: bytes) -> list[Problem]:
                 Problem(
                     "exclusion-mismatch",
                     "error",
-                    f"corpus/exclusions/{d}.json",
+                    f"corpus/docs/{d}.json",
                     "excluded text differs from raw bytes",
                     d,
                     f"[{i}]",
@@ -336,7 +337,12 @@ def _check_manifest(folder: Path, texts: Texts) -> list[Problem]:
 
 
 def validate(root: Path, releases: list[Path] | None = None) -> list[Problem]:
+    try:
+        check_layout(root)
+    except OldLayoutError as exc:
+        return [Problem("corpus-old-layout", "error", str(CORPUS), str(exc))]
     problems, docs = check_corpus(root)
+    problems += check_index(root)  # repaired by `claimcorpus index --rebuild`
     problems += check_schema_file(root)
     for layer in ["gold", *ann.list_layers(root), *ann.list_pred_layers(root)]:
         problems += ann.check_layer(root, layer, docs)
