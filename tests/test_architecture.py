@@ -26,6 +26,7 @@ LAYERS = [
     "corpora",
     "evaluate",
     "baseline",
+    "learn",
     "labelstudio",
     "report",
 ]

@@ -4,9 +4,9 @@ a batch at a time (``iter_documents``, for ``stats`` and ``view`` of a large rel
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
+from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,12 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.release import splits
 
 
-def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
+def load_documents(release: str | Path, split: str, copy: bool = True) -> list[dict[str, Any]]:
     """Annotated gold documents of a split (standard, or a view such as ``fold0_test``).
 
     Label ids come back as names. Unannotated documents are left out: they have no gold to
-    score against.
+    score against. ``copy=False`` returns the cached records themselves (no deep copy, for
+    a reader that never changes them, such as the card's results table at scale).
     """
     release = Path(release)
     manifest = read_json(release / "splits.json")
@@ -33,7 +34,9 @@ def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
     stamp = (release / "README.md").stat().st_mtime_ns
     docs = all_annotated(str(release.resolve()), stamp)
     wanted = set(manifest["splits"][split])
-    return [copy.deepcopy(d) for d in docs if d["doc_id"] in wanted]
+    if not copy:
+        return [d for d in docs if d["doc_id"] in wanted]
+    return [deepcopy(d) for d in docs if d["doc_id"] in wanted]
 
 
 @lru_cache(maxsize=4)
@@ -124,3 +127,29 @@ def _named(rec: dict[str, Any], fields: dict[str, list[str]]) -> dict[str, Any]:
         if rec.get(k) is not None:
             rec[k] = labels[rec[k]]
     return rec
+
+
+def load_rows(release: str | Path, config: str) -> list[dict[str, Any]]:
+    """Every row of a flat config (``claims``) over the standard splits, with its ``split``
+    added and top-level ClassLabel ids as names; a column the release lacks (a scheme
+    without stance) is simply absent from the rows. A config with no file (no annotated
+    document) has no rows."""
+    out: list[dict[str, Any]] = []
+    for split, path in data_files(release, config):
+        file = pq.ParquetFile(path)
+        meta = file.schema_arrow.metadata or {}
+        if b"huggingface" not in meta:
+            raise InputError(f"{path}: no datasets features in the Parquet schema")
+        feats = json.loads(meta[b"huggingface"])["info"]["features"]
+        labels = {
+            k: v["names"]
+            for k, v in feats.items()
+            if isinstance(v, dict) and v.get("_type") == "ClassLabel"
+        }
+        for row in file.read().to_pylist():
+            for k, names in labels.items():
+                if row.get(k) is not None:
+                    row[k] = names[row[k]]
+            row["split"] = split
+            out.append(row)
+    return out

@@ -1,0 +1,44 @@
+"""The release card's results section: the results table of the release just written.
+
+Why here: the card and ``claimcorpus results --release release=.`` must print the same
+table, so the card calls the same code on the release as written, through the same loader.
+The release is read once (documents, claims rows, folds), gold records are shared with the
+loader's cache rather than copied, and each baseline predicts every document once: the
+cost grows with the annotated documents, once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimcorpus.report.results import Corpus, corpus_block, stance_results
+from claimcorpus.report.results_table import render
+
+NAME = "release"  # the corpus name the card's table uses: `--release release=.`
+RESAMPLES = 1000
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def results_table(release: Path, n_resamples: int = RESAMPLES, seed: int = 0) -> str:
+    """The results text of one release, as ``claimcorpus results --release release=PATH``."""
+    corpus = Corpus.read(NAME, release)
+    block = corpus_block(corpus, (), n_resamples, seed)
+    return render([block], {NAME: stance_results(corpus, n_resamples, seed)}, n_resamples)
+
+
+def card_section(release: Path, own: bool = True) -> str:
+    """The card's ``## Results`` section; ``own`` is False for another corpus brought into
+    the scheme (PolNeAR), whose card says the rules were written for other guidelines."""
+    why = (
+        "The rule baseline's patterns were written from the guidelines, whose examples quote "
+        "these very articles, so its scores are optimistic."
+        if own
+        else "The rule baseline's patterns were written for the claimcorpus guidelines, not "
+        "this corpus's."
+    )
+    return (
+        "\n## Results\n\nThe reference baselines and the stance classifier on this release "
+        f"(`claimcorpus results --release {NAME}=.` prints the same table; learned models "
+        f"join it with `--model`). {why} A metric the corpus has no gold for is n/a, never "
+        f"0.\n\n{START}\n{results_table(release)}\n{END}\n"
+    )
