@@ -56,11 +56,10 @@ def split_names(release_path: str | Path) -> list[str]:
     ]
 
 
-def load_split(release_path: str | Path, split: str, copy: bool = True) -> list[dict[str, Any]]:
-    """Gold records of a split through the release module; any failure is a ReleaseError.
-    ``copy=False``: the loader's cached records, for a reader that never changes them."""
+def load_split(release_path: str | Path, split: str) -> list[dict[str, Any]]:
+    """Gold records of a split through the release module; any failure is a ReleaseError."""
     try:
-        return load_documents(release_path, split, copy=copy)
+        return load_documents(release_path, split)
     except LOADER_ERRORS as exc:  # each means a broken or foreign release folder
         raise ReleaseError(f"{release_path}: split {split!r}: {exc}") from exc
 

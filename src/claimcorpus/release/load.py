@@ -4,9 +4,9 @@ a batch at a time (``iter_documents``, for ``stats`` and ``view`` of a large rel
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Iterator
-from copy import deepcopy
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,11 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.release import splits
 
 
-def load_documents(release: str | Path, split: str, copy: bool = True) -> list[dict[str, Any]]:
+def load_documents(release: str | Path, split: str) -> list[dict[str, Any]]:
     """Annotated gold documents of a split (standard, or a view such as ``fold0_test``).
 
     Label ids come back as names. Unannotated documents are left out: they have no gold to
-    score against. ``copy=False`` returns the cached records themselves (no deep copy, for
-    a reader that never changes them, such as the card's results table at scale).
+    score against.
     """
     release = Path(release)
     manifest = read_json(release / "splits.json")
@@ -34,9 +33,7 @@ def load_documents(release: str | Path, split: str, copy: bool = True) -> list[d
     stamp = (release / "README.md").stat().st_mtime_ns
     docs = all_annotated(str(release.resolve()), stamp)
     wanted = set(manifest["splits"][split])
-    if not copy:
-        return [d for d in docs if d["doc_id"] in wanted]
-    return [deepcopy(d) for d in docs if d["doc_id"] in wanted]
+    return [copy.deepcopy(d) for d in docs if d["doc_id"] in wanted]
 
 
 @lru_cache(maxsize=4)
@@ -76,6 +73,8 @@ def names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- streaming
 BATCH_ROWS = 256  # rows decoded at a time: memory stays bounded whatever the release's size
+# the document columns a scorer or a baseline reads (annotated_documents)
+SCORING_COLUMNS = ("doc_id", "text", "sentences", "spans", "attributions")
 
 
 def data_files(release: str | Path, config: str) -> list[tuple[str, Path]]:
@@ -153,3 +152,23 @@ def load_rows(release: str | Path, config: str) -> list[dict[str, Any]]:
             row["split"] = split
             out.append(row)
     return out
+
+
+def annotated_documents(
+    release: str | Path, columns: Sequence[str] = SCORING_COLUMNS, batch_rows: int = BATCH_ROWS
+) -> Iterator[dict[str, Any]]:
+    """The annotated document rows of the standard splits (``split`` added, ClassLabel ids
+    as names), read from Parquet a batch at a time and only the ``columns`` asked for: what
+    scoring needs, without the offset maps and tokens, and no row of an unannotated one."""
+    wanted = list(dict.fromkeys([*columns, "annotated"]))
+    for split, path in data_files(release, "documents"):
+        file = pq.ParquetFile(path)
+        names = label_names(file, path)
+        for batch in file.iter_batches(batch_size=batch_rows, columns=wanted):
+            batch = batch.filter(batch.column("annotated"))
+            for row in batch.to_pylist():
+                for column, fields in names.items():
+                    if row.get(column):
+                        row[column] = [_named(rec, fields) for rec in row[column]]
+                row["split"] = split
+                yield row

@@ -29,14 +29,13 @@ from claimcorpus.baseline.run import (
     LOADER_ERRORS,
     Extractor,
     ReleaseError,
-    load_split,
     split_names,
 )
 from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
 from claimcorpus.learn.stance import NoStanceError, StanceClassifier, examples, has_target
 from claimcorpus.learn.stance import relabel as relabel_stance
 from claimcorpus.learn.stance_cv import Fold, cross_validate, group_folds, release_folds
-from claimcorpus.release.load import load_rows
+from claimcorpus.release.load import annotated_documents, load_rows
 from claimcorpus.release.splits import STANDARD
 
 STANCE_SUFFIX = " + stance"  # the row of an extractor whose stances the classifier sets
@@ -80,13 +79,15 @@ class Corpus:
     @classmethod
     def read(cls, name: str, path: str | Path) -> Corpus:
         path = Path(path)
-        names = split_names(path)  # a ReleaseError naming splits.json when it is unreadable
+        split_names(path)  # a ReleaseError naming splits.json when it is unreadable
         folds = release_folds(path)
-        docs = {s: load_split(path, s, copy=False) if s in names else [] for s in STANDARD}
+        docs: dict[str, list[dict[str, Any]]] = {s: [] for s in STANDARD}
         try:
+            for row in annotated_documents(path):
+                docs[row["split"]].append(row)
             claims = load_rows(path, "claims")
-        except LOADER_ERRORS as exc:  # a missing or unreadable claims file
-            raise ReleaseError(f"{path}: cannot read the claims config: {exc}") from exc
+        except LOADER_ERRORS as exc:  # a missing or unreadable Parquet file
+            raise ReleaseError(f"{path}: cannot read the release: {exc}") from exc
         return cls(name, path, docs, claims, folds)
 
     def annotated(self) -> dict[str, dict[str, Any]]:

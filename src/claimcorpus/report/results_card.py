@@ -2,9 +2,10 @@
 
 Why here: the card and ``claimcorpus results --release release=.`` must print the same
 table, so the card calls the same code on the release as written, through the same loader.
-The release is read once (documents, claims rows, folds), gold records are shared with the
-loader's cache rather than copied, and each baseline predicts every document once: the
-cost grows with the annotated documents, once.
+The release is read once, straight from its Parquet files and only the columns scoring
+needs (``release/load.annotated_documents``: no offset maps, no tokens, no unannotated
+row, no copies), and each baseline predicts every document once: the cost grows linearly
+with the annotated documents.
 """
 
 from __future__ import annotations
