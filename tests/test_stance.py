@@ -157,8 +157,10 @@ def test_relabel_sets_each_predicted_attributions_stance():
     }
     clf = StanceClassifier("stance").fit(examples(HAND, "stance"))
     sents = [(0, text.index(".") + 1), (text.index(".") + 2, len(text))]
-    out = relabel(record, text, sents, clf)
+    none = {"doc_id": "q", "spans": [], "attributions": []}
+    out, empty = relabel([record, none], [(text, sents), ("", None)], clf)
     assert [a["stance"] for a in out["attributions"]] == ["refute", "support"]
+    assert empty == none
     assert [a["stance"] for a in record["attributions"]] == ["support", "refute"]  # a copy
 
 

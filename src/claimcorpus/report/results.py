@@ -146,8 +146,10 @@ def corpus_block(
     n_resamples: int = 1000,
     seed: int = 0,
     baselines: Mapping[str, Extractor] = BASELINES,
+    train_stance: bool = True,
 ) -> Block:
-    """The block of one corpus: baselines, ``rules + stance``, its own learned models."""
+    """The block of one corpus: baselines, ``rules + stance`` (unless ``train_stance`` is
+    false), its own learned models."""
     how, folds = evaluation(corpus)
     annotated = corpus.annotated()
     ids = sorted({d for f in folds for d in f.test} & annotated.keys())
@@ -157,7 +159,7 @@ def corpus_block(
     for name in sorted(baselines, key=lambda b: (b != "trivial", b)):
         preds[name] = _predict(gold, baselines[name])
         rows.append(score_row(name, how, gold, preds[name], n_resamples, seed))
-    with_stance = corpus.has_stance() and gold_has_stance(gold)
+    with_stance = train_stance and corpus.has_stance() and gold_has_stance(gold)
     if with_stance and "rules" in preds:
         pred = relabel_by_fold(corpus, folds, gold, preds["rules"])
         rows.append(score_row(f"rules{STANCE_SUFFIX}", how, gold, pred, n_resamples, seed))
@@ -180,8 +182,8 @@ def corpus_block(
 def relabel_by_fold(
     corpus: Corpus, folds: Sequence[Fold], gold: Sequence[Mapping[str, Any]], pred: list
 ) -> list[dict[str, Any]]:
-    """Predictions with stances set by a classifier trained on each fold's train part
-    (a document outside every fold's test part is relabelled by the last fold's model)."""
+    """Predictions with stances set by a classifier trained on each fold's train part and
+    applied to its test part (a fold with no test part: to every document of ``gold``)."""
     items = examples(corpus.claims, "stance")
     out = list(pred)
     index = {d["doc_id"]: i for i, d in enumerate(gold)}
@@ -190,11 +192,11 @@ def relabel_by_fold(
         if not train:
             continue
         clf = StanceClassifier("stance").fit(train)
-        targets = fold.test or frozenset(index)
-        for doc_id in sorted(targets & index.keys()):
-            i = index[doc_id]
-            doc = gold[i]
-            out[i] = relabel_stance(pred[i], doc["text"], _sentences(doc), clf)
+        chosen = [index[d] for d in sorted((fold.test or frozenset(index)) & index.keys())]
+        docs = [(gold[i]["text"], _sentences(gold[i])) for i in chosen]
+        done = relabel_stance([pred[i] for i in chosen], docs, clf)
+        for i, record in zip(chosen, done, strict=True):
+            out[i] = record
     return out
 
 

@@ -98,12 +98,15 @@ def render(blocks: Sequence[Block], stance: Mapping[str, Mapping[str, Any]], res
     parts = []
     for block in blocks:
         parts += [f"**{block.title}**", "", block_table(block), ""]
+    if stance:
+        parts += [
+            "**Stance classifier, grouped cross-validation** (folds by story; pooled "
+            "out-of-fold predictions)",
+            "",
+            stance_table(stance),
+            "",
+        ]
     parts += [
-        "**Stance classifier, grouped cross-validation** (folds by story; pooled out-of-fold "
-        "predictions)",
-        "",
-        stance_table(stance),
-        "",
         f"95% percentile bootstrap intervals over documents ({resamples} resamples); `n/a`: "
         "the corpus has no gold for the field, or the row predicts none. Attribution tuples "
         "are (claim, source, stance), or (claim, source) where stance is n/a.",
