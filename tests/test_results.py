@@ -167,3 +167,17 @@ def test_model_option_loads_through_the_learned_models_loader(release, monkeypat
     bad = _args("--release", f"seeds={release}", "--model", "m=models/corrupt")
     assert bad.func(bad) == 2
     assert "--model m=models/corrupt: cannot load: model.json: not JSON" in capsys.readouterr().err
+
+
+def test_the_card_leaves_the_stance_classifier_out_above_its_limit(release, monkeypatch):
+    from claimcorpus.report import results_card
+
+    full = results_card.results_table(release, n_resamples=5)
+    assert "| rules + stance |" in full and "source stance" in full
+    monkeypatch.setattr(results_card, "STANCE_LIMIT", 100)  # the seeds have 122
+    lean = results_card.results_table(release, n_resamples=5)
+    assert "| rules + stance |" not in lean and "source stance" not in lean
+    assert "more than 100 attributions (this one has 122)" in lean
+    assert [r for r in lean.splitlines() if r.startswith("| rules |")] == [
+        r for r in full.splitlines() if r.startswith("| rules |")
+    ]
