@@ -107,7 +107,7 @@ def render(blocks: Sequence[Block], stance: Mapping[str, Mapping[str, Any]], res
             "",
         ]
     parts += [
-        f"95% percentile bootstrap intervals over documents ({resamples} resamples); `n/a`: "
+        f"95% bootstrap intervals over documents (percentile, {resamples} resamples); `n/a`: "
         "the corpus has no gold for the field, or the row predicts none. Attribution tuples "
         "are (claim, source, stance), or (claim, source) where stance is n/a.",
     ]
