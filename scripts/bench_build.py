@@ -463,8 +463,8 @@ def child(cfg: dict) -> dict:
     _timed(build_steps, "write_card", phases)
     _timed(build_steps, "write_checksums", phases)
     _timed(build_steps, "write_croissant", phases)
-    # called by the card's baseline section (baseline.run.card_section)
-    _timed("claimcorpus.baseline.run", "baseline_table", phases)
+    # called by the card's results section (report.results_card.card_section)
+    _timed("claimcorpus.report.results_card", "results_table", phases)
     with _profiled(cfg["profile"], f"build_{len(files)}"):
         t0, c0 = time.perf_counter(), time.process_time()
         folder, status = pipeline.build_release(root, "0.0.1", out)
@@ -726,7 +726,7 @@ def annotated_table(results: list[dict]) -> list[str]:
     lines += [
         "",
         "Annotated build (columnar writer) by step: wall s, and in brackets the process's "
-        "peak RSS MB after it; card includes the baseline table (it loads the release back); "
+        "peak RSS MB after it; card includes the results table (it loads the release back); "
         "write_rows includes the writer's encoding (above):",
         "",
         "| size | " + " | ".join(steps) + " |",
@@ -810,14 +810,14 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
         "",
         "| size | ingest articles/s | ingest MB/s | ingest CPU s | build articles/s | build MB/s "
         "| build CPU s | normalize articles/s | wall ratio | RSS after ingest MB "
-        "| after pass 1 | after pass 2 | after baselines | after build |",
+        "| after pass 1 | after pass 2 | after results table | after build |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         mb = r["raw_bytes"] / MB
         rss = {
             k: r["build_phases"].get(f"{k}.maxrss_mb", float("nan"))
-            for k in ("group_stories", "write_card", "baseline_table")
+            for k in ("group_stories", "write_card", "results_table")
         }
         lines.append(
             f"| {r['size']:,} | {_rate(r['articles'], r['ingest_s'])} | {mb / r['ingest_s']:.2f} "
@@ -826,14 +826,14 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
             f"| {_rate(r['articles'], r['normalize_cpu_s'])} "
             f"| {r['normalize_s'] / r['regex_s']:.1f}x | {r['rss_after_ingest_mb']:.0f} "
             f"| {rss['group_stories']:.0f} | {rss['write_card']:.0f} "
-            f"| {rss['baseline_table']:.0f} | {r['rss_after_build_mb']:.0f} |"
+            f"| {rss['results_table']:.0f} | {r['rss_after_build_mb']:.0f} |"
         )
     lines += [
         "",
         "Build phases (wall s): pass 1 = group_stories (loads every document, MinHash, LSH); "
         "pass 2 = rows + Parquet (and whatever else is not listed):",
         "",
-        "| size | pass 1 | make_splits | pass 2 + other | card | baselines | croissant "
+        "| size | pass 1 | make_splits | pass 2 + other | card | results table | croissant "
         "| checksums | stories | largest | edges | corpus MB on disk |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
@@ -842,7 +842,7 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
         lines.append(
             f"| {r['size']:,} | {_phase(r, 'group_stories'):.1f} | {_phase(r, 'make_splits'):.2f} "
             f"| {_phase(r, 'pass2_rows_parquet_and_other'):.1f} "
-            f"| {_phase(r, 'write_card'):.2f} | {_phase(r, 'baseline_table'):.1f} "
+            f"| {_phase(r, 'write_card'):.2f} | {_phase(r, 'results_table'):.1f} "
             f"| {_phase(r, 'write_croissant'):.2f} | {_phase(r, 'write_checksums'):.2f} "
             f"| {r['stories']:,} | {r['largest_story']} | {edges} | {r['corpus_mb_on_disk']:.0f} |"
         )
@@ -857,7 +857,7 @@ def report(results: list[dict]) -> tuple[str, list[str]]:
         "pass 1": lambda r: _phase(r, "group_stories"),
         "make_splits": lambda r: _phase(r, "make_splits"),
         "pass 2": lambda r: _phase(r, "pass2_rows_parquet_and_other"),
-        "baselines": lambda r: _phase(r, "baseline_table"),
+        "results table": lambda r: _phase(r, "results_table"),
         "normalize CPU": lambda r: r["normalize_cpu_s"],
     }
     judged = ("ingest CPU", "build CPU", "total CPU")

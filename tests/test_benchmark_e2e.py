@@ -1,4 +1,4 @@
-"""The researcher's path on a real release: load test, predict, evaluate; card == baseline."""
+"""The researcher's path on a real release: load test, predict, evaluate; card == results."""
 
 from __future__ import annotations
 
@@ -28,14 +28,20 @@ def _table(text: str) -> str:
     return text[start:end]
 
 
-def test_card_baseline_table_is_what_the_baseline_command_prints(release: Path):
-    r = run_cli("baseline", "--release", str(release), "--bootstrap", "0")
+def test_card_results_table_is_what_the_results_command_prints(release: Path):
+    r = run_cli("results", "--release", f"release={release}")
     assert r.returncode == 0, r.stderr
     card = (release / "README.md").read_text()
-    assert _table(r.stdout) == _table(
-        card.split("<!-- baselines:start -->")[1].split("<!-- baselines:end -->")[0]
-    )
-    assert "| rules | test |" in card and "| trivial | fold0_test |" in card
+    block = card.split("<!-- results:start -->\n")[1].split("\n<!-- results:end -->")[0]
+    assert block.strip() and block.strip() == r.stdout.strip()
+    assert "| rules | folds | 5 |" in block and "| rules + stance | folds | 5 |" in block
+    assert "| release | source stance | 122 | 5 | 3 |" in block
+
+
+def test_the_baseline_command_still_scores_every_split(release: Path):
+    r = run_cli("baseline", "--release", str(release), "--bootstrap", "0")
+    assert r.returncode == 0, r.stderr
+    assert "| rules | test |" in _table(r.stdout) and "| trivial | fold0_test |" in r.stdout
 
 
 def _write(path: Path, docs: list[dict]) -> None:

@@ -121,8 +121,11 @@ def test_a_corpus_without_stance_has_no_such_column_and_is_never_scored_on_it(tm
     result = json.loads(out.read_text())
     assert set(result["stance"]) == {"skipped"}
     assert result["attributions"]["strict"]["f1"] == 1.0  # gold scored against itself
-    table = card.split("<!-- baselines:start -->")[1].split("<!-- baselines:end -->")[0]
-    assert "| n/a |" in table  # stance, which the corpus lacks, is never scored as 0
+    table = card.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
+    rules = next(line for line in table.splitlines() if line.startswith("| rules | "))
+    assert rules.endswith("| n/a |")  # stance, which the corpus lacks, is never scored as 0
+    assert "rules + stance" not in table  # no stance to classify
+    assert "| release | source stance | n/a |" in table
 
 
 def test_a_release_validates_alone_outside_any_root(tmp_path):

@@ -179,7 +179,7 @@ def _build_result(size: int, ingest_s: float, build_s: float) -> dict:
         "make_splits": 0.1,
         "pass2_rows_parquet_and_other": 2.0,
         "write_card": 0.1,
-        "baseline_table": 0.5,
+        "results_table": 0.5,
         "write_croissant": 0.1,
         "write_checksums": 0.1,
     }

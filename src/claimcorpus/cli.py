@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "baseline": ("claimcorpus.baseline.cli", "run the baselines on every split of a release"),
     "train": ("claimcorpus.learn.train_cli", "train the learned baseline on a release"),
     "predict": ("claimcorpus.learn.predict", "predict a release split with a trained model"),
+    "results": (
+        "claimcorpus.report.results_cli",
+        "the results table across corpora (baselines, learned models, stance), with intervals",
+    ),
     "predictions": ("claimcorpus.evaluate.layer", "write predictions as a layer pred/<model>"),
     "ls": ("claimcorpus.labelstudio.cli", "Label Studio: serve, config, push, pull, review"),
     "agreement": ("claimcorpus.annotate.agreement", "inter-annotator agreement over raw layers"),
@@ -58,7 +62,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scale": ("claimcorpus.engines", "normalize and group many articles in-process or on Spark"),
 }
 # Commands that never read a project: they work on the files they are given.
-PROJECT_FREE = {"init", "export", "evaluate", "baseline", "train", "textfree", "rehydrate", "scale"}
+PROJECT_FREE = {
+    "init",
+    "export",
+    "evaluate",
+    "baseline",
+    "results",
+    "train",
+    "textfree",
+    "rehydrate",
+    "scale",
+}
 # Commands that need a project only for some arguments (`validate --release R`, `diff` of two
 # release folders, `stats --release R` work anywhere): ``args.root`` is None without one.
 PROJECT_OPTIONAL = {"validate", "diff", "stats", "predict"}

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.baseline.run import card_section
 from claimcorpus.core.io import dumps_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_spark_master
 from claimcorpus.release import build, splits
+from claimcorpus.report.results_card import card_section
 
 
 def build_into(root: Path, version: str, out: Path, baselines: bool = True, **kwargs: Any) -> dict:

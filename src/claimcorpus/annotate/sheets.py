@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from claimcorpus.annotate.anchor import AnchorError, anchor_sheet
+from claimcorpus.annotate.anchor import EXACT, AnchorError, anchor_sheet
 from claimcorpus.core import layers as ann
 from claimcorpus.core.io import atomic_write_bytes
 from claimcorpus.core.problems import has_errors
@@ -48,8 +48,9 @@ def anchor_command(args: argparse.Namespace) -> int:
             errors.append(f"{sheet_path}: doc_id {sheet.get('doc_id')!r} is not in corpus/")
             continue
         errors += merge_clusters(clusters, sheet.get("new_clusters") or {}, str(sheet_path))
+        rules: dict[str, str] = {}
         try:
-            rec = anchor_sheet(sheet, doc["text"], where=str(sheet_path))
+            rec = anchor_sheet(sheet, doc["text"], where=str(sheet_path), rules=rules)
         except AnchorError as exc:
             errors.append(str(exc))
             continue
@@ -75,6 +76,10 @@ def anchor_command(args: argparse.Namespace) -> int:
             errors.append(f"{sheet_path}: {sum(p.level == 'error' for p in problems)} errors")
             continue
         records.append(rec)
+        inexact = {i: r for i, r in rules.items() if r != EXACT}
+        if inexact:
+            shown = ", ".join(f"{i} ({r})" for i, r in sorted(inexact.items()))
+            print(f"{sheet_path}: {len(inexact)} quotes placed by a rule other than exact: {shown}")
     if errors:
         for e in errors:
             print(f"error: {e}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Run every baseline on every split of a release and tabulate the scores.
 
-:func:`baseline_table` is what the dataset card and README embed; :func:`run_baselines`
+:func:`baseline_table` is what ``claimcorpus baseline`` prints and the README's baselines
+block holds (the release card embeds ``report/results_card`` instead); :func:`run_baselines`
 gives the same numbers (and, with resamples, their intervals) as a JSON-ready dict.
 """
 
@@ -177,34 +178,3 @@ def _ci(result: Mapping[str, Any], path: tuple[str, ...]) -> tuple[float, float]
 def baseline_table(release_path: str | Path) -> str:
     """Markdown table of both baselines on every split of the release (no resampling)."""
     return markdown_table(run_baselines(release_path, n_resamples=0))
-
-
-def card_section(release: Path, own: bool = True) -> str:
-    """The card's baseline table, scored on the release just written through the same
-    loader users call, so it is exactly what `claimcorpus baseline --release` prints.
-
-    ``own`` is False for another corpus brought into the scheme (PolNeAR): its card says
-    the rules were written for these guidelines, and adds validation with intervals."""
-    table = baseline_table(release)
-    if not own:
-        return corpus_card_section(table, release)
-    return (
-        "\n## Baselines\n\nScores of the reference baselines on every split and view "
-        "(`claimcorpus baseline --release .` prints the same table). The rule baseline's "
-        "patterns were written from the guidelines, whose examples quote these very articles, "
-        "so its scores are optimistic.\n\n<!-- baselines:start -->\n"
-        f"{table}\n<!-- baselines:end -->\n"
-    )
-
-
-def corpus_card_section(table: str, release: Path) -> str:
-    """The baselines of another corpus's card: the table, and validation with intervals."""
-    return (
-        "\n## Baselines\n\nScores of the reference baselines (`claimcorpus baseline --release .` "
-        "prints the same table). Their patterns were written for the claimcorpus guidelines, "
-        "not this corpus's; a metric the corpus has no gold for is n/a, never 0.\n\n"
-        f"<!-- baselines:start -->\n{table}\n<!-- baselines:end -->\n\n"
-        "On the validation split, with 95% bootstrap intervals over documents "
-        "(1000 resamples, seed 0):\n\n"
-        f"{interval_table(release, 'validation')}\n"
-    )

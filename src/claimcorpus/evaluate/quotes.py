@@ -2,10 +2,13 @@
 
 An answers file is JSONL, one line per document: ``doc_id`` and the answer the prompt asked
 for (``release/prompts.answer_schema``: attributions with ``claim``, ``source`` and ``cue``
-as exact quotes, an optional ``<role>_context`` for a quote that repeats, and the scheme's
-``stance``/``source_type``). Each quote is placed with the aligner ``claimcorpus anchor``
-uses (``annotate/anchor.place``: the quote exactly once in the text, or exactly once inside
-a context that occurs once). Anchored quotes become CLAIM, SOURCE and CUE spans (one span per
+as exact quotes, an optional ``<role>_context`` or ``<role>_occurrence`` for a quote that
+repeats, and the scheme's ``stance``/``source_type``). Each quote is placed with the aligner
+``claimcorpus anchor`` uses (``annotate/anchor.place``: exact, else a typographic variant;
+once in the text, or once inside a context that occurs once, or the occurrence asked for).
+A repeated quote with no hint is placed by the answer's order only when the answer quotes
+it, in that role and without hints, exactly as often as the text holds it: the i-th mention
+takes the i-th place. The rule that placed each quote is counted (``by_rule``). Anchored quotes become CLAIM, SOURCE and CUE spans (one span per
 place, however many attributions share it) and the attributions link them, in a record of
 layer ``pred/<model>``, so they score as any prediction does.
 
@@ -27,7 +30,7 @@ from typing import Any
 
 import jsonschema
 
-from claimcorpus.annotate.anchor import AnchorError, place
+from claimcorpus.annotate.anchor import OCCURRENCE, ORDER, AnchorError, occurrences, place
 from claimcorpus.core.records import LayerRecord
 from claimcorpus.core.scheme import Scheme
 from claimcorpus.evaluate.reader import Known, PredictionError, unknown_doc
@@ -35,8 +38,8 @@ from claimcorpus.release.prompts import ROLES, answer_schema
 
 LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
 NOT_IN_TEXT = "not_in_text"  # paraphrased or hallucinated
-# in the text but not placed once: repeated without a context, or with one that is not in
-# the text exactly once or does not hold the quote once
+# in the text (exactly or as a variant) but not placed once: repeated with no context,
+# occurrence or answer order to choose, or a context not in the text once or not holding it
 AMBIGUOUS = "ambiguous"
 SHOWN = 10  # unanchored quotes listed in the terminal report
 
@@ -47,6 +50,7 @@ class QuotedAttribution:
 
     quotes: Mapping[str, str | None]  # role -> exact quote
     contexts: Mapping[str, str | None]  # role -> a longer unique passage holding the quote
+    occurrences: Mapping[str, int | None]  # role -> which occurrence (1-based) is meant
     stance: str | None
     source_type: str | None
 
@@ -79,6 +83,7 @@ class Tally:
 
     given: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ROLES, 0))
     unanchored: list[Unanchored] = field(default_factory=list)
+    by_rule: dict[str, int] = field(default_factory=dict)  # Placed.rule -> anchored quotes
     attributions: int = 0
     unscored: int = 0
 
@@ -94,6 +99,7 @@ class Tally:
                 r: {"given": n, "anchored": n - failed[r], "unanchored": failed[r]}
                 for r, n in self.given.items()
             },
+            "by_rule": dict(sorted(self.by_rule.items())),
             "by_reason": {
                 why: sum(1 for u in self.unanchored if u.reason == why)
                 for why in (NOT_IN_TEXT, AMBIGUOUS)
@@ -135,6 +141,7 @@ def _answer(obj: dict[str, Any], lineno: int) -> Answer:
         QuotedAttribution(
             quotes={r: a.get(r) for r in ROLES},
             contexts={r: a.get(f"{r}_context") for r in ROLES},
+            occurrences={r: a.get(f"{r}_occurrence") for r in ROLES},
             stance=a.get("stance"),
             source_type=a.get("source_type"),
         )
@@ -187,6 +194,7 @@ def anchor_answer(answer: Answer, text: str, model: str, tally: Tally) -> LayerR
     """The prediction record of one answer; its unanchored quotes go to ``tally``."""
     spans: dict[tuple[str, int, int], dict[str, Any]] = {}
     attributions = []
+    order = answer_order(answer, text)
     for k, att in enumerate(answer.attributions):
         tally.attributions += 1
         ids: dict[str, str | None] = {}
@@ -196,15 +204,19 @@ def anchor_answer(answer: Answer, text: str, model: str, tally: Tally) -> LayerR
             if quote is None:
                 continue
             tally.given[role] += 1
+            occurrence, by = att.occurrences[role], OCCURRENCE
+            if (k, role) in order:
+                occurrence, by = order[(k, role)], ORDER
             try:
-                found = place(text, quote, att.contexts[role])
+                found = place(text, quote, att.contexts[role], "", occurrence, by)
             except AnchorError as exc:
-                reason = NOT_IN_TEXT if quote not in text else AMBIGUOUS
+                reason = NOT_IN_TEXT if not occurrences(text, quote)[1] else AMBIGUOUS
                 detail = str(exc).removeprefix(": ")
                 tally.unanchored.append(
                     Unanchored(answer.line, answer.doc_id, k, role, quote, reason, detail)
                 )
                 continue
+            tally.by_rule[found.rule] = tally.by_rule.get(found.rule, 0) + 1
             key = (LABELS[role], found.start, found.end)
             if key not in spans:
                 prefix = "q" if role == "cue" else role[0]
@@ -226,6 +238,23 @@ def anchor_answer(answer: Answer, text: str, model: str, tally: Tally) -> LayerR
         )
     record = {"doc_id": answer.doc_id, "spans": list(spans.values()), "attributions": attributions}
     return LayerRecord.from_prediction(record, text, model)
+
+
+def answer_order(answer: Answer, text: str) -> dict[tuple[int, str], int]:
+    """(attribution, role) -> occurrence, for the mentions the answer's order places: a
+    quote given without context or occurrence, in one role, as many times as the text holds
+    it (more than once); the i-th such mention is the i-th occurrence in the text."""
+    mentions: dict[tuple[str, str], list[int]] = {}
+    for k, att in enumerate(answer.attributions):
+        for role in ROLES:
+            quote = att.quotes[role]
+            if quote and att.contexts[role] is None and att.occurrences[role] is None:
+                mentions.setdefault((role, quote), []).append(k)
+    out: dict[tuple[int, str], int] = {}
+    for (role, quote), ks in mentions.items():
+        if len(ks) > 1 and len(occurrences(text, quote)[1]) == len(ks):
+            out.update({(k, role): i + 1 for i, k in enumerate(ks)})
+    return out
 
 
 def anchor_answers(
@@ -263,6 +292,8 @@ def format_quotes(block: Mapping[str, Any]) -> str:
         f"unanchored ({why[NOT_IN_TEXT]} not in the text: paraphrased or hallucinated; "
         f"{why[AMBIGUOUS]} in the text but not placed once: no unique context)"
         + (f"; unanchored by role: {roles}" if block["unanchored"] else ""),
+        "anchored by rule: "
+        + (", ".join(f"{r} {n}" for r, n in block["by_rule"].items()) or "none"),
         f"{att['given']} attributions given, {att['scored']} scored, {att['unscored']} not "
         "scored (claim or source unanchored: they count as missed gold, not against precision)",
     ]

@@ -5,7 +5,7 @@ a batch at a time (``iter_documents``, for ``stats`` and ``view`` of a large rel
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,8 @@ def names(rec: dict[str, Any], struct: dict) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- streaming
 BATCH_ROWS = 256  # rows decoded at a time: memory stays bounded whatever the release's size
+# the document columns a scorer or a baseline reads (annotated_documents)
+SCORING_COLUMNS = ("doc_id", "text", "sentences", "spans", "attributions")
 
 
 def data_files(release: str | Path, config: str) -> list[tuple[str, Path]]:
@@ -140,3 +142,49 @@ def _named(rec: dict[str, Any], fields: dict[str, list[str]]) -> dict[str, Any]:
         if rec.get(k) is not None:
             rec[k] = labels[rec[k]]
     return rec
+
+
+def load_rows(release: str | Path, config: str) -> list[dict[str, Any]]:
+    """Every row of a flat config (``claims``) over the standard splits, with its ``split``
+    added and top-level ClassLabel ids as names; a column the release lacks (a scheme
+    without stance) is simply absent from the rows. A config with no file (no annotated
+    document) has no rows."""
+    out: list[dict[str, Any]] = []
+    for split, path in data_files(release, config):
+        file = pq.ParquetFile(path)
+        meta = file.schema_arrow.metadata or {}
+        if b"huggingface" not in meta:
+            raise InputError(f"{path}: no datasets features in the Parquet schema")
+        feats = json.loads(meta[b"huggingface"])["info"]["features"]
+        labels = {
+            k: v["names"]
+            for k, v in feats.items()
+            if isinstance(v, dict) and v.get("_type") == "ClassLabel"
+        }
+        for row in file.read().to_pylist():
+            for k, names in labels.items():
+                if row.get(k) is not None:
+                    row[k] = names[row[k]]
+            row["split"] = split
+            out.append(row)
+    return out
+
+
+def annotated_documents(
+    release: str | Path, columns: Sequence[str] = SCORING_COLUMNS, batch_rows: int = BATCH_ROWS
+) -> Iterator[dict[str, Any]]:
+    """The annotated document rows of the standard splits (``split`` added, ClassLabel ids
+    as names), read from Parquet a batch at a time and only the ``columns`` asked for: what
+    scoring needs, without the offset maps and tokens, and no row of an unannotated one."""
+    wanted = list(dict.fromkeys([*columns, "annotated"]))
+    for split, path in data_files(release, "documents"):
+        file = pq.ParquetFile(path)
+        names = label_names(file, path)
+        for batch in file.iter_batches(batch_size=batch_rows, columns=wanted):
+            batch = batch.filter(batch.column("annotated"))
+            for row in batch.to_pylist():
+                for column, fields in names.items():
+                    if row.get(column):
+                        row[column] = [_named(rec, fields) for rec in row[column]]
+                row["split"] = split
+                yield row

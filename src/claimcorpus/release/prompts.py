@@ -38,8 +38,8 @@ SCHEMA_FILE = "answer.schema.json"
 
 def answer_schema(scheme: Scheme) -> dict[str, Any]:
     """JSON Schema of one answer: ``{"attributions": [...]}``, each with exact quotes for
-    claim, source and cue (source and cue may be null), an optional ``<role>_context`` for a
-    quote that repeats, and the scheme's ``stance`` and ``source_type`` when it has them."""
+    claim, source and cue (source and cue may be null), an optional ``<role>_context`` or
+    ``<role>_occurrence`` for a quote that repeats, and the scheme's ``stance`` and ``source_type`` when it has them."""
     quote = {"type": "string", "minLength": 1}
     nullable = {"type": ["string", "null"], "minLength": 1}
     props: dict[str, Any] = {
@@ -52,6 +52,12 @@ def answer_schema(scheme: Scheme) -> dict[str, Any]:
             **nullable,
             "description": f"only when the {role} quote occurs more than once: a longer exact "
             f"passage that occurs once in the text and holds the {role} quote once",
+        }
+        props[f"{role}_occurrence"] = {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": f"only when the {role} quote occurs more than once: which "
+            "occurrence is meant (1 = the first in the text)",
         }
     required = list(ROLES)
     if scheme.has("stance"):
@@ -135,7 +141,8 @@ def build_prompt(doc_id: str, text: str, scheme: Scheme, excerpt: tuple[str, str
             "the text, never paraphrased. `source` is null for a claim in the article's own "
             "voice, `cue` null when no words mark the attribution. When a quote occurs more "
             "than once in the text, add `<role>_context` (e.g. `source_context`): a longer "
-            "exact passage around it that occurs only once.",
+            "exact passage around it that occurs only once, or `<role>_occurrence`: which "
+            "occurrence you mean (1 = the first in the text).",
             "",
             "```json",
             json.dumps(answer_schema(scheme), indent=2, ensure_ascii=False),
