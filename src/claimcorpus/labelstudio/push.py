@@ -88,8 +88,12 @@ def push(
     doc_ids: list[str] | None = None,
     batch_size: int = 1000,
     on_batch: Callable[[int, int], None] | None = None,
+    preannotate: str = "prefill",
 ) -> tuple[SyncReport, str]:
-    """Create/update the project (config + guidelines) and sync every document as a task."""
+    """Create/update the project (config + guidelines) and sync every document as a task.
+
+    ``preannotate``: ``none`` pushes no predictions (a blind campaign), ``prefill`` pushes
+    them as today (`ls push --predictions`); ``on-demand`` is the labeling page's mode."""
     scheme = load_scheme(root)
     docs = load_documents(root)
     if doc_ids:
@@ -98,7 +102,7 @@ def push(
             raise ValueError(f"unknown doc_id(s): {unknown}")
         docs = [d for d in docs if d["doc_id"] in set(doc_ids)]
     version = model_version or f"{predictions}-{scheme.version}"
-    preds = prediction_records(root, docs, predictions)
+    preds = {} if preannotate == "none" else prediction_records(root, docs, predictions)
     project, status = ensure_project(conn, title, label_config(scheme), expert_instruction(root))
     specs = task_specs(docs, preds, version, scheme.version)
     report = sync_tasks(conn, int(project.id), specs, batch_size=batch_size, on_batch=on_batch)
