@@ -262,7 +262,11 @@ def server_hwm(pid: int) -> int | None:
 
 def table(result: dict) -> list[str]:
     """The push/pull table (if run), then the campaign table (if run)."""
-    out = push_pull_table(result) if result.get("phases") else []
+    out = (
+        push_pull_table(result)
+        if result.get("phases")
+        else ["Push and pull: not part of this run (`--parts push-pull` measures them)."]
+    )
     if result.get("campaign"):
         out += ([""] if out else []) + campaign_table(result["campaign"])
     return out
