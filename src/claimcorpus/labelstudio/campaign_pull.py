@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimcorpus.labelstudio.campaign import Campaign
-from claimcorpus.labelstudio.client import Connection
+from claimcorpus.labelstudio.client import Connection, user_names
 from claimcorpus.labelstudio.pull import PullReport, commit, prepare
 
 
@@ -29,6 +29,7 @@ def prepare_campaign(
 ) -> dict[str, PullReport]:
     """annotator -> the report of their project's pull, nothing written yet."""
     out = {}
+    users = user_names(conn)
     for who, m in camp.annotators.items():
         out[who] = prepare(
             conn,
@@ -38,6 +39,8 @@ def prepare_campaign(
             check=check,
             on_stage=on_stage,
             owner=(m.user_id, who),
+            project_id=m.project_id,
+            known_users=users,
         )
     return out
 

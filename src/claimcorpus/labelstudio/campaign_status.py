@@ -70,16 +70,21 @@ def _counts(conn: Connection, pid: int, mine: set[str], st: AnnotatorStatus) -> 
     st.missing = sorted(mine - seen)
 
 
+def _find(conn: Connection, title: str) -> int | None:
+    project = find_project(conn, title)
+    return None if project is None else int(project.id)
+
+
 def status(conn: Connection, root: str | Path, camp: Campaign) -> Status:
     alive = require_members(camp, conn)
     out: dict[str, AnnotatorStatus] = {}
     for who, m in camp.annotators.items():
-        project = find_project(conn, m.project)
-        st = AnnotatorStatus(None if project is None else int(project.id))
+        pid = m.project_id if m.project_id is not None else _find(conn, m.project)
+        st = AnnotatorStatus(pid)
         mine = set(camp.assigned(who))
         st.assigned, st.account = len(mine), alive[who]
-        if project is not None:
-            _counts(conn, int(project.id), mine, st)
+        if pid is not None:
+            _counts(conn, pid, mine, st)
         out[who] = st
     reports = prepare_campaign(conn, root, camp, skip_invalid=True)
     layers = {

@@ -293,23 +293,19 @@ def prepare(
     check: bool = False,
     on_stage: Callable[[str], None] | None = None,
     owner: tuple[int, str] | None = None,
+    project_id: int | None = None,
+    known_users: dict[int, str] | None = None,
 ) -> PullReport:
     """Everything ``pull`` does before writing: the report says what ``commit`` would write.
 
     ``owner`` (user id, name): the project is that annotator's own (a campaign's); only
     their annotations are taken, also when their account was removed since."""
     folder = layers.check_folder(root, title)
-    project = find_project(conn, title)
-    if project is None:
-        raise PullError(
-            f"no project titled {title!r} at {conn.url}; run `claimcorpus ls push` first"
-        )
+    project = _project(conn, title, project_id)
     pid = int(project.id)
     rep = PullReport(pid, folder)
-    expected = (
-        conn.call("get project", conn.client.projects.get, id=pid).num_tasks_with_annotations or 0
-    )
-    users = user_names(conn)
+    expected = project.num_tasks_with_annotations or 0
+    users = dict(known_users) if known_users is not None else user_names(conn)
     if owner is not None:
         users[owner[0]] = owner[1]
     tasks = export_snapshot(conn, pid, on_stage=on_stage)
@@ -331,6 +327,24 @@ def prepare(
     if check:
         refuse_checked(rep, check_changed(root, rep), skip_invalid)
     return rep
+
+
+def _project(conn: Connection, title: str, project_id: int | None) -> Any:
+    """The project, fetched whole: by its known id when its title still matches (one call
+    instead of listing every project of the server), else found by title."""
+    if project_id is not None:
+        try:
+            full = conn.call("get project", conn.client.projects.get, id=project_id)
+        except LSError:
+            full = None
+        if full is not None and full.title == title:
+            return full
+    project = find_project(conn, title)
+    if project is None:
+        raise PullError(
+            f"no project titled {title!r} at {conn.url}; run `claimcorpus ls push` first"
+        )
+    return conn.call("get project", conn.client.projects.get, id=int(project.id))
 
 
 def commit(root: str | Path, rep: PullReport, title: str, prune: bool) -> None:
