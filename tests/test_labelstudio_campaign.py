@@ -195,3 +195,43 @@ def test_build_makes_the_next_release_with_its_notes(ls_env, flow, adjudicated, 
     names = ds["train"].features["spans"].feature["label"]
     got = {(names.int2str(s["label"]), s["start"], s["end"]) for s in rows[DOCS[0]]["spans"]}
     assert got == span_keys(adjudicated.decision)
+
+
+def test_a_skipped_task_is_counted_and_never_pulled(ls_env, tmp_path):
+    from label_studio_sdk import LabelStudio
+
+    root = campaign_root(tmp_path)
+    x, y = add_person(ls_env, root, "skx"), add_person(ls_env, root, "sky")
+    r = ls_cli(
+        ls_env,
+        root,
+        "ls",
+        "campaign",
+        "create",
+        "skip",
+        "--docs",
+        DOCS[0],
+        "--annotators",
+        x.name,
+        y.name,
+    )
+    assert r.returncode == 0, r.stderr
+    conn = ls_env.connect()
+    tx = project_tasks(conn, f"campaign skip: {x.name}")[DOCS[0]]
+    ty = project_tasks(conn, f"campaign skip: {y.name}")[DOCS[0]]
+    LabelStudio(base_url=ls_env.url, api_key=x.token).annotations.create(
+        id=tx, result=[], was_cancelled=True, request_options={"max_retries": 0}
+    )
+    annotate(ls_env.url, y.token, ty, record_to_results(load_layer(root, "gold")[DOCS[0]]))
+    st = ls_cli(ls_env, root, "ls", "campaign", "status", "skip")
+    rows = {
+        ln.split()[0]: ln.split()[2:5]
+        for ln in st.stdout.splitlines()
+        if len(ln.split()) > 4 and ln.split()[1].isdigit()
+    }
+    assert rows[x.name] == ["1", "0", "1"] and rows[y.name] == ["1", "1", "0"]
+    assert next(ln for ln in st.stdout.splitlines() if ln.startswith(DOCS[0])).split()[1] == "1/2"
+    p = ls_cli(ls_env, root, "ls", "pull", "--campaign", "skip")
+    assert p.returncode == 0, p.stderr
+    assert load_layer(root, f"raw/campaign-skip-{x.name}/{x.name}") == {}
+    assert sorted(load_layer(root, f"raw/campaign-skip-{y.name}/{y.name}")) == [DOCS[0]]
