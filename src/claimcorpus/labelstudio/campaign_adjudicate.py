@@ -20,6 +20,7 @@ means naming the campaign's layers five times; a mistyped layer mixes campaigns.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class Outcome:
     summaries: list[dict[str, Any]]
     open_docs: list[str] = field(default_factory=list)
     review: SyncReport | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
 
 
 def campaign_layers(camp: Campaign) -> list[str]:
@@ -106,7 +108,16 @@ def run(
     min_annotators: int = 2,
 ) -> Outcome:
     root = Path(root)
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal t
+        seconds[step] = time.perf_counter() - t
+        t = time.perf_counter()
+
     pulled = pull_campaign(conn, root, camp)
+    lap("pull")
     layers = campaign_layers(camp)
     data = {lay: load_layer(root, lay) for lay in layers}
     data = {
@@ -117,7 +128,9 @@ def run(
         {"a": a, "b": b, **compare(data[a], data[b], labels)}
         for a, b in itertools.combinations(layers, 2)
     ]
+    lap("agreement")
     judge = _pull_review(conn, root, camp, adjudicator)
+    lap("review pull")
     present = [lay for lay in layers if data[lay]]
     if not present:
         raise CampaignError(
@@ -131,5 +144,7 @@ def run(
         allow_shrink=allow_shrink,
         min_annotators=min_annotators,
     )
+    lap("policy")
     open_docs, review = push_open(conn, root, camp)
-    return Outcome(pulled, pairs, judge, summaries, open_docs, review)
+    lap("review push")
+    return Outcome(pulled, pairs, judge, summaries, open_docs, review, seconds)
