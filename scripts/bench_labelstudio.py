@@ -6,6 +6,12 @@ bare single-call import, and our pull to a bare JSON snapshot export, of the sam
 the same run says what our reconciliation, conversion and checks cost. Target: within 1.5x.
 
     python scripts/bench_labelstudio.py [--n 10000] [--url URL --token T]
+        [--parts push-pull,campaign] [--campaign-n 100]
+
+``--parts campaign`` runs only the campaign run (scripts/bench_ls_campaign.py: create,
+status, pull, agreement and adjudicate of a two-annotator campaign, each next to the bare
+Label Studio calls it wraps); it needs the server this script starts (annotators' passwords
+are set on its data dir).
 
 Without --url it starts a fresh server (temp data dir, free port, random credentials) from
 .ls/venv and stops it at the end. Each phase runs in its own process so peak RSS is per
@@ -34,12 +40,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_ls_campaign import campaign_table, measure_campaign  # noqa: E402
+
 from claimcorpus.core import blocks  # noqa: E402
 
 SCRIPT = "scripts/bench_labelstudio.py"
 BLOCK = "bench_labelstudio"
 # options that only say where things go (or which server), not what is measured
-NOT_MEASURED = ("--readme", "--json", "--from-json", "--url", "--token", "--venv")
+NOT_MEASURED = ("--readme", "--json", "--from-json", "--url", "--token", "--venv", "--data-dir")
 STEPS = (  # (phase, the bare call it is compared with)
     ("bare_import", None),
     ("push", "bare_import"),
@@ -256,6 +265,18 @@ def server_hwm(pid: int) -> int | None:
 
 
 def table(result: dict) -> list[str]:
+    """The push/pull table (if run), then the campaign table (if run)."""
+    out = (
+        push_pull_table(result)
+        if result.get("phases")
+        else ["Push and pull: not part of this run (`--parts push-pull` measures them)."]
+    )
+    if result.get("campaign"):
+        out += ([""] if out else []) + campaign_table(result["campaign"])
+    return out
+
+
+def push_pull_table(result: dict) -> list[str]:
     """Seconds, ratio to the bare call and peak RSS per step, then the server's peak RSS."""
     rows = result["phases"]
     lines = [f"| step (n={result['n']:,}) | seconds | ratio | peak RSS MB |", "|---|---|---|---|"]
@@ -269,15 +290,34 @@ def table(result: dict) -> list[str]:
 def readme_block(result: dict, meta: dict | None) -> str:
     """The README's block: the table and the 1.5x target, labelled with their run."""
     checks = [
-        ("push", result["push_ratio"]),
-        ("re-push", result["repush_ratio"]),
-        ("pull", result["pull_ratio"]),
+        (name, result[key])
+        for name, key in (
+            ("push", "push_ratio"),
+            ("re-push", "repush_ratio"),
+            ("pull", "pull_ratio"),
+        )
+        if key in result
     ]
     verdicts = [
         f"- {name}: {x:.2f}x the bare call (target <= 1.5x): {'met' if x <= 1.5 else 'MISSED'}"
         for name, x in checks
     ]
     return "\n".join([blocks.measured_note(meta, SCRIPT), "", *table(result), "", *verdicts])
+
+
+def push_pull(root: Path, url: str, token: str, handle: object | None) -> dict:
+    """The push and pull phases, each in its own process."""
+    rows = {}
+    for name in ("bare_import", "push", "repush", "setup_annotated", "bare_export", "pull"):
+        rows[name] = run_phase(name, root, url, token)
+        print(json.dumps(rows[name]), flush=True)
+    return {
+        "push_ratio": rows["push"]["seconds"] / rows["bare_import"]["seconds"],
+        "repush_ratio": rows["repush"]["seconds"] / rows["bare_import"]["seconds"],
+        "pull_ratio": rows["pull"]["seconds"] / rows["bare_export"]["seconds"],
+        "server_peak_rss_mb": server_hwm(handle.pid) if handle else None,  # type: ignore[attr-defined]
+        "phases": rows,
+    }
 
 
 def measure(args: argparse.Namespace) -> dict:
@@ -288,8 +328,9 @@ def measure(args: argparse.Namespace) -> dict:
     handle = None
     try:
         t = time.perf_counter()
-        make_root(work / "project", args.n)
-        print(f"generated {args.n} documents in {time.perf_counter() - t:.1f} s", flush=True)
+        if "push-pull" in args.parts:
+            make_root(work / "project", args.n)
+            print(f"generated {args.n} documents in {time.perf_counter() - t:.1f} s", flush=True)
         url, token = args.url, args.token
         if not url:
             token = secrets.token_hex(20)
@@ -305,18 +346,18 @@ def measure(args: argparse.Namespace) -> dict:
             )
             url = handle.url
             print(f"server up at {url} in {time.perf_counter() - t:.0f} s", flush=True)
-        rows = {}
-        for name in ("bare_import", "push", "repush", "setup_annotated", "bare_export", "pull"):
-            rows[name] = run_phase(name, work / "project", url, token or "")
-            print(json.dumps(rows[name]), flush=True)
-        return {
-            "n": args.n,
-            "push_ratio": rows["push"]["seconds"] / rows["bare_import"]["seconds"],
-            "repush_ratio": rows["repush"]["seconds"] / rows["bare_import"]["seconds"],
-            "pull_ratio": rows["pull"]["seconds"] / rows["bare_export"]["seconds"],
-            "server_peak_rss_mb": server_hwm(handle.pid) if handle else None,
-            "phases": rows,
-        }
+        out: dict = {"n": args.n}
+        if "push-pull" in args.parts:
+            out.update(push_pull(work / "project", url, token or "", handle))
+        if "campaign" in args.parts:
+            data_dir = handle.data_dir if handle is not None else args.data_dir
+            if data_dir is None:
+                raise SystemExit("--parts campaign with --url needs that server's --data-dir")
+            croot = work / "campaign"
+            make_root(croot, args.campaign_n)
+            out["campaign"] = measure_campaign(croot, url, token or "", args.venv, Path(data_dir))
+            print(json.dumps(out["campaign"]), flush=True)
+        return out
     finally:
         if handle is not None:
             handle.stop()
@@ -329,8 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--parts", default="push-pull,campaign", help="push-pull, campaign or both")
+    ap.add_argument("--campaign-n", type=int, default=100, help="documents in the campaign run")
     ap.add_argument("--url")
     ap.add_argument("--token")
+    ap.add_argument("--data-dir", help="with --url: that server's data dir (campaign run)")
     ap.add_argument("--venv", default=str(REPO / ".ls" / "venv"))
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)

@@ -288,6 +288,31 @@ def test_bench_labelstudio_writes_its_block_from_results(tmp_path: Path):
     assert "server peak RSS: 512 MB" in body
 
 
+def test_bench_labelstudio_writes_the_campaign_table(tmp_path: Path):
+    steps = {
+        "create": {"ours": 3.0, "bare": 2.0},
+        "submit": {"ours": 9.0, "bare": None},
+        "status": {"ours": 4.0, "bare": 1.0},
+        "pull": {"ours": 2.5, "bare": 2.0},
+        "agreement": {"ours": 0.1, "bare": None},
+        "adjudicate": {"ours": 6.0, "bare": 3.0},
+    }
+    campaign = {
+        "n": 100,
+        "annotations": 200,
+        "complete": 100,
+        "disputed_docs": 34,
+        "gold_written": 66,
+        "steps": steps,
+    }
+    body = _run_from_json("bench_labelstudio", tmp_path, {"n": 100, "campaign": campaign})
+    assert "Campaign run: 100 documents, 2 annotators, overlap 2 (200 annotations" in body
+    assert "| create | 3.00 | bare create + import | 2.00 | 1.50x |" in body
+    assert "| status | 4.00 | bare list + export | 1.00 | 4.00x |" in body
+    assert "| agreement | 0.10 | none | - | - |" in body
+    assert "| step (n=" not in body and "Push and pull: not part of this run" in body
+
+
 def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
     result = {
         "pages": 300,

@@ -11,6 +11,7 @@ from claimcorpus.core.io import dumps_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.engines import EngineError, add_spark_master
 from claimcorpus.release import build, splits
+from claimcorpus.report.release_notes import update_changelog, update_datasheet
 from claimcorpus.report.results_card import card_section
 
 
@@ -64,6 +65,12 @@ def build_command(args: argparse.Namespace) -> int:
     if summary.get("input_exclusions"):
         kinds = ", ".join(f"{k} {n}" for k, n in summary["input_exclusions"].items())
         print(f"  input records excluded ({kinds}): listed in build_summary.json")
+    if status == "built" and not args.releases_dir:  # the project's own release history
+        root = Path(args.root)
+        if update_changelog(root / "CHANGELOG.md", root / "releases", args.version):
+            print(f"  CHANGELOG.md: section [{args.version}] added (edit it to say why)")
+        if update_datasheet(root / "DATASHEET.md", root):
+            print("  DATASHEET.md: who annotated what regenerated")
     print("load it with:")
     print("  from datasets import load_dataset")
     print(f'  ds = load_dataset("{folder}", "documents")   # or "claims", "tokens"')

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from claimcorpus.labelstudio import postgres as PG
 from claimcorpus.labelstudio import server as S
+from claimcorpus.labelstudio.campaign_cli import add_annotators, add_campaign
 from claimcorpus.labelstudio.client import DEFAULT_PROJECT, Credentials, LSError, connect
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.push import prediction_source
@@ -147,6 +148,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
     from claimcorpus.labelstudio.layers import LayoutError
     from claimcorpus.labelstudio.pull import PullError, pull
 
+    if args.campaign:
+        return _pull_campaign(args)
     try:
         conn = connect(args.url)
         rep = pull(
@@ -169,6 +172,31 @@ def cmd_pull(args: argparse.Namespace) -> int:
         print(f"  {'skipped (invalid): ' if p.level == 'error' else ''}{p}")
     if len(rep.problems) > args.max_problems:
         print(f"  … {len(rep.problems) - args.max_problems} more (claimcorpus validate lists all)")
+    return 0
+
+
+def _pull_campaign(args: argparse.Namespace) -> int:
+    from claimcorpus.labelstudio.campaign import CampaignError, load
+    from claimcorpus.labelstudio.campaign_pull import lines, pull_campaign
+    from claimcorpus.labelstudio.layers import LayoutError
+    from claimcorpus.labelstudio.pull import PullError
+
+    try:
+        camp = load(_root(args), args.campaign)
+        reps = pull_campaign(
+            connect(args.url),
+            _root(args),
+            camp,
+            skip_invalid=args.skip_invalid,
+            prune=args.prune,
+            dry_run=args.dry_run,
+            check=args.check,
+        )
+    except (CampaignError, PullError, LayoutError) as exc:
+        return _fail(exc, 1)
+    except LSError as exc:
+        return _fail(exc, 2)
+    print("\n".join(lines(camp, reps)))
     return 0
 
 
@@ -212,7 +240,8 @@ def add_parser(sub: Actions) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ls = p.add_subparsers(dest="ls_command", required=True, metavar="ACTION")
-    for add in (_add_serve, _add_config, _add_push, _add_pull, _add_migrate, _add_review):
+    steps = (_add_serve, _add_config, _add_push, _add_pull, _add_migrate, _add_review)
+    for add in (*steps, add_annotators, add_campaign):
         add(ls)
 
 
@@ -319,6 +348,13 @@ def _add_pull(ls: Actions) -> None:
         help="also run the full record checks (as `claimcorpus validate`) on changed records",
     )
     q.add_argument("--max-problems", type=int, default=50)
+    q.add_argument(
+        "--campaign",
+        default=None,
+        metavar="NAME",
+        help="pull every annotator's project of this campaign (instead of --project), "
+        "all or nothing",
+    )
     q.set_defaults(func=cmd_pull)
 
 

@@ -33,6 +33,7 @@ from claimcorpus.core.problems import Problem
 from claimcorpus.core.scheme import load_scheme
 from claimcorpus.ingest.store import load_document, load_documents
 from claimcorpus.labelstudio import layers
+from claimcorpus.labelstudio.authorship import author
 from claimcorpus.labelstudio.client import NO_RETRY, Connection, LSError, find_project, user_names
 from claimcorpus.labelstudio.convert import ConvertError, results_to_record
 
@@ -136,12 +137,12 @@ def export_snapshot(
     return tasks
 
 
-def _user_id(completed_by: Any) -> int:
-    return int(completed_by["id"] if isinstance(completed_by, dict) else completed_by)
-
-
 def convert_export(
-    tasks: list[dict[str, Any]], users: dict[int, str], root: str | Path, rep: PullReport
+    tasks: list[dict[str, Any]],
+    users: dict[int, str],
+    root: str | Path,
+    rep: PullReport,
+    owner: int | None = None,
 ) -> None:
     """Fill ``rep.records`` (annotator, doc_id) -> record, ``rep.errors`` and ``rep.problems``."""
     scheme = load_scheme(root)
@@ -163,7 +164,9 @@ def convert_export(
             continue
         latest: dict[int, dict[str, Any]] = {}
         for a in sorted(anns, key=lambda a: (a.get("updated_at") or "", a["id"])):
-            uid = _user_id(a.get("completed_by"))
+            uid = author(a, f"task {tid} ({doc_id})", owner, rep.notes)
+            if uid is None:
+                continue
             if uid in latest:
                 rep.notes.append(
                     f"task {tid} ({doc_id}): user {users.get(uid, uid)} has several "
@@ -266,18 +269,45 @@ def pull(
     on_stage: Callable[[str], None] | None = None,
 ) -> PullReport:
     """Export, convert and check everything; then write changed records (or nothing on error)."""
+    rep = prepare(
+        conn,
+        root,
+        title=title,
+        skip_invalid=skip_invalid,
+        prune=prune,
+        check=check,
+        on_stage=on_stage,
+    )
+    if not dry_run:
+        commit(root, rep, title, prune)
+    return rep
+
+
+def prepare(
+    conn: Connection,
+    root: str | Path,
+    *,
+    title: str,
+    skip_invalid: bool = False,
+    prune: bool = False,
+    check: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+    owner: tuple[int, str] | None = None,
+    project_id: int | None = None,
+    known_users: dict[int, str] | None = None,
+) -> PullReport:
+    """Everything ``pull`` does before writing: the report says what ``commit`` would write.
+
+    ``owner`` (user id, name): the project is that annotator's own (a campaign's); only
+    their annotations are taken, also when their account was removed since."""
     folder = layers.check_folder(root, title)
-    project = find_project(conn, title)
-    if project is None:
-        raise PullError(
-            f"no project titled {title!r} at {conn.url}; run `claimcorpus ls push` first"
-        )
+    project = _project(conn, title, project_id)
     pid = int(project.id)
     rep = PullReport(pid, folder)
-    expected = (
-        conn.call("get project", conn.client.projects.get, id=pid).num_tasks_with_annotations or 0
-    )
-    users = user_names(conn)
+    expected = project.num_tasks_with_annotations or 0
+    users = dict(known_users) if known_users is not None else user_names(conn)
+    if owner is not None:
+        users[owner[0]] = owner[1]
     tasks = export_snapshot(conn, pid, on_stage=on_stage)
     got = sum(1 for t in tasks if t.get("annotations"))
     if got < expected:
@@ -285,7 +315,7 @@ def pull(
             f"export has {got} annotated tasks but the project reports {expected}: "
             "partial export, nothing written"
         )
-    convert_export(tasks, users, root, rep)
+    convert_export(tasks, users, root, rep, owner[0] if owner else None)
     if rep.errors and not skip_invalid:
         raise PullError(
             f"{len(rep.errors)} invalid annotation(s); nothing written "
@@ -293,19 +323,39 @@ def pull(
             + "\n".join(f"  {e}" for e in rep.errors)
         )
     layers.refuse_old_layers(root, title, {who for who, _ in rep.records})
-    plan(root, rep, set(users.values()), prune)
+    plan(root, rep, {owner[1]} if owner else set(users.values()), prune)
     if check:
         refuse_checked(rep, check_changed(root, rep), skip_invalid)
-    if dry_run:
-        return rep
+    return rep
+
+
+def _project(conn: Connection, title: str, project_id: int | None) -> Any:
+    """The project, fetched whole: by its known id when its title still matches (one call
+    instead of listing every project of the server), else found by title."""
+    if project_id is not None:
+        try:
+            full = conn.call("get project", conn.client.projects.get, id=project_id)
+        except LSError:
+            full = None
+        if full is not None and full.title == title:
+            return full
+    project = find_project(conn, title)
+    if project is None:
+        raise PullError(
+            f"no project titled {title!r} at {conn.url}; run `claimcorpus ls push` first"
+        )
+    return conn.call("get project", conn.client.projects.get, id=int(project.id))
+
+
+def commit(root: str | Path, rep: PullReport, title: str, prune: bool) -> None:
+    """Write what ``prepare`` found changed (and, with ``prune``, remove what is gone)."""
     if rep.changes:
-        layers.mark_folder(root, title, folder)
+        layers.mark_folder(root, title, rep.folder)
     for who, doc_id in sorted(rep.changes):
         rep.written.append(write_record(root, rep.layer(who), rep.records[(who, doc_id)]))
     if prune:
         for who, doc_id in rep.gone:
             (layer_dir(root, rep.layer(who)) / f"{doc_id}.json").unlink(missing_ok=True)
-    return rep
 
 
 def plan(root: str | Path, rep: PullReport, users: set[str], prune: bool) -> None:
