@@ -42,7 +42,12 @@ def line_key(line: str) -> str:
 
 def line_hash(line: str) -> int:
     """A signed 64-bit hash of ``line_key(line)`` (fits an int64 array)."""
-    digest = hashlib.blake2b(line_key(line).encode("utf-8"), digest_size=8).digest()
+    return key_hash(line_key(line))
+
+
+def key_hash(key: str) -> int:
+    """``line_hash`` of a line whose ``line_key`` is ``key`` (a caller that has the key)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
