@@ -98,6 +98,8 @@ _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
 
 def _fold_quotes(key: str) -> str:
     """Curly quotes as straight ones (str.replace: far faster than translate here)."""
+    if key.isascii():
+        return key  # no curly quote in it
     return key.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PROSE_MIN_WORDS = 4  # a line ending a sentence with at least this many words is prose
 SHORT_MAX_WORDS = 3  # a line of at most this many words is "short" (a menu item, a label)
@@ -69,21 +69,17 @@ _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\s+read$", re.I)
 _TIME_LABEL = re.compile(r"^(?:published|updated|posted|last updated|modified|date)\s*:?$", re.I)
 
 
-@dataclass(frozen=True)
-class LineInfo:
-    """The form of one line: word count, sentence end, letter share, prose or not."""
+class LineInfo(NamedTuple):
+    """The form of one line: word count, sentence end, letter share, prose or not.
+
+    A named tuple, not a dataclass: the detector makes one per line of every page, and a
+    tuple is several times cheaper to build; ``prose`` and ``short`` are worked out once."""
 
     words: int
     terminal: bool
     ellipsis: bool
-
-    @property
-    def prose(self) -> bool:
-        return self.terminal and self.words >= PROSE_MIN_WORDS
-
-    @property
-    def short(self) -> bool:
-        return self.words <= SHORT_MAX_WORDS
+    prose: bool  # ends a sentence and has at least PROSE_MIN_WORDS words
+    short: bool  # at most SHORT_MAX_WORDS words
 
 
 def info(line: str) -> LineInfo:
@@ -99,7 +95,9 @@ def info(line: str) -> LineInfo:
         # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
         head = _CREDIT_AFTER.sub("", line)
         terminal = head != line and bool(_TERMINAL.search(head[-12:]))
-    return LineInfo(words, terminal, ellipsis)
+    return LineInfo(
+        words, terminal, ellipsis, terminal and words >= PROSE_MIN_WORDS, words <= SHORT_MAX_WORDS
+    )
 
 
 def letter_share(line: str) -> float:
