@@ -18,11 +18,13 @@ from conftest import REPO, SEEDS, require_file
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reference_boilerplate import boilerplate as ref
+from reference_boilerplate import linequality as ref_lq
 from reference_boilerplate import repetition as ref_rep
 
 from claimcorpus.normalize import boilerplate
+from claimcorpus.normalize import linequality as lq
 from claimcorpus.normalize import text as t
-from claimcorpus.normalize.repetition import line_hash
+from claimcorpus.normalize.repetition import line_hash, line_key
 
 FIXTURES = REPO / "tests" / "fixtures"
 POLNEAR = Path(os.environ.get("CLAIMCORPUS_POLNEAR", REPO.parent / "shared" / "polnear"))
@@ -165,3 +167,19 @@ def test_classify_and_title_are_unchanged_on_polnear():
         lines = _lines(p.read_text(encoding="utf-8", errors="replace"))
         if lines:
             assert_same(lines)
+
+
+_DIGITS = ["3", "٣", "３", "½", "²", "Ⅻ", "১"]  # ASCII, Arabic-Indic, fullwidth; No and Nl
+_STAMP = st.lists(st.sampled_from([*_DIGITS, "Updated", "May", ":", "45", "pm", " ", "ago", "min"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_STAMP.map("".join), _STAMP.map(" ".join), st.text(max_size=40)))
+@example("Updated ٣:٤٥ pm")
+@example("১২ May")
+def test_timestamps_and_line_keys_are_unchanged_with_any_digits(line):
+    """The digit shortcuts (``has_digit``) see every character ``\\d`` matches."""
+    assert lq.is_timestamp(line) == ref_lq.is_timestamp(line)
+    assert lq.is_timestamp(line, 0) == ref_lq.is_timestamp(line, 0)
+    assert line_key(line) == ref_rep.line_key(line)
+    assert lq.has_digit(line) == any(c.isdecimal() for c in line)

@@ -38,8 +38,7 @@ TRAIL = " \t\u00a0|:•·»›–—-"  # separators after them
 def line_key(line: str) -> str:
     """What two lines must share to count as the same line."""
     text = line.lstrip(LEAD).rstrip(TRAIL)
-    # most lines hold no digit; in ASCII text \d is 0-9, which ``in`` finds faster than a regex
-    if not text.isascii() or any(map(text.__contains__, "0123456789")):
+    if lq.has_digit(text):  # most lines hold none: the substitution is skipped
         text = _DIGITS.sub("0", text)
     return " ".join(text.split()).casefold()
 
