@@ -57,7 +57,7 @@ MB = 1_000_000
 TARGET = 0.5  # normalize_bytes >= 0.5x the bare regex throughput
 _LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CYRILLIC = "абцдефгхийклмнопярстужвьызАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗ"
-ROWS = ("bare", "old", "new", "classify", "classify_old", "text_pass")
+ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
 LABELS = {
     "bare": 'bare re.sub(r"\\s+", " ") (baseline)',
     "old": "old normalizer (tests/reference_normalize.py)",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_readme_blocks import _run_from_json, _script
 
-ROWS = ("bare", "old", "new", "classify", "classify_old", "text_pass")
+ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
 
 
 def _result(bare: float, new: float, same: bool = True, old_classify: float = 0.0) -> dict:

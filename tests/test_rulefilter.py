@@ -62,7 +62,21 @@ def test_a_start_rule_with_a_filter_keeps_its_filter():
 
 
 def test_the_detector_rules_are_all_handled_and_unknown_flags_are_refused():
-    f = boilerplate._FILTER
-    assert f.rules == boilerplate.RULES
+    boilerplate.classify(["Menu"])
+    assert boilerplate._FILTER[0].rules is boilerplate.RULES
     with pytest.raises(ValueError, match="rule m: flags"):
         RuleFilter([Rule("m", "", re.compile("^a", re.M))])
+
+
+def test_a_replaced_rule_tuple_is_what_the_detector_uses(monkeypatch):
+    """RULES is the detector's extension point: a rule added at run time fires, a rule taken
+    out no longer does (the filter is rebuilt for the new tuple)."""
+    line = "Zebra crossing notice"
+    assert boilerplate.classify([line]) == [None]
+    added = Rule("test-rule", "added by a test", re.compile(r"^zebra\b", re.I))
+    monkeypatch.setattr(boilerplate, "RULES", (*boilerplate.RULES, added))
+    assert boilerplate.classify([line]) == [added]
+    assert boilerplate.classify(["Menu"])[0].id == "navigation"
+    kept = tuple(r for r in boilerplate.RULES if r.id != "navigation")
+    monkeypatch.setattr(boilerplate, "RULES", kept)
+    assert boilerplate.classify(["Menu"]) == [None]

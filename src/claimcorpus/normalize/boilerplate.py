@@ -49,7 +49,9 @@ __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "ti
 
 # tried in this order: the first rule that matches names the line
 RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
-_FILTER = RuleFilter(RULES)  # finds the first of RULES that fires on a line
+# finds the first of RULES that fires on a line; rebuilt when RULES is replaced (a caller
+# may add or drop rules: `claimcorpus normalize` after a rule change, its tests)
+_FILTER = [RuleFilter(RULES)]
 ALL_RULE_IDS = tuple(
     dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES), placement.TAIL_RUN.id])
 )
@@ -191,7 +193,10 @@ def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
 
 def _vocabulary(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     """The first of RULES that matches (``rulefilter``: the plain loop, in fewer calls)."""
-    return _FILTER.first(line, text, line.lower(), info.words)
+    f = _FILTER[0]
+    if f.rules is not RULES:
+        f = _FILTER[0] = RuleFilter(RULES)
+    return f.first(line, text, line.lower(), info.words)
 
 
 def classify(lines: list[str], repeated: Container[int] | None = None) -> list[Rule | None]:

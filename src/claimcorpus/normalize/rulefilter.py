@@ -83,11 +83,11 @@ class RuleFilter:
     """The first of ``rules`` that matches a line, found with few regex calls."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
+        self.rules = rules  # the very sequence given: a caller can tell when it was replaced
         starts: list[tuple[int | None, str]] = []  # (max_words, named group of a rule)
         # rules that can match anywhere, by index, with their filter's strings
         anywhere: list[tuple[int, Rule, tuple[str, ...] | None]] = []
-        for i, rule in enumerate(self.rules):
+        for i, rule in enumerate(rules):
             if rule.pattern.flags & ~(re.IGNORECASE | re.UNICODE):
                 raise ValueError(f"rule {rule.id}: flags the filter does not handle")
             alts = alternatives(rule.pattern.pattern)
