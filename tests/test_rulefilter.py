@@ -61,11 +61,28 @@ def test_a_start_rule_with_a_filter_keeps_its_filter():
     assert RuleFilter([rule]).first("source x", "source x", "source x", 2) is rule
 
 
-def test_the_detector_rules_are_all_handled_and_unknown_flags_are_refused():
+def test_the_filter_is_built_for_the_detector_rules():
     boilerplate.classify(["Menu"])
     assert boilerplate._FILTER[0].rules is boilerplate.RULES
-    with pytest.raises(ValueError, match="rule m: flags"):
-        RuleFilter([Rule("m", "", re.compile("^a", re.M))])
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        re.compile("^b", re.M),
+        re.compile(r"^(a)x\1"),
+        re.compile(r"^(?P<n>a)(?P=n)"),
+        re.compile("^ a", re.X),
+    ],
+)
+def test_a_rule_the_filter_cannot_merge_is_tried_on_its_own(pattern):
+    """A flag other than the case flag, a named group, a backreference: merged into one
+    pattern these would change meaning (a \\1 would name another group), so such a rule is
+    tried alone; it fires exactly where the plain loop says."""
+    rules = (Rule("m", "", pattern), RULES[0])
+    f = RuleFilter(rules)
+    for line in ["a\nb", "axa", "aa", "a", "home x", "b"]:
+        assert f.first(line, line, line.lower(), 2) is _plain(rules, line, line, 2)
 
 
 def test_a_replaced_rule_tuple_is_what_the_detector_uses(monkeypatch):

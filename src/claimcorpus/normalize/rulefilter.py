@@ -13,6 +13,10 @@ exactly, whether any rule could match, and the rules are tried only when one cou
 * a rule with ``max_words`` cannot fire on a longer line, so there is one start pattern per
   word-count bracket, holding only the rules that line length allows.
 
+A rule is merged into the start pattern only when its pattern means the same there (the case
+flag alone, no named group, no backreference) and it has no filter; any other rule is tried
+on its own, in its place, as the plain loop tries it.
+
 The filter never decides which rule fires: when it says "maybe", the rules run as before, in
 order; when it says "no", no rule's pattern (or filter) could have matched.
 """
@@ -66,6 +70,21 @@ def _literals(needs: re.Pattern[str]) -> tuple[str, ...] | None:
     return lits if "|".join(map(re.escape, lits)) == needs.pattern else None
 
 
+_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # a backreference or a conditional group
+
+
+def _mergeable(rule: Rule) -> bool:
+    """Whether the rule's pattern means the same inside a larger one: no flag but the case
+    flag (scoped to its group), no named group, no reference to a group by number or name.
+    Any other rule (one a caller adds with re.M, say) is tried on its own, as before."""
+    p = rule.pattern
+    return (
+        not p.flags & ~(re.IGNORECASE | re.UNICODE)
+        and not p.groupindex
+        and not _REFERENCE.search(p.pattern)
+    )
+
+
 def _gate(filters: list[tuple[str, ...] | None]) -> tuple[str, ...] | None:
     """The strings one of which a line must hold for any of these filters to pass (None:
     some rule has no filter of strings); a string holding a shorter one is left out."""
@@ -88,10 +107,8 @@ class RuleFilter:
         # rules that can match anywhere, by index, with their filter's strings
         anywhere: list[tuple[int, Rule, tuple[str, ...] | None]] = []
         for i, rule in enumerate(rules):
-            if rule.pattern.flags & ~(re.IGNORECASE | re.UNICODE):
-                raise ValueError(f"rule {rule.id}: flags the filter does not handle")
             alts = alternatives(rule.pattern.pattern)
-            if rule.needs is None and all(a.startswith("^") for a in alts):
+            if rule.needs is None and _mergeable(rule) and all(a.startswith("^") for a in alts):
                 group = "|".join(_scoped(rule, a) for a in alts)
                 starts.append((rule.max_words, f"(?P<r{i}>{group})"))
             else:
