@@ -7,11 +7,13 @@ from pathlib import Path
 
 from test_readme_blocks import _run_from_json, _script
 
-ROWS = ("bare", "old", "new", "classify", "text_pass")
+ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
 
 
-def _result(bare: float, new: float, same: bool = True) -> dict:
+def _result(bare: float, new: float, same: bool = True, old_classify: float = 0.0) -> dict:
     seconds = {"bare": bare, "old": 10.0, "new": new, "classify": new * 0.7, "text_pass": 0.3}
+    if old_classify:
+        seconds["classify_old"] = old_classify
     return {"articles": 100, "mb": 2.0, "seconds": seconds, "same_output": same}
 
 
@@ -34,7 +36,7 @@ def test_bench_normalize_writes_its_block_from_results(tmp_path: Path):
     results = {
         "repeat": 3,
         "texts": {
-            "synthetic news": _result(0.5, 2.0),
+            "synthetic news": _result(0.5, 2.0, old_classify=2.8),
             "non-ASCII news": _result(0.5, 0.8, same=False),
         },
     }
@@ -51,3 +53,10 @@ def test_bench_normalize_writes_its_block_from_results(tmp_path: Path):
     assert "took about 8.600 s before (old minus classify: 0.06x the bare regex)" in body
     assert "0.300 s now (28.7x faster)" in body
     assert "(normalize_bytes without boilerplate.classify): synthetic news 1.67x" in body
+    # the detector before its speed-up: 2.8 s against 1.4 s now; 0.3 + 2.8 s with it
+    assert (
+        "| boilerplate.classify before its speed-up (tests/reference_boilerplate) | 2.800 |" in body
+    )
+    assert "boilerplate.classify 2.00x faster than before its speed-up (0.18x -> 0.36x" in body
+    assert "with the detector before (text pass + old classify, derived): about 0.16x" in body
+    assert body.count("faster than before its speed-up") == 1  # saved results without the row

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PROSE_MIN_WORDS = 4  # a line ending a sentence with at least this many words is prose
 SHORT_MAX_WORDS = 3  # a line of at most this many words is "short" (a menu item, a label)
@@ -65,25 +65,22 @@ _MONTH_DAY = re.compile(
     rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:de\s+)?(?:{_MONTHS})\b",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\s+read$", re.I)
 _TIME_LABEL = re.compile(r"^(?:published|updated|posted|last updated|modified|date)\s*:?$", re.I)
 
 
-@dataclass(frozen=True)
-class LineInfo:
-    """The form of one line: word count, sentence end, letter share, prose or not."""
+class LineInfo(NamedTuple):
+    """The form of one line: word count, sentence end, letter share, prose or not.
+
+    A named tuple, not a dataclass: the detector makes one per line of every page, and a
+    tuple is several times cheaper to build; ``prose`` and ``short`` are worked out once."""
 
     words: int
     terminal: bool
     ellipsis: bool
-
-    @property
-    def prose(self) -> bool:
-        return self.terminal and self.words >= PROSE_MIN_WORDS
-
-    @property
-    def short(self) -> bool:
-        return self.words <= SHORT_MAX_WORDS
+    prose: bool  # ends a sentence and has at least PROSE_MIN_WORDS words
+    short: bool  # at most SHORT_MAX_WORDS words
 
 
 def info(line: str) -> LineInfo:
@@ -99,7 +96,9 @@ def info(line: str) -> LineInfo:
         # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
         head = _CREDIT_AFTER.sub("", line)
         terminal = head != line and bool(_TERMINAL.search(head[-12:]))
-    return LineInfo(words, terminal, ellipsis)
+    return LineInfo(
+        words, terminal, ellipsis, terminal and words >= PROSE_MIN_WORDS, words <= SHORT_MAX_WORDS
+    )
 
 
 def letter_share(line: str) -> float:
@@ -111,6 +110,14 @@ def letter_share(line: str) -> float:
     return sum(c.isalpha() or unicodedata.category(c).startswith("M") for c in chars) / len(chars)
 
 
+def has_digit(text: str) -> bool:
+    """Whether ``text`` holds a character ``\\d`` matches (in ASCII text: 0-9, which ``in``
+    finds faster than a regex)."""
+    if text.isascii():
+        return any(map(text.__contains__, "0123456789"))
+    return _DIGIT.search(text) is not None
+
+
 def is_timestamp(line: str, max_left: int = 3) -> bool:
     """A line that is a date or a time and little else ("Updated 10:07 pm IST - Beijing").
 
@@ -120,7 +127,11 @@ def is_timestamp(line: str, max_left: int = 3) -> bool:
     text = line.strip(" \t•·|-–—")
     if len(text) > 160:
         return False
-    if _TIME_LABEL.match(text) or _READ_TIME.match(text) or (_AGO.search(text) and len(text) < 40):
+    if _TIME_LABEL.match(text):
+        return True
+    if not has_digit(text):
+        return False  # every pattern below holds a \d: without a digit, none can match
+    if _READ_TIME.match(text) or (_AGO.search(text) and len(text) < 40):
         return True
     has_date = bool(_DATE_TOKEN.search(text) or _MONTH_DAY.search(text))
     if not has_date:

@@ -37,12 +37,20 @@ TRAIL = " \t\u00a0|:•·»›–—-"  # separators after them
 
 def line_key(line: str) -> str:
     """What two lines must share to count as the same line."""
-    return " ".join(_DIGITS.sub("0", line.lstrip(LEAD).rstrip(TRAIL)).split()).casefold()
+    text = line.lstrip(LEAD).rstrip(TRAIL)
+    if lq.has_digit(text):  # most lines hold none: the substitution is skipped
+        text = _DIGITS.sub("0", text)
+    return " ".join(text.split()).casefold()
 
 
 def line_hash(line: str) -> int:
     """A signed 64-bit hash of ``line_key(line)`` (fits an int64 array)."""
-    digest = hashlib.blake2b(line_key(line).encode("utf-8"), digest_size=8).digest()
+    return key_hash(line_key(line))
+
+
+def key_hash(key: str) -> int:
+    """``line_hash`` of a line whose ``line_key`` is ``key`` (a caller that has the key)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 

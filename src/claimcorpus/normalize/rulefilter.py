@@ -1,0 +1,156 @@
+"""The first vocabulary rule that fires on a line, in a few regex calls instead of 45.
+
+``boilerplate._vocabulary`` tries some 45 rules in order, one search each; a sentence of an
+article matches none of them, so most of that work finds nothing. This filter decides first,
+exactly, whether any rule could match, and the rules are tried only when one could:
+
+* every rule's pattern is split into its top-level alternatives; an alternative that starts
+  with ``^`` can only match at the line's start, so all of them (each with its rule's case
+  flag) make one pattern tried with ``match``: one call instead of a search per rule;
+* an alternative that can match anywhere belongs to a rule with a cheap filter (``needs``),
+  which must match the lower-cased line for the rule to be tried at all: those filters make
+  one more pattern; a rule with such an alternative and no filter is always tried;
+* a rule with ``max_words`` cannot fire on a longer line, so there is one start pattern per
+  word-count bracket, holding only the rules that line length allows.
+
+A rule is merged into the start pattern only when its pattern means the same there (the case
+flag alone, no named group, no backreference) and it has no filter; any other rule is tried
+on its own, in its place, as the plain loop tries it.
+
+The filter never decides which rule fires: when it says "maybe", the rules run as before, in
+order; when it says "no", no rule's pattern (or filter) could have matched.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from claimcorpus.normalize.vocabulary import Rule
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (``a|(b|c)|d``: a, (b|c), d)."""
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1  # a "]" first in a class is a literal
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _scoped(rule: Rule, alt: str) -> str:
+    return f"(?{'i' if rule.pattern.flags & re.IGNORECASE else '-i'}:{alt})"
+
+
+def _literals(needs: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The strings of a filter made by ``_any`` (an alternation of escaped literals), to test
+    with ``in`` (faster than a search); None for any other pattern."""
+    lits = tuple(re.sub(r"\\(.)", r"\1", a) for a in alternatives(needs.pattern))
+    return lits if "|".join(map(re.escape, lits)) == needs.pattern else None
+
+
+_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # a backreference or a conditional group
+
+
+def _mergeable(rule: Rule) -> bool:
+    """Whether the rule's pattern means the same inside a larger one: no flag but the case
+    flag (scoped to its group), no named group, no reference to a group by number or name.
+    Any other rule (one a caller adds with re.M, say) is tried on its own, as before."""
+    p = rule.pattern
+    return (
+        not p.flags & ~(re.IGNORECASE | re.UNICODE)
+        and not p.groupindex
+        and not _REFERENCE.search(p.pattern)
+    )
+
+
+def _gate(filters: list[tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """The strings one of which a line must hold for any of these filters to pass (None:
+    some rule has no filter of strings); a string holding a shorter one is left out."""
+    if any(f is None for f in filters):
+        return None
+    lits = sorted({x for f in filters for x in f if f is not None}, key=len)
+    out: list[str] = []
+    for x in lits:
+        if not any(y in x for y in out):
+            out.append(x)
+    return tuple(out)
+
+
+class RuleFilter:
+    """The first of ``rules`` that matches a line, found with few regex calls."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules  # the very sequence given: a caller can tell when it was replaced
+        starts: list[tuple[int | None, str]] = []  # (max_words, named group of a rule)
+        # rules that can match anywhere, by index, with their filter's strings
+        anywhere: list[tuple[int, Rule, tuple[str, ...] | None]] = []
+        for i, rule in enumerate(rules):
+            alts = alternatives(rule.pattern.pattern)
+            if rule.needs is None and _mergeable(rule) and all(a.startswith("^") for a in alts):
+                group = "|".join(_scoped(rule, a) for a in alts)
+                starts.append((rule.max_words, f"(?P<r{i}>{group})"))
+            else:
+                lits = None if rule.needs is None else _literals(rule.needs)
+                anywhere.append((i, rule, lits))
+        self._limits = sorted({m for m, _ in starts if m is not None})
+        self._starts: list[re.Pattern[str] | None] = []
+        self._later: list[
+            tuple[list[tuple[int, Rule, tuple[str, ...] | None]], tuple[str, ...] | None]
+        ] = []
+        for lo in [0, *(m + 1 for m in self._limits)]:  # the bracket of lines with >= lo words
+            alts = [a for m, a in starts if m is None or m >= lo]
+            self._starts.append(re.compile("|".join(alts)) if alts else None)
+            later = [x for x in anywhere if x[1].max_words is None or x[1].max_words >= lo]
+            self._later.append((later, _gate([lits for _, _, lits in later])))
+
+    def _first_start(self, s: str, start: re.Pattern[str] | None) -> int:
+        """The index of the first start-anchored rule matching ``s``, or len(rules)."""
+        m = None if start is None else start.match(s)
+        if m is None:
+            return len(self.rules)
+        return min(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+
+    def first(self, line: str, text: str, low: str, words: int) -> Rule | None:
+        """The first rule, in order, whose pattern matches ``text`` or ``line`` (each rule
+        held to its ``max_words`` and its filter on ``low``), as the plain loop finds it."""
+        bracket = bisect_left(self._limits, words)  # the rules a line of this length allows
+        start = self._starts[bracket]
+        best = self._first_start(text, start)
+        if text != line:
+            best = min(best, self._first_start(line, start))
+        later, gate = self._later[bracket]
+        if gate is not None and not any(map(low.__contains__, gate)):
+            later = []  # no filter of those rules matches: none of them is tried
+        for i, rule, lits in later:
+            if i > best:
+                break
+            if lits is not None:
+                if not any(map(low.__contains__, lits)):  # C-level loop, no generator
+                    continue
+            elif rule.needs is not None and not rule.needs.search(low):
+                continue
+            if rule.pattern.search(text) or (text != line and rule.pattern.search(line)):
+                return rule
+        return self.rules[best] if best < len(self.rules) else None

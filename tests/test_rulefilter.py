@@ -1,0 +1,99 @@
+"""normalize/rulefilter.py: the first vocabulary rule found in a few calls is the one the
+plain loop over the rules finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimcorpus.normalize import boilerplate
+from claimcorpus.normalize.rulefilter import RuleFilter, alternatives
+from claimcorpus.normalize.vocabulary import Rule
+
+
+def test_alternatives_split_only_at_the_top_level():
+    assert alternatives(r"^a|(b|c)|[|]d|\|e") == ["^a", "(b|c)", "[|]d", r"\|e"]
+    assert alternatives(r"[]|]x|y") == ["[]|]x", "y"]
+    assert alternatives(r"[^]|]x|^y") == ["[^]|]x", "^y"]
+    assert alternatives("^only") == ["^only"]
+
+
+def _plain(rules, line: str, text: str, words: int):
+    """The loop the filter replaces (boilerplate._vocabulary before issue 14)."""
+    low = line.lower()
+    for rule in rules:
+        if rule.max_words is not None and words > rule.max_words:
+            continue
+        if rule.needs is not None and not rule.needs.search(low):
+            continue
+        if rule.pattern.search(text) or (text != line and rule.pattern.search(line)):
+            return rule
+    return None
+
+
+RULES = (
+    Rule("a", "", re.compile(r"^home\b", re.I), max_words=3),
+    Rule("b", "", re.compile(r"x$|^start", re.I), needs=re.compile("x|start")),
+    Rule("c", "", re.compile(r"^Home(?=[A-Z])"), needs=re.compile("home")),
+    Rule("d", "", re.compile(r"^source\b", re.I)),
+    Rule("e", "", re.compile(r"\bcookie\b.*\baccept\b", re.I), needs=re.compile("cookie")),
+)
+_WORDS = ["home", "Home", "HomeWorld", "start", "x", "source", "ſource", "cookie", "accept", "K"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6), st.integers(0, 8))
+def test_first_is_the_plain_loop(words, count):
+    f = RuleFilter(RULES)
+    line = " ".join(words)
+    for text in (line, line.lstrip("Hh")):
+        assert f.first(line, text, line.lower(), count) is _plain(RULES, line, text, count)
+
+
+def test_a_start_rule_with_a_filter_keeps_its_filter():
+    """ "ſource" matches ^source under IGNORECASE, but its lower case has no "source": the
+    plain loop skips a rule whose filter fails, and so does the filter."""
+    rule = Rule("s", "", re.compile(r"^source", re.I), needs=re.compile("source"))
+    assert RuleFilter([rule]).first("ſource x", "ſource x", "ſource x", 2) is None
+    assert RuleFilter([rule]).first("source x", "source x", "source x", 2) is rule
+
+
+def test_the_filter_is_built_for_the_detector_rules():
+    boilerplate.classify(["Menu"])
+    assert boilerplate._FILTER[0].rules is boilerplate.RULES
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        re.compile("^b", re.M),
+        re.compile(r"^(a)x\1"),
+        re.compile(r"^(?P<n>a)(?P=n)"),
+        re.compile("^ a", re.X),
+    ],
+)
+def test_a_rule_the_filter_cannot_merge_is_tried_on_its_own(pattern):
+    """A flag other than the case flag, a named group, a backreference: merged into one
+    pattern these would change meaning (a \\1 would name another group), so such a rule is
+    tried alone; it fires exactly where the plain loop says."""
+    rules = (Rule("m", "", pattern), RULES[0])
+    f = RuleFilter(rules)
+    for line in ["a\nb", "axa", "aa", "a", "home x", "b"]:
+        assert f.first(line, line, line.lower(), 2) is _plain(rules, line, line, 2)
+
+
+def test_a_replaced_rule_tuple_is_what_the_detector_uses(monkeypatch):
+    """RULES is the detector's extension point: a rule added at run time fires, a rule taken
+    out no longer does (the filter is rebuilt for the new tuple)."""
+    line = "Zebra crossing notice"
+    assert boilerplate.classify([line]) == [None]
+    added = Rule("test-rule", "added by a test", re.compile(r"^zebra\b", re.I))
+    monkeypatch.setattr(boilerplate, "RULES", (*boilerplate.RULES, added))
+    assert boilerplate.classify([line]) == [added]
+    assert boilerplate.classify(["Menu"])[0].id == "navigation"
+    kept = tuple(r for r in boilerplate.RULES if r.id != "navigation")
+    monkeypatch.setattr(boilerplate, "RULES", kept)
+    assert boilerplate.classify(["Menu"]) == [None]
