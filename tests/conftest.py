@@ -15,6 +15,25 @@ from typing import NoReturn
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# the newest committed release: what a build of the committed project gives today, byte for
+# byte (older releases were written by older code and stay as they were)
+LATEST = max(
+    (p.name for p in (REPO / "releases").iterdir() if p.is_dir() and p.name[0].isdigit()),
+    key=lambda v: tuple(int(x) for x in v.split(".")),
+)
+LATEST_RELEASE = REPO / "releases" / LATEST
+
+
+def previous_releases(into: Path) -> Path:
+    """Copy the releases before ``LATEST`` into ``into`` (a releases folder), so a build of
+    ``LATEST`` there keeps their splits as the committed one did; returns ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    for p in (REPO / "releases").iterdir():
+        if p.is_dir() and p.name[0].isdigit() and p.name != LATEST:
+            shutil.copytree(p, into / p.name)
+    return into
+
+
 SEEDS = REPO.parent / "shared" / "seeds"
 if not SEEDS.exists():  # the project's own verbatim copies
     SEEDS = REPO / "corpus" / "raw"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, SEEDS
+from conftest import LATEST, LATEST_RELEASE, REPO, SEEDS, previous_releases
 
 from claimcorpus.core.io import read_json
 from claimcorpus.core.problems import InputError
@@ -46,8 +46,8 @@ def listing(folder: Path) -> list[str]:
 def test_local_engine_release_is_byte_identical_to_the_committed_release(tmp_path, workers):
     folder, status = build_release(
         REPO,
-        "1.0.0",
-        tmp_path,
+        LATEST,
+        previous_releases(tmp_path),
         engine="local",
         inputs=[RAW],
         workers=workers,
@@ -55,22 +55,25 @@ def test_local_engine_release_is_byte_identical_to_the_committed_release(tmp_pat
         batch_size=2,  # several batches, so order across batches and workers is exercised
     )
     assert status == "built"
-    assert listing(folder) == listing(REPO / "releases" / "1.0.0")
-    assert (folder / "SHA256SUMS").read_bytes() == (
-        REPO / "releases" / "1.0.0" / "SHA256SUMS"
-    ).read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0"]  # no work folders left
+    assert listing(folder) == listing(LATEST_RELEASE)
+    assert (folder / "SHA256SUMS").read_bytes() == (LATEST_RELEASE / "SHA256SUMS").read_bytes()
+    committed = sorted(p.name for p in (REPO / "releases").iterdir() if p.name[0].isdigit())
+    assert sorted(p.name for p in tmp_path.iterdir()) == committed  # no work folders left
 
 
 def test_input_order_does_not_change_the_release(tmp_path):
     """Articles given in reverse order (one per batch) still give doc_id-sorted files."""
     files = sorted(RAW.glob("*.txt"), reverse=True)
     folder, _ = build_release(
-        REPO, "1.0.0", tmp_path, engine="local", inputs=files, sidecar_dir=SIDECARS, batch_size=1
+        REPO,
+        LATEST,
+        previous_releases(tmp_path),
+        engine="local",
+        inputs=files,
+        sidecar_dir=SIDECARS,
+        batch_size=1,
     )
-    assert (folder / "SHA256SUMS").read_bytes() == (
-        REPO / "releases" / "1.0.0" / "SHA256SUMS"
-    ).read_bytes()
+    assert (folder / "SHA256SUMS").read_bytes() == (LATEST_RELEASE / "SHA256SUMS").read_bytes()
 
 
 def test_bad_records_are_excluded_counted_and_the_build_completes(tmp_path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import REPO
+from conftest import LATEST, LATEST_RELEASE, REPO
 
 from claimcorpus.core.io import read_json
 from claimcorpus.pipeline import build_into
 from claimcorpus.release import steps as build_steps
+from claimcorpus.release.build import previous_splits
 from claimcorpus.release.sources import CorpusSource
 
 
@@ -57,7 +58,7 @@ def test_a_step_that_reports_a_key_another_step_reported_fails_loudly(tmp_path):
 def test_build_into_through_the_steps_gives_the_committed_release(tmp_path):
     out = tmp_path / "release"
     out.mkdir()
-    build_into(REPO, "1.0.0", out)
-    committed = REPO / "releases" / "1.0.0"
+    build_into(REPO, LATEST, out, previous=previous_splits(REPO / "releases", LATEST))
+    committed = LATEST_RELEASE
     assert (out / "SHA256SUMS").read_bytes() == (committed / "SHA256SUMS").read_bytes()
     shutil.rmtree(out)

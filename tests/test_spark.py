@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, require
+from conftest import LATEST, LATEST_RELEASE, REPO, previous_releases, require
 
 require("pyspark", "pip install -e '.[spark]' (and Java 17)")
 
@@ -87,17 +87,15 @@ def test_spark_engine_release_is_byte_identical_to_the_committed_release(spark, 
     """`build --engine spark` runs on the active session and writes the corpus path's bytes."""
     folder, status = build_release(
         REPO,
-        "1.0.0",
-        tmp_path,
+        LATEST,
+        previous_releases(tmp_path),
         engine="spark",
         inputs=[REPO / "corpus" / "raw"],
         sidecar_dir=REPO / "corpus" / "sidecars",
         batch_size=2,
     )
     assert status == "built"
-    assert (folder / "SHA256SUMS").read_bytes() == (
-        REPO / "releases" / "1.0.0" / "SHA256SUMS"
-    ).read_bytes()
+    assert (folder / "SHA256SUMS").read_bytes() == (LATEST_RELEASE / "SHA256SUMS").read_bytes()
     assert spark.range(3).count() == 3  # the caller's session was used and left running
 
 
@@ -123,13 +121,14 @@ def test_spark_submit_with_the_package_as_py_files_writes_the_same_release(tmp_p
     cmd = [str(submit), "--master", "local[2]", "--py-files", str(zipped)]
     cmd += ["--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false"]
     cmd += [str(REPO / "src" / "claimcorpus" / "__main__.py"), "--root", str(REPO), "build"]
-    cmd += ["--version", "1.0.0", "--releases-dir", str(tmp_path / "rel"), "--engine", "spark"]
+    rel = previous_releases(tmp_path / "rel")
+    cmd += ["--version", LATEST, "--releases-dir", str(rel), "--engine", "spark"]
     cmd += ["--spark-master", "local[2]", "--input", str(REPO / "corpus" / "raw")]
     cmd += ["--sidecar-dir", str(REPO / "corpus" / "sidecars")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "built " in proc.stdout
-    assert (tmp_path / "rel" / "1.0.0" / "SHA256SUMS").read_bytes() == (
-        REPO / "releases" / "1.0.0" / "SHA256SUMS"
+    assert (rel / LATEST / "SHA256SUMS").read_bytes() == (
+        LATEST_RELEASE / "SHA256SUMS"
     ).read_bytes()
     shutil.rmtree(tmp_path / "rel")
