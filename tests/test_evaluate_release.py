@@ -1,4 +1,4 @@
-"""`claimcorpus evaluate` on a real copy of releases/1.0.0, fed as a researcher would feed it.
+"""`claimcorpus evaluate` on a real copy of the newest committed release, fed as a researcher would feed it.
 
 Predictions come from the real ``datasets.load_dataset`` (ClassLabel integers and all), the
 gold from the release, and the command is the real entry point; nothing is stubbed.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import datasets.config
 import pytest
-from conftest import REPO, run_cli
+from conftest import LATEST, LATEST_RELEASE, REPO, run_cli
 from datasets import load_dataset
 
 from claimcorpus.cli import main
@@ -24,20 +24,20 @@ from claimcorpus.evaluate.cli import read_scored
 from claimcorpus.evaluate.target import Target
 from claimcorpus.report.validate import check_release
 
-RELEASE = REPO / "releases" / "1.0.0"
+RELEASE = LATEST_RELEASE
 TEST_DOC = "000_e24865ecb7649ad0"  # the one document of split "test" in 1.0.0
 
 
 @pytest.fixture()
 def root(tmp_path: Path, offline_hf: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder holding a copy of releases/1.0.0; the datasets cache goes under tmp_path."""
+    """A folder holding a copy of the newest committed release; the datasets cache goes under tmp_path."""
     monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", str(offline_hf / "datasets"))
-    shutil.copytree(RELEASE, tmp_path / "releases" / "1.0.0")
+    shutil.copytree(RELEASE, tmp_path / "releases" / LATEST)
     return tmp_path
 
 
 def rows(root: Path, split: str = "test") -> list[dict]:
-    return list(load_dataset(str(root / "releases" / "1.0.0"), "documents", split=split))
+    return list(load_dataset(str(root / "releases" / LATEST), "documents", split=split))
 
 
 def write(path: Path, records: list[dict]) -> Path:
@@ -46,7 +46,7 @@ def write(path: Path, records: list[dict]) -> Path:
 
 
 def evaluate(root: Path, preds: Path, *extra: str) -> int:
-    args = ["--root", str(root), "evaluate", "--predictions", str(preds), "--release", "1.0.0"]
+    args = ["--root", str(root), "evaluate", "--predictions", str(preds), "--release", LATEST]
     return main([*args, "--bootstrap", "20", *extra])
 
 
@@ -99,7 +99,7 @@ def test_readme_example_loads_writes_and_scores_the_test_split(root: Path, offli
 
 def test_classlabel_ids_score_exactly_like_names(root: Path, tmp_path: Path):
     test = rows(root)
-    feats = load_dataset(str(root / "releases" / "1.0.0"), "documents", split="test").features
+    feats = load_dataset(str(root / "releases" / LATEST), "documents", split="test").features
     label = feats["spans"].feature["label"]
     stance = feats["attributions"].feature["stance"]
     kind = feats["attributions"].feature["source_type"]
@@ -148,7 +148,7 @@ def test_class_ids_are_read_through_the_release_features_not_a_fixed_list(root: 
     # Swap the stance names in the copy's card: ids now mean other names for gold and
     # predictions alike, so rows from load_dataset still score perfectly; a scorer with its
     # own fixed list would read prediction 0 as "support" against gold "refute".
-    card = root / "releases" / "1.0.0" / "README.md"
+    card = root / "releases" / LATEST / "README.md"
     text = card.read_text(encoding="utf-8")
     old = "'0': support\n            '1': refute"
     assert text.count(old) == 1
@@ -200,7 +200,7 @@ def test_an_empty_predictions_file_is_scored_with_a_warning(root: Path, tmp_path
 def test_release_version_is_found_under_root_releases(root: Path, tmp_path, monkeypatch, capsys):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)  # "1.0.0" is no folder here: only <root>/releases has it
+    monkeypatch.chdir(elsewhere)  # the version is no folder here: only <root>/releases has it
     preds = write(tmp_path / "p.jsonl", rows(root))
     assert evaluate(root, preds) == 0
     assert "1 documents (1 with predictions), 65 gold spans" in capsys.readouterr().out
@@ -212,7 +212,7 @@ def test_a_release_that_does_not_exist_says_so(root: Path, tmp_path, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "release folder '9.9.9' does not exist" in err
-    assert f"releases in {root / 'releases'}: 1.0.0" in err
+    assert f"releases in {root / 'releases'}: {LATEST}" in err
 
 
 def test_a_folder_without_splits_json_is_not_a_release(root: Path, tmp_path, capsys):
@@ -230,8 +230,8 @@ def test_validate_names_a_missing_release_folder(tmp_path: Path):
 
 
 def test_validate_release_version_is_found_under_root(project: Path):
-    shutil.copytree(RELEASE, project / "releases" / "1.0.0")
-    r = run_cli("validate", "--release", "1.0.0", root=project)
+    shutil.copytree(RELEASE, project / "releases" / LATEST)
+    r = run_cli("validate", "--release", LATEST, root=project)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "0 errors" in r.stderr
 

@@ -10,7 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, SEEDS, run_cli, stored, tree_digest
+from conftest import (
+    LATEST,
+    LATEST_RELEASE,
+    REPO,
+    SEEDS,
+    previous_releases,
+    run_cli,
+    stored,
+    tree_digest,
+)
 
 from claimcorpus.core.io import atomic_write_json
 from claimcorpus.ingest import index as idx
@@ -138,12 +147,12 @@ def test_an_old_layout_corpus_is_refused_by_name_then_migrated_with_the_same_rel
     for p in (REPO / "corpus/docs").glob("*.json"):  # the committed seeds are this migration
         assert (project / "corpus/docs" / p.name).read_bytes() == p.read_bytes()
     assert _shards(project) == _shards(REPO)
-    r = run_cli(
-        "build", "--version", "1.0.0", "--releases-dir", str(tmp_path / "rel"), root=project
-    )
+    rel = previous_releases(tmp_path / "rel")
+    r = run_cli("build", "--version", LATEST, "--releases-dir", str(rel), root=project)
     assert r.returncode == 0, r.stderr
-    sums = (tmp_path / "rel/1.0.0/SHA256SUMS").read_bytes()
-    assert sums == (REPO / "releases/1.0.0/SHA256SUMS").read_bytes()
+    assert (rel / LATEST / "SHA256SUMS").read_bytes() == (
+        LATEST_RELEASE / "SHA256SUMS"
+    ).read_bytes()
 
 
 def test_a_corrupt_index_is_an_error_naming_the_file_and_rebuild_repairs_it(

@@ -10,11 +10,11 @@ runs this same flow.
 
 from __future__ import annotations
 
-import json
 import re
 from types import SimpleNamespace
 
 import pytest
+from conftest import stored
 from ls_campaign import add_person, campaign_root, project_tasks
 from ls_fixtures import *  # noqa: F403
 from ls_fixtures import ls_cli
@@ -152,7 +152,7 @@ def adjudicated(ls_server, flow, pulled):
     conn = ls_server.connect()
     review = project_tasks(conn, f"campaign {NAME} review")
     d0 = DOCS[0]
-    text = json.loads((flow.root / "corpus" / "normalized" / f"{d0}.json").read_text())["text"]
+    text = stored(flow.root, d0, "normalized")["text"]
     decision = with_new_claim(flow.work[flow.b.name][d0], text, "judge1")
     annotate(ls_server.url, ls_server.token, review[d0], record_to_results(decision))
     second = ls_cli(

@@ -4,11 +4,10 @@ Each: no duplicate task, no lost or mixed annotation, and a message that says wh
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
+from conftest import stored, tree_digest
 from ls_campaign import add_person, campaign_root, project_tasks
 from ls_fixtures import *  # noqa: F403
 from ls_fixtures import ls_cli
@@ -158,8 +157,8 @@ def test_two_campaigns_on_shared_documents_stay_apart(ls_env, root: Path):
     conn = ls_env.connect()
     b = {p.name: project_tasks(conn, f"campaign ovb: {p.name}") for p in (x, y)}
     gold = load_layer(root, "gold")[DOCS[1]]
-    text = (root / "corpus" / "normalized" / f"{DOCS[1]}.json").read_text()
-    in_a, in_b = gold, with_new_claim(gold, json.loads(text)["text"], "only_b")
+    text = stored(root, DOCS[1], "normalized")["text"]
+    in_a, in_b = gold, with_new_claim(gold, text, "only_b")
     annotate(ls_env.url, x.token, a[x.name][DOCS[1]], record_to_results(in_a))
     annotate(ls_env.url, x.token, b[x.name][DOCS[1]], record_to_results(in_b))
     # the admin annotates in x's project of campaign ova: not x's work, never in x's layer

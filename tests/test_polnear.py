@@ -90,7 +90,7 @@ def test_train_and_dev_import_lists_what_it_leaves_out(polnear_dir, tmp_path):
     assert removed == [], removed[:5]
     assert len(refused) == 8
     # 924 texts: 6 whose only layer is refused for PolNeAR's own data errors are not added
-    assert len(list((root / "corpus/meta").iterdir())) == 918
+    assert len(list((root / "corpus/docs").iterdir())) == 918
     splits = json.loads((root / "corpus/splits.json").read_text())["splits"]
     assert len(splits["train"]) + len(splits["validation"]) == len(
         list((root / "corpus/docs").iterdir())

@@ -150,8 +150,8 @@ def test_300_articles_mixing_seed_paragraphs_do_not_chain_into_one_story():
     """The issue's chain case: each article six random seed paragraphs (how 300 articles
     once became one story). Articles sharing enough text still join; no story takes over."""
     paras = []
-    for path in sorted((REPO / "corpus" / "normalized").glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((REPO / "corpus" / "docs").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))["normalized"]
         paras += [doc["text"][p["start"] : p["end"]] for p in doc["paragraphs"]]
     paras = [p for p in paras if len(p) > 80]
     rng = random.Random(12)

@@ -258,7 +258,7 @@ def verify(documents: Path, index: pa.Table, first: np.ndarray, pairs: pa.Table)
             continue
         sig = signatures.from_bytes(sigs.column(col).to_pylist())
         both = np.stack([a_sig[sel], b_sig[sel]], axis=1)
-        ok, scores = banding.verified(sig, both, rules.THRESHOLD[kind])
+        ok, scores = banding.verified(sig, both, rules.EDGE_THRESHOLD[kind])
         for (i, j), sc in zip(ok.tolist(), scores.tolist(), strict=True):
             a, b = sorted((names[i], names[j]))
             edges.append({"a": a, "b": b, "kind": kind, "score": round(sc, 4)})

@@ -15,7 +15,7 @@ from pathlib import Path
 from claimcorpus.report.results import Corpus, corpus_block, stance_results
 from claimcorpus.report.results_table import render
 
-NAME = "release"  # the corpus name the card's table uses: `--release release=.`
+CARD_CORPUS = "release"  # the corpus name the card's table uses: `--release release=.`
 RESAMPLES = 1000
 # Above this many attributions the card leaves the stance classifier out: at 10,000 annotated
 # articles (30,000 attributions) its fits per fold took minutes on 2 shared cores, against a
@@ -28,10 +28,10 @@ def results_table(release: Path, n_resamples: int = RESAMPLES, seed: int = 0) ->
     """The results text of one release, as ``claimcorpus results --release release=PATH``
     prints it; above :data:`STANCE_LIMIT` attributions without the stance classifier's rows
     and table (the card says so and how to get them)."""
-    corpus = Corpus.read(NAME, release)
+    corpus = Corpus.read(CARD_CORPUS, release)
     small = len(corpus.claims) <= STANCE_LIMIT
     block = corpus_block(corpus, (), n_resamples, seed, train_stance=small)
-    stance = {NAME: stance_results(corpus, n_resamples, seed)} if small else {}
+    stance = {CARD_CORPUS: stance_results(corpus, n_resamples, seed)} if small else {}
     text = render([block], stance, n_resamples)
     if small:
         return text
@@ -39,7 +39,7 @@ def results_table(release: Path, n_resamples: int = RESAMPLES, seed: int = 0) ->
         f"\n\nThe stance classifier is not trained in the card of a release with more than "
         f"{STANCE_LIMIT:,} attributions (this one has {len(corpus.claims):,}): its "
         f"cross-validation costs more than the rest of the build. `claimcorpus results "
-        f"--release {NAME}=.` gives its rows and table."
+        f"--release {CARD_CORPUS}=.` gives its rows and table."
     )
 
 
@@ -55,7 +55,7 @@ def card_section(release: Path, own: bool = True) -> str:
     )
     return (
         "\n## Results\n\nThe reference baselines and the stance classifier on this release "
-        f"(`claimcorpus results --release {NAME}=.` prints the same table; learned models "
+        f"(`claimcorpus results --release {CARD_CORPUS}=.` prints the same table; learned models "
         f"join it with `--model`). {why} A metric the corpus has no gold for is n/a, never "
         f"0.\n\n{START}\n{results_table(release)}\n{END}\n"
     )

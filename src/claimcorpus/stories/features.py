@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claimcorpus.stories.rules import COMMON_CAPS, EVENT_RULES, NAME, NUMBER, QUOTE, WORD, YEAR
+from claimcorpus.stories.rules import (
+    COMMON_CAPS,
+    EVENT_RULES,
+    NUMBER,
+    PROPER_NAME,
+    QUOTE,
+    WORD,
+    YEAR,
+)
 from claimcorpus.stories.signatures import strings_hash
 
 QUOTE_KEY, NAME_KEY, NUMBER_KEY = 0, 1, 2  # the kinds of key, in evidence's column order
@@ -66,7 +74,7 @@ def items(text: str) -> tuple[list[str], list[str], list[str]]:
         quotes.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
     names = {
         (m[:-2] if m.endswith(("'s", "\u2019s")) else m).lower()  # "Calderia's" = "Calderia"
-        for m in NAME.findall(text)
+        for m in PROPER_NAME.findall(text)
         if len(m) > 1 and m not in COMMON_CAPS
     }
     numbers = {n.replace(",", "").rstrip("%") for n in NUMBER.findall(text)}  # 4.75% = 4.75

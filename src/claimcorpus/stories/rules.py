@@ -15,7 +15,7 @@ NEAR_DUP = 0.5
 SAME_STORY = 0.35  # the entity signature's LSH threshold (candidates only since issue 16)
 SHINGLE = 5
 KINDS = ("near-duplicate", "same-story")
-THRESHOLD = {"near-duplicate": NEAR_DUP, "same-story": SAME_STORY}
+EDGE_THRESHOLD = {"near-duplicate": NEAR_DUP, "same-story": SAME_STORY}
 # (bands, rows). near-duplicate: 32x4 catches J=0.5 with p=0.87 (datasketch's 25x5: 0.55).
 BANDS = {"near-duplicate": (32, 4), "same-story": (32, 4)}
 BAND_BLOCK = 32  # bands numbered in one range (Spark): kind i has bands 32i .. 32i+31
@@ -30,7 +30,7 @@ QUOTE = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
 # "Scholz" share one); a number: digits with their separators, an optional percent sign
 # (one character long matches are dropped: "A", "5"; these spellings run 3-8x faster than
 # ones that exclude them inside the pattern)
-NAME = re.compile(r"\b[A-Z]\w*(?:[\u2019'-]\w+)*")
+PROPER_NAME = re.compile(r"\b[A-Z]\w*(?:[\u2019'-]\w+)*")
 NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d.,]*\d)?%?")
 YEAR = re.compile(r"(?:19|20)\d\d")
 # capitalized words that start sentences or name a weekday everywhere: never a name
