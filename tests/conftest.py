@@ -17,10 +17,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # the newest committed release: what a build of the committed project gives today, byte for
 # byte (older releases were written by older code and stay as they were)
-LATEST = max(
-    (p.name for p in (REPO / "releases").iterdir() if p.is_dir() and p.name[0].isdigit()),
-    key=lambda v: tuple(int(x) for x in v.split(".")),
+_VERSIONS = (
+    [p.name for p in (REPO / "releases").iterdir() if p.is_dir() and p.name[0].isdigit()]
+    if (REPO / "releases").is_dir()  # a partial copy of the repository (test_ingest) has none
+    else ["0.0.0"]
 )
+LATEST = max(_VERSIONS, key=lambda v: tuple(int(x) for x in v.split(".")))
+_MAJOR, _MINOR, _ = (int(x) for x in LATEST.split("."))
+NEXT = f"{_MAJOR}.{_MINOR + 1}.0"  # the version a test builds as the project's next release
 LATEST_RELEASE = REPO / "releases" / LATEST
 
 
@@ -28,9 +32,16 @@ def previous_releases(into: Path) -> Path:
     """Copy the releases before ``LATEST`` into ``into`` (a releases folder), so a build of
     ``LATEST`` there keeps their splits as the committed one did; returns ``into``."""
     into.mkdir(parents=True, exist_ok=True)
-    for p in (REPO / "releases").iterdir():
-        if p.is_dir() and p.name[0].isdigit() and p.name != LATEST:
-            shutil.copytree(p, into / p.name)
+    for name in _VERSIONS:
+        if name != LATEST:
+            shutil.copytree(REPO / "releases" / name, into / name)
+    return into
+
+
+def every_release(into: Path) -> Path:
+    """Copy every committed release into ``into`` (a releases folder); returns ``into``."""
+    previous_releases(into)
+    shutil.copytree(LATEST_RELEASE, into / LATEST)
     return into
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conftest import every_release
 from ls_fixtures import LS_VENV, REPO, copy_project, ls_cli
 
 LOGIN = re.compile(r"as (\S+@\S+) with password (\S+)")
@@ -44,9 +45,10 @@ def add_person(inst: Any, root: Path, prefix: str) -> Person:
 
 
 def campaign_root(tmp_path: Path) -> Path:
-    """A project copy with release 1.0.0, the CHANGELOG and the DATASHEET, to build the next."""
+    """A project copy with the committed releases, the CHANGELOG and the DATASHEET, to build
+    the next (``conftest.NEXT``)."""
     root = copy_project(tmp_path / "project")
-    shutil.copytree(REPO / "releases" / "1.0.0", root / "releases" / "1.0.0")
+    every_release(root / "releases")
     for name in ("CHANGELOG.md", "DATASHEET.md"):
         shutil.copy(REPO / name, root / name)
     return root

@@ -14,7 +14,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from conftest import stored
+from conftest import LATEST, NEXT, stored
 from ls_campaign import add_person, campaign_root, project_tasks
 from ls_fixtures import *  # noqa: F403
 from ls_fixtures import ls_cli
@@ -183,14 +183,14 @@ def test_second_adjudication_writes_the_decision(flow, adjudicated):
 def test_build_makes_the_next_release_with_its_notes(ls_env, flow, adjudicated, offline_hf):
     from datasets import load_dataset
 
-    r = ls_cli(ls_env, flow.root, "build", "--version", "1.1.0")
+    r = ls_cli(ls_env, flow.root, "build", "--version", NEXT)
     assert r.returncode == 0, r.stderr
     changelog = (flow.root / "CHANGELOG.md").read_text()
-    assert changelog.index("## [1.1.0]") < changelog.index("## [1.0.0]")
+    assert changelog.index(f"## [{NEXT}]") < changelog.index(f"## [{LATEST}]")
     sheet = (flow.root / "DATASHEET.md").read_text()
     assert f"campaign-{NAME}-review" in sheet and f"Campaign `{NAME}`" in sheet
     assert f"{flow.a.name} (campaign-{NAME}-{flow.a.name})" in sheet
-    ds = load_dataset(str(flow.root / "releases" / "1.1.0"), "documents")
+    ds = load_dataset(str(flow.root / "releases" / NEXT), "documents")
     rows = {r["doc_id"]: r for split in ds for r in ds[split]}
     names = ds["train"].features["spans"].feature["label"]
     got = {(names.int2str(s["label"]), s["start"], s["end"]) for s in rows[DOCS[0]]["spans"]}

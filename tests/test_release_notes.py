@@ -7,13 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import REPO, run_cli
+from conftest import LATEST, NEXT, REPO, every_release, run_cli
 
 from claimcorpus.report.release_notes import BEGIN, END, annotators_block
 
 
 def _root(project: Path) -> Path:
-    shutil.copytree(REPO / "releases" / "1.0.0", project / "releases" / "1.0.0")
+    every_release(project / "releases")
     for name in ("CHANGELOG.md", "DATASHEET.md"):
         shutil.copy(REPO / name, project / name)
     return project
@@ -21,13 +21,14 @@ def _root(project: Path) -> Path:
 
 def test_build_adds_the_changelog_section_once(project: Path):
     root = _root(project)
-    r = run_cli("build", "--version", "1.1.0", "--no-baselines", root=root)
+    r = run_cli("build", "--version", NEXT, "--no-baselines", root=root)
     assert r.returncode == 0, r.stderr
-    assert "CHANGELOG.md: section [1.1.0] added" in r.stdout
+    assert f"CHANGELOG.md: section [{NEXT}] added" in r.stdout
     text = (root / "CHANGELOG.md").read_text()
-    assert text.count("## [1.1.0]") == 1 and text.index("## [1.1.0]") < text.index("## [1.0.0]")
+    assert text.count(f"## [{NEXT}]") == 1
+    assert text.index(f"## [{NEXT}]") < text.index(f"## [{LATEST}]")
     assert "Counts: documents 5 → 5" in text
-    again = run_cli("build", "--version", "1.1.0", "--no-baselines", root=root)
+    again = run_cli("build", "--version", NEXT, "--no-baselines", root=root)
     assert again.returncode == 0 and "CHANGELOG.md" not in again.stdout
     assert (root / "CHANGELOG.md").read_text() == text
 

@@ -32,7 +32,8 @@ from claimcorpus.core.scheme import load_scheme
 from claimcorpus.labelstudio.campaign import Campaign, CampaignError
 from claimcorpus.labelstudio.campaign_pull import pull_campaign
 from claimcorpus.labelstudio.client import Connection, ensure_project, find_project
-from claimcorpus.labelstudio.config import expert_instruction, label_config
+from claimcorpus.labelstudio.config import label_config
+from claimcorpus.labelstudio.guidelines import expert_instruction
 from claimcorpus.labelstudio.layers import project_folder, project_layer
 from claimcorpus.labelstudio.pull import PullReport, pull
 from claimcorpus.labelstudio.review import review_specs

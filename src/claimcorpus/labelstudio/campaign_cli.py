@@ -15,6 +15,9 @@ from claimcorpus.core.problems import InputError
 from claimcorpus.labelstudio import annotators as A
 from claimcorpus.labelstudio import campaign as C
 from claimcorpus.labelstudio import server as S
+from claimcorpus.labelstudio.campaign_adjudicate import run
+from claimcorpus.labelstudio.campaign_pull import lines
+from claimcorpus.labelstudio.campaign_status import progress, status, table
 from claimcorpus.labelstudio.client import LSError, connect
 from claimcorpus.labelstudio.layers import LayoutError
 from claimcorpus.labelstudio.pull import PullError
@@ -104,7 +107,6 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from claimcorpus.labelstudio.campaign_status import progress, status, table
 
     try:
         camp = C.load(args.root, args.name)
@@ -118,8 +120,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
-    from claimcorpus.labelstudio.campaign_adjudicate import run
-    from claimcorpus.labelstudio.campaign_pull import lines
 
     if args.allow_shrink and not args.overwrite:
         return _fail(C.CampaignError("--allow-shrink only applies with --overwrite"))
