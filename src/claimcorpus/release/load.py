@@ -125,10 +125,20 @@ def iter_documents(
     """Every document row of the standard splits, annotated or not, ClassLabel ids as names
     and its ``split`` added; read a batch of rows at a time (``ParquetFile.iter_batches``),
     so a large release is never held whole."""
+    yield from _rows(release, columns, batch_rows, annotated_only=False)
+
+
+def _rows(
+    release: str | Path, columns: list[str] | None, batch_rows: int, annotated_only: bool
+) -> Iterator[dict[str, Any]]:
+    """Document rows, a batch at a time, ids as names and ``split`` added; with
+    ``annotated_only`` the batch is filtered on ``annotated`` (which must be a column)."""
     for split, path in data_files(release, "documents"):
         file = pq.ParquetFile(path)
         names = label_names(file, path)
         for batch in file.iter_batches(batch_size=batch_rows, columns=columns):
+            if annotated_only:
+                batch = batch.filter(batch.column("annotated"))
             for row in batch.to_pylist():
                 for column, fields in names.items():
                     if row.get(column):
@@ -177,14 +187,4 @@ def annotated_documents(
     as names), read from Parquet a batch at a time and only the ``columns`` asked for: what
     scoring needs, without the offset maps and tokens, and no row of an unannotated one."""
     wanted = list(dict.fromkeys([*columns, "annotated"]))
-    for split, path in data_files(release, "documents"):
-        file = pq.ParquetFile(path)
-        names = label_names(file, path)
-        for batch in file.iter_batches(batch_size=batch_rows, columns=wanted):
-            batch = batch.filter(batch.column("annotated"))
-            for row in batch.to_pylist():
-                for column, fields in names.items():
-                    if row.get(column):
-                        row[column] = [_named(rec, fields) for rec in row[column]]
-                row["split"] = split
-                yield row
+    yield from _rows(release, wanted, batch_rows, annotated_only=True)
