@@ -221,3 +221,13 @@ def test_no_attributions_anywhere_scores_zero():
     r = evaluate_documents(gold, [], n_resamples=0)
     assert r["stance"]["accuracy"] == 0.0
     assert r["attributions"]["overlap"]["f1"] == 0.0
+
+
+def test_a_prediction_without_stance_is_named_when_the_gold_has_stance():
+    """Library callers get the document, attribution and field, not a bare KeyError; the
+    same prediction scores on (claim, source) alone with with_stance=False."""
+    pred = record("d", [("c1", "CLAIM", 20, 60), ("s1", "SOURCE", 0, 10)], [("c1", "s1", None)])
+    with pytest.raises(ValueError, match=r"doc 'd': attribution 'a0': field 'stance' is None"):
+        evaluate_documents(GOLD, [pred], n_resamples=0)
+    r = evaluate_documents(GOLD, [pred], n_resamples=0, with_stance=False)
+    assert r["attributions"]["strict"]["tp"] == 1

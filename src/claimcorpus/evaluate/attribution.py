@@ -58,7 +58,9 @@ def attributions_from_documents(
     for record in docs:
         i = doc_index[record["doc_id"]]
         spans = {s["id"]: s for s in record.get("spans") or ()}
-        for a in record.get("attributions") or ():
+        for n, a in enumerate(record.get("attributions") or ()):
+            if with_stance and a.get("stance") not in code:
+                raise ValueError(_stance_problem(record["doc_id"], n, a))
             claim = spans[a["claim"]]
             src = spans[a["source"]] if a.get("source") is not None else None
             rows.append(
@@ -76,6 +78,17 @@ def attributions_from_documents(
     order = np.lexsort(cols[::-1])
     cols = cols[:, order]
     return AttributionColumns(*cols, n_docs=len(doc_index))
+
+
+def _stance_problem(doc_id: str, n: int, att: Mapping[str, Any]) -> str:
+    """Why an attribution cannot be scored with stance: the value and what to do instead."""
+    rid = att.get("id")
+    where = f"attribution {rid!r}" if isinstance(rid, str) and rid else f"attribution #{n}"
+    return (
+        f"doc {doc_id!r}: {where}: field 'stance' is {att.get('stance')!r}, not one of "
+        f"{', '.join(STANCES)}; score with with_stance=False to match (claim, source) "
+        "tuples alone"
+    )
 
 
 def _iou(a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
