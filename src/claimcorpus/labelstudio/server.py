@@ -267,8 +267,19 @@ def check_lan(host: str, environ: dict[str, str]) -> list[str]:
     return [f"  listening on {host} (not loopback): reachable from the network", *LAN_TODO]
 
 
-def run_ls_cli(venv: str | Path, data_dir: str | Path, *args: str, timeout: float = 120) -> str:
-    """Run a `label-studio` management command against a data dir; return its stdout."""
+def run_ls_cli(
+    venv: str | Path,
+    data_dir: str | Path,
+    *args: str,
+    timeout: float = 120,
+    secret: str | None = None,
+) -> str:
+    """Run a `label-studio` management command against a data dir; return its stdout.
+
+    ``secret`` is written to the command's stdin, never put on its command line (which every
+    local user can read in ``ps``). The command runs in a new session, without a controlling
+    terminal, so a ``getpass`` prompt reads that stdin instead of the caller's terminal.
+    """
     exe = ls_executable(venv)
     r = subprocess.run(
         [str(exe), *args],
@@ -276,7 +287,9 @@ def run_ls_cli(venv: str | Path, data_dir: str | Path, *args: str, timeout: floa
         capture_output=True,
         text=True,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        input=None if secret is None else secret + "\n",
+        stdin=subprocess.DEVNULL if secret is None else None,
+        start_new_session=secret is not None,
     )
     if r.returncode != 0:
         raise ServerError(f"label-studio {args[0]} failed ({r.returncode}): {r.stderr[-2000:]}")
@@ -286,11 +299,9 @@ def run_ls_cli(venv: str | Path, data_dir: str | Path, *args: str, timeout: floa
 def reset_password(venv: str | Path, data_dir: str | Path, email: str, password: str) -> None:
     """Set a user's password (``users.create`` ignores the password it is given).
 
-    ``--password=VALUE``, one argument: a password that starts with "-" (one in 64 from
-    ``secrets.token_urlsafe``) would otherwise be read as an option and refused."""
-    out = run_ls_cli(
-        venv, data_dir, "reset_password", f"--username={email}", f"--password={password}"
-    )
+    Without ``--password`` the command asks for it with ``getpass``; it gets it on stdin
+    (``run_ls_cli``'s ``secret``), so the password never shows in the process list."""
+    out = run_ls_cli(venv, data_dir, "reset_password", f"--username={email}", secret=password)
     if "successfully" not in out.lower():
         raise ServerError(f"reset_password for {email} did not confirm: {out[-500:]}")
 
