@@ -9,6 +9,7 @@ created with that token are recorded as ``completed_by`` that user.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +84,6 @@ def create_annotator(
 
 def legacy_token(venv: str | Path, data_dir: str | Path, email: str) -> str:
     """The user's legacy token as `label-studio user` prints it from the database."""
-    import re
-
     out = run_ls_cli(venv, data_dir, "user", f"--username={email}")
     m = re.search(r"'token': '([0-9a-f]+)'", out)
     if not m:
