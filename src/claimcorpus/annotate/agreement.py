@@ -16,9 +16,13 @@ Measures, for every pair of layers over the documents both annotated:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import logging
+import os
 import sys
 from collections import Counter
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -177,14 +181,11 @@ def _categorical(x: list[str], y: list[str]) -> dict[str, Any]:
 
 
 def gamma(a: dict[str, dict], b: dict[str, dict], n_samples: int = 30) -> dict[str, Any]:
-    """Gamma over all shared documents laid end to end (a gap keeps documents apart)."""
-    import contextlib
-    import logging
-    import os
+    """Gamma over all shared documents laid end to end (a gap keeps documents apart).
 
+    pygamma-agreement is imported here, on first use, because its import compiles with
+    numba (~30 s) and most ``agreement`` runs never need gamma."""
     try:
-        from importlib.metadata import version
-
         logging.getLogger().setLevel(logging.ERROR)  # "CBC solver not installed" warnings
         from pyannote.core import Segment
         from pygamma_agreement import CombinedCategoricalDissimilarity, Continuum
