@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from reference_boilerplate import context, placement, vocabulary
 from reference_boilerplate import linequality as lq
-from reference_boilerplate import placement, vocabulary
+from reference_boilerplate.multilingual import MULTILINGUAL_RULES
 from reference_boilerplate.promos import PROMPT_RULES
 from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
 from reference_boilerplate.vocabulary import (
@@ -47,9 +48,15 @@ from reference_boilerplate.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES
 ALL_RULE_IDS = tuple(
-    dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES), placement.TAIL_RUN.id])
+    dict.fromkeys(
+        [
+            *vocabulary.ALL_RULE_IDS,
+            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
+            placement.TAIL_RUN.id,
+        ]
+    )
 )
 
 LANG_CODES = set(
@@ -88,7 +95,7 @@ _EMBED_FRAME = re.compile(
 )
 LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
 LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
-TRAIL_WORDS = 4  # section words a breadcrumb puts before the headline it ends with
+TRAIL_WORDS = 6  # section words a breadcrumb puts before the headline it ends with
 BREADCRUMB_TRAIL = Rule("breadcrumb", "site navigation breadcrumb ending in the headline", NEVER)
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
@@ -232,6 +239,8 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     placement.between(out, infos)
     kept = placement.positional(lines, out, infos)
     placement.tail_run(lines, out, infos, kept)
+    context.keep_signatures(lines, out, infos)
+    context.head_labels(lines, out, infos, title_index(lines, out))
     return out
 
 
@@ -276,7 +285,9 @@ def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
+        # not inside a sentence of the text: a name the article repeats is no headline
+        frames = [k for k, x in zip(keys, lines, strict=True) if not lq.info(x).prose]
         for i in head:
-            if any(keys[i] in k and keys[i] != k for k in keys):
+            if any(keys[i] in k and keys[i] != k for k in frames):
                 return i
     return head[0] if head else None
