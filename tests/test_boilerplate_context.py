@@ -168,3 +168,32 @@ def test_a_breadcrumb_of_six_section_words_before_the_headline_is_removed():
     page = [crumb, HEAD, *TEXT]
     assert removed(page).get(crumb) == "breadcrumb"
     assert title(page) == HEAD
+
+
+def test_a_related_heading_below_the_text_takes_its_teasers_with_it():
+    teasers = [
+        "Dock strike enters its third week as talks stall",
+        "The union says the port authority has not answered its letter since March.",
+    ]
+    out = removed([HEAD, *TEXT, "Noticias relacionadas", *teasers])
+    assert out.get("Noticias relacionadas") == "related-teaser"
+    assert all(out.get(t) == "teaser-list" for t in teasers), out
+
+
+def test_an_inline_related_heading_in_the_middle_of_the_article_leaves_its_sentences():
+    more = [
+        "The board will publish the engineers' scores on its website next week.",
+        "The company has denied any link to board members.",
+        "Auditors are expected to report to the city council in June.",
+    ]
+    out = removed([HEAD, TEXT[0], "Related", "Dock strike enters its third week", *more])
+    assert out.get("Related") == "related-teaser"
+    assert not set(more) & set(out)
+
+
+def test_a_link_framed_by_symbols_is_removed_and_a_sentence_with_symbols_stays():
+    framed = "+++ Live ticker on the dredging contract +++"
+    sentence = "The board's C++ software scored every bid, Vell said."
+    out = removed([HEAD, TEXT[0], framed, sentence, TEXT[1]])
+    assert out.get(framed) == "symbols"
+    assert sentence not in out

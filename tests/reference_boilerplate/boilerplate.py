@@ -48,13 +48,15 @@ from reference_boilerplate.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + context.FORM_RULES
 ALL_RULE_IDS = tuple(
     dict.fromkeys(
         [
             *vocabulary.ALL_RULE_IDS,
             *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
             placement.TAIL_RUN.id,
+            context.TEASER_LIST.id,
+            context.HEAD_LABEL.id,
         ]
     )
 )
@@ -240,6 +242,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     kept = placement.positional(lines, out, infos)
     placement.tail_run(lines, out, infos, kept)
     context.keep_signatures(lines, out, infos)
+    context.related_below(lines, out, infos)
     context.head_labels(lines, out, infos, title_index(lines, out))
     return out
 

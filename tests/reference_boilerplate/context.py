@@ -12,6 +12,10 @@ decide from context:
   which is a sentence and has stopwords;
 * ``byline`` (dated): names and a date in any of the common European languages ("Ana Lind,
   Paul Roe le vendredi 14 juillet 2017"), above the first sentence;
+* ``teaser-list``: below the text, a "related" heading and the few lines after it, when they
+  are mostly headlines rather than sentences (a bullet list above the text is not enough:
+  Reuters-style key points are bullets without sentence ends too);
+* ``symbols`` (framed): a link framed by runs of symbols ("+++ Live ticker +++");
 * the signature of a statement below the text ("Ana Lind – president of the Board") is
   text the tail rules must not take: it is given back.
 
@@ -34,6 +38,17 @@ from reference_boilerplate.vocabulary import BYLINE, NEVER, TAIL_SHORT, Rule
 HEAD_LABEL = Rule(
     "head-label", "short line without stopwords between the headline and the text", NEVER
 )
+TEASER_LIST = Rule("teaser-list", "list of other articles' headlines", NEVER)
+FRAMED = Rule(
+    "symbols",
+    "line framed by runs of symbols (+++ link +++)",
+    re.compile(r"^([+*=#~>]{2,})\s.{1,120}\s\1$"),
+    max_words=20,
+    needs=re.compile(r"\+\+|\*\*|==|##|~~|>>"),
+)
+FORM_RULES: tuple[Rule, ...] = (FRAMED,)
+RELATED_MAX_BELOW = 10  # lines below a "related" heading that can all be its teasers
+RELATED_MAX_WORDS = 80  # ... none of them longer than this
 LABEL_MAX_WORDS = 8  # a label between headline and text: a name, tags, a caption of a few words
 LANGUAGE_MIN_SHARE = 0.2  # the best stoplist covers at least this share of the page's words
 LANGUAGE_MIN_WORDS = 30  # ... of at least this many words
@@ -150,3 +165,29 @@ def keep_signatures(lines: list[str], out: list[Rule | None], infos: list[lq.Lin
     if signed:
         for i in run[: signed[-1] + 1]:
             out[i] = None
+
+
+def _heading(line: str, rule: Rule | None, info: lq.LineInfo) -> bool:
+    """A "related" heading on its own ("Noticias relacionadas", "Most read"), not a link
+    with its headline ("Read more: ...")."""
+    return rule is not None and rule.id == "related-teaser" and info.words <= 5 and ": " not in line
+
+
+def related_below(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo]) -> None:
+    """Below the text, a "related" heading and the lines after it to the end of the page,
+    when they are at most ``RELATED_MAX_BELOW`` short lines and at least half of the kept
+    ones are headlines (no sentence end): the teasers of the heading. An inline heading in
+    the middle of an article is followed by its sentences, and stays a lone removed line."""
+    for i, (line, rule, f) in enumerate(zip(lines, out, infos, strict=True)):
+        if not _heading(line, rule, f):
+            continue
+        if not any(r is None and g.prose for r, g in zip(out[:i], infos[:i], strict=True)):
+            return  # no text above: the page's form says nothing about where its text is
+        below = range(i + 1, len(out))
+        todo = [j for j in below if out[j] is None]
+        if len(below) > RELATED_MAX_BELOW or any(infos[j].words > RELATED_MAX_WORDS for j in below):
+            return
+        if todo and 2 * sum(not infos[j].terminal for j in todo) >= len(todo):
+            for j in todo:
+                out[j] = TEASER_LIST
+        return

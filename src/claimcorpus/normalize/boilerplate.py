@@ -49,7 +49,7 @@ from claimcorpus.normalize.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + context.FORM_RULES
 # finds the first of RULES that fires on a line; rebuilt when RULES is replaced (a caller
 # may add or drop rules: `claimcorpus normalize` after a rule change, its tests)
 _FILTER = [RuleFilter(RULES)]
@@ -59,6 +59,8 @@ ALL_RULE_IDS = tuple(
             *vocabulary.ALL_RULE_IDS,
             *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
             placement.TAIL_RUN.id,
+            context.TEASER_LIST.id,
+            context.HEAD_LABEL.id,
         ]
     )
 )
@@ -246,6 +248,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     kept = placement.positional(lines, out, infos)
     placement.tail_run(lines, out, infos, kept)
     context.keep_signatures(lines, out, infos)
+    context.related_below(lines, out, infos)
     context.head_labels(lines, out, infos, title_index(lines, out))
     return out
 
