@@ -85,19 +85,25 @@ def _stoplists() -> dict[str, frozenset[str]]:
     return {lang: frozenset(justext.get_stoplist(lang)) for lang in sorted(justext.get_stoplists())}
 
 
-def page_stoplist(lines: list[str]) -> frozenset[str] | None:
-    """The stoplist of the page's language: the one covering most of its words, when it
-    covers at least ``LANGUAGE_MIN_SHARE`` of ``LANGUAGE_MIN_WORDS`` or more; else None."""
+def page_language(lines: list[str]) -> str | None:
+    """The jusText language whose stoplist covers most of the page's words, when it covers
+    at least ``LANGUAGE_MIN_SHARE`` of ``LANGUAGE_MIN_WORDS`` or more; else None."""
     counts = Counter(w.lower() for line in lines for w in _TOKEN.findall(line))
     total = sum(counts.values())
     if total < LANGUAGE_MIN_WORDS:
         return None
     best, best_hits = None, 0
-    for stop in _stoplists().values():
+    for lang, stop in _stoplists().items():
         hits = sum(n for w, n in counts.items() if w in stop)
         if hits > best_hits:
-            best, best_hits = stop, hits
+            best, best_hits = lang, hits
     return best if best_hits >= LANGUAGE_MIN_SHARE * total else None
+
+
+def page_stoplist(lines: list[str]) -> frozenset[str] | None:
+    """The stoplist of the page's language (``page_language``), or None."""
+    lang = page_language(lines)
+    return None if lang is None else _stoplists()[lang]
 
 
 def dated_byline(line: str, info: lq.LineInfo) -> bool:
