@@ -243,7 +243,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     placement.tail_run(lines, out, infos, kept)
     context.keep_signatures(lines, out, infos)
     context.related_below(lines, out, infos)
-    context.head_labels(lines, out, infos, title_index(lines, out))
+    context.head_labels(lines, out, infos, title_index(lines, out, infos))
     return out
 
 
@@ -272,11 +272,14 @@ def looks_like_title(line: str) -> bool:
     return 3 <= words <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
 
 
-def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
+def title_index(
+    lines: list[str], rules: list[Rule | None], infos: list[lq.LineInfo] | None = None
+) -> int | None:
     """The headline: a kept, title-like line above the first sentence of the article.
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
     "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
+    ``infos``: the lines' ``lq.info`` when the caller has them.
     """
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
@@ -289,7 +292,8 @@ def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
         # not inside a sentence of the text: a name the article repeats is no headline
-        frames = [k for k, x in zip(keys, lines, strict=True) if not lq.info(x).prose]
+        prose = [f.prose for f in infos] if infos else [lq.info(x).prose for x in lines]
+        frames = [k for k, p in zip(keys, prose, strict=True) if not p]
         for i in head:
             if any(keys[i] in k and keys[i] != k for k in frames):
                 return i

@@ -22,6 +22,11 @@ import re
 from reference_boilerplate.vocabulary import Rule
 
 
+def _any(*parts: str) -> re.Pattern[str]:
+    """Matches a lower-cased line holding any of ``parts`` (the cheap filter of a rule)."""
+    return re.compile("|".join(re.escape(p) for p in parts))
+
+
 def _whole(*phrases: str) -> re.Pattern[str]:
     """The line (bullets and trailing separators taken off) is one of the phrases."""
     return re.compile(r"^(?:" + "|".join(phrases) + r")[\s:.!…»›>]*$", re.IGNORECASE)
@@ -186,6 +191,8 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         "site footer (copyright, legal and contact links)",
         re.compile("|".join(_FOOTER), re.IGNORECASE),
         max_words=30,
+        # the phrases are plain words: their lower-cased forms are the rule's cheap filter
+        needs=_any(*"|".join(_FOOTER).split("|")),
     ),
     Rule("footer", "site footer (legal and contact links)", _whole(*_FOOTER_LINKS), max_words=6),
     Rule(

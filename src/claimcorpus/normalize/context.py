@@ -44,7 +44,7 @@ FRAMED = Rule(
     "line framed by runs of symbols (+++ link +++)",
     re.compile(r"^([+*=#~>]{2,})\s.{1,120}\s\1$"),
     max_words=20,
-    needs=re.compile(r"\+\+|\*\*|==|##|~~|>>"),
+    needs=re.compile("|".join(map(re.escape, ["++", "**", "==", "##", "~~", ">>"]))),
 )
 FORM_RULES: tuple[Rule, ...] = (FRAMED,)
 RELATED_MAX_BELOW = 10  # lines below a "related" heading that can all be its teasers
@@ -85,19 +85,34 @@ def _stoplists() -> dict[str, frozenset[str]]:
     return {lang: frozenset(justext.get_stoplist(lang)) for lang in sorted(justext.get_stoplists())}
 
 
+@cache
+def _languages_of() -> dict[str, tuple[str, ...]]:
+    """Each stopword -> the languages whose stoplist holds it (built once: a page's words
+    are then looked up once each, not once per stoplist)."""
+    out: dict[str, list[str]] = {}
+    for lang, stop in _stoplists().items():
+        for w in stop:
+            out.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in out.items()}
+
+
 def page_language(lines: list[str]) -> str | None:
     """The jusText language whose stoplist covers most of the page's words, when it covers
-    at least ``LANGUAGE_MIN_SHARE`` of ``LANGUAGE_MIN_WORDS`` or more; else None."""
+    at least ``LANGUAGE_MIN_SHARE`` of ``LANGUAGE_MIN_WORDS`` or more; else None (of two
+    stoplists covering as many words, the first by name)."""
     counts = Counter(w.lower() for line in lines for w in _TOKEN.findall(line))
     total = sum(counts.values())
     if total < LANGUAGE_MIN_WORDS:
         return None
-    best, best_hits = None, 0
-    for lang, stop in _stoplists().items():
-        hits = sum(n for w, n in counts.items() if w in stop)
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    return best if best_hits >= LANGUAGE_MIN_SHARE * total else None
+    index = _languages_of()
+    hits: Counter[str] = Counter()
+    for w, n in counts.items():
+        for lang in index.get(w, ()):
+            hits[lang] += n
+    if not hits:
+        return None
+    best = max(sorted(hits), key=hits.__getitem__)  # max keeps the first of equal ones
+    return best if hits[best] >= LANGUAGE_MIN_SHARE * total else None
 
 
 def page_stoplist(lines: list[str]) -> frozenset[str] | None:
@@ -137,13 +152,15 @@ def head_labels(
             out[i] = BYLINE
     if title is None or title >= first:
         return
-    stop = page_stoplist(lines)
+    todo = [
+        i
+        for i in range(title + 1, first)
+        if out[i] is None and not infos[i].terminal and 2 <= infos[i].words <= LABEL_MAX_WORDS
+    ]
+    stop = page_stoplist(lines) if todo else None  # the language only when a line asks
     if stop is None:
         return
-    for i in range(title + 1, first):
-        f = infos[i]
-        if out[i] is not None or f.terminal or not 2 <= f.words <= LABEL_MAX_WORDS:
-            continue
+    for i in todo:
         words = [w.lower() for w in _TOKEN.findall(lines[i])]
         if words and not any(w in stop for w in words):
             out[i] = HEAD_LABEL
