@@ -197,3 +197,34 @@ def test_a_link_framed_by_symbols_is_removed_and_a_sentence_with_symbols_stays()
     out = removed([HEAD, TEXT[0], framed, sentence, TEXT[1]])
     assert out.get(framed) == "symbols"
     assert sentence not in out
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        (
+            "La presidenta de la junta, Mara Vell, en el puerto el 7 de mayo de 2024. (REUTERS)",
+            "photo-credit",
+        ),
+        ("Dragas en el puerto exterior. (AP Photo/Ana Lind)", "photo-credit"),
+        ("Imagen: Gaceta del Puerto", "photo-credit"),
+        ("Por Juan Carlos Pérez Gómez", "byline"),
+        ("Oleh Budi Santoso | Antara", "byline"),
+        ("Etiquetas: puerto, dragado, contrato", "page-label"),
+        ("Compartir en Facebook", "share-prompt"),
+    ],
+)
+def test_credits_bylines_tags_and_share_links_in_other_languages_go(line, rule):
+    assert removed([HEAD, *TEXT_ES, line, TEXT_ES[0]]).get(line) == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "WASHINGTON (AP) — La junta del puerto dijo el martes que publicará las ofertas.",
+        "Por primera vez, la junta publicará las puntuaciones de cada oferta.",
+        "Por Dios, dijo Vell, que cada oferta se abra en público.",
+    ],
+)
+def test_an_agency_dateline_or_a_sentence_opening_with_por_stays(line):
+    assert line not in removed([HEAD, TEXT_ES[0], line, TEXT_ES[1]])

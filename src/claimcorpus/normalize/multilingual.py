@@ -125,6 +125,12 @@ _AUTHOR = (
     r"muhabir|redakcja|редактор|作者|编辑|記者|الكاتب|بقلم",
 )
 _WORD = r"[^\W\d_][\w.'’-]*"
+_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]+"  # a capitalised name (case-sensitive)
+_AGENCIES = (
+    "reuters|afp|ap|epa|epa-efe|getty images|dpa|efe|ansa|xinhua|tass|ria novosti|anadolu|aa|"
+    "irna|yonhap|kyodo|pti|ani|ians|bernama|antara|lusa|agência brasil|europa press|sipa|"
+    "imago|zuma press|bloomberg|shutterstock|istock|ria"
+)
 
 MULTILINGUAL_RULES: tuple[Rule, ...] = (
     Rule(
@@ -223,11 +229,60 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         "photo credit or caption credit",
         re.compile(
             r"\b(?:foto|fotos|fotó|fotografía|fotografia|фото|снимка|bild|crédit photo|"
-            r"crédito|kredit foto|图片|图|사진|写真)\s*[:/]\s*\S",
+            r"crédito|kredit foto|imagen|ilustración|ilustrasi|fotoğraf|görsel|"
+            r"图片|图|사진|写真)\s*[:/]\s*\S",
             re.IGNORECASE,
         ),
         max_words=40,
-        needs=re.compile(r"foto|фото|снимка|bild|crédit|crédito|kredit|图|사진|写真"),
+        needs=_any(
+            *"foto фото снимка bild crédit crédito kredit imagen ilustr görsel 图 사진 写真".split()
+        ),
+    ),
+    Rule(
+        "photo-credit",
+        "caption ending in an agency credit in brackets",
+        # "... in Paris on May 7, 2017. (REUTERS)", "... (AP Photo/Ann Lee)"
+        re.compile(
+            r"[.!?]['\"”’»]?\s*\((?:©\s*)?(?:" + _AGENCIES + r")(?:\s+(?:photo|foto|images?))?"
+            r"(?:\s*/\s*[^()]{1,40})?\)$",
+            re.IGNORECASE,
+        ),
+        max_words=60,
+        needs=_any(*(a.lower() for a in _AGENCIES.split("|"))),
+    ),
+    Rule(
+        "byline",
+        "stand-alone byline (by and the author's names)",
+        # "Por Juan Carlos Pérez", "Par Ana Lind, AFP", "Oleh Budi Santoso | Antara"
+        re.compile(
+            r"^(?i:por|par|von|di|oleh|door|przez|от|by)\s+"
+            + _NAME
+            + r"(?:\s+(?:"
+            + _NAME
+            + r"|de|da|del|dos|van|von|der|y|e|et|und|and|la|le|и))"
+            r"{0,5}(?:\s*[,|/–-]\s*[\w .'’-]{1,40})?$"
+        ),
+        max_words=10,
+    ),
+    Rule(
+        "page-label",
+        "page metadata label (tags, keywords)",
+        _start(
+            r"etiquetas|palabras clave|temas|tags|mots-clés|thèmes|schlagwörter|themen|теги",
+            r"метки|темы|теми|etiketler|etiket|kata kunci|topik|tag|标签|关键词|タグ|الوسوم",
+            r"parole chiave|argomenti|palavras-chave|assuntos",
+        ),
+        max_words=25,
+    ),
+    Rule(
+        "share-prompt",
+        "share or follow prompt naming a network",
+        re.compile(
+            r"^(?:" + "|".join(_SHARE[:2]) + r")\s+(?:en|no|na|sur|auf|в|у|di|на|su|ile|em)\s+"
+            r"\S.{0,30}$",
+            re.IGNORECASE,
+        ),
+        max_words=8,
     ),
     Rule(
         "photo-credit",
