@@ -228,3 +228,35 @@ def test_credits_bylines_tags_and_share_links_in_other_languages_go(line, rule):
 )
 def test_an_agency_dateline_or_a_sentence_opening_with_por_stays(line):
     assert line not in removed([HEAD, TEXT_ES[0], line, TEXT_ES[1]])
+
+
+def test_a_headline_that_asks_heads_the_page_and_the_byline_under_it_goes():
+    head = "Who really decides on the harbour contracts?"
+    page = [head, "Ana Lind en Paul Roe", *TEXT]
+    assert title(page) == head
+    out = removed(page)
+    assert out.get("Ana Lind en Paul Roe") == "byline"
+    assert head not in out
+
+
+def test_a_question_in_the_text_is_no_headline():
+    # the first long line is a sentence, not a question: the page has no asking headline
+    q = "Who decided on the contract?"
+    page = [TEXT[0], q, TEXT[1]]
+    assert q not in removed(page)
+    assert title(page) is None
+
+
+def test_names_after_the_standfirst_are_a_byline_and_a_sentence_naming_them_stays():
+    standfirst = "The board says every bid was scored by independent engineers."
+    page = [HEAD, standfirst, "Ana Lind, Paul Roe and Mara Vell", *TEXT]
+    out = removed(page)
+    assert out.get("Ana Lind, Paul Roe and Mara Vell") == "byline"
+    assert standfirst not in out and not set(TEXT) & set(out)
+
+
+@pytest.mark.parametrize(
+    "line", ["Beeld ANP", "null Beeld Rob en Robin", "Dredgers in the harbour FOTO gazette.example"]
+)
+def test_a_photo_credit_without_a_colon_goes(line):
+    assert removed([HEAD, *TEXT, line, TEXT[0]]).get(line) == "photo-credit"

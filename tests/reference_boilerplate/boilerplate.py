@@ -214,6 +214,7 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     """
     out: list[Rule | None] = []
     infos = [lq.info(line) for line in lines]
+    context.question_headline(lines, infos)  # "Who holds the power?" heads the page
     block: Rule | None = None
     seen: set[str] = set()
     heads: list[str] = []
@@ -279,21 +280,23 @@ def title_index(
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
     "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
-    ``infos``: the lines' ``lq.info`` when the caller has them.
+    ``infos``: the lines' ``lq.info`` as ``classify`` saw them, when the caller has them.
     """
+    if infos is None:
+        infos = [lq.info(line) for line in lines]
+        context.question_headline(lines, infos)
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
         if rule is not None:
             continue
-        if lq.info(line).prose:
+        if infos[i].prose:
             break
-        if looks_like_title(line):
+        if looks_like_title(line) or context.asks(line, infos[i]):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
         # not inside a sentence of the text: a name the article repeats is no headline
-        prose = [f.prose for f in infos] if infos else [lq.info(x).prose for x in lines]
-        frames = [k for k, p in zip(keys, prose, strict=True) if not p]
+        frames = [k for k, f in zip(keys, infos, strict=True) if not f.prose]
         for i in head:
             if any(keys[i] in k and keys[i] != k for k in frames):
                 return i

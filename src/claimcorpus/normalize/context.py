@@ -16,6 +16,11 @@ decide from context:
   are mostly headlines rather than sentences (a bullet list above the text is not enough:
   Reuters-style key points are bullets without sentence ends too);
 * ``symbols`` (framed): a link framed by runs of symbols ("+++ Live ticker +++");
+* a headline that asks or exclaims ("Who holds the power?") is the page's heading, not its
+  first sentence: without this, the place rules take the headline for the text's start and
+  leave the byline and captions under it;
+* ``byline`` (names): above the first sentence, names joined by "and" in any of a dozen
+  languages ("Ana Lind en Paul Roe");
 * the signature of a statement below the text ("Ana Lind – president of the Board") is
   text the tail rules must not take: it is given back.
 
@@ -75,6 +80,9 @@ _SIGNATURE_ROLE = re.compile(
     r"пресс-секретарь|председатель)\b",
     re.IGNORECASE,
 )
+QUESTION_HEAD_MAX_WORDS = 20  # a headline ending in "?" or "!" has at most this many words
+_ASKS = re.compile(r"[?!]['\"”’»)]*$")
+_AND = set("and & en et y e und и і та ve dan og och i oraz".split())
 _MONTH = re.compile(rf"(?:{lq.MONTHS})\.?", re.IGNORECASE)
 _NAME_DASH_ROLE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]*\s+){1,4}[–—-]\s+(?P<role>.{3,160})$")
 
@@ -137,6 +145,37 @@ def dated_byline(line: str, info: lq.LineInfo) -> bool:
     return names >= 2
 
 
+def question_headline(lines: list[str], infos: list[lq.LineInfo]) -> None:
+    """The page's first line of four or more words, when it ends in "?" or "!", has at most
+    ``QUESTION_HEAD_MAX_WORDS`` words and the next sentence below it is longer, is a
+    headline: its ``LineInfo`` is made a non-sentence (in place) for the rules after."""
+    i = next((k for k, f in enumerate(infos) if f.words >= lq.PROSE_MIN_WORDS), None)
+    if i is None:
+        return
+    j = next((k for k in range(i + 1, len(infos)) if infos[k].prose), None)
+    f = infos[i]
+    if j is None or f.words > QUESTION_HEAD_MAX_WORDS or not _ASKS.search(lines[i]):
+        return
+    if infos[j].words > f.words:
+        infos[i] = f._replace(terminal=False, prose=False)
+
+
+def asks(line: str, info: lq.LineInfo) -> bool:
+    """A headline ``question_headline`` found: ends in "?" or "!" yet is no sentence."""
+    return not info.terminal and info.words >= 3 and bool(_ASKS.search(line))
+
+
+def names_byline(line: str, info: lq.LineInfo) -> bool:
+    """Names joined by "and" (or commas) and nothing else: "Ana Lind en Paul Roe"."""
+    if info.terminal or info.words > 10:
+        return False
+    tokens = [t for t in re.split(r"[\s,]+", line) if t]
+    if not any(t.lower() in _AND for t in tokens) and "," not in line:
+        return False
+    names = [t for t in tokens if t.lower() not in _AND]
+    return len(names) >= 3 and all(t[0].isupper() and t.replace("-", "").isalpha() for t in names)
+
+
 def _first_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> int:
     return next((i for i, f in enumerate(infos) if f.prose and out[i] is None), len(out))
 
@@ -144,12 +183,18 @@ def _first_prose(out: list[Rule | None], infos: list[lq.LineInfo]) -> int:
 def head_labels(
     lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], title: int | None
 ) -> None:
-    """Between the headline (``title``) and the first sentence: dated bylines, and short
-    lines with no stopword of the page's language (a name, tags, a caption)."""
+    """Above the second sentence (a byline may follow the standfirst): dated and names-only
+    bylines; between the headline (``title``) and the first sentence: short lines with no
+    stopword of the page's language (a name, tags, a caption)."""
     first = _first_prose(out, infos)
-    for i in range(first):
-        if out[i] is None and i != title and dated_byline(lines[i], infos[i]):
-            out[i] = BYLINE
+    # a byline may follow the standfirst, the first sentence: up to the second one
+    second = next(
+        (i for i in range(first + 1, len(out)) if infos[i].prose and out[i] is None), first
+    )
+    for i in range(second):
+        if out[i] is None and i != title and not infos[i].prose:
+            if dated_byline(lines[i], infos[i]) or names_byline(lines[i], infos[i]):
+                out[i] = BYLINE
     if title is None or title >= first:
         return
     todo = [

@@ -286,6 +286,16 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "photo-credit",
+        "photo credit without a colon ('Beeld ANP', '... FOTO agency.com')",
+        re.compile(
+            r"^(?:null\s+)?(?i:beeld|foto|fotó|фото)\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][^.!?]{0,60}$"
+            r"|\sFOTO\s+\S{1,40}$"
+        ),
+        max_words=10,
+        needs=_any("beeld", "foto", "fotó", "фото"),
+    ),
+    Rule(
+        "photo-credit",
         "image file name or slug",
         # "estadio-arturo-c-nahl", "img_2024_05_01": words joined by hyphens, no space
         re.compile(r"^(?=[^-_]*[a-z])[a-z0-9]+(?:[-_][a-z0-9]+){2,}$"),
