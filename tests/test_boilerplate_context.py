@@ -230,21 +230,17 @@ def test_an_agency_dateline_or_a_sentence_opening_with_por_stays(line):
     assert line not in removed([HEAD, TEXT_ES[0], line, TEXT_ES[1]])
 
 
-def test_a_headline_that_asks_heads_the_page_and_the_byline_under_it_goes():
-    head = "Who really decides on the harbour contracts?"
-    page = [head, "Ana Lind en Paul Roe", *TEXT]
-    assert title(page) == head
-    out = removed(page)
-    assert out.get("Ana Lind en Paul Roe") == "byline"
-    assert head not in out
-
-
-def test_a_question_in_the_text_is_no_headline():
-    # the first long line is a sentence, not a question: the page has no asking headline
-    q = "Who decided on the contract?"
-    page = [TEXT[0], q, TEXT[1]]
-    assert q not in removed(page)
-    assert title(page) is None
+def test_short_sentences_under_a_question_headline_stay():
+    # why a headline ending in "?" still counts as the text's first sentence: PolNeAR
+    # articles open with a question headline and then short sentences ("YouTube and
+    # Google."), which the head rules would take if the question were a heading
+    page = [
+        "Will the harbour board sell its dredger?",
+        "Ships and cranes.",
+        "Docks and sheds.",
+        *TEXT,
+    ]
+    assert not {"Ships and cranes.", "Docks and sheds."} & set(removed(page))
 
 
 def test_names_after_the_standfirst_are_a_byline_and_a_sentence_naming_them_stays():

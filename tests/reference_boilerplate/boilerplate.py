@@ -214,7 +214,6 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     """
     out: list[Rule | None] = []
     infos = [lq.info(line) for line in lines]
-    context.question_headline(lines, infos)  # "Who holds the power?" heads the page
     block: Rule | None = None
     seen: set[str] = set()
     heads: list[str] = []
@@ -284,14 +283,13 @@ def title_index(
     """
     if infos is None:
         infos = [lq.info(line) for line in lines]
-        context.question_headline(lines, infos)
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
         if rule is not None:
             continue
         if infos[i].prose:
             break
-        if looks_like_title(line) or context.asks(line, infos[i]):
+        if looks_like_title(line):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]

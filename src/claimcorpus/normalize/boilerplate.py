@@ -216,7 +216,6 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     """
     out: list[Rule | None] = []
     infos = [lq.info(line) for line in lines]
-    context.question_headline(lines, infos)  # "Who holds the power?" heads the page
     # line_key(core(line)) == line_key(line): the key strips what core strips
     keys = [line_key(core(line)) for line in lines]
     block: Rule | None = None
@@ -291,7 +290,6 @@ def title_index(
     """
     if infos is None:
         infos = [lq.info(line) for line in lines]
-        context.question_headline(lines, infos)
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
         if rule is not None:
@@ -299,7 +297,7 @@ def title_index(
         info = infos[i]
         if info.prose:
             break
-        if looks_like_title(line, info) or context.asks(line, info):
+        if looks_like_title(line, info):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
