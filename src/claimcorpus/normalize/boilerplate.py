@@ -286,24 +286,25 @@ def title_index(
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
     "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
-    ``infos``: the lines' ``lq.info`` as ``classify`` saw them, when the caller has them.
+    ``infos``: the lines' ``lq.info`` when the caller has them.
     """
-    if infos is None:
-        infos = [lq.info(line) for line in lines]
+
+    def info(j: int) -> lq.LineInfo:
+        return lq.info(lines[j]) if infos is None else infos[j]
+
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
         if rule is not None:
             continue
-        info = infos[i]
-        if info.prose:
+        if info(i).prose:
             break
-        if looks_like_title(line, info):
+        if looks_like_title(line, info(i)):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
-        # not inside a sentence of the text: a name the article repeats is no headline
-        frames = [k for k, f in zip(keys, infos, strict=True) if not f.prose]
         for i in head:
-            if any(keys[i] in k and keys[i] != k for k in frames):
+            # inside a longer line that is not a sentence of the text: a name the article
+            # repeats in a sentence is no headline
+            if any(keys[i] in k and keys[i] != k and not info(j).prose for j, k in enumerate(keys)):
                 return i
     return head[0] if head else None
