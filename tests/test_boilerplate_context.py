@@ -256,3 +256,22 @@ def test_names_after_the_standfirst_are_a_byline_and_a_sentence_naming_them_stay
 )
 def test_a_photo_credit_without_a_colon_goes(line):
     assert removed([HEAD, *TEXT, line, TEXT[0]]).get(line) == "photo-credit"
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Analyses, forecasts      Glossary      Methods      Security and policy", "navigation"),
+        ("Meta fact-check 3. října 2023", "timestamp"),
+        ("Jumapili, 12 Juni 2016", "timestamp"),
+        ("Läs hela Vells brev här", "related-teaser"),
+        ("Διαβάστε επίσης", "related-teaser"),
+    ],
+)
+def test_spaced_menus_dates_and_prompts_of_more_languages_go(line, rule):
+    assert removed([HEAD, *TEXT, line, TEXT[0]]).get(line) == rule
+
+
+def test_a_sentence_with_wide_gaps_inside_stays():
+    line = "The board met on Tuesday   and again on Friday   to score the last bids."
+    assert line not in removed([HEAD, TEXT[0], line, TEXT[1]])

@@ -56,6 +56,11 @@ _RELATED = (
     r"популярные новости(?: за сутки)?|больше новостей(?: на .{1,40})?|последние новости",
     r"главное|новости партнеров|читати також|інші новини|популярні новини|останні новини",
     r"още по темата|прочетете още|най-четени|czytaj (?:też|także|więcej)|zobacz też",
+    # sv, no, da, cs, el, sw
+    r"läs också|läs mer|läs hela .{1,40} här|relaterade artiklar|mest lästa|les også|les mer",
+    r"læs også|læs mere|mest læste|související články|čtěte také|nejčtenější|přečtěte si také",
+    r"διαβάστε επίσης|διαβάστε ακόμα|δημοφιλή|διαβάζονται τώρα|σχετικά άρθρα|habari zaidi",
+    r"habari zinazohusiana|soma zaidi|soma pia",
     # tr, id/ms
     r"ilgili haberler|benzer haberler|devamını oku|son dakika|çok okunanlar|öne çıkanlar",
     r"baca juga|berita terkait|artikel terkait|baca selengkapnya|selengkapnya|terpopuler",
@@ -293,6 +298,17 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         ),
         max_words=10,
         needs=_any("beeld", "foto", "fotó", "фото"),
+    ),
+    Rule(
+        "navigation",
+        "menu items spaced apart on one line",
+        # "Analyses      Glossary      Methods": items the extraction kept apart by wide gaps
+        # (items start with no lower-case letter, and the line ends no sentence)
+        re.compile(
+            r"^(?:(?![a-zß-ÿа-яё])[^\s].{0,40}?\s{3,}){2,}(?![a-zß-ÿа-яё])[^\s].{0,40}(?<![.!?])$"
+        ),
+        max_words=30,
+        needs=_any("   "),
     ),
     Rule(
         "photo-credit",
