@@ -275,3 +275,10 @@ def test_spaced_menus_dates_and_prompts_of_more_languages_go(line, rule):
 def test_a_sentence_with_wide_gaps_inside_stays():
     line = "The board met on Tuesday   and again on Friday   to score the last bids."
     assert line not in removed([HEAD, TEXT[0], line, TEXT[1]])
+
+
+def test_a_headline_after_a_kicker_taken_for_the_title_is_no_label():
+    # the kicker "Press club debate" is taken for the title; the headline under it has no
+    # stopword but is longer than the kicker: it stays
+    page = ["Press club debate", "Dredging deal: Vell rejects Harbour Board claims", *TEXT]
+    assert "Dredging deal: Vell rejects Harbour Board claims" not in removed(page)

@@ -172,10 +172,12 @@ def head_labels(
                 out[i] = BYLINE
     if title is None or title >= first:
         return
+    # the title may be a kicker the headline follows: a line longer than it is no label
+    longest = min(infos[title].words, LABEL_MAX_WORDS)
     todo = [
         i
         for i in range(title + 1, first)
-        if out[i] is None and not infos[i].terminal and 2 <= infos[i].words <= LABEL_MAX_WORDS
+        if out[i] is None and not infos[i].terminal and 2 <= infos[i].words <= longest
     ]
     stop = page_stoplist(lines) if todo else None  # the language only when a line asks
     if stop is None:
