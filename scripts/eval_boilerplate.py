@@ -12,19 +12,26 @@ per outlet is the unseen case) and every labelled line is scored against the exc
 
 Prints, per file and in total: boilerplate lines removed, article lines removed (body loss),
 titles right; ``-v`` also lists every boilerplate line kept and every article line lost, with
-the rule that removed it. Exit 1 when a file cannot be read. Keep real pages outside the
+the rule that removed it. ``--justext`` scores jusText (``justext.justext``, default settings,
+each line one paragraph, the stoplist of the page's language as ``normalize.context`` picks
+it; English when none is picked) on the same lines instead, as a comparison. Exit 1 when a
+file cannot be read. Keep real pages outside the
 repository (their text is not ours to commit); this script only reads them.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+import justext  # noqa: E402
+
+from claimcorpus.normalize.context import page_language  # noqa: E402
 from claimcorpus.normalize.text import normalize_bytes  # noqa: E402
 
 LABELS = {"B", "K", "T", "?"}
@@ -81,10 +88,26 @@ def read_pages(path: Path) -> list[Page]:
     return pages
 
 
-def score_page(page: Page) -> Score:
+def justext_removed(page: Page) -> dict[int, str]:
+    """Line number (1-based) -> "justext:<class>" for every line jusText calls boilerplate."""
+    lines = [text for _, text in page.rows]
+    doc = "".join(f"<p>{html.escape(t)}</p>" for t in lines)
+    stoplist = justext.get_stoplist(page_language(lines) or "English")
+    paragraphs = justext.justext(f"<html><body>{doc}</body></html>".encode(), stoplist)
+    # one paragraph per line, in order (an empty line gives none: the rows have no empty line)
+    return {
+        no: f"justext:{p.class_type}"
+        for no, p in enumerate(paragraphs, start=1)
+        if p.is_boilerplate
+    }
+
+
+def score_page(page: Page, use_justext: bool = False) -> Score:
     raw = "\n".join(text for _, text in page.rows).encode("utf-8")
     n = normalize_bytes(raw, page.name)
     removed = {e["line"]: e["rule"] for e in n.exclusions}
+    if use_justext:
+        removed = justext_removed(page)
     s = Score(pages=1)
     for no, (label, text) in enumerate(page.rows, start=1):
         if label == "B":
@@ -119,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", nargs="+")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--json", action="store_true", help="print the totals as JSON")
+    ap.add_argument("--justext", action="store_true", help="score jusText instead (comparison)")
     args = ap.parse_args(argv)
     total = Score()
     per_file: dict[str, dict[str, float | int]] = {}
@@ -130,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         s = Score()
         for page in pages:
-            s.add(score_page(page))
+            s.add(score_page(page, args.justext))
         per_file[str(path)] = s.summary()
         total.add(s)
     if args.json:

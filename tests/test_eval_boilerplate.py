@@ -62,3 +62,15 @@ def test_lists_misses_and_refuses_a_row_without_a_label(tmp_path: Path, capsys):
     bad.write_text("### p\nno label here\n", encoding="utf-8")
     assert _script().main([str(bad)]) == 1
     assert f"{bad}:2: expected 'B|K|T|?<TAB>line'" in capsys.readouterr().err
+
+
+def test_justext_is_scored_on_the_same_lines_as_a_comparison(tmp_path: Path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(PAGE, encoding="utf-8")
+    assert _script().main(["-v", "--justext", str(good)]) == 0
+    out = capsys.readouterr().out
+    # jusText's final class names what it removed; the short sentence of the ledger page is
+    # one it takes (jusText drops short paragraphs the normalizer keeps as text)
+    assert "[justext:" in out and "[duplicate-line]" not in out
+    assert "ledger: LOST [justext:bad] Officials met on Monday" in out
+    assert "gazette: KEPT  Menu" not in out

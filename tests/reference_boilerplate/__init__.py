@@ -1,4 +1,10 @@
 """The boilerplate detector as it was before it was made faster (issue 14, item 4): a frozen
 copy of ``normalize/boilerplate.py`` and the modules it uses (linequality, placement, promos,
 repetition, vocabulary), imports pointed here. ``test_boilerplate_fast.py`` compares the
-detector in src with this one line by line; ``scripts/bench_normalize.py`` times both."""
+detector in src with this one line by line; ``scripts/bench_normalize.py`` times both.
+
+Issue 16 (s4) changed decisions on purpose: the multilingual UI vocabulary (multilingual.py),
+the context passes (context.py), month and day names of more languages (linequality), longer
+breadcrumb trails (TRAIL_WORDS 6) and a headline no longer chosen for being repeated inside a
+sentence. Those changes are applied here too, in this copy's plain-loop form, so the copy
+stays the slow baseline of the decisions the faster code must reproduce."""

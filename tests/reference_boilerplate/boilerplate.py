@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from reference_boilerplate import context, placement, vocabulary
 from reference_boilerplate import linequality as lq
-from reference_boilerplate import placement, vocabulary
+from reference_boilerplate.multilingual import MULTILINGUAL_RULES
 from reference_boilerplate.promos import PROMPT_RULES
 from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
 from reference_boilerplate.vocabulary import (
@@ -47,9 +48,17 @@ from reference_boilerplate.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES
+RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + context.FORM_RULES
 ALL_RULE_IDS = tuple(
-    dict.fromkeys([*vocabulary.ALL_RULE_IDS, *(r.id for r in PROMPT_RULES), placement.TAIL_RUN.id])
+    dict.fromkeys(
+        [
+            *vocabulary.ALL_RULE_IDS,
+            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
+            placement.TAIL_RUN.id,
+            context.TEASER_LIST.id,
+            context.HEAD_LABEL.id,
+        ]
+    )
 )
 
 LANG_CODES = set(
@@ -88,7 +97,7 @@ _EMBED_FRAME = re.compile(
 )
 LIST_MIN_ITEMS = 4  # separated items on one line that make a list of links
 LIST_ITEM_WORDS = 15  # ... of at most this many words each on average
-TRAIL_WORDS = 4  # section words a breadcrumb puts before the headline it ends with
+TRAIL_WORDS = 6  # section words a breadcrumb puts before the headline it ends with
 BREADCRUMB_TRAIL = Rule("breadcrumb", "site navigation breadcrumb ending in the headline", NEVER)
 HEAD_LINES = 60  # a later line repeating the start of one of these is a repeated headline
 _TITLE_END = re.compile(r"[.!?:;,]['\"”’]?$")
@@ -232,6 +241,9 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     placement.between(out, infos)
     kept = placement.positional(lines, out, infos)
     placement.tail_run(lines, out, infos, kept)
+    context.keep_signatures(lines, out, infos)
+    context.related_below(lines, out, infos)
+    context.head_labels(lines, out, infos, title_index(lines, out, infos))
     return out
 
 
@@ -260,23 +272,32 @@ def looks_like_title(line: str) -> bool:
     return 3 <= words <= 30 and len(line) <= 250 and not _TITLE_END.search(line)
 
 
-def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
+def title_index(
+    lines: list[str], rules: list[Rule | None], infos: list[lq.LineInfo] | None = None
+) -> int | None:
     """The headline: a kept, title-like line above the first sentence of the article.
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
     "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
+    ``infos``: the lines' ``lq.info`` when the caller has them.
     """
+
+    def info(j: int) -> lq.LineInfo:
+        return lq.info(lines[j]) if infos is None else infos[j]
+
     head: list[int] = []
     for i, (line, rule) in enumerate(zip(lines, rules, strict=True)):
         if rule is not None:
             continue
-        if lq.info(line).prose:
+        if info(i).prose:
             break
         if looks_like_title(line):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
         for i in head:
-            if any(keys[i] in k and keys[i] != k for k in keys):
+            # inside a longer line that is not a sentence of the text: a name the article
+            # repeats in a sentence is no headline
+            if any(keys[i] in k and keys[i] != k and not info(j).prose for j, k in enumerate(keys)):
                 return i
     return head[0] if head else None

@@ -36,9 +36,36 @@ _MONTHS = (
     "juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|"
     "julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|"
     "giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|"
-    "setembro|outubro|novembro|dezembro"
+    "setembro|outubro|novembro|dezembro|"
+    # Dutch, Indonesian, Turkish, Romanian, Russian and Ukrainian (genitive: "5 мая")
+    "maart|augustus|februari|maret|agustus|desember|januari|juni|juli|mei|ocak|şubat|nisan|"
+    "mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|ianuarie|februarie|martie|aprilie|"
+    "iunie|iulie|noiembrie|decembrie|января|февраля|марта|апреля|мая|июня|июля|августа|"
+    "сентября|октября|ноября|декабря|січня|лютого|березня|квітня|травня|червня|липня|серпня|"
+    "вересня|жовтня|листопада|грудня|"
+    # Polish, Czech, Swedish, Swahili, Greek (genitive: "3 Αυγούστου") and Arabic
+    "stycznia|lutego|marca|kwietnia|czerwca|lipca|sierpnia|września|października|listopada|"
+    "grudnia|ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|"
+    "prosince|augusti|machi|aprili|julai|agosti|septemba|oktoba|novemba|desemba|ιανουαρίου|"
+    "φεβρουαρίου|μαρτίου|απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου|οκτωβρίου|"
+    "νοεμβρίου|δεκεμβρίου|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|"
+    "نوفمبر|ديسمبر"
 )
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+MONTHS = _MONTHS  # month names and abbreviations of a dozen languages, a regex alternation
+_DAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|"
+    "sun|"
+    # French, Spanish, Portuguese, Italian, German, Turkish, Indonesian, Russian
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
+    "sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|lunedì|"
+    "martedì|mercoledì|giovedì|venerdì|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
+    "sonntag|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|senin|selasa|rabu|kamis|"
+    "jumat|sabtu|minggu|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"
+    # Polish, Czech, Swedish, Swahili, Greek
+    "poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela|pondělí|úterý|středa|čtvrtek|"
+    "pátek|neděle|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|jumatatu|jumanne|jumatano|"
+    "alhamisi|ijumaa|jumamosi|jumapili|δευτέρα|τρίτη|τετάρτη|πέμπτη|παρασκευή|σάββατο|κυριακή"
+)
 _ZONES = (
     "gmt|utc|bst|cet|cest|eet|eest|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ist|jst|kst|hkt|"
     "sgt|aest|aedt|wib|pkt|ast"
