@@ -16,6 +16,7 @@ from claimcorpus.normalize.rulefilter import (
     alternatives,
     first_chars,
     required,
+    split_group,
 )
 from claimcorpus.normalize.vocabulary import Rule
 
@@ -170,3 +171,15 @@ def test_first_character_dispatch_is_the_plain_loop(words, count):
     for text in (line, line[1:] or line):
         want = _plain(DISPATCH_RULES, line, text, count)
         assert f.first(line, text, line.lower(), count) is want
+
+
+def test_split_group_gives_one_start_alternative_per_branch():
+    assert split_group(r"^(?:skip|close|home(?:page)?)$") == [
+        "^(?:skip)$",
+        "^(?:close)$",
+        "^(?:home(?:page)?)$",
+    ]
+    assert split_group(r"^(?:a|b)+x") == [r"^(?:a|b)+x"]  # a repeat of the group: kept whole
+    assert split_group(r"^(?>a|b)c") == [r"^(?>a|b)c"]  # atomic: kept whole
+    assert split_group(r"^(?:[|)]|b)c") == [r"^(?:[|)])c", r"^(?:b)c"]
+    assert split_group(r"^home\b") == [r"^home\b"]

@@ -201,6 +201,50 @@ def required(alt: str) -> tuple[str, ...] | None:
     return tuple(x.lower() for x in out if x is not None)
 
 
+def _group_end(pattern: str, start: int) -> int | None:
+    """The index of the ")" that closes the group opened at ``pattern[start]``."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+_NOT_SPLIT = re.compile(r"\(\?>|[*+?}]\+")  # an atomic group or a possessive repeat
+
+
+def split_group(alt: str) -> list[str]:
+    """``^(?:a|b|c)rest`` as ``^(?:a)rest``, ``^(?:b)rest``, ``^(?:c)rest``: a line matches
+    the one when it matches one of the others (a backtracking match tries every branch with
+    the rest), and each of them has its own first characters (``first_chars``), so a line
+    is tried against the few its start allows rather than against all. Any other form, a
+    repeat after the group or an atomic part, stays whole."""
+    if not alt.startswith("^(?:") or _NOT_SPLIT.search(alt):
+        return [alt]
+    end = _group_end(alt, 1)
+    if end is None or alt[end + 1 : end + 2] in ("*", "+", "?", "{"):
+        return [alt]
+    parts = alternatives(alt[4:end])
+    return [f"^(?:{p}){alt[end + 1 :]}" for p in parts] if len(parts) > 1 else [alt]
+
+
 def _scoped(rule: Rule, alt: str) -> str:
     return f"(?{'i' if rule.pattern.flags & re.IGNORECASE else '-i'}:{alt})"
 
@@ -259,7 +303,7 @@ class RuleFilter:
         for i, rule in enumerate(rules):
             alts = alternatives(rule.pattern.pattern)
             if rule.needs is None and _mergeable(rule) and all(a.startswith("^") for a in alts):
-                scoped = [_scoped(rule, a) for a in alts]
+                scoped = [_scoped(rule, b) for a in alts for b in split_group(a)]
                 starts.append(
                     (rule.max_words, i, [_Alt(a, first_chars(a), required(a)) for a in scoped])
                 )
