@@ -183,3 +183,22 @@ def test_split_group_gives_one_start_alternative_per_branch():
     assert split_group(r"^(?>a|b)c") == [r"^(?>a|b)c"]  # atomic: kept whole
     assert split_group(r"^(?:[|)]|b)c") == [r"^(?:[|)])c", r"^(?:b)c"]
     assert split_group(r"^home\b") == [r"^home\b"]
+
+
+_PIECES = ["cookie", "cook", "ie", "(", "photo", "pho", "to", "http", "contact", " ", "x", "ß", "İ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=6))
+def test_present_finds_every_filter_string_of_each_line(lines):
+    """One pass over the page finds, per line, exactly the filter strings the line holds
+    (overlapping ones and one inside another too), and the rule found with them is the
+    rule found by looking for each string in the line."""
+    f = RuleFilter(boilerplate.RULES)
+    lows = [x.lower() for x in lines]
+    strings = {s for lits in f._lit_sets.values() for s in lits}
+    got = f.present(lows)
+    assert got == [{s for s in strings if s in low} for low in lows]
+    for line, low, has in zip(lines, lows, got, strict=True):
+        for words in (1, 5, 40):
+            assert f.first(line, line, low, words, has) is f.first(line, line, low, words)

@@ -191,12 +191,20 @@ def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     return None
 
 
-def _vocabulary(line: str, text: str, info: lq.LineInfo) -> Rule | None:
-    """The first of RULES that matches (``rulefilter``: the plain loop, in fewer calls)."""
+def _rule_filter() -> RuleFilter:
+    """The filter of today's RULES (rebuilt when a caller replaced them)."""
     f = _FILTER[0]
     if f.rules is not RULES:
         f = _FILTER[0] = RuleFilter(RULES)
-    return f.first(line, text, line.lower(), info.words)
+    return f
+
+
+def _vocabulary(
+    line: str, text: str, info: lq.LineInfo, low: str, present: frozenset[str]
+) -> Rule | None:
+    """The first of RULES that matches (``rulefilter``: the plain loop, in fewer calls);
+    ``low``: the line in lower case, ``present``: the rules' filter strings it holds."""
+    return _rule_filter().first(line, text, low, info.words, present)
 
 
 def classify(lines: list[str], repeated: Container[int] | None = None) -> list[Rule | None]:
@@ -214,13 +222,16 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     block: Rule | None = None
     seen: set[str] = set()
     heads: list[str] = []
-    for line, info, raw_key, key in zip(lines, infos, keys, folded, strict=True):
+    lows = list(map(str.lower, lines))
+    present = _rule_filter().present(lows)  # the rules' filter strings, line by line
+    rows = zip(lines, infos, keys, folded, lows, present, strict=True)
+    for line, info, raw_key, key, low, has in rows:
         text = core(line)
         hit = block
         if hit is None:
             # a switcher's words are 2 to 12 two-letter codes: info counts each as one word
             switcher = 2 <= info.words <= 12 and language_switcher(line)
-            hit = LANGUAGE_SWITCHER if switcher else _vocabulary(line, text, info)
+            hit = LANGUAGE_SWITCHER if switcher else _vocabulary(line, text, info, low, has)
         if hit is None:
             hit = _structural(line, text, info)
         if hit is None and repeated is not None and key_hash(raw_key) in repeated:

@@ -29,9 +29,12 @@ order; when it says "no", no rule's pattern (or filter) could have matched.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import NamedTuple
+
+import ahocorasick
 
 from claimcorpus.normalize.regexstart import (
     FOLDS_TO_ASCII,
@@ -127,6 +130,26 @@ class RuleFilter:
             self._starts.append(_start_pattern(allowed, None, ()))
             later = [x for x in anywhere if x[1].max_words is None or x[1].max_words >= lo]
             self._later.append((later, _gate([lits for _, _, lits in later])))
+        # the same gates and filters as sets, for the strings ``present`` finds on a page
+        self._gate_sets = [None if g is None else frozenset(g) for _, g in self._later]
+        self._lit_sets = {i: frozenset(lits) for i, _, lits in anywhere if lits is not None}
+        self._automaton = _automaton({x for lits in self._lit_sets.values() for x in lits})
+
+    def present(self, lows: list[str]) -> list[frozenset[str]]:
+        """Per line, the filter strings (of every rule's ``needs``) its lower-cased text
+        ``lows[i]`` holds: one Aho-Corasick pass over the page's lines joined by "\\n" (no
+        string holds a line end, so a string found lies within one line) instead of a
+        substring test per string and line (``first`` takes them as ``present``)."""
+        out = [_NOTHING] * len(lows)
+        if self._automaton is None or not lows:
+            return out
+        starts = list(accumulate((len(x) + 1 for x in lows), initial=0))
+        found: dict[int, set[str]] = {}
+        for end, lit in self._automaton.iter("\n".join(lows)):
+            found.setdefault(bisect_right(starts, end) - 1, set()).add(lit)
+        for i, lits in found.items():
+            out[i] = frozenset(lits)
+        return out
 
     def _start_for(self, bracket: int, s: str, low: str | None) -> re.Pattern[str] | None:
         """The start pattern of ``bracket`` for ``s``: only the alternatives that can begin
@@ -156,28 +179,55 @@ class RuleFilter:
             return len(self.rules)
         return min(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
 
-    def first(self, line: str, text: str, low: str, words: int) -> Rule | None:
+    def first(
+        self, line: str, text: str, low: str, words: int, present: frozenset[str] | None = None
+    ) -> Rule | None:
         """The first rule, in order, whose pattern matches ``text`` or ``line`` (each rule
-        held to its ``max_words`` and its filter on ``low``), as the plain loop finds it."""
+        held to its ``max_words`` and its filter on ``low``), as the plain loop finds it.
+        ``present``: the filter strings ``low`` holds (``present()``), when the caller has
+        them; else each is looked for in ``low``."""
         bracket = bisect_left(self._limits, words)  # the rules a line of this length allows
         ascii_low = low if line.isascii() else None
         best = self._first_start(text, self._start_for(bracket, text, ascii_low))
         if text != line:
             best = min(best, self._first_start(line, self._start_for(bracket, line, ascii_low)))
         later, gate = self._later[bracket]
-        if gate is not None and not any(map(low.__contains__, gate)):
+        if gate is not None and (
+            present.isdisjoint(self._gate_sets[bracket])  # type: ignore[arg-type]
+            if present is not None
+            else not any(map(low.__contains__, gate))
+        ):
             later = []  # no filter of those rules matches: none of them is tried
         for i, rule, lits in later:
             if i > best:
                 break
             if lits is not None:
-                if not any(map(low.__contains__, lits)):  # C-level loop, no generator
+                if (
+                    present.isdisjoint(self._lit_sets[i])
+                    if present is not None
+                    else not any(map(low.__contains__, lits))  # C-level loop, no generator
+                ):
                     continue
             elif rule.needs is not None and not rule.needs.search(low):
                 continue
             if rule.pattern.search(text) or (text != line and rule.pattern.search(line)):
                 return rule
         return self.rules[best] if best < len(self.rules) else None
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _automaton(strings: set[str]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton finding every one of ``strings`` (None when there are
+    none, or one holds a line end, which ``present`` joins the lines with)."""
+    if not strings or any("\n" in x for x in strings):
+        return None
+    automaton = ahocorasick.Automaton()
+    for x in sorted(strings):
+        automaton.add_word(x, x)
+    automaton.make_automaton()
+    return automaton
 
 
 def _start_pattern(
