@@ -25,7 +25,7 @@ from collections.abc import Container
 from claimcorpus.normalize import linequality as lq
 from claimcorpus.normalize import placement, vocabulary
 from claimcorpus.normalize.promos import PROMPT_RULES
-from claimcorpus.normalize.repetition import LEAD, TRAIL, key_hash, line_keys
+from claimcorpus.normalize.repetition import LEAD, TRAIL, key_hash, line_key
 from claimcorpus.normalize.rulefilter import RuleFilter
 from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
@@ -216,17 +216,15 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     out: list[Rule | None] = []
     infos = list(map(lq.info, lines))
     # line_key(core(line)) == line_key(line): the key strips what core strips
-    keys = line_keys(lines)
-    joined = "\n".join(keys)  # "Minister’s" repeats "Minister's": quotes folded at once
-    folded = keys if joined.isascii() else _fold_quotes(joined).split("\n")
+    keys = [line_key(core(line)) for line in lines]
     block: Rule | None = None
     seen: set[str] = set()
     heads: list[str] = []
     lows = list(map(str.lower, lines))
     present = _rule_filter().present(lows)  # the rules' filter strings, line by line
-    rows = zip(lines, infos, keys, folded, lows, present, strict=True)
-    for line, info, raw_key, key, low, has in rows:
+    for line, info, raw_key, low, has in zip(lines, infos, keys, lows, present, strict=True):
         text = core(line)
+        key = _fold_quotes(raw_key)  # "Minister’s" repeats "Minister's"
         hit = block
         if hit is None:
             # a switcher's words are 2 to 12 two-letter codes: info counts each as one word
@@ -295,7 +293,7 @@ def title_index(lines: list[str], rules: list[Rule | None]) -> int | None:
         if looks_like_title(line, info):
             head.append(i)
     if len(head) > 1:
-        keys = line_keys(lines)
+        keys = [line_key(x) for x in lines]
         for i in head:
             if any(keys[i] in k and keys[i] != k for k in keys):
                 return i

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from itertools import repeat
 
 import numpy as np
 
@@ -42,24 +41,6 @@ def line_key(line: str) -> str:
     if lq.has_digit(text):  # most lines hold none: the substitution is skipped
         text = _DIGITS.sub("0", text)
     return " ".join(text.split()).casefold()
-
-
-def line_keys(lines: list[str]) -> list[str]:
-    """``[line_key(x) for x in lines]`` in a few calls over all of them (str methods mapped
-    over the list, one digit substitution and one casefold of the keys joined by "\\n"),
-    instead of a Python call and a handful of method calls per line.
-
-    The same keys: the digit runs, the white space and the line ends are disjoint sets of
-    characters, so substituting digits before or after folding white space is the same;
-    casefold maps each character on its own and never yields a line end; a key holds no
-    line end (``split`` removes it)."""
-    if not lines:
-        return []
-    stripped = map(str.rstrip, map(str.lstrip, lines, repeat(LEAD)), repeat(TRAIL))
-    joined = "\n".join(map(" ".join, map(str.split, stripped)))
-    if lq.has_digit(joined):
-        joined = _DIGITS.sub("0", joined)
-    return joined.casefold().split("\n")
 
 
 def line_hash(line: str) -> int:
