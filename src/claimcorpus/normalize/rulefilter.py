@@ -12,11 +12,15 @@ exactly, whether any rule could match, and the rules are tried only when one cou
   one more pattern; a rule with such an alternative and no filter is always tried;
 * a rule with ``max_words`` cannot fire on a longer line, so there is one start pattern per
   word-count bracket, holding only the rules that line length allows;
-* the engine tries the start pattern's alternatives one after the other (some 200, most of
-  the filter's time on a line no rule names), so a line that starts with an ASCII character
-  is matched against only the alternatives that can start with it (``first_chars``, read
-  from the parsed pattern); the others cannot match there, and the first alternative that
-  matches is the same.
+* the engine tries the start pattern's alternatives one after the other (some 200 once a
+  rule's group of phrases is split into one alternative per phrase, ``split_group``), so a
+  line is matched only against the alternatives its first character can begin
+  (``first_chars``, read from the parsed pattern, IGNORECASE folds such as the Kelvin sign
+  kept) and without a whole-line lookahead whose strings an ASCII line lacks
+  (``required``); the others cannot match there, and the first that matches is the same;
+* the filter strings are looked for once per page, not once per line and string: one
+  Aho-Corasick pass (``present``, pyahocorasick) over the page's lower-cased lines gives each
+  line the set of strings it holds, and a gate is then one set intersection.
 
 A rule is merged into the start pattern only when its pattern means the same there (the case
 flag alone, no named group, no backreference) and it has no filter; any other rule is tried
