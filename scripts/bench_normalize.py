@@ -1,6 +1,6 @@
 """Benchmark the normalizer against a bare ``re.sub(r"\\s+", " ", text)`` over the same text.
 
-Usage: python scripts/bench_normalize.py [--mb 4] [--repeat 3] [--seed 1]
+Usage: python scripts/bench_normalize.py [--mb 4] [--repeat 3] [--seed 1] [--before REV]
        [--readme README.md] [--json FILE] [--from-json FILE]
 
 All in one process, on three texts of about ``--mb`` MB each:
@@ -19,6 +19,9 @@ the named baseline for the speed-up; it calls today's ``boilerplate.classify``);
 ``boilerplate.classify`` on the stripped lines (and, as a row of its own, the detector before
 its speed-up, ``tests/reference_boilerplate``), and the text pass (everything else: decode,
 lines, character rules, offset anchors, title, sentences) with the lines' rules given.
+``--before REV`` adds two rows: ``normalize_bytes`` and ``boilerplate.classify`` as they were at
+the git revision REV (its ``src/`` extracted with ``git archive`` and imported under the
+same package name, in the same process), and checks that they decide the same.
 CPU seconds (``time.process_time``), the best of ``--repeat`` interleaved rounds (the machine
 is shared; compare ratios, not MB/s). The old and new normalizers' outputs are compared on
 every article (text, paragraphs, sentences, exclusions, offset map, title, notices), and so
@@ -35,10 +38,15 @@ labelled with the date, command and CPUs; ``--json FILE`` keeps the results and
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
+import io
 import json
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +65,7 @@ MB = 1_000_000
 TARGET = 0.5  # normalize_bytes >= 0.5x the bare regex throughput
 _LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CYRILLIC = "абцдефгхийклмнопярстужвьызАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗ"
-ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
+ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old", "before", "classify_before")
 LABELS = {
     "bare": 'bare re.sub(r"\\s+", " ") (baseline)',
     "old": "old normalizer (tests/reference_normalize.py)",
@@ -65,7 +73,34 @@ LABELS = {
     "classify": "... of which boilerplate.classify (lines given)",
     "classify_old": "boilerplate.classify before its speed-up (tests/reference_boilerplate)",
     "text_pass": "... of which the text pass (rules given)",
+    "before": "normalize_bytes at --before",
+    "classify_before": "boilerplate.classify at --before",
 }
+BEFORE: dict[str, Callable] = {}  # normalize_bytes and classify at --before, when given
+
+
+def load_before(rev: str, into: Path) -> dict[str, Callable]:
+    """``normalize_bytes`` and ``boilerplate.classify`` of the git revision ``rev``: its
+    ``src/`` extracted into ``into`` and imported as ``claimcorpus`` while today's modules
+    are set aside (the functions keep their own modules' globals), then today's put back."""
+    data = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "src"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    today = {k: v for k, v in sys.modules.items() if k.split(".")[0] == "claimcorpus"}
+    for k in today:
+        del sys.modules[k]
+    sys.path.insert(0, str(into / "src"))
+    try:
+        text = importlib.import_module("claimcorpus.normalize.text")
+        boilerplate = importlib.import_module("claimcorpus.normalize.boilerplate")
+        return {"normalize_bytes": text.normalize_bytes, "classify": boilerplate.classify}
+    finally:
+        sys.path.remove(str(into / "src"))
+        for k in [k for k in sys.modules if k.split(".")[0] == "claimcorpus"]:
+            del sys.modules[k]
+        sys.modules.update(today)
 
 
 def _bench_build():
@@ -115,7 +150,14 @@ def passes(docs: list[bytes]) -> dict[str, Callable[[], object]]:
             stripped = [decoded[ln[1] : ln[2]] for ln in scanned]
             t.assemble("bench", d, decoded, scanned, stripped, r, notices)
 
-    return {
+    before = {}
+    if BEFORE:
+        norm0, classify0 = BEFORE["normalize_bytes"], BEFORE["classify"]
+        before = {
+            "before": lambda: [norm0(d) for d in docs],
+            "classify_before": lambda: [classify0(x) for x in lines],
+        }
+    return before | {
         "bare": lambda: [space.sub(" ", d.decode()) for d in docs],
         "old": lambda: [ref.normalize_bytes(d) for d in docs],
         "new": lambda: [t.normalize_bytes(d) for d in docs],
@@ -144,6 +186,10 @@ def same_output(docs: list[bytes]) -> bool:
         )
 
     if not all(fields(normalize_bytes(d)) == fields(ref.normalize_bytes(d)) for d in docs):
+        return False
+    if BEFORE and not all(
+        fields(normalize_bytes(d)) == fields(BEFORE["normalize_bytes"](d)) for d in docs
+    ):
         return False
     return all(_same_detector(d.decode()) for d in docs)
 
@@ -197,13 +243,17 @@ def tables(res: dict) -> tuple[list[str], list[str]]:
     ]
     missed: list[str] = []
     verdicts: list[str] = []
+
+    def label(row: str) -> str:
+        return LABELS[row].replace("--before", str(res.get("before", "--before")))
+
     for name, r in res["texts"].items():
         s = r["seconds"]
         lines += [f"{name} ({r['articles']:,} articles, {r['mb']:.1f} MB):", ""]
         lines += ["| pass | CPU s | MB/s | throughput vs bare regex |", "|---|---:|---:|---:|"]
         for row in (x for x in ROWS if x in s):  # results saved before a row was added lack it
             lines.append(
-                f"| {LABELS[row]} | {s[row]:.3f} | {r['mb'] / s[row]:.1f} | {s['bare'] / s[row]:.2f}x |"
+                f"| {label(row)} | {s[row]:.3f} | {r['mb'] / s[row]:.1f} | {s['bare'] / s[row]:.2f}x |"
             )
         speedup = s["old"] / s["new"]
         same = "yes" if r["same_output"] else "NO"
@@ -215,6 +265,14 @@ def tables(res: dict) -> tuple[list[str], list[str]]:
             f"(old minus classify: {s['bare'] / own_old:.2f}x the bare regex), "
             f"{s['text_pass']:.3f} s now ({own_old / s['text_pass']:.1f}x faster).",
         ]
+        if "before" in s:
+            lines += [
+                "",
+                f"Against --before in this run: normalize_bytes {s['before'] / s['new']:.2f}x "
+                f"faster ({s['bare'] / s['before']:.3f}x -> {s['bare'] / s['new']:.3f}x the bare "
+                f"regex), boilerplate.classify {s['classify_before'] / s['classify']:.2f}x faster "
+                f"({s['bare'] / s['classify_before']:.3f}x -> {s['bare'] / s['classify']:.3f}x).",
+            ]
         detector = s.get("classify_old")
         if detector is not None:
             with_old = s["text_pass"] + detector  # derived: normalize_bytes with the old detector
@@ -260,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mb", type=float, default=4.0, help="MB of raw text per text")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--before", metavar="REV", help="also time the normalizer of this git revision")
     ap.add_argument("--json", metavar="FILE", help="also write the results (and when, how) here")
     ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
     ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")
@@ -271,7 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         res, meta = saved["results"], saved.get("measured")
     else:
         meta = blocks.measurement(SCRIPT, sys.argv[1:] if argv is None else argv, NOT_MEASURED)
-        res = measure_all(args)
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.before:
+                BEFORE.update(load_before(args.before, Path(tmp)))
+            res = measure_all(args)
+        if args.before:
+            res["before"] = args.before
         if args.json:
             Path(args.json).write_text(json.dumps({"measured": meta, "results": res}, indent=2))
     lines, missed = tables(res)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from test_readme_blocks import _run_from_json, _script
+
+from claimcorpus.normalize import text
 
 ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
 
@@ -60,3 +63,19 @@ def test_bench_normalize_writes_its_block_from_results(tmp_path: Path):
     assert "boilerplate.classify 2.00x faster than before its speed-up (0.18x -> 0.36x" in body
     assert "with the detector before (text pass + old classify, derived): about 0.16x" in body
     assert body.count("faster than before its speed-up") == 1  # saved results without the row
+
+
+def test_before_loads_a_revisions_normalizer_beside_todays(tmp_path: Path):
+    """--before: the normalizer of a git revision, imported while today's modules are set
+    aside and put back; at HEAD it gives today's output, and today's modules stay loaded."""
+    bench = _script("bench_normalize")
+    before = bench.load_before("HEAD", tmp_path)
+    assert sys.modules["claimcorpus.normalize.text"] is text
+    assert before["normalize_bytes"] is not text.normalize_bytes
+    data = b"Home > World\n\nThe minister said on Monday that the talks would go on.\n"
+    old, new = before["normalize_bytes"](data), text.normalize_bytes(data)
+    assert (old.text, old.exclusions, old.offset_map()) == (
+        new.text,
+        new.exclusions,
+        new.offset_map(),
+    )

@@ -200,12 +200,20 @@ def _short_form(line: str, text: str, info: lq.LineInfo) -> Rule | None:
     return None
 
 
-def _vocabulary(line: str, text: str, info: lq.LineInfo) -> Rule | None:
-    """The first of RULES that matches (``rulefilter``: the plain loop, in fewer calls)."""
+def _rule_filter() -> RuleFilter:
+    """The filter of today's RULES (rebuilt when a caller replaced them)."""
     f = _FILTER[0]
     if f.rules is not RULES:
         f = _FILTER[0] = RuleFilter(RULES)
-    return f.first(line, text, line.lower(), info.words)
+    return f
+
+
+def _vocabulary(
+    line: str, text: str, info: lq.LineInfo, low: str, present: frozenset[str]
+) -> Rule | None:
+    """The first of RULES that matches (``rulefilter``: the plain loop, in fewer calls);
+    ``low``: the line in lower case, ``present``: the rules' filter strings it holds."""
+    return _rule_filter().first(line, text, low, info.words, present)
 
 
 def classify(lines: list[str], repeated: Container[int] | None = None) -> list[Rule | None]:
@@ -215,20 +223,22 @@ def classify(lines: list[str], repeated: Container[int] | None = None) -> list[R
     documents; None when the document's site is unknown or has too few documents.
     """
     out: list[Rule | None] = []
-    infos = [lq.info(line) for line in lines]
+    infos = list(map(lq.info, lines))
     # line_key(core(line)) == line_key(line): the key strips what core strips
     keys = [line_key(core(line)) for line in lines]
     block: Rule | None = None
     seen: set[str] = set()
     heads: list[str] = []
-    for line, info, raw_key in zip(lines, infos, keys, strict=True):
+    lows = list(map(str.lower, lines))
+    present = _rule_filter().present(lows)  # the rules' filter strings, line by line
+    for line, info, raw_key, low, has in zip(lines, infos, keys, lows, present, strict=True):
         text = core(line)
         key = _fold_quotes(raw_key)  # "Minister’s" repeats "Minister's"
         hit = block
         if hit is None:
             # a switcher's words are 2 to 12 two-letter codes: info counts each as one word
             switcher = 2 <= info.words <= 12 and language_switcher(line)
-            hit = LANGUAGE_SWITCHER if switcher else _vocabulary(line, text, info)
+            hit = LANGUAGE_SWITCHER if switcher else _vocabulary(line, text, info, low, has)
         if hit is None:
             hit = _structural(line, text, info)
         if hit is None and repeated is not None and key_hash(raw_key) in repeated:

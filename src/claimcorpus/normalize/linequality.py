@@ -25,6 +25,9 @@ _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
 # part of their words ("देश" is one word, not two)
 _W = r"[\w\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]"
 _WORD = re.compile(rf"{_W}+(?:[-'’.]{_W}+)*")
+# the same words in an ASCII line (there \w is [A-Za-z0-9_] and no other script occurs); a
+# class of ASCII ranges is a bitmap the engine tests faster than \w and the script ranges
+_WORD_ASCII = re.compile(r"[A-Za-z0-9_]+(?:[-'.][A-Za-z0-9_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CREDIT_AFTER = re.compile(r"\s+\([^()]{1,160}\)$")
 
@@ -111,8 +114,9 @@ class LineInfo(NamedTuple):
 
 
 def info(line: str) -> LineInfo:
-    words = len(_WORD.findall(line))
-    if not line.isascii() and _CJK.search(line):
+    ascii = line.isascii()
+    words = len((_WORD_ASCII if ascii else _WORD).findall(line))
+    if not ascii and _CJK.search(line):
         # scripts written without spaces: two characters count as a word
         han = len(_CJK.findall(line))
         words = len(_WORD.findall(_CJK.sub(" ", line))) + (han + 1) // 2
