@@ -1,4 +1,4 @@
-"""Normalize one raw article into the text that annotations are anchored to.
+r"""Normalize one raw article into the text that annotations are anchored to.
 
 Input: the raw bytes of a plain-text article. Output (``Normalized``):
 
