@@ -1,0 +1,76 @@
+"""``--preannotate on-demand``: the predictions as a readable panel the annotator opens.
+
+Why not Label Studio predictions: measured on the real 1.23.2 server, a task's predictions
+reach the annotator's draft whatever the project says: ``show_collab_predictions`` off keeps
+them out of the label stream, but opening the task from the Data Manager still copies them
+into a new annotation, so "on demand" was not on demand. Here nothing is pushed as a
+prediction: each task's ``data.suggestions`` holds the suggested record rendered as HTML
+(each attribution as its quoted claim, source and cue with stance and source type, in
+document order; then spans no attribution uses), shown by a ``<HyperText>`` inside a
+``<Collapse>`` panel "Model suggestions" that is closed until the annotator clicks it.
+A ``<HyperText>`` without a control makes no result, so nothing is copied into the draft;
+the pull still drops any result aimed at the panel (``drop_panel_results``), so nothing the
+panel could produce is ever saved. An API client reads the same text from the task's
+``data.suggestions`` (and ``data.suggestions_from``, the model version).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from claimcorpus.labelstudio.config import SUGGESTIONS_TAG
+
+NONE = "<p>No model suggestions for this document.</p>"
+
+
+def _quote(span: dict[str, Any] | None) -> str:
+    if span is None:
+        return "<i>none</i>"
+    return (
+        f"&ldquo;{escape(span['text'])}&rdquo; <small>[{span['start']}&ndash;{span['end']})</small>"
+    )
+
+
+def _attribution(att: dict[str, Any], spans: dict[str, dict[str, Any]]) -> str:
+    claim = spans.get(att.get("claim") or "")
+    parts = [f"<b>claim</b> {_quote(claim)}"]
+    if claim is not None and claim.get("topic_stance"):
+        parts[0] += f" (topic stance {escape(claim['topic_stance'])})"
+    if att.get("unattributed"):
+        parts.append("<b>unattributed</b>")
+    else:
+        parts.append(f"<b>source</b> {_quote(spans.get(att.get('source') or ''))}")
+        parts.append(f"<b>cue</b> {_quote(spans.get(att.get('cue') or ''))}")
+        parts.append(f"<b>stance</b> {escape(str(att.get('stance')))}")
+        parts.append(f"<b>source type</b> {escape(str(att.get('source_type')))}")
+    return "<li>" + "<br/>".join(parts) + "</li>"
+
+
+def _start(att: dict[str, Any], spans: dict[str, dict[str, Any]]) -> int:
+    used = [spans[att[k]]["start"] for k in ("claim", "source", "cue") if att.get(k) in spans]
+    return min(used, default=0)
+
+
+def render(record: dict[str, Any] | None, model_version: str) -> str:
+    """The HTML of one task's suggestions: every attribution, then the spans left over."""
+    if record is None:
+        return NONE
+    spans = {s["id"]: s for s in record.get("spans") or []}
+    atts = sorted(record.get("attributions") or [], key=lambda a: (_start(a, spans), a["id"]))
+    used = {a.get(k) for a in atts for k in ("claim", "source", "cue")}
+    rest = sorted((s for s in spans.values() if s["id"] not in used), key=lambda s: s["start"])
+    out = [
+        f"<p>From <code>{escape(model_version)}</code>: {len(atts)} attribution(s). "
+        "Read only: label the text yourself; nothing here is saved.</p>"
+    ]
+    out.append("<ol>" + "".join(_attribution(a, spans) for a in atts) + "</ol>")
+    if rest:
+        items = "".join(f"<li>{escape(s['label'])} {_quote(s)}</li>" for s in rest)
+        out.append(f"<p>Spans in no attribution:</p><ul>{items}</ul>")
+    return "".join(out)
+
+
+def drop_panel_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An annotation's results without any aimed at the suggestions panel (never saved)."""
+    return [r for r in results if SUGGESTIONS_TAG not in (r.get("from_name"), r.get("to_name"))]
