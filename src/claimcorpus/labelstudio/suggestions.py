@@ -32,19 +32,22 @@ def _quote(span: dict[str, Any] | None) -> str:
     )
 
 
-def _attribution(att: dict[str, Any], spans: dict[str, dict[str, Any]]) -> str:
+def _attribution(n: int, att: dict[str, Any], spans: dict[str, dict[str, Any]]) -> str:
+    """Two lines: the numbered claim, then source, cue, stance and source type."""
     claim = spans.get(att.get("claim") or "")
-    parts = [f"<b>claim</b> {_quote(claim)}"]
+    head = f"<b>{n}. claim</b> {_quote(claim)}"
     if claim is not None and claim.get("topic_stance"):
-        parts[0] += f" (topic stance {escape(claim['topic_stance'])})"
+        head += f" (topic stance {escape(claim['topic_stance'])})"
     if att.get("unattributed"):
-        parts.append("<b>unattributed</b>")
+        rest = ["<b>unattributed</b>"]
     else:
-        parts.append(f"<b>source</b> {_quote(spans.get(att.get('source') or ''))}")
-        parts.append(f"<b>cue</b> {_quote(spans.get(att.get('cue') or ''))}")
-        parts.append(f"<b>stance</b> {escape(str(att.get('stance')))}")
-        parts.append(f"<b>source type</b> {escape(str(att.get('source_type')))}")
-    return "<li>" + "<br/>".join(parts) + "</li>"
+        rest = [
+            f"<b>source</b> {_quote(spans.get(att.get('source') or ''))}",
+            f"<b>cue</b> {_quote(spans.get(att.get('cue') or ''))}",
+            f"<b>stance</b> {escape(str(att.get('stance')))}",
+            f"<b>source type</b> {escape(str(att.get('source_type')))}",
+        ]
+    return f"<li>{head}<br/>&nbsp;&nbsp;&nbsp;{' &middot; '.join(rest)}</li>"
 
 
 def _start(att: dict[str, Any], spans: dict[str, dict[str, Any]]) -> int:
@@ -64,7 +67,7 @@ def render(record: dict[str, Any] | None, model_version: str) -> str:
         f"<p>From <code>{escape(model_version)}</code>: {len(atts)} attribution(s). "
         "Read only: label the text yourself; nothing here is saved.</p>"
     ]
-    out.append("<ol>" + "".join(_attribution(a, spans) for a in atts) + "</ol>")
+    out.append("<ol>" + "".join(_attribution(i, a, spans) for i, a in enumerate(atts, 1)) + "</ol>")
     if rest:
         items = "".join(f"<li>{escape(s['label'])} {_quote(s)}</li>" for s in rest)
         out.append(f"<p>Spans in no attribution:</p><ul>{items}</ul>")
