@@ -10,6 +10,7 @@ uses them too)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,8 @@ def test_on_demand_suggestions_open_only_on_click(ls_env, ls_annotators, chromiu
     conn.client.projects.update(id=old, show_collab_predictions=False)
     task_id, old_task = tasks_by_doc(conn, pid)[DOC][0], tasks_by_doc(conn, old)[DOC][0]
     assert list(conn.client.predictions.list(task=task_id)) == []
+    (view,) = conn.client.views.list(project=pid)
+    assert "tasks:data.suggestions" in view.data["hiddenColumns"]["explore"]
     gold = load_layer(root, "gold")[DOC]
     first = min(
         gold["attributions"],
@@ -182,6 +185,8 @@ def test_on_demand_suggestions_open_only_on_click(ls_env, ls_annotators, chromiu
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(shots / f"ondemand-0-data-manager-{name}.png"))
                 drafts[name] = page.locator(".lsf-outliner-item").count()
+            column = page.get_by_text(re.compile(r"^suggestions(_from)?$")).filter(visible=True)
+            assert column.count() == 0  # the Data Manager hides the suggestion columns
             _open_stream(page, ls_env.url, pid, shots / "ondemand-1-instructions.png")
             page.screenshot(path=str(shots / "ondemand-2-opened.png"))
             assert page.locator(".lsf-outliner-item").count() == 0

@@ -23,7 +23,7 @@ from claimcorpus.labelstudio.client import Connection, ensure_project
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
 from claimcorpus.labelstudio.guidelines import expert_instruction
-from claimcorpus.labelstudio.suggestions import render
+from claimcorpus.labelstudio.suggestions import hide_columns, render
 from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
@@ -122,7 +122,10 @@ def push(
     project, status = ensure_project(conn, title, config, expert_instruction(root))
     specs = task_specs(docs, preds, version, scheme.version, mode)
     report = sync_tasks(conn, int(project.id), specs, batch_size=batch_size, on_batch=on_batch)
-    if P.apply(conn, project, mode, version) and status == "unchanged":
+    changed = P.apply(conn, project, mode, version)
+    if mode == "on-demand":
+        changed = bool(hide_columns(conn, int(project.id))) or changed
+    if changed and status == "unchanged":
         status = "updated"
     report.preannotate = mode
     return report, status

@@ -11,7 +11,10 @@ document order; then spans no attribution uses), shown by a ``<HyperText>`` insi
 A ``<HyperText>`` without a control makes no result, so nothing is copied into the draft;
 the pull still drops any result aimed at the panel (``drop_panel_results``), so nothing the
 panel could produce is ever saved. An API client reads the same text from the task's
-``data.suggestions`` (and ``data.suggestions_from``, the model version).
+``data.suggestions`` (and ``data.suggestions_from``, the model version). The Data Manager
+would show those fields as table columns, so the project's views (tabs, shared by every
+user of the organization) hide them (``hide_columns``); an annotator can unhide them, which
+is asking.
 """
 
 from __future__ import annotations
@@ -19,9 +22,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from claimcorpus.labelstudio.client import NO_RETRY, Connection
 from claimcorpus.labelstudio.config import SUGGESTIONS_TAG
 
 NONE = "<p>No model suggestions for this document.</p>"
+# the Data Manager lists every task data field as a column; these would show the
+# suggestions unasked (a column id is "tasks:data.<field>")
+HIDDEN = ("tasks:data.suggestions", "tasks:data.suggestions_from")
 
 
 def _quote(span: dict[str, Any] | None) -> str:
@@ -77,3 +84,42 @@ def render(record: dict[str, Any] | None, model_version: str) -> str:
 def drop_panel_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An annotation's results without any aimed at the suggestions panel (never saved)."""
     return [r for r in results if SUGGESTIONS_TAG not in (r.get("from_name"), r.get("to_name"))]
+
+
+def hide_columns(conn: Connection, project_id: int) -> int:
+    """Hide the suggestion columns in every Data Manager view of the project (making the
+    default view if there is none yet); returns how many views changed."""
+    views = conn.call(
+        f"list Data Manager views of project {project_id}",
+        conn.client.views.list,
+        project=project_id,
+    )
+    if not views:
+        data = {"title": "Default", "type": "list", "hiddenColumns": {"explore": list(HIDDEN)}}
+        conn.call(
+            f"create a Data Manager view of project {project_id}",
+            conn.client.views.create,
+            project=project_id,
+            data=data,
+            request_options=NO_RETRY,
+        )
+        return 1
+    changed = 0
+    for v in views:
+        data = dict(v.data or {})
+        hidden = dict(data.get("hiddenColumns") or {})
+        for part in ("explore", "labeling"):
+            have = list(hidden.get(part) or [])
+            if part == "explore" or part in hidden:
+                hidden[part] = have + [c for c in HIDDEN if c not in have]
+        if hidden != (data.get("hiddenColumns") or {}):
+            conn.call(
+                f"hide suggestion columns in view {v.id}",
+                conn.client.views.update,
+                id=str(v.id),
+                project=project_id,
+                data={**data, "hiddenColumns": hidden},
+                request_options=NO_RETRY,
+            )
+            changed += 1
+    return changed
