@@ -220,6 +220,9 @@ def submit_through_page(browser_path: Path, url: str, user, pid: int, done, shot
             _login(page, url, user)
             _open_stream(page, url, pid, shots / "labeling-0-instructions.png")
             _select_after_create(page)
+            page.wait_for_timeout(1500)  # a loaded machine: let the page settle before keys
+            page.get_by_text(DOC, exact=True).first.click()  # focus the page (not counted)
+            page.wait_for_timeout(300)
             act = Actions(page)
             _attribution(page, act, shots)
             page.get_by_test_id("bottombar-submit-button").click()
