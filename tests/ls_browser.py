@@ -132,8 +132,13 @@ def _select_after_create(page) -> None:
     after creating it", so a new region's panel shows at once. Not counted per attribution."""
     page.get_by_role("button", name="Settings", exact=True).last.click()
     row = page.get_by_text("Select region after creating it", exact=True).locator("xpath=../..")
-    row.locator("input[type=checkbox]").click(force=True)
+    box = row.locator("input[type=checkbox]")
+    box.wait_for(state="attached")
+    page.wait_for_timeout(1000)  # the dialog's opening animation: a click during it landed
+    # on a neighbouring setting (line numbers, labeling hotkeys) on a loaded machine
+    box.click(force=True)
     page.wait_for_timeout(300)
+    assert box.is_checked(), "Select region after creating it: still off"
     page.keyboard.press("Escape")
     page.wait_for_timeout(300)
 
