@@ -185,6 +185,8 @@ def test_on_demand_suggestions_open_only_on_click(ls_env, ls_annotators, chromiu
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(shots / f"ondemand-0-data-manager-{name}.png"))
                 drafts[name] = page.locator(".lsf-outliner-item").count()
+                for broken in ("Runtime error", "Import data to get your project started"):
+                    assert not page.get_by_text(broken).filter(visible=True).count(), broken
             column = page.get_by_text(re.compile(r"^suggestions(_from)?$")).filter(visible=True)
             assert column.count() == 0  # the Data Manager hides the suggestion columns
             _open_stream(page, ls_env.url, pid, shots / "ondemand-1-instructions.png")

@@ -95,7 +95,17 @@ def hide_columns(conn: Connection, project_id: int) -> int:
         project=project_id,
     )
     if not views:
-        data = {"title": "Default", "type": "list", "hiddenColumns": {"explore": list(HIDDEN)}}
+        data = {  # the fields the Data Manager's own default tab has (it fails without them)
+            "title": "Default",
+            "type": "list",
+            "target": "tasks",
+            "ordering": [],
+            "filters": {"conjunction": "and", "items": []},
+            "hiddenColumns": {"explore": list(HIDDEN), "labeling": list(HIDDEN)},
+            "columnsWidth": {},
+            "columnsDisplayType": {},
+            "gridWidth": 4,
+        }
         conn.call(
             f"create a Data Manager view of project {project_id}",
             conn.client.views.create,
@@ -110,8 +120,7 @@ def hide_columns(conn: Connection, project_id: int) -> int:
         hidden = dict(data.get("hiddenColumns") or {})
         for part in ("explore", "labeling"):
             have = list(hidden.get(part) or [])
-            if part == "explore" or part in hidden:
-                hidden[part] = have + [c for c in HIDDEN if c not in have]
+            hidden[part] = have + [c for c in HIDDEN if c not in have]
         if hidden != (data.get("hiddenColumns") or {}):
             conn.call(
                 f"hide suggestion columns in view {v.id}",
