@@ -198,7 +198,14 @@ def phase(name: str, root: Path, url: str, token: str) -> dict:
         from claimcorpus.labelstudio.push import push
 
         t = time.perf_counter()
-        rep, _ = push(conn, root, title="bench-push", predictions="gold", model_version="bench")
+        rep, _ = push(
+            conn,
+            root,
+            title="bench-push",
+            predictions="gold",
+            model_version="bench",
+            preannotate="prefill",
+        )
         extra = {"imported": len(rep.imported), "unchanged": len(rep.unchanged)}
     elif name == "setup_annotated":
         payload = _payloads(root, True)

@@ -20,6 +20,7 @@ class Person:
     name: str
     email: str
     token: str
+    password: str  # to log in to the web page (browser steps)
 
 
 def add_person(inst: Any, root: Path, prefix: str) -> Person:
@@ -41,7 +42,7 @@ def add_person(inst: Any, root: Path, prefix: str) -> Person:
     )
     assert r.returncode == 0, r.stdout + r.stderr
     email, password = LOGIN.search(r.stdout).groups()
-    return Person(name, email, personal_token(inst.url, email, password))
+    return Person(name, email, personal_token(inst.url, email, password), password)
 
 
 def campaign_root(tmp_path: Path) -> Path:

@@ -1,6 +1,9 @@
 """A whole campaign on the real server: two real annotator users (made by `ls annotators
 add`, logged in with the password it printed), three seeds, overlap 2, no pre-annotation;
-independent submissions through the API; status 2/2; pull; agreement; adjudication with one
+independent submissions, one of them through the real web page in headless Chromium (the
+first annotator's third document, `ls_browser.submit_through_page`: spans dragged with the
+mouse, labeled, relations drawn, stance and source type chosen, submitted), the rest
+through the API; status 2/2; pull; agreement; adjudication with one
 review decision through the API; the next release built with its CHANGELOG and DATASHEET
 entries; `load_dataset` shows the adjudicated spans.
 
@@ -15,16 +18,17 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import LATEST, NEXT, stored
+from ls_browser import DOC, chromium_path, expected_record, submit_through_page
 from ls_campaign import add_person, campaign_root, project_tasks
 from ls_fixtures import *  # noqa: F403
 from ls_fixtures import ls_cli
-from ls_helpers import annotate, span_keys, with_new_claim, without_claim
+from ls_helpers import annotate, project_id, span_keys, with_new_claim, without_claim
 
 from claimcorpus.core.layers import load_layer
 from claimcorpus.labelstudio.convert import record_to_results
 
-pytestmark = pytest.mark.labelstudio
-DOCS = ["000_e24865ecb7649ad0", "001_6c82bee824d52579", "002_9949ad823d7a49a0"]
+pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
+DOCS = ["000_e24865ecb7649ad0", "001_6c82bee824d52579", DOC]  # DOC: through the page
 NAME = "e2e"
 
 
@@ -53,18 +57,51 @@ def flow(ls_server, tmp_path_factory) -> SimpleNamespace:
     gold = load_layer(root, "gold")
     d0 = DOCS[0]
     dropped = next(s["id"] for s in gold[d0]["spans"] if s["label"] == "CLAIM")
+    page = expected_record(stored(root, DOC, "normalized")["text"])  # the page's attribution
     work = {
-        a.name: {d: gold[d] for d in DOCS},
-        b.name: {d0: without_claim(gold[d0], dropped), **{d: gold[d] for d in DOCS[1:]}},
+        a.name: {d0: gold[d0], DOCS[1]: gold[DOCS[1]], DOC: page},
+        b.name: {d0: without_claim(gold[d0], dropped), DOCS[1]: gold[DOCS[1]], DOC: page},
     }
     conn = ls_server.connect()
     tasks = {p.name: project_tasks(conn, f"campaign {NAME}: {p.name}") for p in (a, b)}
     for p in (a, b):
         for d, rec in work[p.name].items():
-            annotate(ls_server.url, p.token, tasks[p.name][d], record_to_results(rec))
-    return SimpleNamespace(
-        root=root, a=a, b=b, work=work, tasks=tasks, created=created, gold=gold, dropped=dropped
+            if (p, d) != (a, DOC):
+                annotate(ls_server.url, p.token, tasks[p.name][d], record_to_results(rec))
+    shots = tmp_path_factory.mktemp("campaign-shots")
+    actions = submit_through_page(
+        chromium_path(),
+        ls_server.url,
+        a,
+        conn_pid(conn, a.name),
+        lambda: conn.client.tasks.get(id=str(tasks[a.name][DOC])).total_annotations,
+        shots,
     )
+    return SimpleNamespace(
+        root=root,
+        a=a,
+        b=b,
+        work=work,
+        tasks=tasks,
+        created=created,
+        gold=gold,
+        dropped=dropped,
+        actions=actions,
+    )
+
+
+def conn_pid(conn, who: str) -> int:
+    return project_id(conn, f"campaign {NAME}: {who}")
+
+
+def test_one_document_was_submitted_through_the_page(ls_env, flow):
+    """The browser's submission is on the server as the first annotator's own annotation."""
+    conn = ls_env.connect()
+    users = {u.email: int(u.id) for u in conn.client.users.list()}
+    (ann,) = conn.client.annotations.list(id=flow.tasks[flow.a.name][DOC])
+    assert ann.completed_by == users[flow.a.email]
+    assert {r["type"] for r in ann.result} >= {"labels", "relation", "choices"}
+    assert any(x.startswith("drag") for x in flow.actions), flow.actions
 
 
 def test_create_gives_each_annotator_a_project_of_their_documents(ls_env, flow):
@@ -168,7 +205,9 @@ def test_first_adjudication_pushes_only_the_dispute(flow, adjudicated):
     gold = load_layer(flow.root, "gold")
     for d in DOCS[1:]:
         assert gold[d]["annotator"] == "adjudication"
-        assert span_keys(gold[d]) == span_keys(flow.gold[d])
+        assert span_keys(gold[d]) == span_keys(flow.work[flow.a.name][d])
+    (att,) = gold[DOC]["attributions"]  # the page's attribution, agreed, is gold now
+    assert (att["stance"], att["source_type"]) == ("support", "anonymous_official")
 
 
 def test_second_adjudication_writes_the_decision(flow, adjudicated):
@@ -195,6 +234,8 @@ def test_build_makes_the_next_release_with_its_notes(ls_env, flow, adjudicated, 
     names = ds["train"].features["spans"].feature["label"]
     got = {(names.int2str(s["label"]), s["start"], s["end"]) for s in rows[DOCS[0]]["spans"]}
     assert got == span_keys(adjudicated.decision)
+    page = {(names.int2str(s["label"]), s["start"], s["end"]) for s in rows[DOC]["spans"]}
+    assert page == span_keys(flow.work[flow.a.name][DOC])  # the browser's submission
 
 
 def test_a_skipped_task_is_counted_and_never_pulled(ls_env, tmp_path):

@@ -174,3 +174,61 @@ def test_two_campaigns_on_shared_documents_stay_apart(ls_env, root: Path):
     assert not (root / "annotations" / "raw" / f"campaign-ova-{x.name}" / "admin").exists()
     assert sorted(project_tasks(conn, f"campaign ova: {x.name}")) == DOCS[:2]
     assert sorted(b[x.name]) == DOCS[1:]
+
+
+def test_removed_annotators_open_documents_are_reassigned_once(ls_env, root: Path):
+    """x leaves after submitting one document: status marks x's open ones; `ls campaign
+    reassign --from x --to z` moves them to z's project (the one z already has gets no second
+    task), x's submitted work stays x's, and the state file changes only when it succeeds."""
+    docs = [*DOCS, "003_d71ccc6e1581c31b"]
+    x, y, z = (add_person(ls_env, root, p) for p in ("rax", "ray", "raz"))
+    tasks = _campaign(ls_env, root, "ra", docs, [x, y, z])  # round robin, overlap 2
+    assert sorted(tasks[x.name]) == [docs[0], docs[2], docs[3]]
+    assert sorted(tasks[z.name]) == [docs[1], docs[2]]
+    gold = load_layer(root, "gold")
+    annotate(ls_env.url, x.token, tasks[x.name][docs[0]], record_to_results(gold[docs[0]]))
+    assert ls_cli(ls_env, root, "ls", "annotators", "remove", x.name).returncode == 0
+    st = ls_cli(ls_env, root, "ls", "campaign", "status", "ra")
+    assert st.returncode == 0, st.stderr
+    marked = [ln.split()[0] for ln in st.stdout.splitlines() if f"REMOVED: {x.name}" in ln]
+    assert marked == [docs[2], docs[3]]
+    assert f"ls campaign reassign ra --from {x.name} --to ANOTHER" in st.stdout
+    state = root / "annotations" / "campaigns" / "ra.yaml"
+    before = state.read_bytes()
+    bad = ls_cli(
+        ls_env, root, "ls", "campaign", "reassign", "ra", "--from", x.name, "--to", "nobody"
+    )
+    assert bad.returncode == 1 and "no Label Studio user 'nobody'" in bad.stderr
+    assert state.read_bytes() == before
+    r = ls_cli(ls_env, root, "ls", "campaign", "reassign", "ra", "--from", x.name, "--to", z.name)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"1 document(s) of {x.name} now {z.name}'s" in r.stdout and docs[3] in r.stdout
+    assert f"1 {z.name} already had" in r.stdout and "1 submitted by" in r.stdout
+    conn = ls_env.connect()
+    now_z = project_tasks(conn, f"campaign ra: {z.name}")  # asserts one task per document
+    assert sorted(now_z) == [docs[1], docs[2], docs[3]]
+    assert now_z[docs[2]] == tasks[z.name][docs[2]]
+    assert project_tasks(conn, f"campaign ra: {x.name}") == {docs[0]: tasks[x.name][docs[0]]}
+    camp = load(root, "ra")
+    assert camp.documents[docs[0]] == sorted([x.name, y.name])
+    assert camp.documents[docs[2]] == [z.name] and camp.documents[docs[3]] == sorted(
+        [y.name, z.name]
+    )
+    assert [(h.doc_id, h.src, h.dst) for h in camp.handovers] == [
+        (docs[2], x.name, z.name),
+        (docs[3], x.name, z.name),
+    ]
+    again = ls_cli(
+        ls_env, root, "ls", "campaign", "reassign", "ra", "--from", x.name, "--to", z.name
+    )
+    assert (
+        again.returncode == 0 and "0 document(s)" in again.stdout and "0 imported" in again.stdout
+    )
+    assert load(root, "ra").handovers == camp.handovers
+    st = ls_cli(ls_env, root, "ls", "campaign", "status", "ra")
+    assert "REMOVED" not in st.stdout
+    row = next(ln for ln in st.stdout.splitlines() if ln.startswith(x.name + " "))
+    assert row.split()[2:5] == ["1", "1", "0"]
+    pulled = ls_cli(ls_env, root, "ls", "pull", "--campaign", "ra")
+    assert pulled.returncode == 0, pulled.stderr
+    assert span_keys(_layer(root, "ra", x.name)[docs[0]]) == span_keys(gold[docs[0]])

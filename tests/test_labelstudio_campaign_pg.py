@@ -1,6 +1,7 @@
 """The whole campaign of ``test_labelstudio_campaign`` once more, on PostgreSQL: the same
 tests, with the session server replaced by the one ``ls serve --database postgresql``
-starts (a private Debian PostgreSQL cluster on loopback; ``ls_fixtures.pg_ls_server``)."""
+starts (a private Debian PostgreSQL cluster on loopback; ``ls_fixtures.pg_ls_server``),
+the browser submission included."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from ls_fixtures import LSInstance, pg_ls_env, pg_ls_server  # noqa: F401  (fixtures)
 from test_labelstudio_campaign import *  # noqa: F403  (the campaign's tests and fixtures)
 
-pytestmark = [pytest.mark.labelstudio]
+pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from claimcorpus.core.scheme import load_scheme
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.guidelines import expert_instruction
 from claimcorpus.labelstudio.server import INSTALL_HINT, ServerError, ls_executable, mask
+from claimcorpus.labelstudio.suggestions import NONE, drop_panel_results, render
 
 
 def _values(xml: str, tag: str, parent: str | None = None) -> list[str]:
@@ -166,3 +167,64 @@ def test_no_skip_on_the_package_own_modules():
     for path in sorted((REPO / "src" / "claimcorpus").rglob("*.py")):
         assert "find_spec(" not in path.read_text(encoding="utf-8"), path
     assert "baseline" in run_cli("ls", "push", "--help").stdout
+
+
+def test_on_demand_adds_a_closed_suggestions_panel_only_when_asked(project: Path):
+    scheme = load_scheme(project)
+    assert "Collapse" not in label_config(scheme) and "$suggestions" not in label_config(scheme)
+    root = ET.fromstring(label_config(scheme, suggestions=True))
+    (collapse,) = root.iter("Collapse")
+    (panel,) = collapse.iter("Panel")
+    (ht,) = panel.iter("HyperText")
+    assert panel.get("value").startswith("Model suggestions")
+    assert (ht.get("name"), ht.get("value"), ht.get("selectionEnabled")) == (
+        "suggestions",
+        "$suggestions",
+        "false",
+    )
+    controls = [e for e in root.iter() if e.get("toName") == ht.get("name")]
+    assert controls == []  # nothing can label the panel, so it makes no result
+
+
+def test_suggestions_list_attributions_in_document_order_escaped():
+    span = {"antecedent": None, "cluster": None, "topic_stance": None}
+    record = {
+        "spans": [
+            {**span, "id": "c2", "label": "CLAIM", "start": 50, "end": 60, "text": "late <b>"},
+            {**span, "id": "s2", "label": "SOURCE", "start": 40, "end": 45, "text": "Ann"},
+            {**span, "id": "c1", "label": "CLAIM", "start": 5, "end": 9, "text": "early"},
+            {**span, "id": "s1", "label": "SOURCE", "start": 0, "end": 3, "text": "Bob"},
+            {**span, "id": "q9", "label": "CUE", "start": 70, "end": 74, "text": "said"},
+        ],
+        "attributions": [
+            {
+                "id": "a2",
+                "claim": "c2",
+                "source": "s2",
+                "cue": None,
+                "stance": "refute",
+                "source_type": "person",
+                "unattributed": False,
+            },
+            {
+                "id": "a1",
+                "claim": "c1",
+                "source": "s1",
+                "cue": None,
+                "stance": "support",
+                "source_type": "government",
+                "unattributed": False,
+            },
+        ],
+    }
+    html = render(record, "gold-1")
+    assert html.index("early") < html.index("late")
+    assert "late &lt;b&gt;" in html and "refute" in html and "gold-1" in html
+    assert "Spans in no attribution" in html and "said" in html.split("Spans in no")[1]
+    assert render(None, "gold-1") == NONE
+
+
+def test_pull_drops_anything_aimed_at_the_panel():
+    mine = {"from_name": "span", "to_name": "text", "type": "labels", "id": "r1"}
+    panel = {"from_name": "x", "to_name": "suggestions", "type": "labels", "id": "r2"}
+    assert drop_panel_results([mine, panel]) == [mine]

@@ -80,6 +80,8 @@ def pushed(ls_server, rt) -> SimpleNamespace:
         TITLE,
         "--predictions",
         "gold",
+        "--preannotate",
+        "prefill",  # the predictions as Label Studio predictions (on-demand pushes none)
         "--model-version",
         "gold-test",
     )
@@ -171,6 +173,8 @@ def test_push_twice_makes_no_duplicates(ls_env, rt, pushed):
         TITLE,
         "--predictions",
         "gold",
+        "--preannotate",
+        "prefill",  # the predictions as Label Studio predictions (on-demand pushes none)
         "--model-version",
         "gold-test",
     )
@@ -188,6 +192,8 @@ def test_push_twice_makes_no_duplicates(ls_env, rt, pushed):
         TITLE,
         "--predictions",
         "gold",
+        "--preannotate",
+        "prefill",  # the predictions as Label Studio predictions (on-demand pushes none)
         "--model-version",
         "gold-v2",
     )
@@ -296,7 +302,18 @@ def test_release_shows_the_adjudicated_spans(rt, adjudicated, tmp_path: Path, of
 
 
 def test_push_with_baseline_predictions(ls_env, rt):
-    r = ls_cli(ls_env, rt.root, "ls", "push", "--project", "baseline", "--predictions", "baseline")
+    r = ls_cli(
+        ls_env,
+        rt.root,
+        "ls",
+        "push",
+        "--project",
+        "baseline",
+        "--predictions",
+        "baseline",
+        "--preannotate",
+        "prefill",
+    )
     assert r.returncode == 0, r.stderr
     conn = ls_env.connect()
     tasks = tasks_by_doc(conn, project_id(conn, "baseline"))

@@ -57,6 +57,16 @@ class Member:
 
 
 @dataclass
+class Handover:
+    """One document moved from an annotator to another (``ls campaign reassign``)."""
+
+    doc_id: str
+    src: str
+    dst: str
+    at: str
+
+
+@dataclass
 class Campaign:
     name: str
     overlap: int
@@ -64,6 +74,7 @@ class Campaign:
     created: str
     annotators: dict[str, Member] = field(default_factory=dict)
     documents: dict[str, list[str]] = field(default_factory=dict)  # doc_id -> annotators
+    handovers: list[Handover] = field(default_factory=list)
 
     @property
     def review_project(self) -> str:
@@ -109,6 +120,7 @@ def load(root: str | Path, name: str) -> Campaign:
             created=raw["created"],
             annotators=members,
             documents={k: list(v) for k, v in (raw.get("documents") or {}).items()},
+            handovers=[Handover(**h) for h in raw.get("handovers") or []],
         )
     except (KeyError, TypeError) as exc:
         raise CampaignError(f"{path}: field {exc} missing or malformed") from exc

@@ -1,4 +1,5 @@
-"""``claimcorpus ls annotators add|list|remove`` and ``ls campaign create|status|adjudicate``.
+"""``claimcorpus ls annotators add|list|remove`` and ``ls campaign create|status|reassign|
+adjudicate``.
 
 Exit codes as the other ``ls`` actions: 0 done, 1 a problem with the data or the request
 (nothing changed), 2 the server or the credentials.
@@ -17,6 +18,7 @@ from claimcorpus.labelstudio import campaign as C
 from claimcorpus.labelstudio import server as S
 from claimcorpus.labelstudio.campaign_adjudicate import run
 from claimcorpus.labelstudio.campaign_pull import lines
+from claimcorpus.labelstudio.campaign_reassign import reassign
 from claimcorpus.labelstudio.campaign_status import progress, status, table
 from claimcorpus.labelstudio.client import LSError, connect
 from claimcorpus.labelstudio.layers import LayoutError
@@ -119,6 +121,34 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reassign(args: argparse.Namespace) -> int:
+    try:
+        camp = C.load(args.root, args.name)
+        out = reassign(
+            connect(args.url), args.root, camp, args.src, args.dst, predictions=args.predictions
+        )
+    except ValueError as exc:  # CampaignError, and push's unknown doc_id
+        return _fail(C.CampaignError(str(exc)))
+    except LSError as exc:
+        return _fail(exc)
+    m = camp.annotators[args.dst]
+    print(
+        f"campaign {camp.name}: {len(out.moved)} document(s) of {args.src} now {args.dst}'s "
+        f"(project {m.project!r}, id {m.project_id}): {', '.join(out.moved) or '-'}"
+    )
+    if out.already:
+        print(
+            f"  {len(out.already)} {args.dst} already had (no second task; one annotator fewer "
+            f"for now): {', '.join(out.already)}"
+        )
+    print(f"  {len(out.kept)} submitted by {args.src} stay theirs: {', '.join(out.kept) or '-'}")
+    print(f"  {len(out.deleted)} unannotated task(s) removed from {args.src}'s project")
+    if out.push is not None:
+        print("\n".join(f"  {x}" for x in out.push.lines()))
+    print(f"  state in {C.state_path(args.root, camp.name)}")
+    return 0
+
+
 def cmd_adjudicate(args: argparse.Namespace) -> int:
 
     if args.allow_shrink and not args.overwrite:
@@ -176,7 +206,9 @@ def add_annotators(ls: Actions) -> None:
 
 
 def add_campaign(ls: Actions) -> None:
-    p = ls.add_parser("campaign", help="blind multiple annotation: create, status, adjudicate")
+    p = ls.add_parser(
+        "campaign", help="blind multiple annotation: create, status, reassign, adjudicate"
+    )
     sub = p.add_subparsers(dest="campaign_action", required=True, metavar="ACTION")
     c = sub.add_parser("create", help="one project per annotator, each document to --overlap")
     c.add_argument("name")
@@ -195,11 +227,19 @@ def add_campaign(ls: Actions) -> None:
     s.add_argument("name")
     s.add_argument("--progress", action="store_true", help="progress bars too")
     s.set_defaults(func=cmd_status)
+    r = sub.add_parser("reassign", help="hand an annotator's unsubmitted documents to another")
+    r.add_argument("name")
+    r.add_argument("--from", dest="src", required=True, help="the annotator leaving")
+    r.add_argument("--to", dest="dst", required=True, help="who takes their open documents")
+    r.add_argument(
+        "--predictions", default=None, help="the campaign's prediction source, if it has one"
+    )
+    r.set_defaults(func=cmd_reassign)
     a = sub.add_parser("adjudicate", help="pull, agreement, adjudication, review tasks, gold")
     a.add_argument("name")
     a.add_argument("--adjudicator", default=None, help="whose review decisions count")
     a.add_argument("--overwrite", action="store_true", help="replace hand-made gold too")
     a.add_argument("--allow-shrink", action="store_true", help="with --overwrite: also by less")
     a.set_defaults(func=cmd_adjudicate)
-    for q in (c, s, a):
+    for q in (c, s, r, a):
         q.add_argument("--url", default=None, help="server URL (default $CLAIMCORPUS_LS_URL)")

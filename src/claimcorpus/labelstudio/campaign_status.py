@@ -124,7 +124,18 @@ def table(st: Status) -> str:
     rows.append(f"{'document':40s} independent annotations")
     for doc, names in sorted(c.documents.items()):
         who = ", ".join(w for w in names if doc in st.annotators[w].done) or "-"
-        rows.append(f"{doc:40s} {st.independent(doc)}/{c.overlap}  ({who})")
+        gone = [
+            w for w in names if not st.annotators[w].account and doc not in st.annotators[w].done
+        ]
+        mark = f"  REMOVED: {', '.join(gone)} (not submitted)" if gone else ""
+        rows.append(f"{doc:40s} {st.independent(doc)}/{c.overlap}  ({who}){mark}")
+    for w in sorted({w for names in c.documents.values() for w in names}):
+        open_docs = [d for d in c.assigned(w) if d not in st.annotators[w].done]
+        if not st.annotators[w].account and open_docs:
+            rows.append(
+                f"  {w}'s account is removed with {len(open_docs)} document(s) not submitted: "
+                f"`claimcorpus ls campaign reassign {c.name} --from {w} --to ANOTHER`"
+            )
     rows.append("agreement so far (submitted work, on the documents both annotated):")
     for p in st.agreement:
         rows.append(

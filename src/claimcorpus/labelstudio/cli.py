@@ -316,8 +316,9 @@ def _add_push(ls: Actions) -> None:
         "--preannotate",
         choices=["none", "on-demand", "prefill"],
         default=None,
-        help="none: push no predictions; on-demand (default with --predictions): push them, "
-        "never start the annotator's page from them; prefill: start from them (correction)",
+        help="none: push no predictions; on-demand (default with --predictions): show them "
+        "in a closed 'Model suggestions' panel, never in the draft; prefill: push them as "
+        "Label Studio predictions the page starts from (correction)",
     )
     u.add_argument(
         "--doc", action="append", default=None, help="push only this doc_id (repeatable)"

@@ -38,6 +38,9 @@ CLAIM_FLAGS_TAG = "claim_flags"
 CLUSTER_TAG = "cluster"
 SOURCE_TYPE_TAG = "source_type"
 SOURCE_FLAGS_TAG = "source_flags"
+SUGGESTIONS_TAG = "suggestions"  # on-demand pre-annotations (suggestions.py)
+SUGGESTIONS_TITLE = "Model suggestions (click to show)"
+SUGGESTIONS_STYLE = "max-height: 30vh; overflow-y: auto"
 UNATTRIBUTED = "unattributed"
 ANONYMOUS = "anonymous_source"
 REQUIRED_MARK = " *"
@@ -143,10 +146,28 @@ def _claim_panel(scheme: Scheme) -> list[str]:
     return lines
 
 
-def label_config(scheme: Scheme, *, review: bool = False) -> str:
-    """The XML config; ``review=True`` adds a panel showing ``$review_note`` (review tasks)."""
+def suggestions_panel() -> list[str]:
+    """``--preannotate on-demand``: a closed panel showing ``$suggestions`` (read-only HTML,
+    suggestions.py); it opens on the annotator's click and makes no result."""
+    ht = {"name": SUGGESTIONS_TAG, "value": "$suggestions", "inline": "true"}
+    ht["selectionEnabled"] = "false"
+    return [
+        f"  <Collapse{_attr(accordion='true', bordered='true')}>",
+        f"    <Panel{_attr(value=SUGGESTIONS_TITLE)}>",
+        f"      <View{_attr(style=SUGGESTIONS_STYLE)}>",
+        f"        <HyperText{_attr(**ht)}/>",
+        "      </View>",
+        "    </Panel>",
+        "  </Collapse>",
+    ]
+
+
+def label_config(scheme: Scheme, *, review: bool = False, suggestions: bool = False) -> str:
+    """The XML config; ``review=True`` adds a panel showing ``$review_note`` (review tasks),
+    ``suggestions=True`` the on-demand suggestions panel (``$suggestions``)."""
     desc = scheme.descriptions
     lines = ["<View>", f"  <Header{_attr(value='$doc_id', size='5')}/>"]
+    lines += suggestions_panel() if suggestions else []
     if review:
         lines.append(f"  <Header{_attr(value='Adjudication disagreements', size='6')}/>")
         lines.append(f"  <Text{_attr(name='review_note', value='$review_note')}/>")

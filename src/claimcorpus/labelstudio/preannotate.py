@@ -7,11 +7,15 @@ default; an annotator who submits then submits the predictions. Measured on the 
 1.23.2 server (tests/test_labelstudio_browser.py):
 
 * ``none``: no predictions are pushed; the page opens empty.
-* ``on-demand``: predictions are pushed (the Data Manager lists them, an API client or a
-  reviewer can read them) and ``show_collab_predictions`` is off, so the label stream
-  (``Label All Tasks``) opens an empty annotation and sends no predictions at all. Opening
-  a task from the Data Manager table still shows predictions and starts from them when the
-  annotator has no annotation yet: that path is not "on demand" (README).
+* ``on-demand``: no Label Studio predictions are pushed, because the page copies them into
+  the draft on a path no project setting closes (measured: with ``show_collab_predictions``
+  off the label stream opens empty, but opening the task from the Data Manager table still
+  starts the annotator's annotation from them). Instead each task's ``data.suggestions``
+  holds the predicted record rendered as HTML and the config gains a closed "Model
+  suggestions" panel (suggestions.py, ``config.suggestions_panel``): read when the
+  annotator clicks it, never in the draft, nothing saved from it. An API client reads
+  ``data.suggestions`` (and ``data.suggestions_from``); the records themselves are the
+  ``--predictions`` layer (or the rule baseline, recomputed).
 * ``prefill`` (correction campaigns): predictions are pushed, ``show_collab_predictions`` on
   and the project's ``model_version`` set to the pushed version, so the page starts from the
   predictions of that version.

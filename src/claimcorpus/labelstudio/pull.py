@@ -36,6 +36,7 @@ from claimcorpus.labelstudio import layers
 from claimcorpus.labelstudio.authorship import author
 from claimcorpus.labelstudio.client import NO_RETRY, Connection, LSError, find_project, user_names
 from claimcorpus.labelstudio.convert import ConvertError, results_to_record
+from claimcorpus.labelstudio.suggestions import drop_panel_results
 
 
 class PullError(LSError):
@@ -177,7 +178,8 @@ def convert_export(
             rep.annotations += 1
             who = users.get(uid, f"user{uid}")
             where = f"task {tid} (doc {doc_id}) annotation {a['id']} by {who}"
-            body, errs = results_to_record(a.get("result") or [], text, scheme, where)
+            results = drop_panel_results(a.get("result") or [])  # the suggestions panel's
+            body, errs = results_to_record(results, text, scheme, where)
             if errs:
                 rep.errors.extend(errs)
                 rep.invalid.add((who, doc_id))

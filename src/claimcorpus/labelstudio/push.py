@@ -23,6 +23,7 @@ from claimcorpus.labelstudio.client import Connection, ensure_project
 from claimcorpus.labelstudio.config import label_config
 from claimcorpus.labelstudio.convert import record_to_results
 from claimcorpus.labelstudio.guidelines import expert_instruction
+from claimcorpus.labelstudio.suggestions import hide_columns, render
 from claimcorpus.labelstudio.tasks import SyncReport, TaskSpec, sync_tasks
 
 META_KEYS = ("title", "outlet", "url", "published", "story", "language")
@@ -62,14 +63,20 @@ def task_specs(
     preds: dict[str, dict[str, Any]],
     model_version: str,
     scheme_version: str,
+    mode: str = "prefill",
 ) -> list[TaskSpec]:
+    """One task per document; ``preds`` become Label Studio predictions (``prefill``) or the
+    task's ``data.suggestions`` panel text (``on-demand``, suggestions.py)."""
     specs = []
     for d in docs:
         data = {"text": d["text"], "doc_id": d["doc_id"], "text_sha256": d["text_sha256"]}
+        if mode == "on-demand":
+            data["suggestions"] = render(preds.get(d["doc_id"]), model_version)
+            data["suggestions_from"] = model_version
         meta = {"text_sha256": d["text_sha256"], "scheme_version": scheme_version}
         meta.update({k: d[k] for k in META_KEYS if d.get(k) is not None})
         predictions = []
-        if d["doc_id"] in preds:
+        if d["doc_id"] in preds and mode != "on-demand":
             predictions.append(
                 {
                     "model_version": model_version,
@@ -95,8 +102,9 @@ def push(
 ) -> tuple[SyncReport, str]:
     """Create/update the project (config + guidelines) and sync every document as a task.
 
-    ``preannotate`` (default: ``on-demand`` with predictions, else ``none``) decides whether
-    predictions are pushed and whether the page starts from them (preannotate.py)."""
+    ``preannotate`` (default: ``on-demand`` with predictions, else ``none``) decides how
+    predictions reach the page: not at all, as a panel opened on demand (task data, never
+    Label Studio predictions), or as the starting draft (preannotate.py)."""
     mode = preannotate or P.default_mode(predictions)
     P.check_mode(mode, predictions)
     if mode == "none":
@@ -110,10 +118,14 @@ def push(
         docs = [d for d in docs if d["doc_id"] in set(doc_ids)]
     version = model_version or f"{predictions}-{scheme.version}"
     preds = prediction_records(root, docs, predictions)
-    project, status = ensure_project(conn, title, label_config(scheme), expert_instruction(root))
-    specs = task_specs(docs, preds, version, scheme.version)
+    config = label_config(scheme, suggestions=mode == "on-demand")
+    project, status = ensure_project(conn, title, config, expert_instruction(root))
+    specs = task_specs(docs, preds, version, scheme.version, mode)
     report = sync_tasks(conn, int(project.id), specs, batch_size=batch_size, on_batch=on_batch)
-    if P.apply(conn, project, mode, version) and status == "unchanged":
+    changed = P.apply(conn, project, mode, version)
+    if mode == "on-demand":
+        changed = bool(hide_columns(conn, int(project.id))) or changed
+    if changed and status == "unchanged":
         status = "updated"
     report.preannotate = mode
     return report, status
