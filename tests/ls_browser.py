@@ -28,6 +28,8 @@ DOC = "004_1ff1f6d6f0abe8ba"  # the longest seed
 CLAIM = "Chinese and Russian groups were working to jointly produce drones in Russia"
 SOURCE = "senior US officials"
 CUE = "said"  # the first "said" after SOURCE
+# hotkeys Label Studio gives the labels, in the config's order (folded.span_labels)
+KEY_CLAIM_FAVOR, KEY_SOURCE_SUPPORT, KEY_CUE = "1", "4", "7"
 
 # Screen box of a phrase inside the labeling area's visible text (not a closed panel's); `after` skips to the first
 # occurrence after another phrase (the CUE "said" right after its SOURCE).
@@ -127,48 +129,36 @@ def _option(page, value: str):
     return page.get_by_text(re.compile(rf"^{re.escape(value)}(\[|$)")).filter(visible=True).first
 
 
-def _select_after_create(page) -> None:
-    """Once per annotator (Label Studio keeps it in the browser): Settings -> "Select region
-    after creating it", so a new region's panel shows at once. Not counted per attribution."""
-    page.get_by_role("button", name="Settings", exact=True).last.click()
-    row = page.get_by_text("Select region after creating it", exact=True).locator("xpath=../..")
-    box = row.locator("input[type=checkbox]")
-    box.wait_for(state="attached")
-    page.wait_for_timeout(1000)  # the dialog's opening animation: a click during it landed
-    # on a neighbouring setting (line numbers, labeling hotkeys) on a loaded machine
-    box.click(force=True)
-    page.wait_for_timeout(300)
-    assert box.is_checked(), "Select region after creating it: still off"
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(300)
+def _label_button(page, value: str):
+    """The label's button above the text (its text is the value, then the hotkey)."""
+    return page.locator(".lsf-label").filter(has_text=value).filter(visible=True).first
 
 
 def _attribution(page, act: Actions, shots: Path) -> None:
-    """CLAIM (topic stance), SOURCE (stance, source type, its relation to the CLAIM), CUE
-    (its relation to the CLAIM): each new region is selected, its panel beside the text."""
-    act.key("1")
+    """CLAIM · favor (topic stance in the label), CUE, SOURCE · support (stance in the
+    label), then the SOURCE selected for its source type; no relation (the notation)."""
+    act.key(KEY_CLAIM_FAVOR)
     act.drag(CLAIM)
     page.wait_for_timeout(300)
-    page.screenshot(path=str(shots / "labeling-2-claim-selected.png"))
-    assert _in_viewport(page, _option(page, "favor"))
-    act.click(_option(page, "favor"), "topic stance favor")
-    act.key("Escape")  # unselect, or the next label key relabels this region
-    act.key("2")
+    page.screenshot(path=str(shots / "labeling-2-claim.png"))
+    assert page.locator(".lsf-outliner-item").count() == 1
+    act.key(KEY_CUE)
+    act.drag(CUE, SOURCE)
+    act.key(KEY_SOURCE_SUPPORT)
     act.drag(SOURCE)
     page.wait_for_timeout(300)
-    page.screenshot(path=str(shots / "labeling-3-source-selected.png"))
-    for value in ("support", "refute", "neutral", "anonymous_official", "author"):
+    page.screenshot(path=str(shots / "labeling-3-three-spans.png"))
+    assert page.locator(".lsf-outliner-item").count() == 3
+    act.click_text(SOURCE)  # select the SOURCE: its panel shows beside the text
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(shots / "labeling-4-source-selected.png"))
+    for value in ("anonymous_official", "author", "government"):
         assert _in_viewport(page, _option(page, value)), value  # no scrolling needed
-    act.click(_option(page, "support"), "stance support")
+    for value in ("SOURCE · refute", "CLAIM · against"):  # the stance control: the labels
+        assert _in_viewport(page, _label_button(page, value)), value
     act.click(_option(page, "anonymous_official"), "source type")
-    act.key("Alt+r")  # SOURCE -> CLAIM: the attribution (leaves nothing selected)
-    act.click_text(CLAIM[:10])
-    act.key("3")
-    act.drag(CUE, SOURCE)
-    act.key("Alt+r")  # CUE -> CLAIM
-    act.click_text(CLAIM[:10])
     page.wait_for_timeout(300)
-    page.screenshot(path=str(shots / "labeling-4-linked.png"))
+    page.screenshot(path=str(shots / "labeling-5-source-type.png"))
 
 
 def expected_record(text: str) -> dict:
@@ -224,7 +214,6 @@ def submit_through_page(browser_path: Path, url: str, user, pid: int, done, shot
         try:
             _login(page, url, user)
             _open_stream(page, url, pid, shots / "labeling-0-instructions.png")
-            _select_after_create(page)
             page.wait_for_timeout(1500)  # a loaded machine: let the page settle before keys
             page.get_by_text(DOC, exact=True).first.click()  # focus the page (not counted)
             page.wait_for_timeout(300)
@@ -236,7 +225,7 @@ def submit_through_page(browser_path: Path, url: str, user, pid: int, done, shot
                     break
                 page.wait_for_timeout(500)
         finally:
-            page.screenshot(path=str(shots / "labeling-5-end.png"))
+            page.screenshot(path=str(shots / "labeling-6-end.png"))
             browser.close()
     return act.log
 

@@ -30,13 +30,22 @@ def _values(xml: str, tag: str, parent: str | None = None) -> list[str]:
 def test_config_values_equal_the_scheme(project: Path):
     scheme = load_scheme(project)
     xml = label_config(scheme)
-    assert _values(xml, "Label") == scheme.span_labels
+    # stance and topic stance folded into the labels: one variant per value, then the plain
+    # bases (for regions without one, and older projects' annotations)
+    assert _values(xml, "Label") == [
+        *(f"CLAIM · {v}" for v in scheme.topic_stances),
+        *(f"SOURCE · {v}" for v in scheme.stances),
+        "CUE",
+        "CLAIM",
+        "SOURCE",
+    ]
     assert _values(xml, "Relation") == scheme.stances
-    assert _values(xml, "Choice", "topic_stance") == scheme.topic_stances
     assert _values(xml, "Choice", "source_type") == scheme.source_types
-    assert _values(xml, "Choice", "stance") == scheme.stances
+    names = {e.get("name") for e in ET.fromstring(xml).iter("Choices")}
+    assert not names & {"stance", "topic_stance"}  # a second control could disagree
     colours = {e.get("value"): e.get("background") for e in ET.fromstring(xml).iter("Label")}
-    assert colours == scheme.colors
+    assert colours == {v: scheme.colors[v.split(" · ")[0]] for v in colours}
+    assert set(scheme.colors) == {v.split(" · ")[0] for v in colours}
     assert scheme.target["statement"] in xml
 
 
@@ -47,7 +56,7 @@ def test_changing_the_scheme_changes_the_config(project: Path):
     raw["source_types"].append({"name": "court", "description": "a court"})
     path.write_text(yaml.safe_dump(raw))
     xml = label_config(load_scheme(project))
-    assert _values(xml, "Label")[-1] == "EVIDENCE"
+    assert _values(xml, "Label")[-3] == "EVIDENCE"  # before the plain CLAIM and SOURCE
     assert 'background="#123456"' in xml
     assert _values(xml, "Choice", "source_type")[-1] == "court"
 
@@ -77,30 +86,35 @@ def test_guidelines_become_formatted_html(project: Path):
 
 
 def test_the_page_puts_stance_and_region_choices_beside_the_text(project: Path):
-    """One single-choice stance control on the SOURCE, per-region panels in a side column
-    beside a scrollable text pane, required fields (from the scheme) marked."""
+    """The stance is the SOURCE's label (one per region, so never two), per-region panels
+    in a side column beside a scrollable text pane, shown for every variant of their label,
+    required fields (from the scheme) marked."""
     scheme = load_scheme(project)
     root = ET.fromstring(label_config(scheme))
     assert root.find("Relations").get("choice") == "single"
-    stance = next(e for e in root.iter("Choices") if e.get("name") == "stance")
-    assert stance.get("choice") == "single-radio" and stance.get("perRegion") == "true"
-    assert [c.get("value") for c in stance] == scheme.stances
+    labels = root.find("Labels")
+    assert labels.get("choice", "single") == "single"  # one label per region
     row = next(v for v in root.iter("View") if "display: flex" in (v.get("style") or ""))
     text_pane, panel = list(row)
     assert text_pane.find("Text").get("name") == "text"
     assert "overflow-y: auto" in text_pane.get("style")
-    panels = {v.get("whenLabelValue"): v for v in panel.iter("View") if v.get("visibleWhen")}
+    shown = {v.get("whenLabelValue"): v for v in panel.iter("View") if v.get("visibleWhen")}
+    panels = {k.split(",")[-1]: v for k, v in shown.items()}
+    assert {k: sorted(k.split(",")) for k in shown} == {
+        k: sorted(x.get("value") for x in labels if x.get("value").startswith(k.split(",")[-1]))
+        for k in shown
+    }  # every variant of the label shows its panel (Label Studio splits at commas)
     assert set(panels) == {"SOURCE", "CLAIM"}
     assert all(v.get("visibleWhen") == "region-selected" for v in panels.values())
     names = {k: [c.get("name") for c in v.iter("Choices")] for k, v in panels.items()}
     assert names == {
-        "SOURCE": ["stance", "source_type"],  # anonymous_source follows from source_type
-        "CLAIM": ["topic_stance", "claim_flags"],
+        "SOURCE": ["source_type"],  # anonymous_source follows from source_type
+        "CLAIM": ["claim_flags"],
     }
     # the scheme's non-null attribution fields are marked; Label Studio's required="true"
     # would refuse every CLAIM and CUE region (it ignores whenLabelValue), so none has it
     marked = [h.get("value") for h in panels["SOURCE"].iter("Header")]
-    assert [h.endswith(" *") for h in marked] == [True, True]
+    assert [h.endswith(" *") for h in marked] == [True]
     assert not [c for c in root.iter("Choices") if c.get("required")]
 
 

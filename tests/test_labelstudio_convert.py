@@ -56,11 +56,15 @@ def test_every_gold_record_survives_the_round_trip():
     gold = load_layer(REPO, "gold")
     assert gold, "no gold records to test with"
     for doc_id, rec in gold.items():
-        back, errors = results_to_record(
-            record_to_results(rec), docs[doc_id]["text"], scheme, WHERE
-        )
+        doc = docs[doc_id]
+        sentences = [(x["start"], x["end"]) for x in doc["sentences"]]
+        results = record_to_results(rec)
+        # with the document's sentences, as the pull reads them: the push writes every
+        # attribution as relations, so the one-attribution notation never fires on it
+        back, errors = results_to_record(results, doc["text"], scheme, WHERE, sentences)
         assert errors == []
         assert _fields(back) == _fields(rec), doc_id
+        assert not [r for r in results if r.get("from_name") in ("stance", "topic_stance")]
 
 
 def _region(rid: str, label: str, start: int, end: int) -> dict:
@@ -273,8 +277,10 @@ def test_record_to_results_labels_only_links_that_differ_from_the_source_stance(
     gold = load_layer(REPO, "gold")
     for rec in gold.values():
         results = record_to_results(rec)
-        stance_of = {
-            r["id"]: r["value"]["choices"][0] for r in results if r.get("from_name") == "stance"
+        stance_of = {  # the stance is folded into the SOURCE's label: "SOURCE · support"
+            r["id"]: r["value"]["labels"][0].split(" · ")[1]
+            for r in results
+            if r.get("from_name") == "span" and r["value"]["labels"][0].startswith("SOURCE · ")
         }
         labels = {s["id"]: s["label"] for s in rec["spans"]}
         for a in rec["attributions"]:
@@ -306,3 +312,129 @@ def test_anonymous_source_follows_the_source_type_unless_the_old_box_is_there(re
     rec, _ = results_to_record(boxed, TEXT, scheme, WHERE)
     assert {a["source"]: a["anonymous_source"] for a in rec["attributions"]}["liu"] is False
     assert not [r for r in record_to_results(rec) if r.get("from_name") == "source_flags"]
+
+
+def _folded(results: list[dict]) -> list[dict]:
+    """``results`` as the page makes them now: stance and topic stance in the labels, no
+    stance choice, unlabelled links."""
+    base = {"liu": "SOURCE · support", "he": "SOURCE · support", "c1": "CLAIM · against"}
+    base["c2"] = "CLAIM · against"
+    out = []
+    for r in copy.deepcopy(results):
+        if r.get("from_name") == "topic_stance":
+            continue
+        if r.get("type") == "relation":
+            r["labels"] = []
+        elif r.get("from_name") == "span" and r["id"] in base:
+            r["value"]["labels"] = [base[r["id"]]]
+        out.append(r)
+    return out
+
+
+def test_folded_labels_give_the_stance_and_topic_stance(results):
+    """The label key that starts the region sets its stance: no choice, no link label."""
+    scheme = load_scheme(REPO)
+    new = _folded(results)
+    new[0]["value"]["labels"] = ["SOURCE · neutral"]
+    rec, errors = results_to_record(new, TEXT, scheme, WHERE)
+    assert errors == []
+    assert {a["id"]: a["stance"] for a in rec["attributions"]} == {
+        "c1.liu": "neutral",
+        "c2.he": "support",
+    }
+    assert {s["id"]: (s["label"], s["topic_stance"]) for s in rec["spans"]} == {
+        "liu": ("SOURCE", None),
+        "said": ("CUE", None),
+        "c1": ("CLAIM", "against"),
+        "he": ("SOURCE", None),
+        "added": ("CUE", None),
+        "c2": ("CLAIM", "against"),
+    }
+    new[new.index(_rel("liu", "c1", []))] = _rel("liu", "c1", ["refute"])  # one link overrides
+    rec, errors = results_to_record(new, TEXT, scheme, WHERE)
+    assert errors == [] and rec["attributions"][0]["stance"] == "refute"
+
+
+def test_a_label_and_an_old_style_choice_that_disagree_are_refused(results):
+    """Two stances can never be submitted: a SOURCE · support region with a refute choice
+    (possible through the API, or a project with both controls) is named, not resolved."""
+    bad = _folded(results) + [_choice("liu", "stance", 0, 3, ["refute"])]
+    _, errors = results_to_record(bad, TEXT, load_scheme(REPO), WHERE)
+    assert [str(e) for e in errors] == [
+        f"{WHERE} region liu: label 'SOURCE · support' gives stance 'support' but a stance "
+        "choice gives ['refute']; pick one"
+    ]
+    same = _folded(results) + [_choice("liu", "stance", 0, 3, ["support"])]
+    assert results_to_record(same, TEXT, load_scheme(REPO), WHERE)[1] == []
+
+
+HALF = TEXT.index(" and he")  # two "sentences" for the notation tests: [0, HALF), [HALF, end)
+
+
+def _unlinked(results: list[dict]) -> list[dict]:
+    return [r for r in _folded(results) if r.get("type") != "relation"]
+
+
+def test_the_one_attribution_notation_reads_a_sentence_with_nothing_linked(results):
+    """GUIDELINES.md: one CLAIM, one SOURCE (with its stance) and at most one CUE in a
+    sentence where nothing is linked are one attribution, without drawing relations."""
+    scheme = load_scheme(REPO)
+    rec, errors = results_to_record(
+        _unlinked(results), TEXT, scheme, WHERE, [(0, HALF), (HALF, len(TEXT))]
+    )
+    assert errors == []
+    atts = {
+        a["id"]: (a["source"], a["cue"], a["stance"], a["source_type"]) for a in rec["attributions"]
+    }
+    assert atts == {
+        "c1.liu": ("liu", "said", "support", "spokesperson"),
+        "c2.he": ("he", "added", "support", "spokesperson"),
+    }
+    # one sentence linked by hand, the other in the notation: both read
+    mixed = _unlinked(results) + [_rel("he", "c2", []), _rel("added", "c2", [])]
+    rec, errors = results_to_record(mixed, TEXT, scheme, WHERE, [(0, HALF), (HALF, len(TEXT))])
+    assert errors == [] and len(rec["attributions"]) == 2
+
+
+def test_the_notation_never_guesses_and_names_every_region_left_ambiguous(results):
+    """Where the notation does not apply, every unlinked CLAIM, stance SOURCE and CUE of the
+    sentence is named; without sentences (text changed) a CLAIM in no attribution is refused."""
+    scheme = load_scheme(REPO)
+    whole = [(0, len(TEXT))]  # one sentence holding two claims: which source said which?
+    _, errors = results_to_record(_unlinked(results), TEXT, scheme, WHERE, whole)
+    named = sorted(str(e).split(" region ")[1].split(":")[0] for e in errors)
+    assert named == ["added", "c1", "c2", "he", "liu", "said"]
+    assert all("it holds 2 CLAIM, 2 SOURCE, 2 CUE" in str(e) for e in errors), errors
+    # an antecedent link touches he and liu: the notation stands back in both sentences
+    linked = _unlinked(results) + [_rel("he", "liu", [])]
+    _, errors = results_to_record(linked, TEXT, scheme, WHERE, [(0, HALF), (HALF, len(TEXT))])
+    by_region = {e.where.split(" region ")[1]: e.message for e in errors}
+    assert sorted(by_region) == ["added", "c1", "c2", "he", "liu", "said"]
+    for rid in ("added", "c1", "c2", "said"):
+        assert "1 of its regions already have relations" in by_region[rid], by_region
+    for rid in ("he", "liu"):  # linked, so not the notation's: their stance has no claim
+        assert by_region[rid].startswith("SOURCE has a stance in its label but no CLAIM")
+    _, errors = results_to_record(_unlinked(results), TEXT, scheme, WHERE)  # no sentences
+    assert sorted(str(e) for e in errors) == [
+        f"{WHERE} region c1: CLAIM is in no attribution: draw the relation from its SOURCE "
+        "(Alt+R), or flag it unattributed",
+        f"{WHERE} region c2: CLAIM is in no attribution: draw the relation from its SOURCE "
+        "(Alt+R), or flag it unattributed",
+        f"{WHERE} region he: SOURCE has a stance in its label but no CLAIM: draw the relation "
+        "to its CLAIM (Alt+R), or relabel it plain SOURCE if it only names an antecedent",
+        f"{WHERE} region liu: SOURCE has a stance in its label but no CLAIM: draw the relation "
+        "to its CLAIM (Alt+R), or relabel it plain SOURCE if it only names an antecedent",
+    ]
+
+
+def test_a_plain_source_is_not_read_by_the_notation(results):
+    """A SOURCE without a stance in its label gives no attribution by notation (its stance
+    would be missing): the sentence's CLAIM is named."""
+    plain = _unlinked(results)
+    plain[0]["value"]["labels"] = ["SOURCE"]
+    _, errors = results_to_record(plain, TEXT, load_scheme(REPO), WHERE, [(0, HALF)])
+    by_region = {e.where.split(" region ")[1]: e.message for e in errors}
+    assert sorted(by_region) == ["c1", "c2", "he", "liu", "said"]  # c2, he: in no sentence
+    for rid in ("c1", "liu", "said"):
+        assert "a SOURCE has no stance in its label" in by_region[rid], by_region
+    assert by_region["c2"].startswith("CLAIM is in no attribution")

@@ -277,8 +277,11 @@ def test_pull_check_never_writes_what_validate_rejects(ls_env, ls_annotators, ro
     gold = load_layer(root, "gold")
     good_doc, bad_doc = sorted(tasks)[:2]
     results = record_to_results(gold[bad_doc])
-    claim = next(r for r in results if r.get("from_name") == "topic_stance")
-    results = [r for r in results if r is not claim]
+    # the plain CLAIM label: a region without topic stance (it is folded into CLAIM · favor ...)
+    claim = next(
+        r for r in results if (r.get("value", {}).get("labels") or [""])[0].startswith("CLAIM · ")
+    )
+    claim["value"]["labels"] = ["CLAIM"]
     token = ls_annotators["bob"].token
     annotate(ls_env.url, token, tasks[good_doc], record_to_results(gold[good_doc]))
     ann_id = annotate(ls_env.url, token, tasks[bad_doc], results)

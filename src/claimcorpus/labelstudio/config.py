@@ -3,24 +3,29 @@
 Why generated: the scheme is declared once; a label added to the YAML reaches the
 annotation interface without a second edit. How the scheme maps onto Label Studio:
 
-* ``<Labels name="span">``: one ``<Label>`` per ``span_labels`` entry, with its colour.
-* An attribution is a relation drawn between a SOURCE and a CLAIM. Its stance is the
-  SOURCE's ``stance`` choice (one radio group, so one click and never two stances); a
-  relation label (``<Relations choice="single">``, one per stance) overrides it for that one
-  link, for the rare source that takes different stances toward different claims. Relations
-  without labels link a CUE to its CLAIM (and to its SOURCE when the claim has several
-  sources), and a pronoun SOURCE to the SOURCE of its named mention (``antecedent``; drawn
-  from the pronoun to the named mention).
+* ``<Labels name="span">``: the span labels with the single-choice attributes folded in
+  (folded.py): ``SOURCE · support`` ... one per stance, ``CLAIM · favor`` ... one per topic
+  stance, ``CUE``, then the plain ``CLAIM`` and ``SOURCE``; each with its base label's
+  colour. The key that starts a region sets its stance: one action, and a region has one
+  label, so two stances can never be submitted.
+* An attribution is a SOURCE-CLAIM relation, or, by the guidelines' one-attribution notation
+  (notation.py), the one CLAIM, one SOURCE and at most one CUE of a sentence in which no
+  region is linked. Its stance is the SOURCE's label; a relation label (``<Relations
+  choice="single">``, one per stance) overrides it for that one link, for the rare source
+  that takes different stances toward different claims. Relations without labels link a CUE
+  to its CLAIM (and to its SOURCE when the claim has several sources), and a pronoun SOURCE
+  to the SOURCE of its named mention (``antecedent``; drawn from the pronoun to the named
+  mention).
 * Per-region controls (``perRegion``) sit in a side panel beside the scrollable text and
-  show when a region of their label is selected: SOURCE: ``stance``, ``source_type`` (and
+  show when a region of their label (any variant) is selected: SOURCE: ``source_type`` (and
   ``source_flags``, the anonymous_source box, only in a scheme without source types: the
   record rules make anonymous_source equal "the source type is an anonymous one", so the
-  pull derives it and the box would be one more click that can only disagree); CLAIM: ``topic_stance``, ``claim_flags``
-  (unattributed), ``cluster`` text. The attribution fields the scheme requires (stance,
-  source_type) have headers ending in " *". Not ``required="true"``: Label Studio 1.23.2
-  checks a required per-region choice on every region whatever its label (measured: a
-  CLAIM was refused for lacking a SOURCE's stance), so the pull enforces them instead
-  (convert.py names the SOURCE region).
+  pull derives it and the box would be one more click that can only disagree); CLAIM:
+  ``claim_flags`` (unattributed), ``cluster`` text. The attribution fields the scheme
+  requires have headers ending in " *" (source_type; stance is in the label). Not
+  ``required="true"``: Label Studio 1.23.2 checks a required per-region choice on every
+  region whatever its label (measured: a CLAIM was refused for lacking a SOURCE's choice),
+  so the pull enforces them instead (convert.py names the SOURCE region).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from claimcorpus.core.scheme import Scheme, annotation_json_schema
+from claimcorpus.labelstudio import folded
 
 SPAN_TAG = "span"
 TEXT_TAG = "text"
@@ -93,20 +99,16 @@ def _choices(
     return out
 
 
-def _when(label: str) -> str:
-    return _attr(visibleWhen="region-selected", whenTagName=SPAN_TAG, whenLabelValue=label)
+def _when(scheme: Scheme, label: str) -> str:
+    """Shown while a region of ``label`` is selected, whichever variant it carries (Label
+    Studio splits ``whenLabelValue`` at commas)."""
+    values = ",".join(folded.values_of(scheme, label))
+    return _attr(visibleWhen="region-selected", whenTagName=SPAN_TAG, whenLabelValue=values)
 
 
 def _source_panel(scheme: Scheme, need: list[str]) -> list[str]:
     desc = scheme.descriptions
-    lines = [f"    <View{_when('SOURCE')}>"]
-    lines += _choices(
-        STANCE_TAG,
-        scheme.stances,
-        desc.get("stances", {}),
-        "Stance of this source toward its claim(s)",
-        "stance" in need,
-    )
+    lines = [f"    <View{_when(scheme, 'SOURCE')}>"]
     lines += _choices(
         SOURCE_TYPE_TAG,
         scheme.source_types,
@@ -121,14 +123,7 @@ def _source_panel(scheme: Scheme, need: list[str]) -> list[str]:
 
 
 def _claim_panel(scheme: Scheme) -> list[str]:
-    target = scheme.target.get("statement", "")
-    lines = [f"    <View{_when('CLAIM')}>"]
-    lines += _choices(
-        TOPIC_TAG,
-        scheme.topic_stances,
-        scheme.descriptions.get("topic_stances", {}),
-        "Topic stance toward: " + target,
-    )
+    lines = [f"    <View{_when(scheme, 'CLAIM')}>"]
     lines += _choices(CLAIM_FLAGS_TAG, [UNATTRIBUTED], {}, "Flags", choice="multiple")
     lines.append(
         f"      <Header{_attr(value='Cluster id (annotations/clusters.yaml)', size='6')}/>"
@@ -162,27 +157,44 @@ def suggestions_panel() -> list[str]:
     ]
 
 
+def _relations(scheme: Scheme) -> list[str]:
+    """Relation labels: a stance on one SOURCE-CLAIM link, overriding the SOURCE's label."""
+    lines = [f"  <Relations{_attr(choice='single')}>"]
+    lines += [f"    <Relation{_attr(value=stance)}/>" for stance in scheme.stances]
+    return lines + ["  </Relations>"]
+
+
+def _labels(scheme: Scheme) -> list[str]:
+    """The span labels with stance and topic stance folded in (folded.py), the target
+    statement above them (the topic stance is toward it)."""
+    desc = scheme.descriptions.get("span_labels", {})
+    target = scheme.target.get("statement", "")
+    lines = []
+    if target and folded.folded_attribute(scheme, "CLAIM"):
+        lines.append(f"  <Header{_attr(value='CLAIM topic stance toward: ' + target, size='6')}/>")
+    lines.append(f"  <Labels{_attr(name=SPAN_TAG, toName=TEXT_TAG, showInline='true')}>")
+    for label in folded.span_labels(scheme):
+        kw = {"value": label.value, "background": scheme.colors.get(label.base) or "#999999"}
+        hint = desc.get(label.base)
+        if label.choice:
+            about = scheme.descriptions.get(label.attribute + "s", {}).get(label.choice)
+            hint = f"{label.attribute} {label.choice}: {about}" if about else hint
+        if hint:
+            kw["hint"] = hint
+        lines.append(f"    <Label{_attr(**kw)}/>")
+    return lines + ["  </Labels>"]
+
+
 def label_config(scheme: Scheme, *, review: bool = False, suggestions: bool = False) -> str:
     """The XML config; ``review=True`` adds a panel showing ``$review_note`` (review tasks),
     ``suggestions=True`` the on-demand suggestions panel (``$suggestions``)."""
-    desc = scheme.descriptions
     lines = ["<View>", f"  <Header{_attr(value='$doc_id', size='5')}/>"]
     lines += suggestions_panel() if suggestions else []
     if review:
         lines.append(f"  <Header{_attr(value='Adjudication disagreements', size='6')}/>")
         lines.append(f"  <Text{_attr(name='review_note', value='$review_note')}/>")
-    lines.append(f"  <Relations{_attr(choice='single')}>")
-    for stance in scheme.stances:
-        lines.append(f"    <Relation{_attr(value=stance)}/>")
-    lines.append("  </Relations>")
-    lines.append(f"  <Labels{_attr(name=SPAN_TAG, toName=TEXT_TAG, showInline='true')}>")
-    for label in scheme.span_labels:
-        kw = {"value": label, "background": scheme.colors.get(label) or "#999999"}
-        hint = desc.get("span_labels", {}).get(label)
-        if hint:
-            kw["hint"] = hint
-        lines.append(f"    <Label{_attr(**kw)}/>")
-    lines.append("  </Labels>")
+    lines += _relations(scheme)
+    lines += _labels(scheme)
     lines.append(f"  <View{_attr(style=ROW_STYLE)}>")
     lines.append(f"    <View{_attr(style=TEXT_STYLE)}>")
     lines.append(f"      <Text{_attr(name=TEXT_TAG, value='$text')}/>")

@@ -1,4 +1,5 @@
-"""Convert between annotation records and Label Studio results (see config.py for the mapping).
+"""Label Studio results -> annotation records (see config.py for the mapping; the other
+direction is to_results.py, re-exported here).
 
 Label Studio does not validate annotations, so ``results_to_record`` checks every result
 client-side and collects ``ConvertError`` messages naming the task, annotation and region:
@@ -9,24 +10,33 @@ two choices where one is allowed, an attribution with no stance (neither its SOU
 without ``source_type``): ``validate`` rejects such a record, so it must never reach a layer.
 Semantic rules (flags, missing topic stance ...) are left to ``annotations.check_record``.
 
-Stance: the SOURCE's ``stance`` choice gives every attribution of that source its stance; a
-label on one SOURCE-CLAIM link overrides it for that link. ``record_to_results`` writes the
-stance of a source's first attribution as the choice and labels only the links that differ,
-so every record survives the trip. Annotations made with the old config (a stance label on
-every link, no ``stance`` choice) read the same way and still pull.
+Stance: the SOURCE's label (``SOURCE · support``, folded.py) gives every attribution of
+that source its stance; a label on one SOURCE-CLAIM link overrides it for that link; a
+CLAIM's label gives its topic stance. ``record_to_results`` writes the stance of a source's
+first attribution in its label and labels only the links that differ, so every record
+survives the trip. Older annotations read the same way and still pull: plain labels with
+``stance``/``topic_stance`` per-region choices (the config before folded labels), or a
+stance label on every link. A label and a choice that disagree are refused.
+
+Attributions: each SOURCE-CLAIM link, plus the one-attribution notation (notation.py) in
+sentences where nothing is linked; a CLAIM, or a SOURCE whose label gives a stance, that
+ends in no attribution is refused, naming the region.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from claimcorpus.core.gold_rules import ANONYMOUS_TYPES
 from claimcorpus.core.scheme import Scheme
 from claimcorpus.labelstudio import config as C
+from claimcorpus.labelstudio import folded, notation
 from claimcorpus.labelstudio.config import required_fields
+from claimcorpus.labelstudio.to_results import record_to_results
 
 __all__ = ["ConvertError", "record_to_results", "required_fields", "results_to_record"]
 
@@ -42,121 +52,28 @@ class ConvertError:
         return f"{self.where}: {self.message}"
 
 
-# ----------------------------------------------------------------------------- record -> LS
-def _region_value(span: dict[str, Any]) -> dict[str, Any]:
-    return {"start": span["start"], "end": span["end"], "text": span["text"]}
-
-
-def record_to_results(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """LS results (regions, per-region choices, relations) for a record, e.g. as predictions."""
-    atts = record["attributions"]
-    out: list[dict[str, Any]] = []
-
-    def choice(span: dict[str, Any], tag: str, values: list[str]) -> None:
-        out.append(
-            {
-                "id": span["id"],
-                "from_name": tag,
-                "to_name": C.TEXT_TAG,
-                "type": "choices",
-                "value": {**_region_value(span), "choices": values},
-            }
-        )
-
-    by_source = {a["source"]: a for a in reversed(atts) if a.get("source")}
-    unattributed = {a["claim"] for a in atts if a.get("unattributed")}
-    for s in record["spans"]:
-        out.append(
-            {
-                "id": s["id"],
-                "from_name": C.SPAN_TAG,
-                "to_name": C.TEXT_TAG,
-                "type": "labels",
-                "value": {**_region_value(s), "labels": [s["label"]]},
-            }
-        )
-        if s["label"] == "CLAIM":
-            if s.get("topic_stance"):
-                choice(s, C.TOPIC_TAG, [s["topic_stance"]])
-            if s["id"] in unattributed:
-                choice(s, C.CLAIM_FLAGS_TAG, [C.UNATTRIBUTED])
-            if s.get("cluster"):
-                out.append(
-                    {
-                        "id": s["id"],
-                        "from_name": C.CLUSTER_TAG,
-                        "to_name": C.TEXT_TAG,
-                        "type": "textarea",
-                        "value": {"start": s["start"], "end": s["end"], "text": [s["cluster"]]},
-                    }
-                )
-        elif s["label"] == "SOURCE" and s["id"] in by_source:
-            a = by_source[s["id"]]
-            if a.get("stance"):
-                choice(s, C.STANCE_TAG, [a["stance"]])
-            if a.get("source_type"):
-                choice(s, C.SOURCE_TYPE_TAG, [a["source_type"]])
-            if a.get("anonymous_source") and not a.get("source_type"):
-                choice(s, C.SOURCE_FLAGS_TAG, [C.ANONYMOUS])  # not derivable (config.py)
-
-    return out + _relations(record, by_source)
-
-
-def _relations(record: dict[str, Any], by_source: dict[str, dict[str, Any]]) -> list[dict]:
-    """Stance links (labelled only where the stance differs from the SOURCE's choice), cue
-    links and antecedent links of a record."""
-    spans = {s["id"]: s for s in record["spans"]}
-    atts = record["attributions"]
-    out: list[dict[str, Any]] = []
-
-    def rel(a: str, b: str, labels: list[str]) -> None:
-        if a in spans and b in spans:
-            out.append(
-                {
-                    "from_id": a,
-                    "to_id": b,
-                    "type": "relation",
-                    "direction": "right",
-                    "labels": labels,
-                }
-            )
-
-    per_claim: dict[str, int] = defaultdict(int)
-    for a in atts:
-        per_claim[a["claim"]] += 1
-    cue_links: set[tuple[str, str]] = set()
-    for a in atts:
-        if a.get("source"):
-            default = by_source[a["source"]].get("stance")
-            own = a.get("stance")
-            rel(a["source"], a["claim"], [own] if own and own != default else [])
-        if a.get("cue"):
-            cue_links.add((a["cue"], a["claim"]))
-            if a.get("source") and per_claim[a["claim"]] > 1:
-                cue_links.add((a["cue"], a["source"]))
-    for cue, other in sorted(cue_links):
-        rel(cue, other, [])
-    for s in record["spans"]:
-        if s.get("antecedent"):
-            rel(s["id"], s["antecedent"], [])
-    return out
-
-
 # ----------------------------------------------------------------------------- LS -> record
 def _one(values: Any) -> str | None:
     return values[0] if isinstance(values, list) and len(values) == 1 else None
 
 
 def results_to_record(
-    results: list[dict[str, Any]], text: str, scheme: Scheme, where: str
+    results: list[dict[str, Any]],
+    text: str,
+    scheme: Scheme,
+    where: str,
+    sentences: Sequence[tuple[int, int]] = (),
 ) -> tuple[dict[str, Any], list[ConvertError]]:
-    """Spans and attributions of one LS annotation, plus every structural error found."""
+    """Spans and attributions of one LS annotation, plus every structural error found.
+    ``sentences``: the document's sentence bounds, for the one-attribution notation (none:
+    every attribution needs its relations)."""
     errors: list[ConvertError] = []
 
     def err(msg: str, region: str | None = None) -> None:
         errors.append(ConvertError(f"{where} region {region}" if region else where, msg))
 
     regions: dict[str, dict[str, Any]] = {}
+    labels: dict[str, folded.SpanLabel] = {}
     extras: dict[str, dict[str, Any]] = defaultdict(dict)
     relations: list[dict[str, Any]] = []
     for i, r in enumerate(results):
@@ -169,12 +86,13 @@ def results_to_record(
             continue
         value = r.get("value") or {}
         if kind == "labels" and r.get("from_name") == C.SPAN_TAG:
-            span = _region(value, text, scheme, lambda m, rid=rid: err(m, rid))
-            if span is None:
+            got = _region(value, text, scheme, lambda m, rid=rid: err(m, rid))
+            if got is None:
                 continue
             if rid in regions:
                 err("two regions share this id", rid)
                 continue
+            span, labels[rid] = got
             regions[rid] = {"id": rid, **span}
         elif kind == "choices" and r.get("from_name") in _CHOICE_SETS:
             tag = r["from_name"]
@@ -195,7 +113,9 @@ def results_to_record(
     for rid in extras:
         if rid not in regions:
             err("per-region choice or text for a region that does not exist", rid)
-    record = _assemble(regions, extras, relations, scheme, err)
+    _fold_in(labels, extras, lambda m, rid: err(m, rid))
+    stanced = {rid for rid, x in labels.items() if x.attribute == folded.STANCE}
+    record = _assemble(regions, extras, relations, scheme, err, sentences, stanced)
     _check_required(record, scheme, err)
     return record, errors
 
@@ -233,14 +153,35 @@ _CHOICE_SETS = {
 }
 
 
-def _region(value: dict[str, Any], text: str, scheme: Scheme, err: Any) -> dict[str, Any] | None:
+def _fold_in(
+    labels: dict[str, folded.SpanLabel], extras: dict[str, dict[str, Any]], err: Any
+) -> None:
+    """A label's folded attribute becomes the region's choice; an older-style choice on the
+    same region that disagrees is refused (two stances are never submitted)."""
+    for rid, lab in labels.items():
+        if lab.attribute is None:
+            continue
+        old = extras[rid].get(lab.attribute)
+        if old and old != [lab.choice]:
+            err(
+                f"label {lab.value!r} gives {lab.attribute} {lab.choice!r} but a "
+                f"{lab.attribute} choice gives {old}; pick one",
+                rid,
+            )
+        extras[rid][lab.attribute] = [lab.choice]
+
+
+def _region(
+    value: dict[str, Any], text: str, scheme: Scheme, err: Any
+) -> tuple[dict[str, Any], folded.SpanLabel] | None:
     labels = value.get("labels") or []
     start, end, vtext = value.get("start"), value.get("end"), value.get("text")
     if len(labels) != 1:
         err(f"a region needs exactly one label, has {labels}")
         return None
-    if labels[0] not in scheme.span_labels:
-        err(f"unknown label {labels[0]!r}; known: {scheme.span_labels}")
+    known = folded.by_value(scheme)
+    if labels[0] not in known:
+        err(f"unknown label {labels[0]!r}; known: {list(known)}")
         return None
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
         err(f"offsets must be integers, got start={start!r} end={end!r}")
@@ -251,7 +192,8 @@ def _region(value: dict[str, Any], text: str, scheme: Scheme, err: Any) -> dict[
     if text[start:end] != vtext:
         err(f"value.text {vtext!r} != text[{start}:{end}] {text[start:end]!r}")
         return None
-    return {"label": labels[0], "start": start, "end": end, "text": vtext}
+    lab = known[labels[0]]
+    return {"label": lab.base, "start": start, "end": end, "text": vtext}, lab
 
 
 @dataclass
@@ -270,9 +212,18 @@ def _assemble(
     relations: list[dict[str, Any]],
     scheme: Scheme,
     err: Any,
+    sentences: Sequence[tuple[int, int]],
+    stanced: set[str],
 ) -> dict[str, Any]:
     """Turn regions and links into record spans and attributions (ids stable across pulls)."""
     links = _read_links(regions, relations, scheme, err)
+    flagged = {r for r, ex in extras.items() if C.UNATTRIBUTED in (ex.get(C.CLAIM_FLAGS_TAG) or [])}
+    touched = flagged | {x for r in relations for x in (r.get("from_id"), r.get("to_id"))}
+    reading = notation.read(regions, touched, stanced, sentences, err)
+    for src, claim, cue in reading.triples:
+        links.stance.append((src, claim, None))
+        if cue is not None:
+            links.cue_of[cue].add(claim)
     spans = [_span(reg, extras.get(rid, {}), links.antecedent) for rid, reg in regions.items()]
     attributions = [
         _attribution(src, claim, stance, extras.get(src, {}), _cue_for(links, claim, src, err))
@@ -281,7 +232,35 @@ def _assemble(
     for rid, ex in extras.items():
         if rid in regions and C.UNATTRIBUTED in (ex.get(C.CLAIM_FLAGS_TAG) or []):
             attributions.append(_unattributed(rid, _cue_for(links, rid, None, err)))
+    _in_no_attribution(regions, attributions, stanced - reading.reported, reading.reported, err)
     return {"spans": spans, "attributions": attributions}
+
+
+def _in_no_attribution(
+    regions: dict[str, dict[str, Any]],
+    attributions: list[dict[str, Any]],
+    stanced: set[str],
+    reported: set[str],
+    err: Any,
+) -> None:
+    """A CLAIM, or a SOURCE whose label gives a stance, that no attribution uses: refused
+    (a forgotten link would otherwise drop the attribution silently)."""
+    used = {a[k] for a in attributions for k in ("claim", "source") if a.get(k)}
+    for rid, reg in regions.items():
+        if rid in used or rid in reported:
+            continue
+        if reg["label"] == "CLAIM":
+            err(
+                "CLAIM is in no attribution: draw the relation from its SOURCE (Alt+R), or "
+                "flag it unattributed",
+                rid,
+            )
+        elif rid in stanced:
+            err(
+                "SOURCE has a stance in its label but no CLAIM: draw the relation to its "
+                "CLAIM (Alt+R), or relabel it plain SOURCE if it only names an antecedent",
+                rid,
+            )
 
 
 def _read_links(

@@ -179,7 +179,9 @@ def convert_export(
             who = users.get(uid, f"user{uid}")
             where = f"task {tid} (doc {doc_id}) annotation {a['id']} by {who}"
             results = drop_panel_results(a.get("result") or [])  # the suggestions panel's
-            body, errs = results_to_record(results, text, scheme, where)
+            body, errs = results_to_record(
+                results, text, scheme, where, _sentences(docs[doc_id], text)
+            )
             if errs:
                 rep.errors.extend(errs)
                 rep.invalid.add((who, doc_id))
@@ -199,6 +201,14 @@ def convert_export(
                 )
             rep.records[(who, doc_id)] = record
             rep.where[(who, doc_id)] = where
+
+
+def _sentences(doc: dict[str, Any], text: str) -> list[tuple[int, int]]:
+    """The document's sentences, for the one-attribution notation; none (every attribution
+    needs its relations) when the task's text is not the corpus text any more."""
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != doc["text_sha256"]:
+        return []
+    return [(x["start"], x["end"]) for x in doc.get("sentences") or []]
 
 
 def check_changed(root: str | Path, rep: PullReport) -> set[tuple[str, str]]:
