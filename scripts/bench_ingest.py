@@ -296,7 +296,7 @@ def tables(res: dict) -> list[str]:
     prev = None
     for r in res["memory"]:
         grow = "-"
-        if prev is not None and r["mode"] == prev["mode"] == "full":
+        if prev is not None and _mode(r) == _mode(prev) == "full":
             grow = f"{(r['rss_mb'] - prev['rss_mb']) / ((r['n'] - prev['n']) / 1000):.2f}"
         lines.append(
             f"| {r['label']} | {r['n']:,} | {r['mb']:.0f} | {r['seconds']:.1f} | "
@@ -307,10 +307,15 @@ def tables(res: dict) -> list[str]:
     return lines + ["", *memory_targets(res["memory"])]
 
 
+def _mode(row: dict) -> str:
+    """A row's mode; results saved before rows kept it say it by their label."""
+    return row.get("mode") or ("pass1" if row["label"].startswith("pass 1") else "full")
+
+
 def memory_targets(rows: list[dict]) -> list[str]:
     """Issue 16: a 100k-record crawl ingest peaks under 1 GB RSS and grows linearly (time per
     record at the largest size at most 1.5x the smallest's)."""
-    full = [r for r in rows if r["mode"] == "full"]
+    full = [r for r in rows if _mode(r) == "full"]
     if not full:
         return ["Targets: no full crawl ingest was run."]
     big, small = full[-1], full[0]
