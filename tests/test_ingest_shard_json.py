@@ -52,6 +52,11 @@ def _file(shard: dict, text: str) -> ShardFile:
 @given(SHARD)
 def test_a_shard_encoded_anew_is_dumps_documents_bytes(shard: dict):
     assert dumps_shard(shard) == _canonical(shard)
+    as_index_holds_it = {  # Index keeps a loaded shard's doc_id lists as tuples
+        "docs": shard["docs"],
+        "digests": {h: tuple(v) if type(v) is list else v for h, v in shard["digests"].items()},
+    }
+    assert dumps_shard(as_index_holds_it) == _canonical(shard)
 
 
 @settings(max_examples=300, deadline=None)

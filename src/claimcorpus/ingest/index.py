@@ -81,7 +81,11 @@ class Index:
         self._files: dict[str, ShardFile] = {}
         self._changed: dict[str, dict[str, set[str]]] = {}  # shard -> part -> keys set/removed
         self._journal: IO[str] | None = None
-        self._written: list[Path] = []  # files written without a flush, synced on commit
+        # files written without a flush, synced on commit: kept by name only up to
+        # SYNC_EACH_MAX (past that one os.sync flushes them), so a crawl of 100,000 articles
+        # does not hold 200,000 paths for the garbage collector to walk again and again
+        self._written: list[Path] = []
+        self._n_written = 0
         self.pending_repeated: Repeated = {}  # journaled before the run's first document
 
     @classmethod
@@ -101,7 +105,11 @@ class Index:
     def _shard(self, name: str) -> dict[str, dict]:
         if name not in self._shards:
             shard, text = _load_shard(self.dir / f"{name}.json")
-            self._shards[name], self._files[name] = shard, _file_of(text, shard)
+            self._files[name] = _file_of(text, shard)
+            # digests' doc_ids as tuples: tuples of strings leave the garbage collector's
+            # lists (a list stays in them), which a bulk run into a large corpus walks often
+            shard["digests"] = {h: tuple(ids) for h, ids in shard["digests"].items()}
+            self._shards[name] = shard
         return self._shards[name]
 
     def _change(self, name: str, part: str, key: str) -> None:
@@ -131,7 +139,9 @@ class Index:
     def wrote(self, doc_id: str, *paths: Path) -> None:
         """Called right after a document's ``paths`` are written (unflushed); also the
         test-only crash hook."""
-        self._written.extend(paths)
+        self._n_written += len(paths)
+        if self._n_written <= SYNC_EACH_MAX:
+            self._written.extend(paths)
         if os.environ.get(FAULT_ENV) == doc_id:
             os._exit(FAULT_EXIT_CODE)
 
@@ -164,12 +174,13 @@ class Index:
         """Make the run's documents durable (one ``os.sync``: they were written without a
         flush each), write ``repeated`` (the run's sites' tables) and the dirty shards, then
         drop the journal (step 3)."""
-        if len(self._written) > SYNC_EACH_MAX:
+        if self._n_written > SYNC_EACH_MAX:
             os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
         else:
             for path in self._written:  # a few files: flush just these
                 _fsync(path)
         self._written.clear()
+        self._n_written = 0
         if repeated:
             save_repeated(self.root, repeated, set(repeated))
         for name, changed in sorted(self._changed.items()):

@@ -42,7 +42,7 @@ def _value(v: Any) -> str | None:
         if type(sha) is str and type(src) is str:
             return f'{{"raw_sha256": {_enc(sha)}, "source_file": {_enc(src)}}}'
         return None
-    if type(v) is list and v and all(type(x) is str for x in v):
+    if type(v) in (list, tuple) and v and all(type(x) is str for x in v):  # Index: tuples
         return "[" + ", ".join(map(_enc, v)) + "]"
     return None
 
@@ -50,7 +50,7 @@ def _value(v: Any) -> str | None:
 def _line(k: str, v: Any) -> str:
     text = _value(v)
     if text is None:  # not a shape the index writes: the generic path, at depth 2
-        text = _dump(v, 2, 1)
+        text = _dump(list(v) if type(v) is tuple else v, 2, 1)  # read as a list
     return f"    {_enc(k)}: {text}"
 
 
