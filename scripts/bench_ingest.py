@@ -1,6 +1,6 @@
 """Benchmark the ingest readers and the boilerplate detector next to the bare libraries.
 
-Usage: python scripts/bench_ingest.py [--pages 300] [--sizes 2000,6000] [--pass1 100000]
+Usage: python scripts/bench_ingest.py [--pages 300] [--sizes 10000,30000,100000] [--pass1 0]
        [--readme README.md] [--json FILE] [--from-json FILE]
 
 All in one run (absolute speeds drift on a shared machine; compare the ratios):
@@ -15,10 +15,12 @@ All in one run (absolute speeds drift on a shared machine; compare the ratios):
 3. **Boilerplate**: the extracted texts and the labelled fixture pages repeated to about
    ``--text-mb`` MB; bare ``re.sub(r"\\s+", " ")`` next to ``boilerplate.classify`` on the
    lines and the whole ``normalize_bytes``. MB/s.
-4. **Ingest memory**: in a fresh subprocess per size, a JSONL crawl of N text records from
-   50 sites ingested with ``run_ingest`` into an empty project: docs/s and peak RSS (it
-   should grow linearly and stay far under 1 GB); and pass 1 alone (read, count site
-   lines, spool) over ``--pass1`` records, the part whose memory a large crawl decides.
+4. **Ingest memory**: in a fresh subprocess per size (``--sizes``, default 10k, 30k and
+   100k), a JSONL crawl of N text records from 50 sites ingested with ``run_ingest`` (the
+   crawl path of ``claimcorpus ingest``) into an empty project: seconds per 1,000 records,
+   peak RSS and its growth per 1,000 records; issue 16's targets are checked (peak RSS of
+   the 100k crawl under 1 GB, time per record at most 1.5x the smallest size's); and pass 1
+   alone (read, count site lines, spool) over ``--pass1`` records.
 
 ``--readme README.md`` rewrites the README's ``bench_ingest`` block with these tables,
 labelled with the date, command and CPUs; ``--json FILE`` keeps the results and
@@ -50,6 +52,8 @@ MB = 1_000_000
 SCRIPT = "scripts/bench_ingest.py"
 BLOCK = "bench_ingest"
 NOT_MEASURED = ("--readme", "--json", "--from-json")  # options that only say where
+RSS_LIMIT_MB = 1000  # issue 16: a 100k-article crawl ingest peaks under 1 GB
+LINEAR = 1.5  # and its time per record at the largest size is at most this times the smallest's
 
 
 def make_pages(n: int, seed: int = 7) -> list[bytes]:
@@ -266,7 +270,9 @@ def measure_all(args: argparse.Namespace) -> dict:
         res["boilerplate"] = bench_boilerplate(texts, args.text_mb)
         runs = [("full ingest", "full", int(s)) for s in args.sizes.split(",") if s]
         runs += [("pass 1 only", "pass1", args.pass1)] if args.pass1 else []
-        res["memory"] = [{"label": label, **measure(mode, n, folder)} for label, mode, n in runs]
+        res["memory"] = [
+            {"label": label, "mode": mode, **measure(mode, n, folder)} for label, mode, n in runs
+        ]
     return res
 
 
@@ -281,17 +287,49 @@ def tables(res: dict) -> list[str]:
     lines += ["", "Boilerplate detection:", ""]
     lines += ["| pass | MB/s | time vs bare regex |", "|---|---:|---:|"]
     lines += [f"| {n} | {mbs:.1f} | {r:.2f}x |" for n, mbs, r in res["boilerplate"]]
-    lines += ["", "Ingest memory (JSONL crawl, 50 sites):", ""]
+    lines += ["", "Ingest memory (JSONL crawl, 50 sites, `run_ingest` into an empty project):", ""]
     lines += [
-        "| run | records | MB | seconds | records/s | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| run | records | MB | seconds | records/s | seconds per 1k | peak RSS MB "
+        "| RSS MB per 1k more records |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    prev = None
     for r in res["memory"]:
+        grow = "-"
+        if prev is not None and _mode(r) == _mode(prev) == "full":
+            grow = f"{(r['rss_mb'] - prev['rss_mb']) / ((r['n'] - prev['n']) / 1000):.2f}"
         lines.append(
             f"| {r['label']} | {r['n']:,} | {r['mb']:.0f} | {r['seconds']:.1f} | "
-            f"{r['n'] / r['seconds']:,.0f} | {r['rss_mb']:.0f} |"
+            f"{r['n'] / r['seconds']:,.0f} | {r['seconds'] / r['n'] * 1000:.2f} "
+            f"| {r['rss_mb']:.0f} | {grow} |"
         )
-    return lines
+        prev = r
+    return lines + ["", *memory_targets(res["memory"])]
+
+
+def _mode(row: dict) -> str:
+    """A row's mode; results saved before rows kept it say it by their label."""
+    return row.get("mode") or ("pass1" if row["label"].startswith("pass 1") else "full")
+
+
+def memory_targets(rows: list[dict]) -> list[str]:
+    """Issue 16: a 100k-record crawl ingest peaks under 1 GB RSS and grows linearly (time per
+    record at the largest size at most 1.5x the smallest's)."""
+    full = [r for r in rows if _mode(r) == "full"]
+    if not full:
+        return ["Targets: no full crawl ingest was run."]
+    big, small = full[-1], full[0]
+    per = (big["seconds"] / big["n"]) / (small["seconds"] / small["n"])
+    rss = "not run (no full ingest of >= 100,000 records)"
+    if big["n"] >= 100_000:
+        ok = "met" if big["rss_mb"] < RSS_LIMIT_MB else "MISSED"
+        rss = f"{big['rss_mb']:.0f} MB at {big['n']:,} records ({ok})"
+    lin = "met" if per <= LINEAR else "MISSED"
+    return [
+        f"Targets: peak RSS of the crawl ingest under {RSS_LIMIT_MB} MB: {rss}; "
+        f"time per record at {big['n']:,} records {per:.2f}x that at {small['n']:,} "
+        f"(linear: <= {LINEAR}x, {lin})."
+    ]
 
 
 def readme_block(res: dict, meta: dict | None) -> str:
@@ -303,10 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--text-mb", type=float, default=5.0)
-    ap.add_argument("--sizes", default="2000,6000", help="crawl sizes for the full ingest")
-    ap.add_argument(
-        "--pass1", type=int, default=100000, help="crawl size for pass 1 alone (0: skip)"
-    )
+    ap.add_argument("--sizes", default="10000,30000,100000", help="crawl sizes for the full ingest")
+    ap.add_argument("--pass1", type=int, default=0, help="crawl size for pass 1 alone (0: skip)")
     ap.add_argument("--json", metavar="FILE", help="also write the results (and when, how) here")
     ap.add_argument("--readme", metavar="FILE", help=f"rewrite the {BLOCK} block of FILE")
     ap.add_argument("--from-json", metavar="FILE", help="render saved --json results, no runs")

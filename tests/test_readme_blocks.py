@@ -333,8 +333,19 @@ def test_bench_ingest_writes_its_block_from_results(tmp_path: Path):
     assert "| page_article (+ checks, doc id) | 300 | 1.50 | 2.00x |" in body
     assert "| reader iter_responses | 42.0 | 0.95x |" in body
     assert "| boilerplate.classify (lines) | 2.5 | 14.00x |" in body
-    assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 126 |" in body
-    assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 184 |" in body
+    assert "| full ingest | 2,000 | 6 | 8.0 | 250 | 4.00 | 126 | - |" in body
+    assert "| pass 1 only | 100,000 | 273 | 50.0 | 2,000 | 0.50 | 184 | - |" in body
+    assert "not run (no full ingest of >= 100,000 records)" in body
+    result["memory"] = [
+        {"label": "full ingest", "mode": "full", "n": n, "mb": n / 400, "seconds": s, "rss_mb": m}
+        for n, s, m in ((10_000, 20.0, 110.0), (30_000, 75.0, 150.0), (100_000, 250.0, 1150.0))
+    ]
+    body = _run_from_json("bench_ingest", tmp_path, result)
+    assert "| full ingest | 30,000 | 75 | 75.0 | 400 | 2.50 | 150 | 2.00 |" in body
+    assert "| full ingest | 100,000 | 250 | 250.0 | 400 | 2.50 | 1150 | 14.29 |" in body
+    assert "1150 MB at 100,000 records (MISSED)" in body
+    assert "time per record at 100,000 records 1.25x that at 10,000" in body
+    assert "(linear: <= 1.5x, met)" in body
 
 
 def _train_row(scores: tuple[float, ...], rate: float, train: dict | None = None) -> dict:

@@ -37,15 +37,9 @@ from typing import IO, Any
 
 from claimcorpus.core.io import atomic_write_bytes
 from claimcorpus.core.problems import InputError, Problem
+from claimcorpus.ingest.shard_json import ShardFile, dumps_shard
 from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, save_repeated
-from claimcorpus.ingest.store import (
-    CORPUS,
-    check_layout,
-    doc_ids,
-    doc_path,
-    dumps_document,
-    read_stored,
-)
+from claimcorpus.ingest.store import CORPUS, check_layout, doc_ids, doc_path, read_stored
 
 INDEX = "index"
 JOURNAL = "journal.jsonl"
@@ -82,9 +76,16 @@ class Index:
         self.root = Path(root)
         self.dir = index_dir(root)
         self._shards: dict[str, dict[str, dict]] = {}
-        self._dirty: set[str] = set()
+        # each shard's file as read (or last written) and its parts' sizes then: the lines of
+        # the entries a run does not change are written again as they were (shard_json.py)
+        self._files: dict[str, ShardFile] = {}
+        self._changed: dict[str, dict[str, set[str]]] = {}  # shard -> part -> keys set/removed
         self._journal: IO[str] | None = None
-        self._written: list[Path] = []  # files written without a flush, synced on commit
+        # files written without a flush, synced on commit: kept by name only up to
+        # SYNC_EACH_MAX (past that one os.sync flushes them), so a crawl of 100,000 articles
+        # does not hold 200,000 paths for the garbage collector to walk again and again
+        self._written: list[Path] = []
+        self._n_written = 0
         self.pending_repeated: Repeated = {}  # journaled before the run's first document
 
     @classmethod
@@ -103,8 +104,16 @@ class Index:
     # ------------------------------------------------------------------ reading
     def _shard(self, name: str) -> dict[str, dict]:
         if name not in self._shards:
-            self._shards[name] = _read_shard(self.dir / f"{name}.json")
+            shard, text = _load_shard(self.dir / f"{name}.json")
+            self._files[name] = _file_of(text, shard)
+            # digests' doc_ids as tuples: tuples of strings leave the garbage collector's
+            # lists (a list stays in them), which a bulk run into a large corpus walks often
+            shard["digests"] = {h: tuple(ids) for h, ids in shard["digests"].items()}
+            self._shards[name] = shard
         return self._shards[name]
+
+    def _change(self, name: str, part: str, key: str) -> None:
+        self._changed.setdefault(name, {}).setdefault(part, set()).add(key)
 
     def entry(self, doc_id: str) -> Entry | None:
         got = self._shard(_doc_shard(doc_id))["docs"].get(doc_id)
@@ -130,7 +139,9 @@ class Index:
     def wrote(self, doc_id: str, *paths: Path) -> None:
         """Called right after a document's ``paths`` are written (unflushed); also the
         test-only crash hook."""
-        self._written.extend(paths)
+        self._n_written += len(paths)
+        if self._n_written <= SYNC_EACH_MAX:
+            self._written.extend(paths)
         if os.environ.get(FAULT_ENV) == doc_id:
             os._exit(FAULT_EXIT_CODE)
 
@@ -147,8 +158,8 @@ class Index:
             docs[doc_id] = {"raw_sha256": entry.raw_sha256, "source_file": entry.source_file}
             digests = self._shard(entry.raw_sha256[:2])["digests"]
             digests[entry.raw_sha256] = sorted({*digests.get(entry.raw_sha256, []), doc_id})
-            self._dirty.add(entry.raw_sha256[:2])
-        self._dirty.add(name)
+            self._change(entry.raw_sha256[:2], "digests", entry.raw_sha256)
+        self._change(name, "docs", doc_id)
 
     def _unlink_digest(self, digest: str, doc_id: str) -> None:
         digests = self._shard(digest[:2])["digests"]
@@ -157,23 +168,26 @@ class Index:
             digests[digest] = rest
         else:
             digests.pop(digest, None)
-        self._dirty.add(digest[:2])
+        self._change(digest[:2], "digests", digest)
 
     def commit(self, repeated: Repeated | None = None) -> None:
         """Make the run's documents durable (one ``os.sync``: they were written without a
         flush each), write ``repeated`` (the run's sites' tables) and the dirty shards, then
         drop the journal (step 3)."""
-        if len(self._written) > SYNC_EACH_MAX:
+        if self._n_written > SYNC_EACH_MAX:
             os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
         else:
             for path in self._written:  # a few files: flush just these
                 _fsync(path)
         self._written.clear()
+        self._n_written = 0
         if repeated:
             save_repeated(self.root, repeated, set(repeated))
-        for name in sorted(self._dirty):
-            _write_shard(self.dir / f"{name}.json", self._shards[name])
-        self._dirty.clear()
+        for name, changed in sorted(self._changed.items()):
+            shard = self._shards[name]
+            text = _write_shard(self.dir / f"{name}.json", shard, self._files[name], changed)
+            self._files[name] = _file_of(text, shard)
+        self._changed.clear()
         if self._journal is not None:
             self._journal.close()
             self._journal = None
@@ -235,11 +249,21 @@ def _empty() -> dict[str, dict]:
     return {"docs": {}, "digests": {}}
 
 
+def _file_of(text: str, shard: dict[str, dict]) -> ShardFile:
+    return ShardFile(text, {part: list(entries) for part, entries in shard.items()})
+
+
 def _read_shard(path: Path) -> dict[str, dict]:
+    return _load_shard(path)[0]
+
+
+def _load_shard(path: Path) -> tuple[dict[str, dict], str]:
+    """A shard and its file's text ("" when there is no file)."""
     if not path.exists():
-        return _empty()
+        return _empty(), ""
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        obj = json.loads(text)
         ok = isinstance(obj, dict) and all(
             isinstance(obj.get(k), dict) for k in ("docs", "digests")
         )
@@ -253,14 +277,23 @@ def _read_shard(path: Path) -> dict[str, dict]:
             f"{path}: not an ingest index shard (want an object with 'docs' and 'digests'); "
             "run `claimcorpus index --rebuild`"
         )
-    return obj
+    return obj, text
 
 
-def _write_shard(path: Path, shard: dict[str, dict]) -> None:
+def _write_shard(
+    path: Path,
+    shard: dict[str, dict],
+    old: ShardFile | None = None,
+    changed: dict[str, set[str]] | None = None,
+) -> str:
+    """Write (or, empty, remove) one shard; ``old`` and ``changed`` as in ``dumps_shard``.
+    Returns the text written ("" when removed)."""
     if shard["docs"] or shard["digests"]:
-        atomic_write_bytes(path, dumps_document(shard, expand=1).encode("utf-8"))
-    else:
-        path.unlink(missing_ok=True)
+        text = dumps_shard(shard, old, changed)
+        atomic_write_bytes(path, text.encode("utf-8"))
+        return text
+    path.unlink(missing_ok=True)
+    return ""
 
 
 def _scan(root: Path, skipped: set[str] | None = None) -> dict[str, dict[str, dict]]:
