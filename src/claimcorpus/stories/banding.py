@@ -12,6 +12,8 @@ import numpy as np
 from claimcorpus.stories.rules import BAND_BLOCK
 from claimcorpus.stories.signatures import EMPTY, KEYS, estimate, mix
 
+BAND_STEP = 4  # bands whose buckets are listed at once (memory: 4 x n keys, not 32 x n)
+
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """``(n, bands)`` uint64: a mixed hash of each band's rows; equal keys = same bucket."""
@@ -32,10 +34,17 @@ def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates);
     empty-set rows take part in none."""
     full = np.flatnonzero(~is_empty(sig))
-    keys = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
-    band = np.repeat(np.arange(bands, dtype=np.int16), len(full))  # band-major
-    pairs = bucket_pairs(band, keys.T.ravel(), np.tile(full, bands))
-    return pairs[:, 1:]
+    out = [np.zeros((0, 2), np.int64)]
+    for lo in range(0, bands, BAND_STEP):  # a few bands at a time: bounded temporaries
+        step = min(BAND_STEP, bands - lo)
+        keys = np.empty((len(full), step), np.uint64)
+        for i in range(0, len(full), 65536):  # rows in slices: no copy of the signatures
+            keys[i : i + 65536] = band_keys(
+                sig[full[i : i + 65536], lo * rows : (lo + step) * rows], step, rows
+            )
+        band = np.repeat(np.arange(lo, lo + step, dtype=np.int16), len(full))  # band-major
+        out.append(bucket_pairs(band, keys.T.ravel(), np.tile(full, step))[:, 1:])
+    return unique_rows(np.concatenate(out))
 
 
 def bucket_pairs(band: np.ndarray, key: np.ndarray, member: np.ndarray) -> np.ndarray:

@@ -203,4 +203,8 @@ def group_stories(docs: Iterable[tuple], chunk: int = 500):
         if len(texts) == chunk:
             flush()
     flush()
-    return group(ids, np.concatenate(near_parts), Features.concat(feat_parts), hints)
+    near = np.concatenate(near_parts)
+    near_parts.clear()  # the parts are dropped once joined: one copy of each, not two
+    feats = Features.concat(feat_parts)
+    feat_parts.clear()
+    return group(ids, near, feats, hints)
