@@ -17,6 +17,7 @@ from claimcorpus.stories import components, evidence
 from claimcorpus.stories.features import features, items
 from claimcorpus.stories.rules import EVENT_RULES
 from claimcorpus.stories.signatures import signatures
+from claimcorpus.stories.spill import KeySpill
 
 
 def _texts() -> dict[str, str]:
@@ -218,3 +219,26 @@ def test_candidates_taken_in_parts_give_the_same_joins():
     assert len(whole.pairs) >= 9
     for field in ("pairs", "shared", "near", "days"):
         assert np.array_equal(getattr(whole, field), getattr(parted, field)), field
+
+
+def test_keys_spilled_by_range_give_the_blocks_and_joins_of_keys_in_memory(tmp_path):
+    """Bounded memory: keys written to range files batch by batch and read back a range at
+    a time make the very blocks (every pair code per kind) and joins of all keys at once."""
+    docs, _, _ = _fixture()
+    docs += [(d, t, None, None) for d, t in _texts().items()]
+    texts, days = [d[1] for d in docs], [d[3] for d in docs]
+    feats, near = features(texts, days), signatures(texts)[0]
+    spill = KeySpill(tmp_path)
+    for lo in range(0, len(docs), 4):  # batches of 4 articles, rows numbered from lo
+        spill.add(features(texts[lo : lo + 4], days[lo : lo + 4]), lo)
+    assert len(list(tmp_path.iterdir())) > 3  # several ranges written
+    spilled, whole = spill.blocks(len(docs)), evidence.blocks(feats)
+    assert list(tmp_path.iterdir()) == []  # read back and removed
+    n = len(docs)
+    for a, b in zip(spilled, whole, strict=True):
+        assert len(a.doc) < len(feats.doc)  # only block members are kept
+        assert np.array_equal(a.codes(0, 1, n), b.codes(0, 1, n))
+    assert sum(b.pair_count() for b in whole) > 0
+    ids = [d[0] for d in docs]
+    in_memory = components.group(ids, near, feats, {})
+    assert components.group_stories(docs, chunk=4) == in_memory

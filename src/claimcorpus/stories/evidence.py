@@ -55,13 +55,38 @@ class Blocks:
     def of(
         key: np.ndarray, doc: np.ndarray, limit: int, quoted: np.ndarray | None = None
     ) -> Blocks:
-        """The blocks of 2..limit documents (larger and single ones are left out)."""
+        """The blocks of 2..limit documents; larger and single ones are left out, and so
+        are their members (most keys are held by one article: only block members stay)."""
         order = np.lexsort((doc, key))
-        key, doc = key[order], doc[order]
+        key = key[order]
         head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[head, len(key)])
+        del key
         keep = (size >= 2) & (size <= limit)
-        return Blocks(doc, head[keep], size[keep], None if quoted is None else quoted[order])
+        head, size = head[keep], size[keep]
+        start = np.cumsum(size) - size  # each kept block's first member, once compacted
+        at = order[np.repeat(head - start, size) + np.arange(size.sum())]
+        return Blocks(
+            doc[at].astype(np.int32),
+            start.astype(np.int64),
+            size,
+            None if quoted is None else quoted[at],
+        )
+
+    @staticmethod
+    def concat(parts: list[Blocks]) -> Blocks:
+        """Blocks of disjoint key sets (a spill's ranges) as one kind's blocks."""
+        starts = np.cumsum([0] + [len(b.doc) for b in parts])
+        flags = [b.quoted for b in parts if b.quoted is not None]
+        return Blocks(
+            np.concatenate([np.zeros(0, np.int32)] + [b.doc for b in parts]),
+            np.concatenate(
+                [np.zeros(0, np.int64)]
+                + [b.head + o for b, o in zip(parts, starts[:-1], strict=True)]
+            ),
+            np.concatenate([np.zeros(0, np.int64)] + [b.size for b in parts]),
+            np.concatenate(flags) if flags and len(flags) == len(parts) else None,
+        )
 
     def pair_count(self) -> int:
         return int((self.size * (self.size - 1) // 2).sum())
@@ -88,11 +113,18 @@ class Blocks:
 
 def blocks(feats: Features, rules: SameEvent = EVENT_RULES) -> list[Blocks]:
     """Each kind's blocks (``KEY_KINDS`` order)."""
-    rare = rare_limit(len(feats.day), rules)
-    quote = (feats.kind == QUOTE_KEY) | (feats.kind == SPEECH_KEY)
-    out = [Blocks.of(feats.key[quote], feats.doc[quote], rules.block_max, feats.kind[quote] == 0)]
+    return blocks_of(feats.key, feats.doc, feats.kind, len(feats.day), rules)
+
+
+def blocks_of(
+    key: np.ndarray, doc: np.ndarray, kind: np.ndarray, n_docs: int, rules: SameEvent = EVENT_RULES
+) -> list[Blocks]:
+    """Each kind's blocks (``KEY_KINDS`` order) of feature rows among ``n_docs`` articles."""
+    rare = rare_limit(n_docs, rules)
+    quote = (kind == QUOTE_KEY) | (kind == SPEECH_KEY)
+    out = [Blocks.of(key[quote], doc[quote], rules.block_max, kind[quote] == QUOTE_KEY)]
     for k in range(1, len(KEY_KINDS)):
-        out.append(Blocks.of(feats.key[feats.kind == k], feats.doc[feats.kind == k], rare))
+        out.append(Blocks.of(key[kind == k], doc[kind == k], rare))
     return out
 
 
@@ -133,12 +165,14 @@ def joined(
     near_sig: np.ndarray,
     rules: SameEvent = EVENT_RULES,
     max_rows: int = PART_ROWS,
+    kinds: list[Blocks] | None = None,
 ) -> Signals:
     """The candidate pairs ``decide`` accepts, with their signals, sorted. Candidates are
     taken in parts of at most about ``max_rows`` block rows (by the first article's row
     number), so memory is bounded whatever the number of candidates; the result does not
-    depend on the number of parts."""
-    kinds = blocks(feats, rules)
+    depend on the number of parts. ``kinds``: the blocks, when built already (a spill's);
+    then only ``feats.day`` is read."""
+    kinds = blocks(feats, rules) if kinds is None else kinds
     parts = max(1, -(-sum(b.pair_count() for b in kinds) // max_rows))
     got = []
     for part in range(parts):
