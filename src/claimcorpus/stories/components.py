@@ -150,8 +150,9 @@ def event_edges(
 def combine(near: list[Edge], events: list[Edge]) -> list[Edge]:
     """One edge per pair: the evidence edge's signals win, a near-duplicate kind stays."""
     out = {(e["a"], e["b"]): e for e in near}
-    for e in events:
-        out[(e["a"], e["b"])] = {**out.get((e["a"], e["b"]), {}), **e}
+    for e in events:  # a copy only where a near-duplicate edge is merged in
+        old = out.get((e["a"], e["b"]))
+        out[(e["a"], e["b"])] = e if old is None else {**old, **e}
     return [out[k] for k in sorted(out)]
 
 
@@ -221,8 +222,12 @@ def _group_spilled(docs: Iterable[tuple], chunk: int, spill: KeySpill):
         if len(texts) == chunk:
             flush()
     flush()
-    near = np.concatenate(near_parts)
-    near_parts.clear()  # the parts are dropped once joined: one copy of each, not two
+    near = np.empty((len(ids), NUM_PERM), np.uint64)  # pages taken as the parts are copied
+    row = 0
+    while near_parts:  # each part dropped once copied: the signatures are never held twice
+        part = near_parts.pop(0)
+        near[row : row + len(part)] = part
+        row += len(part)
     day = np.concatenate([np.zeros(0, np.int64)] + day_parts)
     kinds = spill.blocks(len(ids))
     empty = features([], [])
