@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from claimcorpus.stories.rules import BAND_BLOCK
-from claimcorpus.stories.signatures import EMPTY, KEYS, estimate, mix
+from claimcorpus.stories.signatures import EMPTY, ESTIMATE_ROWS, KEYS, estimate, mix
 
 BAND_STEP = 4  # bands whose buckets are listed at once (memory: 4 x n keys, not 32 x n)
 
@@ -90,7 +90,8 @@ def unique_rows(rows: np.ndarray) -> np.ndarray:
 def verified(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs whose estimated Jaccard reaches ``threshold``, with the estimates."""
     scores = np.zeros(len(pairs))
-    for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
-        scores[i : i + 65536] = estimate(sig[pairs[i : i + 65536, 0]], sig[pairs[i : i + 65536, 1]])
+    step = ESTIMATE_ROWS  # bounded memory for many candidates
+    for i in range(0, len(pairs), step):
+        scores[i : i + step] = estimate(sig[pairs[i : i + step, 0]], sig[pairs[i : i + step, 1]])
     ok = scores >= threshold
     return pairs[ok], scores[ok]

@@ -18,7 +18,7 @@ import numpy as np
 
 from claimcorpus.stories.features import KEY_KINDS, QUOTE_KEY, SPEECH_KEY, UNKNOWN_DAY, Features
 from claimcorpus.stories.rules import EVENT_RULES, NEAR_DUP, SameEvent
-from claimcorpus.stories.signatures import estimate
+from claimcorpus.stories.signatures import ESTIMATE_ROWS, estimate
 
 
 @dataclass
@@ -151,9 +151,9 @@ def signals(
     pairs = np.stack([code // n, code % n], axis=1)
     del code
     near = np.zeros(len(pairs))
-    for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
-        chunk = pairs[i : i + 65536]
-        near[i : i + 65536] = estimate(near_sig[chunk[:, 0]], near_sig[chunk[:, 1]])
+    for i in range(0, len(pairs), ESTIMATE_ROWS):  # bounded memory for many candidates
+        chunk = pairs[i : i + ESTIMATE_ROWS]
+        near[i : i + ESTIMATE_ROWS] = estimate(near_sig[chunk[:, 0]], near_sig[chunk[:, 1]])
     da, db = feats.day[pairs[:, 0]], feats.day[pairs[:, 1]]
     known = (da != UNKNOWN_DAY) & (db != UNKNOWN_DAY)
     days = np.where(known, np.abs(np.where(known, da - db, 0)), -1)
