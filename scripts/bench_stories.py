@@ -43,7 +43,8 @@ from claimcorpus.stories.signatures import signatures
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-MEMORY_MB = 1024
+# story grouping's share of the build's 1 GB for 100k annotated articles (issue 16, item 7)
+MEMORY_MB = 400
 
 
 def _module(name: str):
@@ -168,7 +169,9 @@ def report(results: list[dict], pairs: dict) -> tuple[str, list[str]]:
             f"| {b['precision']} / {g['precision']} | {b['recall']} / {g['recall']} |"
         )
         if g["peak_rss_mb"] > MEMORY_MB:
-            missed.append(f"{r['size']:,} articles: peak RSS {g['peak_rss_mb']} MB > {MEMORY_MB}")
+            missed.append(
+                f"{r['size']:,} articles: grouping peak RSS {g['peak_rss_mb']} MB > {MEMORY_MB} MB"
+            )
     rows += ["", "Labelled pairs (`scripts/eval_stories.py`, grouped without curated hints):", ""]
     rows += ["| set | pairs | same-event | precision | recall |", "|---|---:|---:|---:|---:|"]
     for name, p in pairs.items():

@@ -4,7 +4,7 @@ Three kinds of edge join two documents; ``story_id`` is the connected component,
 the chaining guard of ``stories.components.story_ids`` (reused here, not re-implemented):
 
 1. near-duplicate: MinHash (datasketch) Jaccard over word 5-shingles >= ``NEAR_DUP``;
-2. same story: shared quotation shingles, rare names and rare numbers (the tokens of
+2. same story: shared quotation shingles, rare names, numbers and terms (the tokens of
    ``stories.features.items``), text overlap and publication dates, decided by the rule of
    ``rules.SameEvent``, here with a dict from each token to its articles and Python sets;
 3. a curated ``story`` hint from the document's sidecar (an override: joins first).
@@ -70,7 +70,12 @@ def _same_event(
     """The signals of two articles by plain set intersection, or None if they share no key
     that a block would hold (``stories.evidence`` does this with sorted hash blocks)."""
     shared = [
-        sum(1 for t in x["items"][k] & y["items"][k] if df[(k, t)] <= limit[k]) for k in range(3)
+        sum(
+            1
+            for t in x["items"][k] & y["items"][k]
+            if df[(k, t)] <= limit[k] and (k or t in x["quoted"] or t in y["quoted"])
+        )
+        for k in range(4)
     ]
     if not any(shared):
         return None
@@ -80,7 +85,12 @@ def _same_event(
         n >= m
         for n, m in zip(
             shared,
-            (rules.quote_min_shared, rules.names_min_shared, rules.numbers_min_shared),
+            (
+                rules.quote_min_shared,
+                rules.names_min_shared,
+                rules.numbers_min_shared,
+                rules.terms_min_shared,
+            ),
             strict=True,
         )
     ]
@@ -90,8 +100,9 @@ def _same_event(
     joined = sum(support) >= rules.min_signals or (close and strong)
     if near >= NEAR_DUP or (joined and not far):
         kind = "near-duplicate" if near >= NEAR_DUP else "same-story"
-        q, names, numbers = shared
+        q, names, numbers, terms = shared
         signals = {"near": round(near, 4), "quotes": q, "names": names, "numbers": numbers}
+        signals["terms"] = terms
         return {"kind": kind, "score": float(sum(support)), "signals": {**signals, "days": days}}
     return None
 
@@ -114,14 +125,18 @@ def group_stories(
         lsh.insert(doc_id, sigs[doc_id])
         hints[doc_id] = hint
         day = day_of(published[0] if published else None)
+        q, na, nu, te, sp = items(text)
         info[doc_id] = {
-            "items": [set(v) for v in items(text)],
+            # quotation shingles and reported-speech ones under one kind; a pair counts a
+            # shingle when one of the two quotes it
+            "items": [set(q) | set(sp), set(na), set(nu), set(te)],
+            "quoted": set(q),
             "shingles": shingles(text),
             "day": None if day == UNKNOWN_DAY else day,
         }
-    df = Counter((k, t) for x in info.values() for k in range(3) for t in x["items"][k])
+    df = Counter((k, t) for x in info.values() for k in range(4) for t in x["items"][k])
     rare = rare_limit(len(info))
-    limit = {0: EVENT_RULES.block_max, 1: rare, 2: rare}
+    limit = {0: EVENT_RULES.block_max, 1: rare, 2: rare, 3: rare}
     edges: dict[tuple[str, str], dict] = {}
     for a in sorted(sigs):
         for b in sorted(lsh.query(sigs[a])):
@@ -130,7 +145,7 @@ def group_stories(
     ids = sorted(info)
     holders: dict[tuple[int, str], list[str]] = {}  # a dict index, not sorted hash blocks
     for d in ids:
-        for k in range(3):
+        for k in range(4):
             for t in info[d]["items"][k]:
                 holders.setdefault((k, t), []).append(d)
     candidates = {

@@ -185,7 +185,10 @@ THRESHOLD = {"near-duplicate": 0.5}
 
 
 def _words(rng: random.Random, n: int, cap: bool) -> list[str]:
-    made = ("".join(rng.choice(string.ascii_lowercase) for _ in range(8)) for _ in range(n))
+    """Random words; lower-case ones one letter shorter than a same-event term, so the
+    near-duplicate pairs share text only (no rare terms: ``rules.SameEvent.term_letters``)."""
+    size = 8 if cap else rules.EVENT_RULES.term_letters - 1
+    made = ("".join(rng.choice(string.ascii_lowercase) for _ in range(size)) for _ in range(n))
     return [w.capitalize() if cap else w for w in made]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections import Counter
@@ -13,8 +14,10 @@ from reference_stories import group_stories, near_duplicate_pairs
 
 from claimcorpus.normalize.text import normalize_bytes
 from claimcorpus.stories import components, evidence
-from claimcorpus.stories.features import features
+from claimcorpus.stories.features import features, items
+from claimcorpus.stories.rules import EVENT_RULES
 from claimcorpus.stories.signatures import signatures
+from claimcorpus.stories.spill import KeySpill
 
 
 def _texts() -> dict[str, str]:
@@ -115,25 +118,66 @@ def evidence_pairs(docs: list[tuple]) -> tuple[set[tuple[str, str]], list]:
     return {(e["a"], e["b"]) for e in edges}, edges
 
 
-def test_seed_001_and_004_join_without_their_hint_and_000_002_stay_alone():
+def test_seeds_001_003_004_join_without_their_hint_and_000_002_stay_alone():
+    """003 (a rewrite of the disclosure: no quotation, number or date in common) joins by
+    its names and the event's rare vocabulary (turbojet, nitrocellulose, microelectronics,
+    optical components ...); 000 and 002 share names but not that many rare terms."""
     texts = _texts()
     story, edges = components.group_stories([(d, t, None, None) for d, t in texts.items()])
-    assert story["001_6c82bee824d52579"] == story["004_1ff1f6d6f0abe8ba"]
-    assert len({story[d] for d in texts}) == 4
-    (e,) = edges
-    assert e["signals"]["names"] >= 3 and e["signals"]["numbers"] >= 1  # "90%" and the firms
+    us = {story[d] for d in texts if d[:3] in ("001", "003", "004")}
+    assert len(us) == 1 and len({story[d] for d in texts}) == 3
+    pairs = {(e["a"][:3], e["b"][:3]): e["signals"] for e in edges}
+    assert set(pairs) == {("001", "004"), ("001", "003"), ("003", "004")}
+    for a, b in (("001", "003"), ("003", "004")):
+        sig = pairs[(a, b)]
+        assert sig["quotes"] == sig["numbers"] == 0 and sig["days"] is None
+        assert sig["terms"] >= EVENT_RULES.terms_min_shared and sig["names"] >= 3
+    assert pairs[("001", "004")]["numbers"] >= 1  # "90%"
+    assert [(e["a"][:3], e["b"][:3]) for e in components.joins(edges)] == [
+        ("001", "004"),
+        ("003", "004"),
+    ]
+
+
+def test_without_the_terms_signal_003_stays_apart():
+    """The terms signal is what joins 003 (it fails without it)."""
+    texts = _texts()
+    docs = [(d, t, None, None) for d, t in texts.items()]
+    off = dataclasses.replace(EVENT_RULES, terms_min_shared=10**6)
+    ids = [d for d, *_ in docs]
+    near = signatures([t for _, t, *_ in docs])[0]
+    feats = features([t for _, t, *_ in docs], [None] * len(docs))
+    edges = components.event_edges(ids, near, feats, off)
+    assert {(e["a"][:3], e["b"][:3]) for e in edges} & {("001", "003"), ("003", "004")} == set()
+
+
+def test_reported_speech_counts_as_the_quotation_it_reports():
+    """ev03b reports Osei's quotation without quotes ("Osei said those who profit ..."):
+    its shingles match ev03c's quoted ones, so the sanctions story is whole."""
+    docs, _, _ = _fixture()
+    text = {d: t for d, t, _, _ in docs}
+    assert "\u201c" not in text["ev03b"] and '"' not in text["ev03b"]
+    speech, quoted = set(items(text["ev03b"])[4]), set(items(text["ev03c"])[0])
+    assert "those who profit from evading" in speech & quoted
+    story, _ = components.group_stories(docs)
+    assert story["ev03a"] == story["ev03b"] == story["ev03c"]
+    assert story["ev07a"] == story["ev07b"]  # "warning that the bank was not yet confident"
 
 
 def test_hints_override_and_keep_the_1_0_0_evidence():
-    """With the hints the seeds' stories and joins are 1.0.0's: the automatic 001~004 pair
-    is inside the hinted story already, so it joined nothing (kept as a link only)."""
+    """With the hints the seeds' stories and joins are 1.0.0's: the automatic pairs of 001,
+    003 and 004 are inside the hinted story already, so they joined nothing (links only)."""
     texts = _texts()
     hints = {d: "us" for d in texts if d[:3] in ("001", "003", "004")}
     story, edges = components.group_stories([(d, t, hints.get(d), None) for d, t in texts.items()])
     assert len(set(story.values())) == 3
     assert [e["kind"] for e in components.joins(edges)] == ["curated:us", "curated:us"]
-    (inside,) = [e for e in edges if e.get("merged") is False]  # kept for the splits' links
-    assert (inside["a"][:3], inside["b"][:3], inside["kind"]) == ("001", "004", "same-story")
+    inside = [e for e in edges if e.get("merged") is False]  # kept for the splits' links
+    assert [(e["a"][:3], e["b"][:3], e["kind"]) for e in inside] == [
+        ("001", "003", "same-story"),
+        ("001", "004", "same-story"),
+        ("003", "004", "same-story"),
+    ]
 
 
 def test_numpy_blocks_agree_with_the_all_pairs_reference_on_the_fixture():
@@ -175,3 +219,26 @@ def test_candidates_taken_in_parts_give_the_same_joins():
     assert len(whole.pairs) >= 9
     for field in ("pairs", "shared", "near", "days"):
         assert np.array_equal(getattr(whole, field), getattr(parted, field)), field
+
+
+def test_keys_spilled_by_range_give_the_blocks_and_joins_of_keys_in_memory(tmp_path):
+    """Bounded memory: keys written to range files batch by batch and read back a range at
+    a time make the very blocks (every pair code per kind) and joins of all keys at once."""
+    docs, _, _ = _fixture()
+    docs += [(d, t, None, None) for d, t in _texts().items()]
+    texts, days = [d[1] for d in docs], [d[3] for d in docs]
+    feats, near = features(texts, days), signatures(texts)[0]
+    spill = KeySpill(tmp_path)
+    for lo in range(0, len(docs), 4):  # batches of 4 articles, rows numbered from lo
+        spill.add(features(texts[lo : lo + 4], days[lo : lo + 4]), lo)
+    assert len(list(tmp_path.iterdir())) > 3  # several ranges written
+    spilled, whole = spill.blocks(len(docs)), evidence.blocks(feats)
+    assert list(tmp_path.iterdir()) == []  # read back and removed
+    n = len(docs)
+    for a, b in zip(spilled, whole, strict=True):
+        assert len(a.doc) < len(feats.doc)  # only block members are kept
+        assert np.array_equal(a.codes(0, 1, n), b.codes(0, 1, n))
+    assert sum(b.pair_count() for b in whole) > 0
+    ids = [d[0] for d in docs]
+    in_memory = components.group(ids, near, feats, {})
+    assert components.group_stories(docs, chunk=4) == in_memory

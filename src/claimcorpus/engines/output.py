@@ -28,6 +28,7 @@ SIGNALS = pa.struct(
         ("quotes", pa.int64()),
         ("names", pa.int64()),
         ("numbers", pa.int64()),
+        ("terms", pa.int64()),
         ("days", pa.int64()),
     ]
 )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from claimcorpus.stories.rules import BAND_BLOCK
-from claimcorpus.stories.signatures import EMPTY, KEYS, estimate, mix
+from claimcorpus.stories.signatures import EMPTY, ESTIMATE_ROWS, KEYS, estimate, mix
+
+BAND_STEP = 4  # bands whose buckets are listed at once (memory: 4 x n keys, not 32 x n)
 
 
 def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -32,10 +34,17 @@ def band_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Index pairs ``i < j`` that share the key of at least one band (the LSH candidates);
     empty-set rows take part in none."""
     full = np.flatnonzero(~is_empty(sig))
-    keys = band_keys(sig if len(full) == len(sig) else sig[full], bands, rows)
-    band = np.repeat(np.arange(bands, dtype=np.int16), len(full))  # band-major
-    pairs = bucket_pairs(band, keys.T.ravel(), np.tile(full, bands))
-    return pairs[:, 1:]
+    out = [np.zeros((0, 2), np.int64)]
+    for lo in range(0, bands, BAND_STEP):  # a few bands at a time: bounded temporaries
+        step = min(BAND_STEP, bands - lo)
+        keys = np.empty((len(full), step), np.uint64)
+        for i in range(0, len(full), 65536):  # rows in slices: no copy of the signatures
+            keys[i : i + 65536] = band_keys(
+                sig[full[i : i + 65536], lo * rows : (lo + step) * rows], step, rows
+            )
+        band = np.repeat(np.arange(lo, lo + step, dtype=np.int16), len(full))  # band-major
+        out.append(bucket_pairs(band, keys.T.ravel(), np.tile(full, step))[:, 1:])
+    return unique_rows(np.concatenate(out))
 
 
 def bucket_pairs(band: np.ndarray, key: np.ndarray, member: np.ndarray) -> np.ndarray:
@@ -81,7 +90,8 @@ def unique_rows(rows: np.ndarray) -> np.ndarray:
 def verified(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs whose estimated Jaccard reaches ``threshold``, with the estimates."""
     scores = np.zeros(len(pairs))
-    for i in range(0, len(pairs), 65536):  # bounded memory for many candidates
-        scores[i : i + 65536] = estimate(sig[pairs[i : i + 65536, 0]], sig[pairs[i : i + 65536, 1]])
+    step = ESTIMATE_ROWS  # bounded memory for many candidates
+    for i in range(0, len(pairs), step):
+        scores[i : i + step] = estimate(sig[pairs[i : i + step, 0]], sig[pairs[i : i + step, 1]])
     ok = scores >= threshold
     return pairs[ok], scores[ok]

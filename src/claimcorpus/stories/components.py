@@ -14,8 +14,10 @@ its evidence. story_id = "story-" + a component's least doc_id.
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -24,6 +26,7 @@ from claimcorpus.stories.banding import band_pairs, verified
 from claimcorpus.stories.features import Features, features
 from claimcorpus.stories.rules import BANDS, EVENT_RULES, KINDS, NEAR_DUP, NUM_PERM, SameEvent
 from claimcorpus.stories.signatures import signatures
+from claimcorpus.stories.spill import KeySpill
 
 Edge = dict  # {"a", "b", "kind", "score"} and, for an automatic join, "signals"
 
@@ -124,10 +127,15 @@ def near_edges(doc_ids: Sequence[str], pairs: np.ndarray, scores: np.ndarray) ->
 
 
 def event_edges(
-    doc_ids: Sequence[str], near: np.ndarray, feats: Features, rules: SameEvent = EVENT_RULES
+    doc_ids: Sequence[str],
+    near: np.ndarray,
+    feats: Features,
+    rules: SameEvent = EVENT_RULES,
+    kinds: list[evidence.Blocks] | None = None,
 ) -> list[Edge]:
-    """Pairs that share keys and pass ``evidence.decide``, with their signals."""
-    s = evidence.joined(feats, near, rules)
+    """Pairs that share keys and pass ``evidence.decide``, with their signals (``kinds``:
+    the key blocks when built already, as ``group_stories``'s spill does)."""
+    s = evidence.joined(feats, near, rules, kinds=kinds)
     count = evidence.supports(s, rules).sum(axis=1)
     out = []
     for i in range(len(s.pairs)):
@@ -142,8 +150,9 @@ def event_edges(
 def combine(near: list[Edge], events: list[Edge]) -> list[Edge]:
     """One edge per pair: the evidence edge's signals win, a near-duplicate kind stays."""
     out = {(e["a"], e["b"]): e for e in near}
-    for e in events:
-        out[(e["a"], e["b"])] = {**out.get((e["a"], e["b"]), {}), **e}
+    for e in events:  # a copy only where a near-duplicate edge is merged in
+        old = out.get((e["a"], e["b"]))
+        out[(e["a"], e["b"])] = e if old is None else {**old, **e}
     return [out[k] for k in sorted(out)]
 
 
@@ -152,10 +161,12 @@ def group(
     near: np.ndarray,
     feats: Features,
     hints: dict[str, str | None],
+    kinds: list[evidence.Blocks] | None = None,
 ) -> tuple[dict[str, str], list[Edge]]:
     """Story grouping from near-duplicate signatures and features (rows in ``doc_ids`` order)."""
     pairs, scores = verified(near, band_pairs(near, *BANDS["near-duplicate"]), NEAR_DUP)
-    edges = combine(near_edges(doc_ids, pairs, scores), event_edges(doc_ids, near, feats))
+    events = event_edges(doc_ids, near, feats, kinds=kinds)
+    edges = combine(near_edges(doc_ids, pairs, scores), events)
     return story_ids(doc_ids, edges, hints)
 
 
@@ -184,14 +195,22 @@ def near_duplicates_of(
 
 
 def group_stories(docs: Iterable[tuple], chunk: int = 500):
-    """Streaming: (doc_id, text, hint) or (doc_id, text, hint, published) -> (story_of, edges)."""
+    """Streaming: (doc_id, text, hint) or (doc_id, text, hint, published) -> (story_of, edges).
+    The same-event keys go to a ``spill.KeySpill`` in a temporary folder as they come."""
+    with tempfile.TemporaryDirectory(prefix="claimcorpus-keys-") as folder:
+        return _group_spilled(docs, chunk, KeySpill(Path(folder)))
+
+
+def _group_spilled(docs: Iterable[tuple], chunk: int, spill: KeySpill):
     ids: list[str] = []
     hints: dict[str, str | None] = {}
-    near_parts, feat_parts, texts, days = [], [], [], []
+    near_parts, day_parts, texts, days = [], [], [], []
 
     def flush() -> None:
         near_parts.append(signatures(texts)[0])
-        feat_parts.append(features(texts, days))
+        feats = features(texts, days)
+        spill.add(feats, len(ids) - len(texts))
+        day_parts.append(feats.day)
         texts.clear()
         days.clear()
 
@@ -203,4 +222,13 @@ def group_stories(docs: Iterable[tuple], chunk: int = 500):
         if len(texts) == chunk:
             flush()
     flush()
-    return group(ids, np.concatenate(near_parts), Features.concat(feat_parts), hints)
+    near = np.empty((len(ids), NUM_PERM), np.uint64)  # pages taken as the parts are copied
+    row = 0
+    while near_parts:  # each part dropped once copied: the signatures are never held twice
+        part = near_parts.pop(0)
+        near[row : row + len(part)] = part
+        row += len(part)
+    day = np.concatenate([np.zeros(0, np.int64)] + day_parts)
+    kinds = spill.blocks(len(ids))
+    empty = features([], [])
+    return group(ids, near, Features(empty.doc, empty.kind, empty.key, day), hints, kinds)

@@ -5,9 +5,10 @@ but quote the same sentences, name the same people and firms and repeat the same
 Each such item becomes a 64-bit key (``signatures.strings_hash``, the same on every engine
 and process); ``evidence`` blocks articles on shared keys. A quotation of at least
 ``EVENT_RULES.quote_words`` words gives its word shingles of that length (so a quote cut short by
-one outlet still matches); names are capitalized words outside ``COMMON_CAPS``; numbers
-keep their digits (a percent sign dropped), bare years are left out (every article of a year has
-them). The day is the ``published`` date's ordinal, or unknown (never guessed).
+one outlet still matches), and so does a sentence reporting it after a speech verb ("Osei said
+those who ..."); names are capitalized words outside ``COMMON_CAPS``; numbers keep their
+digits (a percent sign dropped), bare years are left out (every article of a year has them);
+terms are long lowercase words, the event's own vocabulary (a final plural "s" dropped). The day is the ``published`` date's ordinal, or unknown (never guessed).
 """
 
 from __future__ import annotations
@@ -24,13 +25,18 @@ from claimcorpus.stories.rules import (
     NUMBER,
     PROPER_NAME,
     QUOTE,
+    SPEECH,
+    TERM,
     WORD,
     YEAR,
 )
 from claimcorpus.stories.signatures import strings_hash
 
-QUOTE_KEY, NAME_KEY, NUMBER_KEY = 0, 1, 2  # the kinds of key, in evidence's column order
-KEY_KINDS = ("quotes", "names", "numbers")
+QUOTE_KEY, NAME_KEY, NUMBER_KEY, TERM_KEY = 0, 1, 2, 3  # kinds of key, evidence's columns
+KEY_KINDS = ("quotes", "names", "numbers", "terms")
+# reported-speech shingles: the quotation key (the same hash), a kind of their own, since
+# they count against a quotation only (two unquoted sentences alike are shared text)
+SPEECH_KEY = 4
 UNKNOWN_DAY = np.iinfo(np.int64).min
 
 
@@ -65,13 +71,20 @@ def day_of(published: str | None) -> int:
     return dt.date.fromisoformat(published[:10]).toordinal()
 
 
-def items(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(quotation shingles, names, numbers) of one text, each list distinct and sorted."""
-    k = EVENT_RULES.quote_words
-    quotes: set[str] = set()
-    for m in QUOTE.finditer(text):
-        words = WORD.findall(m.group(1).lower())
-        quotes.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
+def shingles(spans: list[str]) -> set[str]:
+    """The word shingles of ``EVENT_RULES.quote_words`` words of each span."""
+    k, out = EVENT_RULES.quote_words, set()
+    for span in spans:
+        words = WORD.findall(span.lower())
+        out.update(" ".join(words[i : i + k]) for i in range(len(words) - k + 1))
+    return out
+
+
+def items(text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(quotation shingles, names, numbers, terms, reported-speech shingles not quoted in
+    the text) of one text, each distinct and sorted."""
+    quotes = shingles([m.group(1) for m in QUOTE.finditer(text)])
+    speech = shingles([m.group(1) for m in SPEECH.finditer(text)]) - quotes
     names = {
         (m[:-2] if m.endswith(("'s", "\u2019s")) else m).lower()  # "Calderia's" = "Calderia"
         for m in PROPER_NAME.findall(text)
@@ -79,7 +92,13 @@ def items(text: str) -> tuple[list[str], list[str], list[str]]:
     }
     numbers = {n.replace(",", "").rstrip("%") for n in NUMBER.findall(text)}  # 4.75% = 4.75
     numbers = {n for n in numbers if len(n) > 1 and not YEAR.fullmatch(n)}
-    return sorted(quotes), sorted(names), sorted(numbers)
+    letters = EVENT_RULES.term_letters
+    terms = {  # "propellants" = "propellant"
+        t[:-1] if t.endswith("s") and not t.endswith("ss") else t
+        for t in TERM.findall(text)
+        if len(t) >= letters
+    }
+    return sorted(quotes), sorted(names), sorted(numbers), sorted(terms), sorted(speech)
 
 
 def features(texts: Sequence[str], published: Sequence[str | None]) -> Features:
@@ -89,7 +108,8 @@ def features(texts: Sequence[str], published: Sequence[str | None]) -> Features:
         for k, values in enumerate(items(text)):
             doc += [row] * len(values)
             kind += [k] * len(values)
-            tokens += [f"{k}\x00{v}" for v in values]  # the kind inside the key: no collisions
+            key = QUOTE_KEY if k == SPEECH_KEY else k  # speech: a quotation's key
+            tokens += [f"{key}\x00{v}" for v in values]  # the kind inside: no collisions
     return Features(
         np.array(doc, np.int32),
         np.array(kind, np.int8),

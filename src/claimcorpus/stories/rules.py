@@ -33,6 +33,15 @@ QUOTE = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
 PROPER_NAME = re.compile(r"\b[A-Z]\w*(?:[\u2019'-]\w+)*")
 NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d.,]*\d)?%?")
 YEAR = re.compile(r"(?:19|20)\d\d")
+# reported speech: what follows a speech verb to the end of its sentence ("Osei said those
+# who profit ... closed to them."), the unquoted variant of a quotation another outlet quotes
+SPEECH = re.compile(
+    r"\b(?:said|says|told|added|warned|warning|stated|stating|insisted|noted|argued)"
+    r"(?: that)?[ ,]+([^.!?\n\u201c\u201d\"]+)"
+)
+# a term: a lowercase word of letters (no capital, digit or hyphen inside); the ones of
+# ``SameEvent.term_letters`` letters or more are the event's vocabulary ("nitrocellulose")
+TERM = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 # capitalized words that start sentences or name a weekday everywhere: never a name
 COMMON_CAPS = frozenset(
     "A An And As At But By For From He Her His How I If In It Its Mr Mrs Ms New No Not Of On "
@@ -48,10 +57,15 @@ class SameEvent:
 
     A pair joins when its near-duplicate Jaccard reaches ``NEAR_DUP`` (the one signal
     strong enough alone), or when at least ``min_signals`` content signals support it (text
-    overlap, a shared quotation, shared rare names, shared rare numbers), or when the
+    overlap, a shared quotation, shared rare names, numbers or terms), or when the
     articles were published within ``close_days`` and a shared quotation, number or text
-    supports it, or ``names_with_date`` rare names do. Known dates more than ``far_days`` apart veto every join but a
-    near-duplicate one (the same spokesperson's stock denial months later).
+    supports it, or ``names_with_date`` rare names do. Known dates more than ``far_days``
+    apart veto every join but a near-duplicate one (the same spokesperson's stock denial
+    months later). A quotation's words also count where the other article reports them
+    unquoted (``rules.SPEECH``); rare terms (``terms_min_shared`` shared rare lowercase words
+    of ``term_letters`` letters or more: the same list of goods, "turbojet",
+    "nitrocellulose") are the fifth content signal, for rewrites that share no quotation,
+    number or date.
     """
 
     near_support: float = 0.12  # near-duplicate Jaccard that counts as shared text
@@ -60,6 +74,8 @@ class SameEvent:
     names_min_shared: int = 3  # shared rare names for the names signal
     names_with_date: int = 4  # rare names that, with close dates, join on their own
     numbers_min_shared: int = 1  # shared rare numbers for the numbers signal
+    terms_min_shared: int = 12  # shared rare terms for the terms signal
+    term_letters: int = 8  # a term counts from this many letters
     min_signals: int = 2
     close_days: int = 2
     far_days: int = 14
