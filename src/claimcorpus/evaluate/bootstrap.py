@@ -66,12 +66,8 @@ def bootstrap_ci(
     if n_docs == 0 or n_resamples <= 0:
         return {}
     shapes = {k: per_doc[k].shape[:-1] for k in names}
+    flat = np.concatenate([per_doc[k].reshape(-1, n_docs) for k in names]).astype(np.float64)
     bounds = np.cumsum([0] + [int(np.prod(shapes[k], dtype=np.int64)) for k in names])
-    # filled key by key: one float copy of the counts, not an integer one as well (at
-    # 100,000 documents each copy of a card's counts was a few hundred MB)
-    flat = np.empty((int(bounds[-1]), n_docs), dtype=np.float64)
-    for i, k in enumerate(names):
-        flat[bounds[i] : bounds[i + 1]] = per_doc[k].reshape(-1, n_docs)
     rng = np.random.default_rng(seed)
     collected: dict[str, list[np.ndarray]] = {}
     for weights in resample_weights(rng, n_docs, n_resamples):
