@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import LATEST, LATEST_RELEASE, REPO
 
 from claimcorpus.core.io import read_json
 from claimcorpus.pipeline import build_into
+from claimcorpus.release import build as release_build
 from claimcorpus.release import steps as build_steps
 from claimcorpus.release.build import previous_splits
 from claimcorpus.release.sources import CorpusSource
@@ -62,3 +64,31 @@ def test_build_into_through_the_steps_gives_the_committed_release(tmp_path):
     committed = LATEST_RELEASE
     assert (out / "SHA256SUMS").read_bytes() == (committed / "SHA256SUMS").read_bytes()
     shutil.rmtree(out)
+
+
+def test_the_steps_run_with_fewer_collections_and_the_threshold_comes_back(tmp_path):
+    """The build raises the collector's threshold while its steps run (the rows are many
+    small objects with no cycle), and restores it after, also when a step fails."""
+    before = gc.get_threshold()
+    seen = []
+
+    def section(folder, own):
+        seen.append(gc.get_threshold())
+        return ""
+
+    out = tmp_path / "release"
+    out.mkdir()
+    release_build.build_into(
+        REPO, LATEST, out, [section], previous=previous_splits(REPO / "releases", LATEST)
+    )
+    assert seen == [(release_build.GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
+
+    def failing(folder, own):
+        raise RuntimeError("a card section fails")
+
+    shutil.rmtree(out)
+    out.mkdir()
+    with pytest.raises(RuntimeError, match="a card section fails"):
+        release_build.build_into(REPO, LATEST, out, [failing])
+    assert gc.get_threshold() == before

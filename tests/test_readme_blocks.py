@@ -212,10 +212,12 @@ def test_bench_build_writes_its_block_from_results(tmp_path: Path):
     assert "Targets:" in body and "normalize within 10x of regex (CPU): 1,000: 2.0x" in body
 
 
-def _built(seconds: float, rss: int, encode_s: float, sums: str = "ab") -> dict:
+def _built(
+    seconds: float, rss: int, encode_s: float, sums: str = "ab", cpu: float | None = None
+) -> dict:
     return {
         "build_s": seconds,
-        "build_cpu_s": seconds,
+        "build_cpu_s": seconds if cpu is None else cpu,
         "encode_s": encode_s,
         "peak_rss_mb": rss,
         "peak_after_reset": False,
@@ -227,23 +229,30 @@ def test_bench_build_writes_its_annotated_table_from_results(tmp_path: Path):
     result = _build_result(1000, 6.0, 4.0)
     result["annotated"] = {
         "gold": {"documents": 1000, "annotated": 990, "attributions": 2970, "gold_s": 1.0},
-        "unannotated": _built(2.0, 300, 0.1),
+        "unannotated": _built(2.0, 300, 0.1, cpu=1.0),
         "columnar": {
-            **_built(5.0, 400, 0.5),
+            **_built(5.0, 400, 0.5, cpu=3.0),
             "steps": {
-                "check_and_group": {"s": 1.5, "peak_mb": 350},
-                "card": {"s": 2.0, "peak_mb": 400},
+                "check_and_group": {"s": 1.5, "cpu_s": 1.2, "peak_mb": 350},
+                "card": {"s": 2.0, "cpu_s": 1.0, "peak_mb": 400},
             },
         },
         "encode_example": _built(10.0, 700, 6.0, sums="cd"),
     }
     body = _run_from_json("bench_build", tmp_path, [result])
-    row = "| 1,000 | 2,970 | 2.0 | 300 | 5.0 | 400 | 2.50x | 10.0 | 700 | 2.00x | 0.5 / 6.0 | 12.0x | NO |"
+    row = (
+        "| 1,000 | 2,970 | 2.0 | 300 | 5.0 | 400 | 2.50x | 1.0 / 3.0 | 3.00x "
+        "| 10.0 | 700 | 2.00x | 0.5 / 6.0 | 12.0x | NO |"
+    )
     assert row in body
-    assert "- annotated build <= 2x the unannotated build: 1,000: 2.50x" in body
+    assert (
+        "- annotated build <= 2x the unannotated build (wall): 1,000: 2.50x (CPU: 1,000: 3.00x)"
+        in body
+    )
     assert "- columnar and encode_example writers give byte-identical releases: NO" in body
     assert "annotated peak RSS < 1000 MB at 100k: not run" in body
-    assert "| 1,000 | - | 1.5 (350) | - | - | 2.0 (400) | - |" in body  # by step
+    assert "| 1,000 | - | 1.5 / 1.2 (350) | - | - | 2.0 / 1.0 (400) | - |" in body  # by step
+    assert "| 1,000 | 2.00 | 1.00 | 5.00 | 3.00 | 1.00x |" in body  # seconds per 1,000 articles
 
 
 def test_bench_evaluate_measures_then_writes_its_block_from_the_saved_run(tmp_path: Path):

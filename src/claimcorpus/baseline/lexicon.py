@@ -85,8 +85,15 @@ def _alt(words: tuple[str, ...]) -> str:
 SAY = _alt(SAY_VERBS)
 DENY = _alt(DENY_VERBS)
 ACCUSE = _alt(ACCUSE_VERBS)
-# Any cue at all, for the trivial baseline and for spotting attribution sentences.
-ANY_CUE = re.compile(rf"\b(?:{SAY}|{DENY}|{ACCUSE}|told|tells|according\s+to)\b", re.IGNORECASE)
+# Any cue at all, for the trivial baseline and for spotting attribution sentences. The
+# lookahead of the cues' first letters changes no match (every cue starts with one of them,
+# under the same case folding); it lets ``re`` skip the other positions without trying the
+# alternation at each (3x faster on the bench's synthetic sentences).
+_CUE_WORDS = (*SAY_VERBS, *DENY_VERBS, *ACCUSE_VERBS, "told", "tells", "according")
+_FIRST = "".join(sorted({w[0] for w in _CUE_WORDS}))
+ANY_CUE = re.compile(
+    rf"(?=[{_FIRST}])\b(?:{SAY}|{DENY}|{ACCUSE}|told|tells|according\s+to)\b", re.IGNORECASE
+)
 
 _TYPE_HINTS: tuple[tuple[str, str], ...] = (
     (r"\b(?:spokes(?:man|woman|person)|embassy|press secretary)\b", "spokesperson"),

@@ -137,6 +137,61 @@ def evaluate_documents(
     ``with_stance=False`` (gold without stance): tuples are (claim, source) and the stance
     block says it was skipped, with no number in it."""
     per_doc = document_counts(gold, pred, labels, min_overlap_percentage, with_stance)
+    return scored_counts(
+        per_doc,
+        tally(gold, pred),
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        labels=labels,
+        with_stance=with_stance,
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a result reports besides the per-document counts (sums over documents, so the
+    tallies of chunks of documents add up to the tally of all of them)."""
+
+    documents: int
+    documents_predicted: int
+    gold_spans: int
+    predicted_spans: int
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.documents + other.documents,
+            self.documents_predicted + other.documents_predicted,
+            self.gold_spans + other.gold_spans,
+            self.predicted_spans + other.predicted_spans,
+        )
+
+
+def tally(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]) -> Tally:
+    return Tally(
+        len(gold),
+        sum(1 for p in pred if p.get("spans") or p.get("attributions")),
+        sum(len(d.get("spans") or ()) for d in gold),
+        sum(len(d.get("spans") or ()) for d in pred),
+    )
+
+
+def scored_counts(
+    per_doc: Mapping[str, np.ndarray],
+    counted: Tally,
+    *,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    labels: Sequence[str] = SPAN_LABELS,
+    with_stance: bool = True,
+) -> dict[str, Any]:
+    """:func:`evaluate_documents` from per-document counts (document axis last, in the
+    documents' order: the bootstrap draws by position) and the tallies of the documents.
+
+    Why apart: counts computed a chunk of documents at a time and concatenated give the
+    same result as counts of all of them at once, so a large release is scored without
+    holding its documents (``report/results_stream``)."""
     totals = {k: v.sum(axis=-1) for k, v in per_doc.items()}
     setup = setup_for(totals, labels)
     point = {k: float(v) for k, v in summarize(totals, setup).items()}
@@ -164,16 +219,16 @@ def evaluate_documents(
         attributions[mode] = {"tp": int(t[0]), "predicted": int(t[1]), "gold": int(t[2])}
         attributions[mode].update(metrics(f"attribution.{mode}", prf))
     return {
-        "documents": len(gold),
-        "documents_predicted": sum(1 for p in pred if p.get("spans") or p.get("attributions")),
-        "gold_spans": sum(len(d.get("spans") or ()) for d in gold),
-        "predicted_spans": sum(len(d.get("spans") or ()) for d in pred),
+        "documents": counted.documents,
+        "documents_predicted": counted.documents_predicted,
+        "gold_spans": counted.gold_spans,
+        "predicted_spans": counted.predicted_spans,
         "bootstrap": {
             "resamples": n_resamples,
             "seed": seed,
             "confidence": confidence,
-            "documents": len(gold),
-            "note": few_documents_note(len(gold), n_resamples),
+            "documents": counted.documents,
+            "note": few_documents_note(counted.documents, n_resamples),
         },
         "spans": spans,
         "attributions": attributions,

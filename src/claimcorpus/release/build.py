@@ -18,9 +18,11 @@ version is never overwritten with different content.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,30 @@ def build_into(
     baseline table: ``pipeline``).
     """
     state = BuildState(root, version, out, source or CorpusSource(root), previous, card_sections)
-    return run_steps(state)
+    with fewer_collections():
+        return run_steps(state)
+
+
+# The cyclic collector's first-generation threshold during a build (Python's default: 700).
+GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections(threshold: int = GC_THRESHOLD) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while the steps run, then as before.
+
+    Why: the rows of a pass are many small lists and dicts (tokens, tags, spans), freed by
+    reference counting, and no cycle; at Python's default threshold the collector ran
+    about 1,500 times in a 3,000-article annotated build, re-scanning the rows buffered for
+    a row group each time, for 17% of the build's CPU (10.8 s -> 9.0 s, same release bytes
+    and peak RSS, measured with ``scripts/bench_build.py``'s project). Cycles are still
+    collected, only in larger batches."""
+    old = gc.get_threshold()
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _version_key(v: str) -> tuple[int, ...]:

@@ -120,11 +120,13 @@ def token_rows(
     text = doc["text"]
     bounds, starts, ends, words = [], [], [], []
     for p in doc["paragraphs"]:
-        spans = [m.span() for m in TOKEN.finditer(text, p["start"], p["end"])]
+        # one regex pass gives offsets and words (findall as well was a second pass)
+        found = list(TOKEN.finditer(text, p["start"], p["end"]))
+        spans = [m.span() for m in found]
         bounds.append((len(starts), len(starts) + len(spans)))
         starts += [a for a, _ in spans]
         ends += [z for _, z in spans]
-        words += TOKEN.findall(text, p["start"], p["end"])
+        words += [m.group() for m in found]
     tags = {lab: _tags(lab, gold["spans"], starts, ends) for lab in labels}
     rows = []
     for pi, (a, z) in enumerate(bounds):

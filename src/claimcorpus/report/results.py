@@ -110,7 +110,8 @@ def evaluation(corpus: Corpus) -> tuple[str, list[Fold]]:
     return "test", []
 
 
-def _predict(docs: Sequence[Mapping[str, Any]], extract: Extractor) -> list[dict[str, Any]]:
+def predict(docs: Sequence[Mapping[str, Any]], extract: Extractor) -> list[dict[str, Any]]:
+    """Each document predicted once, on its own sentences when the release gives them."""
     out = []
     for d in docs:
         given = d.get("sentences")
@@ -157,7 +158,7 @@ def corpus_block(
     rows = []
     preds: dict[str, list[dict[str, Any]]] = {}
     for name in sorted(baselines, key=lambda b: (b != "trivial", b)):
-        preds[name] = _predict(gold, baselines[name])
+        preds[name] = predict(gold, baselines[name])
         rows.append(score_row(name, how, gold, preds[name], n_resamples, seed))
     with_stance = train_stance and corpus.has_stance() and gold_has_stance(gold)
     if with_stance and "rules" in preds:
@@ -167,7 +168,7 @@ def corpus_block(
     unseen = [d for d in gold if d["doc_id"] not in train]
     label = how if how != "folds" else "folds outside train"
     for m in models:
-        pred = _predict(unseen, m.extract)
+        pred = predict(unseen, m.extract)
         rows.append(score_row(m.name, label, unseen, pred, n_resamples, seed))
         if with_stance:
             pred = relabel_by_fold(
@@ -176,7 +177,7 @@ def corpus_block(
             rows.append(
                 score_row(f"{m.name}{STANCE_SUFFIX}", label, unseen, pred, n_resamples, seed)
             )
-    return Block(f"{corpus.name} ({_described(how, len(gold))})", tuple(rows))
+    return Block(f"{corpus.name} ({described(how, len(gold))})", tuple(rows))
 
 
 def relabel_by_fold(
@@ -214,18 +215,16 @@ def transfer_block(
     gold = [annotated[d] for d in sorted(annotated)]
     rows = []
     for name in sorted(baselines, key=lambda b: (b != "trivial", b)):
-        rows.append(
-            score_row(name, "all", gold, _predict(gold, baselines[name]), n_resamples, seed)
-        )
+        rows.append(score_row(name, "all", gold, predict(gold, baselines[name]), n_resamples, seed))
     for m in models:
-        rows.append(score_row(m.name, "all", gold, _predict(gold, m.extract), n_resamples, seed))
+        rows.append(score_row(m.name, "all", gold, predict(gold, m.extract), n_resamples, seed))
     title = f"transfer: trained on {source.name} train, scored on {target.name} ({len(gold)} docs)"
     if not models:
         title += f"; no learned model of {source.name} given (--model {source.name}:NAME=DIR)"
     return Block(title, tuple(rows))
 
 
-def _described(how: str, n: int) -> str:
+def described(how: str, n: int) -> str:
     where = "the union of its grouped fold test parts" if how == "folds" else f"its {how} split"
     return f"{where}, {n} annotated documents"
 

@@ -5,7 +5,8 @@ table, so the card calls the same code on the release as written, through the sa
 The release is read once, straight from its Parquet files and only the columns scoring
 needs (``release/load.annotated_documents``: no offset maps, no tokens, no unannotated
 row, no copies), and each baseline predicts every document once: the cost grows linearly
-with the annotated documents.
+with the annotated documents. Above ``STANCE_LIMIT`` attributions the documents are not held
+at all: ``results_stream`` scores them a chunk at a time (the same rows).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimcorpus.report.results import Corpus, corpus_block, stance_results
+from claimcorpus.report.results_stream import claim_rows, id_corpus, streamed_block
 from claimcorpus.report.results_table import render
 
 CARD_CORPUS = "release"  # the corpus name the card's table uses: `--release release=.`
@@ -28,16 +30,17 @@ def results_table(release: Path, n_resamples: int = RESAMPLES, seed: int = 0) ->
     """The results text of one release, as ``claimcorpus results --release release=PATH``
     prints it; above :data:`STANCE_LIMIT` attributions without the stance classifier's rows
     and table (the card says so and how to get them)."""
-    corpus = Corpus.read(CARD_CORPUS, release)
-    small = len(corpus.claims) <= STANCE_LIMIT
-    block = corpus_block(corpus, (), n_resamples, seed, train_stance=small)
-    stance = {CARD_CORPUS: stance_results(corpus, n_resamples, seed)} if small else {}
-    text = render([block], stance, n_resamples)
-    if small:
-        return text
-    return text + (
+    claims = claim_rows(release)
+    if claims <= STANCE_LIMIT:
+        corpus = Corpus.read(CARD_CORPUS, release)
+        block = corpus_block(corpus, (), n_resamples, seed, train_stance=True)
+        stance = {CARD_CORPUS: stance_results(corpus, n_resamples, seed)}
+        return render([block], stance, n_resamples)
+    # a large release: the same baseline rows, its documents read a chunk at a time
+    block = streamed_block(id_corpus(CARD_CORPUS, release), n_resamples, seed)
+    return render([block], {}, n_resamples) + (
         f"\n\nThe stance classifier is not trained in the card of a release with more than "
-        f"{STANCE_LIMIT:,} attributions (this one has {len(corpus.claims):,}): its "
+        f"{STANCE_LIMIT:,} attributions (this one has {claims:,}): its "
         f"cross-validation costs more than the rest of the build. `claimcorpus results "
         f"--release {CARD_CORPUS}=.` gives its rows and table."
     )
