@@ -12,7 +12,8 @@ import pytest
 from test_learn import model, release  # noqa: F401 - the tiny model's fixtures
 
 from claimcorpus.core.problems import InputError
-from claimcorpus.learn.assemble import Decoding, assemble, merge_fragments
+from claimcorpus.learn.assemble import FORMAT_1, Decoding, assemble, merge_fragments
+from claimcorpus.learn.diagnose import KINDS, error_counts
 from claimcorpus.learn.linker import Linker, Scorer
 from claimcorpus.learn.model import load_model
 from claimcorpus.learn.predict import predict_documents
@@ -73,6 +74,14 @@ def test_a_weak_claim_is_kept_only_with_a_source_and_never_over_a_tagged_one():
     assert assemble(NEAREST, TEXT, nothing, weak, STARTS, Decoding()) == []
 
 
+def test_format_1_decoding_is_the_linker_alone():
+    spans = {"CLAIM": [CLAIM_A, CLAIM_B, CLAIM_C], "CUE": [SAID], "SOURCE": [HE]}
+    weak = {"SOURCE": [OFFICIALS], "CLAIM": [at("Critics disagree")]}
+    links = assemble(NEAREST, TEXT, spans, weak, STARTS, FORMAT_1)
+    assert links == NEAREST.link(TEXT, spans, STARTS)
+    assert (CLAIM_C, None, None) in links and len(links) == 3  # nothing merged or dropped
+
+
 def test_token_runs_are_the_maximal_runs_of_flagged_tokens():
     sent = sentences_of("a b c d e", None)[0]
     assert token_runs(sent, [True, True, False, True, True]) == [(0, 3), (6, 9)]
@@ -118,3 +127,48 @@ def test_a_bad_decoding_field_is_named(model: Path, decoding: object, says: str)
     with pytest.raises(InputError, match=says) as err:
         load_model(model)
     assert str(path) in str(err.value)
+
+
+def _rec(doc_id: str, spans: list[tuple[str, str, int, int]], atts: list[tuple]) -> dict:
+    return {
+        "doc_id": doc_id,
+        "sentences": [
+            {"start": s, "end": e} for s, e in zip(STARTS, [*STARTS[1:], len(TEXT)], strict=True)
+        ],
+        "spans": [{"id": i, "label": lab, "start": a, "end": b} for i, lab, a, b in spans],
+        "attributions": [
+            {"id": f"a{n}", "claim": c, "source": s, "cue": None} for n, (c, s) in enumerate(atts)
+        ],
+    }
+
+
+def test_error_counts_name_each_gold_attributions_first_error():
+    gold = _rec(
+        "d",
+        [
+            ("c1", "CLAIM", *CLAIM_A), ("s1", "SOURCE", *HE),
+            ("c2", "CLAIM", *CLAIM_C), ("s2", "SOURCE", *OFFICIALS),
+            ("c3", "CLAIM", *at("Critics disagree")),
+        ],
+        [("c1", "s1"), ("c2", "s2"), ("c3", None)],
+    )  # fmt: skip
+    pred = _rec(
+        "d",
+        [
+            ("c1", "CLAIM", *at("The plan")), ("c4", "CLAIM", *at("works")),
+            ("s1", "SOURCE", *HE), ("c2", "CLAIM", *CLAIM_C), ("s2", "SOURCE", *OFFICIALS),
+            ("c3", "CLAIM", *at("Critics")), ("c5", "CLAIM", *at("cheap")),
+        ],
+        [("c1", "s1"), ("c4", "s1"), ("c3", "s1"), ("c5", "s2")],
+    )  # fmt: skip
+    counts = error_counts([gold], [pred])
+    assert counts["overlap match possible"] == 1  # c1: a fragment with its source
+    assert counts["claim tagged, no attribution (no source found)"] == 1  # c2
+    assert counts["a source predicted, gold has none"] == 1  # c3
+    assert counts["gold claims split over several predicted ones"] == 1
+    assert counts["extra predicted fragments"] == 1
+    assert counts["predicted claims over no gold claim"] == 1  # "cheap"
+    assert counts["gold: no source"] == 1 and counts["gold attributions"] == 3
+    assert counts["predicted attributions"] == 4
+    assert sum(counts[k] for k in KINDS) + counts["overlap match possible"] == 3
+    assert error_counts([gold], [])["claim not tagged"] == 3

@@ -37,8 +37,12 @@ class Decoding:
 
     weak_claim: float = 0.2  # min marginal of a weak claim's tokens (1.0: none)
     weak_source: float = 0.1  # min marginal of a weak source's tokens (1.0: none)
-    merge_gap: int = 200  # max characters between two claims of one cue and source
+    merge_gap: int = 200  # max characters between two claims of one cue and source (< 0: none)
     require_source: bool = True  # a claim without a source gets no attribution
+
+
+# what model format 1 did: the linker on the tagged spans, every claim attributed
+FORMAT_1 = Decoding(weak_claim=1.0, weak_source=1.0, merge_gap=-1, require_source=False)
 
 
 class Linking(Protocol):
@@ -63,7 +67,7 @@ def merge_fragments(links: Sequence[Link], max_gap: int) -> list[Link]:
     for claim, cue, source in sorted(links, key=lambda t: t[0]):
         if out:
             prev, pcue, psource = out[-1]
-            if cue is not None and (pcue, psource) == (cue, source):
+            if max_gap >= 0 and cue is not None and (pcue, psource) == (cue, source):
                 if claim[0] - prev[1] <= max_gap:
                     out[-1] = ((prev[0], max(prev[1], claim[1])), cue, source)
                     continue
@@ -82,14 +86,15 @@ def assemble(
     """(claim, cue, source) of every attribution, from the tagged (``strong``) and the
     below-best-path (``weak``) spans of each label; see the module docstring."""
     claims = list(strong.get("CLAIM", ()))
-    claims += fresh(weak.get("CLAIM", ()), claims)
+    if decoding.weak_claim < 1.0:
+        claims += fresh(weak.get("CLAIM", ()), claims)
     pool = {
         "CLAIM": sorted(claims),
         "CUE": strong.get("CUE", ()),
         "SOURCE": strong.get("SOURCE", ()),
     }
     links = linker.link(text, pool, starts)
-    spare = fresh(weak.get("SOURCE", ()), pool["SOURCE"])
+    spare = fresh(weak.get("SOURCE", ()), pool["SOURCE"]) if decoding.weak_source < 1.0 else []
     lonely = [claim for claim, _, source in links if source is None]
     if spare and lonely:
         again = {"CLAIM": lonely, "CUE": pool["CUE"], "SOURCE": spare}
