@@ -1,6 +1,6 @@
 """Benchmark the learned baseline: two libraries on PolNeAR validation, against the rules.
 
-Usage: python scripts/bench_train.py [--release R] [--crf-iterations 100] [--spacy-epochs 1]
+Usage: python scripts/bench_train.py [--release R] [--crf-iterations 200] [--spacy-epochs 1]
        [--skip-spacy [--keep-spacy-row]] [--workdir DIR] [--errors 10] [--json OUT]
        [--readme README.md]
        python scripts/bench_train.py --predict-only MODEL [--base SAVED.json] [--repeat 3] ...
@@ -495,7 +495,7 @@ def with_base(base: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--release", default=DEFAULT_RELEASE)
-    ap.add_argument("--crf-iterations", type=int, default=100)
+    ap.add_argument("--crf-iterations", type=int, default=200)
     ap.add_argument("--spacy-epochs", type=int, default=1)
     ap.add_argument("--skip-spacy", action="store_true")
     ap.add_argument(

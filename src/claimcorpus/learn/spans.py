@@ -29,7 +29,7 @@ class CrfConfig:
 
     c1: float = 0.05
     c2: float = 0.01
-    max_iterations: int = 100
+    max_iterations: int = 200  # 100 left the CLAIM model undertrained (loss still falling)
     min_freq: int = 1
 
 
