@@ -1,7 +1,8 @@
 """Benchmark the learned baseline: two libraries on PolNeAR validation, against the rules.
 
-Usage: python scripts/bench_train.py [--release R] [--crf-iterations 100] [--spacy-epochs 1]
-       [--skip-spacy] [--workdir DIR] [--errors 10] [--json OUT] [--readme README.md]
+Usage: python scripts/bench_train.py [--release R] [--crf-iterations 200] [--spacy-epochs 1]
+       [--skip-spacy [--keep-spacy-row]] [--workdir DIR] [--errors 10] [--json OUT]
+       [--readme README.md]
        python scripts/bench_train.py --predict-only MODEL [--base SAVED.json] [--repeat 3] ...
 
 Candidates, each trained in its own subprocess on the release's train split (wall time and
@@ -16,6 +17,14 @@ process, next to the rule baseline measured in the same run:
   ``ner`` takes no overlapping spans, so spans nested in another (a claim's inner source and
   cue) are dropped from its training data, outermost first; the bench reports how many.
   Its spans are linked by the crf model's linker, so the comparison is of span extraction.
+  ``--skip-spacy --keep-spacy-row`` keeps the spacy row of the README block as it was (and
+  says so) instead of training spaCy again.
+
+The crf model is also scored with the decoding of model format 1 (``learn/assemble.FORMAT_1``:
+the linker alone on the tagged spans, every claim attributed), the named baseline of this
+version's decoding, in the same run; the block counts each gold attribution's first error
+under both (``learn/diagnose``) and gives the linker's score on the gold spans (the upper
+bound of linking).
   spaCy is not a runtime dependency: ``pip install -e '.[bench]'`` installs it.
 
 Targets (PolNeAR validation): the learned model's attribution overlap F1 >= 2x the rules',
@@ -47,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +65,10 @@ from claimcorpus.baseline.run import predict
 from claimcorpus.cli import main as claimcorpus_main
 from claimcorpus.core import blocks
 from claimcorpus.evaluate.score import evaluate_documents, gold_has_stance
+from claimcorpus.learn.assemble import FORMAT_1
+from claimcorpus.learn.diagnose import error_counts
 from claimcorpus.learn.features import word_features
-from claimcorpus.learn.model import load_model
+from claimcorpus.learn.model import LearnedModel, load_model
 from claimcorpus.learn.predict import predict_documents
 from claimcorpus.release.load import load_documents
 
@@ -66,6 +78,7 @@ import learn_reference  # noqa: E402 - tests/: the extraction path before the sp
 SCRIPT = "scripts/bench_train.py"
 BLOCK = "bench_train"
 NOT_MEASURED = ("--readme", "--json", "--workdir", "--errors", "--from-json", "--base")
+BEFORE = "crf, format-1 decoding"  # the same model, linked as model format 1 did
 DEFAULT_RELEASE = "/work/data/polnear-root/releases/1.0.0"
 LABELS = ("CLAIM", "SOURCE", "CUE")
 CEILING = 0.923  # PolNeAR's attribution-wise agreement (Newell, Margolin & Ruths, LREC 2018)
@@ -272,6 +285,9 @@ def markdown(res: dict[str, Any], meta: dict[str, Any] | None) -> str:
         "|---|" + "---:|" * (len(head) - 1),
     ]
     for name, row in res["rows"].items():
+        if "kept" in row:
+            lines.append(row["kept"])
+            continue
         train = row.get("train")
         cells = [
             name,
@@ -288,6 +304,8 @@ def markdown(res: dict[str, Any], meta: dict[str, Any] | None) -> str:
         f"Ceiling: PolNeAR's attribution-wise inter-annotator agreement, "
         f"{CEILING:.1%}. {res['note']}",
     ]
+    if res.get("diagnosis"):
+        lines += diagnosis_markdown(res["diagnosis"])
     if res.get("speed"):
         lines += ["", speed_markdown(res["speed"])]
     return "\n".join(lines)
@@ -332,16 +350,32 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, bool]]:
 
 
 def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    keep = args.skip_spacy and args.keep_spacy_row
+    kept = kept_row(args.readme, "spacy ner") if keep else None  # before hours of training
     gold = load_documents(args.release, "validation")
     rows: dict[str, Any] = {}
     pred, rate = timed_predict(rules.extract, gold)
     rows["rules"] = {"scores": scores(gold, pred), "docs_per_s": rate}
     crf_train = run_child("crf", args, work)
     model = load_model(crf_train["model"])
+    old = replace(model, decoding=FORMAT_1)
+    old_pred, old_rate = timed_predict(old.extract, gold)
     pred, rate = timed_predict(model.extract, gold)
+    rows[BEFORE] = {"scores": scores(gold, old_pred), "docs_per_s": old_rate}
     rows["crf (chosen)"] = {"scores": scores(gold, pred), "docs_per_s": rate, "train": crf_train}
     crf_pred = pred
     note = f"crf: {args.crf_iterations} L-BFGS iterations per label."
+    diagnosis = {
+        "errors": {BEFORE: error_counts(gold, old_pred), "crf (chosen)": error_counts(gold, pred)},
+        "gold spans": scores(gold, gold_span_records(model, gold)),
+        "decoding": dict(model.manifest["decoding"]),
+    }
+    if kept is not None:
+        rows["spacy ner"] = {"kept": kept}
+        note += (
+            " spacy: not re-run; its row is kept from the previous block (one epoch, its spans "
+            "linked by the format-1 decoding of the model of that run)."
+        )
     if not args.skip_spacy:
         sp_train = run_child("spacy", args, work)
         sp_pred, rate = timed_predict(spacy_extract(Path(sp_train["model"]), model), gold)
@@ -351,10 +385,55 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             f"{sp_train['dropped']} of {sp_train['spans']} gold spans nested in another "
             "(ner takes no overlaps); its spans linked by the crf model's linker."
         )
-    res = {"rows": rows, "note": note}
+    res = {"rows": rows, "note": note, "diagnosis": diagnosis}
     res["targets"] = targets(res)
     res["errors"] = error_examples(gold, crf_pred, args.errors)
     return res
+
+
+def gold_span_records(model: LearnedModel, gold: list[dict]) -> list[dict]:
+    """The model's linking and decoding on the gold spans: the upper bound of linking."""
+    out = []
+    for d in gold:
+        found: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
+        for s in d["spans"]:
+            found[s["label"]].append((s["start"], s["end"]))
+        starts = [s["start"] for s in d.get("sentences") or ()]
+        out.append(model.record(d["doc_id"], d["text"], starts, found))
+    return out
+
+
+def kept_row(readme: Path | None, name: str) -> str:
+    """The table line of row ``name`` in the README's current block, as it is."""
+    if readme is None:
+        raise SystemExit("--keep-spacy-row needs --readme (the block the row is kept from)")
+    body = blocks.read_block(readme.read_text(encoding="utf-8"), BLOCK)
+    for line in body.splitlines():
+        if line.startswith(f"| {name} |"):
+            return line
+    raise SystemExit(f"{readme}: the {BLOCK} block has no {name!r} row to keep")
+
+
+def diagnosis_markdown(dg: dict[str, Any]) -> list[str]:
+    """The error kinds before and after, and the linking upper bound on gold spans."""
+    names = list(dg["errors"])
+    lines = [
+        "",
+        "| validation (2190 gold attributions in PolNeAR 1.0.0) | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    kinds = list(dg["errors"][names[-1]])
+    lines += [
+        f"| {k} | " + " | ".join(str(dg["errors"][n].get(k, 0)) for n in names) + " |"
+        for k in kinds
+    ]
+    g = dg["gold spans"]
+    return lines + [
+        "",
+        f"On the gold spans, the same linker and decoding reach attribution strict F1 "
+        f"{g['attribution strict']:.3f} and overlap F1 {g['attribution overlap']:.3f}: the "
+        f"upper bound of linking. Decoding: {json.dumps(dg['decoding'])}.",
+    ]
 
 
 def _timed(run: Any, model: Any, gold: list[dict]) -> tuple[list[dict], float, float]:
@@ -416,9 +495,14 @@ def with_base(base: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--release", default=DEFAULT_RELEASE)
-    ap.add_argument("--crf-iterations", type=int, default=100)
+    ap.add_argument("--crf-iterations", type=int, default=200)
     ap.add_argument("--spacy-epochs", type=int, default=1)
     ap.add_argument("--skip-spacy", action="store_true")
+    ap.add_argument(
+        "--keep-spacy-row",
+        action="store_true",
+        help="with --skip-spacy: keep the spacy row of the --readme block as it is",
+    )
     ap.add_argument("--workdir", type=Path)
     ap.add_argument("--errors", type=int, default=10)
     ap.add_argument("--json", type=Path)

@@ -1,5 +1,7 @@
 """The learned model's extraction path as it was before the speed-up (h18-learn, aaa9f60),
-kept verbatim as the reference the fast path must equal prediction for prediction: token
+kept verbatim (but for the weak spans of model format 2, taken from crfsuite's marginals
+through ``CRF.predict_marginals``, and the assembly of attributions, which both paths share:
+``learn/assemble``) as the reference the fast path must equal prediction for prediction: token
 features built per token, each label's CRF fed Python feature lists through
 ``sklearn_crfsuite.CRF.predict`` (one conversion per label), the linker's pairs scored one
 by one. Used by ``tests/test_learn_speed.py`` and ``scripts/bench_train.py --predict-only``
@@ -16,6 +18,7 @@ from typing import Any
 from claimcorpus.learn.features import CUE_WORDS, QUOTES
 from claimcorpus.learn.linker import THRESHOLD, Pair, Scorer
 from claimcorpus.learn.model import LearnedModel
+from claimcorpus.learn.spans import token_runs
 from claimcorpus.learn.tokens import Sentence, decode, sentences_of
 
 Span = tuple[int, int]
@@ -229,7 +232,15 @@ def extract(
         label: decode(sents, model.tagger.crfs[label].predict(feats))
         for label in model.tagger.labels
     }
-    return model.record(doc_id, text, [s.start for s in sents], found)
+    weak = {}
+    for label, limit in model.weak_thresholds.items():  # format 2: marginals (not sped up)
+        crf = model.tagger.crfs[label]
+        runs = []
+        for sent, marginals in zip(sents, crf.predict_marginals(feats), strict=True):
+            inside = [1.0 - m["O"] >= limit for m in marginals]
+            runs += token_runs(sent, inside)
+        weak[label] = runs
+    return model.record(doc_id, text, [s.start for s in sents], found, weak)
 
 
 def predict_documents(model: LearnedModel, docs: Sequence[Mapping[str, Any]]) -> list[dict]:

@@ -7,6 +7,8 @@ Layout of ``models/NAME/``::
                            sha256 of every other file
     crf-<LABEL>.crfsuite   one CRF per span label (spans.py)
     linker.json            the attribution linker's weights (linker.py)
+                           (and in the manifest, ``decoding``: how spans become attributions,
+                           assemble.py)
     train_log.jsonl        loss per L-BFGS iteration and per step (train.py)
 
 :func:`load_model` checks every file against the manifest before it opens one, so a corrupt
@@ -16,19 +18,20 @@ or missing file is an :class:`InputError` naming that file, never a crash deep i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from claimcorpus.baseline.lexicon import guess_source_type
 from claimcorpus.core.io import read_json, sha256_file
 from claimcorpus.core.problems import InputError
+from claimcorpus.learn.assemble import Decoding, assemble
 from claimcorpus.learn.linker import Linker, Scorer
 from claimcorpus.learn.spans import SpanTagger
 from claimcorpus.learn.tokens import sentences_of
 
 FORMAT = "claimcorpus-learned-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: weak spans, merged fragments, sourced attributions (assemble.py)
 MANIFEST = "manifest.json"
 LINKER = "linker.json"
 LOG = "train_log.jsonl"
@@ -43,6 +46,7 @@ class LearnedModel:
     tagger: SpanTagger
     linker: Linker
     folder: Path
+    decoding: Decoding = Decoding()
 
     @property
     def scheme_digest(self) -> str:
@@ -57,7 +61,12 @@ class LearnedModel:
     ) -> dict[str, Any]:
         """Prediction record (spans with offsets and text, linked attributions)."""
         sents = sentences_of(text, sentences)
-        return self.record(doc_id, text, [s.start for s in sents], self.tagger.spans(sents))
+        found, weak = self.tagger.tag(sents, self.weak_thresholds)
+        return self.record(doc_id, text, [s.start for s in sents], found, weak)
+
+    @property
+    def weak_thresholds(self) -> dict[str, float]:
+        return {"CLAIM": self.decoding.weak_claim, "SOURCE": self.decoding.weak_source}
 
     def record(
         self,
@@ -65,19 +74,28 @@ class LearnedModel:
         text: str,
         starts: Sequence[int],
         found: Mapping[str, Sequence[tuple[int, int]]],
+        weak: Mapping[str, Sequence[tuple[int, int]]] | None = None,
     ) -> dict[str, Any]:
-        """The record of spans found by any tagger (label -> spans), linked by this model's
-        linker; ``starts``: the sentence start offsets."""
+        """The record of spans found by any tagger (label -> spans; ``weak``: spans below
+        its best path), made attributions by ``assemble``; ``starts``: the sentence start
+        offsets. Its spans: the tagged ones (a merged claim in place of its fragments) and
+        the weak ones an attribution uses."""
         starts = sorted(starts) or [0]
+        links = assemble(self.linker, text, found, weak or {}, starts, self.decoding)
+        used = {"CLAIM": {t[0] for t in links}, "CUE": {t[1] for t in links}}
+        used["SOURCE"] = {t[2] for t in links}
+        tagged = {label: set(found.get(label, ())) for label in ("CLAIM", "SOURCE", "CUE")}
+        hulls = used["CLAIM"] - tagged["CLAIM"]  # merged claims (and weak ones)
+        tagged["CLAIM"] = {c for c in tagged["CLAIM"] if not _inside_any(c, hulls)}
         spans: list[dict[str, Any]] = []
         ids: dict[tuple[str, tuple[int, int]], str] = {}
         for label, prefix in (("CLAIM", "c"), ("SOURCE", "s"), ("CUE", "q")):
-            for a, b in found.get(label, ()):
+            for a, b in sorted(tagged[label] | (used[label] - {None})):
                 sid = f"{prefix}{len(spans) + 1}"
                 ids[(label, (a, b))] = sid
                 spans.append({"id": sid, "label": label, "start": a, "end": b, "text": text[a:b]})
         attributions = []
-        for n, (claim, cue, source) in enumerate(self.linker.link(text, found, starts), 1):
+        for n, (claim, cue, source) in enumerate(links, 1):
             att: dict[str, Any] = {
                 "id": f"a{n}",
                 "claim": ids[("CLAIM", claim)],
@@ -96,6 +114,10 @@ class LearnedModel:
         return {"doc_id": doc_id, "spans": spans, "attributions": attributions}
 
 
+def _inside_any(span: tuple[int, int], hulls: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in hulls)
+
+
 def _manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST
     if not folder.is_dir():
@@ -111,9 +133,10 @@ def _manifest(folder: Path) -> dict[str, Any]:
     if manifest.get("format_version") != FORMAT_VERSION:
         raise InputError(
             f"{path}: field 'format_version' is {manifest.get('format_version')!r}; "
-            f"this claimcorpus reads {FORMAT_VERSION}"
+            f"this claimcorpus reads {FORMAT_VERSION} (version 1 models link without weak "
+            "spans and would predict other attributions): train the model again"
         )
-    for key in ("name", "labels", "scheme", "files"):
+    for key in ("name", "labels", "scheme", "files", "decoding"):
         if key not in manifest:
             raise InputError(f"{path}: field {key!r} is missing")
     return manifest
@@ -143,8 +166,24 @@ def load_model(path: str | Path) -> LearnedModel:
         linker = Linker(Scorer.from_json(data["cue"]), Scorer.from_json(data["source"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{linker_path}: not a linker file: {exc}") from exc
+    decoding = decoding_of(manifest["decoding"], folder / MANIFEST)
     tagger = SpanTagger(folder, manifest["labels"])
-    return LearnedModel(str(manifest["name"]), manifest, tagger, linker, folder)
+    return LearnedModel(str(manifest["name"]), manifest, tagger, linker, folder, decoding)
+
+
+def decoding_of(raw: Any, where: Path) -> Decoding:
+    """The manifest's ``decoding`` as a :class:`Decoding`; a wrong field is named."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: field 'decoding' must be a mapping of settings")
+    default = Decoding()
+    for key, value in raw.items():
+        if key not in {f.name for f in fields(Decoding)}:
+            raise InputError(f"{where}: field 'decoding.{key}' is not a decoding setting")
+        want = type(getattr(default, key))
+        ok = isinstance(value, bool) if want is bool else not isinstance(value, bool)
+        if not ok or not isinstance(value, (int, float) if want is float else want):
+            raise InputError(f"{where}: field 'decoding.{key}' must be a {want.__name__}")
+    return Decoding(**raw)
 
 
 def check_scheme(model: LearnedModel, digest: str, where: str) -> None:

@@ -18,7 +18,7 @@ from sklearn_crfsuite.trainer import LinePerIterationTrainer
 
 from claimcorpus.core.problems import InputError
 from claimcorpus.learn.features import document_features
-from claimcorpus.learn.tokens import Sentence, bio_tags, decode, sentences_of
+from claimcorpus.learn.tokens import OUTSIDE, Sentence, bio_tags, decode, sentences_of
 
 IterationHook = Callable[[str, Mapping[str, Any]], None]  # (label, crfsuite's iteration info)
 
@@ -29,7 +29,7 @@ class CrfConfig:
 
     c1: float = 0.05
     c2: float = 0.01
-    max_iterations: int = 100
+    max_iterations: int = 200  # 100 left the CLAIM model undertrained (loss still falling)
     min_freq: int = 1
 
 
@@ -137,14 +137,48 @@ class SpanTagger:
             self.crfs[label] = crf
 
     def spans(self, sentences: Sequence[Sentence]) -> dict[str, list[tuple[int, int]]]:
-        """label -> predicted document spans.
+        """label -> predicted document spans (the best path of each label's CRF)."""
+        return self.tag(sentences)[0]
+
+    def tag(
+        self, sentences: Sequence[Sentence], weak: Mapping[str, float] | None = None
+    ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+        """(label -> best-path spans, label -> weak spans) of a document.
 
         Each sentence's features become one crfsuite ``ItemSequence``, handed to the three
         labels' taggers as it is: ``CRF.predict`` would convert the Python lists anew for
-        every label (that conversion cost as much as the tagging)."""
+        every label (that conversion cost as much as the tagging). ``weak`` (label -> a
+        threshold below 1) also asks for the runs of tokens whose marginal probability of
+        lying inside a span of that label is at least the threshold (``learn/assemble``)."""
         items = [ItemSequence(f) for f in document_features(list(sentences))]
-        out = {}
+        out, below = {}, {}
         for label in self.labels:
             tagger = self.crfs[label].tagger_
-            out[label] = decode(sentences, [tagger.tag(item) for item in items])
-        return out
+            tags = []
+            limit = (weak or {}).get(label, 1.0)
+            runs: list[tuple[int, int]] = []
+            for sent, item in zip(sentences, items, strict=True):
+                tags.append(tagger.tag(item))
+                if limit < 1.0:  # marginals of the sequence just tagged
+                    inside = [1.0 - tagger.marginal(OUTSIDE, i) >= limit for i in range(len(item))]
+                    runs += token_runs(sent, inside)
+            out[label] = decode(sentences, tags)
+            if limit < 1.0:
+                below[label] = runs
+        return out, below
+
+
+def token_runs(sent: Sentence, inside: Sequence[bool]) -> list[tuple[int, int]]:
+    """Document spans of the maximal runs of flagged tokens of one sentence."""
+    out: list[tuple[int, int]] = []
+    start, end = None, 0
+    for (t0, t1), flag in zip(sent.offsets, inside, strict=True):
+        if flag and start is None:
+            start = t0
+        elif not flag and start is not None:
+            out.append((start, end))
+            start = None
+        end = t1
+    if start is not None:
+        out.append((start, end))
+    return out

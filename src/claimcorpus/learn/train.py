@@ -25,6 +25,7 @@ from tqdm import tqdm
 from claimcorpus.core.io import atomic_write_json, sha256_file
 from claimcorpus.core.problems import InputError
 from claimcorpus.learn import linker as linking
+from claimcorpus.learn.assemble import Decoding
 from claimcorpus.learn.model import FORMAT, FORMAT_VERSION, LINKER, LOG, MANIFEST
 from claimcorpus.learn.scheme_id import release_scheme
 from claimcorpus.learn.spans import CrfConfig, gold_items, train_label
@@ -163,6 +164,7 @@ def _manifest(
         "labels": labels,
         "library": {lib: version(lib) for lib in LIBRARIES},
         "config": asdict(config),
+        "decoding": asdict(Decoding()),
         "seed": seed,
         "release": {
             "path": str(release),
