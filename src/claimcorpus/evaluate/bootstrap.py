@@ -15,9 +15,11 @@ Stat = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
 
 # Below this many documents an interval is too rough to read as one: it is flagged.
 MIN_DOCUMENTS = 5
-# Resample rows per chunk are chosen so a weight block stays around this many cells; the
-# chunk size depends only on the number of documents, so results stay deterministic.
-_CELLS = 4_000_000
+# Resample rows per chunk are chosen so a weight block stays around this many cells (its
+# draws, counts and float copy are 8 bytes a cell each). The draws of consecutive blocks are
+# one stream (``Generator.integers`` fills row after row; a test pins it), so the block size
+# changes no interval: 1M cells (24 MB of temporaries) gives the intervals 4M gave.
+_CELLS = 1_000_000
 
 
 def resample_weights(rng: np.random.Generator, n_docs: int, n_resamples: int) -> list[np.ndarray]:
@@ -66,8 +68,11 @@ def bootstrap_ci(
     if n_docs == 0 or n_resamples <= 0:
         return {}
     shapes = {k: per_doc[k].shape[:-1] for k in names}
-    flat = np.concatenate([per_doc[k].reshape(-1, n_docs) for k in names]).astype(np.float64)
     bounds = np.cumsum([0] + [int(np.prod(shapes[k], dtype=np.int64)) for k in names])
+    # one float64 matrix filled key by key (a concatenated integer copy was one more matrix)
+    flat = np.empty((int(bounds[-1]), n_docs), np.float64)
+    for i, k in enumerate(names):
+        flat[bounds[i] : bounds[i + 1]] = per_doc[k].reshape(-1, n_docs)
     rng = np.random.default_rng(seed)
     collected: dict[str, list[np.ndarray]] = {}
     for weights in resample_weights(rng, n_docs, n_resamples):
