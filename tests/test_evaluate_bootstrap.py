@@ -118,12 +118,12 @@ def test_weight_blocks_are_one_stream_whatever_their_size():
     # bootstrap_ci's intervals do not depend on bootstrap._CELLS only because the draws of
     # consecutive blocks continue one stream: pin that (numpy fills row after row)
     n_docs, n_resamples = 7, 50
-    one = np.concatenate(resample_weights(np.random.default_rng(3), n_docs, n_resamples))
+    one = np.concatenate(list(resample_weights(np.random.default_rng(3), n_docs, n_resamples)))
     old = bootstrap._CELLS
     try:
         for cells in (7, 21, 70):
             bootstrap._CELLS = cells
-            blocks = resample_weights(np.random.default_rng(3), n_docs, n_resamples)
+            blocks = list(resample_weights(np.random.default_rng(3), n_docs, n_resamples))
             assert len(blocks) == -(-n_resamples // max(1, cells // n_docs))
             assert np.array_equal(np.concatenate(blocks), one)
     finally:
