@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from claimcorpus.evaluate import bootstrap
 from claimcorpus.evaluate.bootstrap import bootstrap_ci, resample_weights
 from claimcorpus.evaluate.report import format_report
 from claimcorpus.evaluate.score import evaluate_documents
@@ -111,3 +112,19 @@ def test_five_documents_need_no_note():
 def test_no_resamples_means_no_note():
     gold, pred = docs_and_preds(2)
     assert evaluate_documents(gold, pred, n_resamples=0)["bootstrap"]["note"] is None
+
+
+def test_weight_blocks_are_one_stream_whatever_their_size():
+    # bootstrap_ci's intervals do not depend on bootstrap._CELLS only because the draws of
+    # consecutive blocks continue one stream: pin that (numpy fills row after row)
+    n_docs, n_resamples = 7, 50
+    one = np.concatenate(list(resample_weights(np.random.default_rng(3), n_docs, n_resamples)))
+    old = bootstrap._CELLS
+    try:
+        for cells in (7, 21, 70):
+            bootstrap._CELLS = cells
+            blocks = list(resample_weights(np.random.default_rng(3), n_docs, n_resamples))
+            assert len(blocks) == -(-n_resamples // max(1, cells // n_docs))
+            assert np.array_equal(np.concatenate(blocks), one)
+    finally:
+        bootstrap._CELLS = old

@@ -29,7 +29,7 @@ from claimcorpus.release.load import annotated_documents, data_files
 from claimcorpus.release.splits import STANDARD
 from claimcorpus.report.results import Block, Corpus, Row, described, evaluation, predict
 
-CHUNK = 2_000  # documents predicted and counted at a time
+CHUNK = 500  # documents predicted and counted at a time (2,000 held ~120 MB more at once)
 
 
 def claim_rows(release: Path) -> int:
@@ -74,6 +74,16 @@ def _chunks(release: Path, wanted: frozenset[str]) -> Iterator[list[dict[str, An
         yield chunk
 
 
+def _narrow(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-document counts kept as int32 (half the memory of int64; the bootstrap makes them
+    float64 and sums of int32 are taken in int64, so no score changes); a count too large for
+    int32 stays int64."""
+    top = np.iinfo(np.int32).max
+    return {
+        k: v.astype(np.int32) if v.size == 0 or v.max() <= top else v for k, v in counts.items()
+    }
+
+
 def _has_stance(pred: Sequence[Mapping[str, Any]]) -> bool:
     atts = [a for p in pred for a in p.get("attributions") or ()]
     return not atts or all(a.get("stance") is not None for a in atts)
@@ -95,18 +105,20 @@ def streamed_block(
         rows = tuple(Row(name, how, 0, None, False) for name in names)
         return Block(f"{corpus.name} ({described(how, 0)})", rows)
     with_stance = gold_stance(corpus.path)
-    seen: list[str] = []
+    # where each document read comes in ``ids``, as numbers (no list of its doc_id strings)
+    position = {d: i for i, d in enumerate(ids)}
+    seen: list[np.ndarray] = []
     counts: dict[str, list[dict[str, np.ndarray]]] = {name: [] for name in names}
     tallies = dict.fromkeys(names, Tally(0, 0, 0, 0))
     for chunk in _chunks(corpus.path, frozenset(ids)):
-        seen += [d["doc_id"] for d in chunk]
+        seen.append(np.fromiter((position[d["doc_id"]] for d in chunk), np.int64, len(chunk)))
         for name in names:
             pred = predict(chunk, baselines[name])
             if with_stance and not _has_stance(pred):
                 raise RuntimeError(f"baseline {name} predicts an attribution without stance")
-            counts[name].append(document_counts(chunk, pred, with_stance=with_stance))
+            counts[name].append(_narrow(document_counts(chunk, pred, with_stance=with_stance)))
             tallies[name] += tally(chunk, pred)
-    order = np.argsort(np.array(seen), kind="stable")  # the documents' sorted order
+    order = np.argsort(np.concatenate(seen), kind="stable")  # the documents' sorted order
     rows_: list[Row] = []
     for name in names:
         keys = counts[name][0].keys()
