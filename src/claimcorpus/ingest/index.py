@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 import os
 import shutil
 import sys
@@ -47,6 +48,7 @@ JOURNAL = "journal.jsonl"
 # tests only: the process exits right after writing this doc_id's document, as a crash would
 FAULT_ENV = "CLAIMCORPUS_FAULT_EXIT_AFTER_DOC"
 FAULT_EXIT_CODE = 87
+_json_str = json.encoder.encode_basestring_ascii  # a str as json.dumps writes it
 SYNC_EACH_MAX = 32  # up to this many unflushed files are flushed one by one, else os.sync
 
 
@@ -134,7 +136,7 @@ class Index:
             if self.pending_repeated:
                 rows = {s: sorted(h) for s, h in sorted(self.pending_repeated.items())}
                 self._journal.write(json.dumps({"repeated": rows}) + "\n")
-        self._journal.write(json.dumps({"doc": doc_id}) + "\n")
+        self._journal.write(f'{{"doc": {_json_str(doc_id)}}}\n')  # json.dumps' bytes
         self._journal.flush()
 
     def wrote(self, doc_id: str, *paths: Path) -> None:
