@@ -104,7 +104,8 @@ def test_a_bulk_commit_that_fails_at_its_flush_changes_no_shard_and_is_recovered
         with pytest.raises(OSError):
             run_ingest(project, [folder])
     after = tree_digest(project / "corpus" / "index")
-    assert set(after) == set(before) | {idx.JOURNAL}
+    spares = {name for name in after if name.endswith(cio.SPARE)}  # never read; reused next
+    assert set(after) - spares == {*before, idx.JOURNAL}
     assert all(after[name] == data for name, data in before.items())  # no shard changed
     leftovers = [p for p in (project / "corpus").rglob("*.tmp")]
     assert leftovers == []
@@ -117,3 +118,23 @@ def test_a_bulk_commit_that_fails_at_its_flush_changes_no_shard_and_is_recovered
         and not (project / "corpus/index/journal.jsonl").exists()
     )
     assert idx.check(project) == []
+
+
+def test_spare_writes_swap_names_so_the_old_bytes_become_the_next_spare(tmp_path: Path):
+    """StagedWrites(spares=True): the new bytes are in place, the old ones in the spare
+    (one exchange of names, no inode freed), and a new file is renamed in as usual."""
+    target = tmp_path / "00.json"
+    cio.atomic_write_bytes(target, b"first version, the longer one")
+    inode = target.stat().st_ino
+    for data in (b"second", b"third!"):
+        staged = cio.StagedWrites(spares=True)
+        staged.add(target, data)
+        staged.add(tmp_path / "01.json", data)
+        staged.commit()
+        assert target.read_bytes() == data and (tmp_path / "01.json").read_bytes() == data
+    spare = tmp_path / f".00.json{cio.SPARE}"
+    assert spare.read_bytes() == b"second"  # the bytes replaced last, truncated to size
+    if cio._renameat2[0] is not None:  # Linux: the two inodes take turns
+        assert target.stat().st_ino == inode
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".00.json.spare", ".01.json.spare", "00.json", "01.json"]

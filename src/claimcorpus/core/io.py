@@ -9,10 +9,13 @@ flush, so a batch costs one ``os.sync`` and one flush per folder instead of one 
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import itertools
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,20 +95,82 @@ def fsync_path(path: str | Path) -> None:
         os.close(fd)
 
 
+SPARE = ".spare"  # ``.<name>.spare``: the inode a StagedWrites(spares=True) file reuses
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _load_renameat2() -> Any:
+    """glibc's renameat2 (Linux), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_renameat2 = [_load_renameat2()]
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two existing names in one step (RENAME_EXCHANGE); False where unsupported."""
+    fn = _renameat2[0]
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this kernel or file system
+        _renameat2[0] = None
+        return False
+    raise OSError(err, os.strerror(err), a)
+
+
+def _write_spare(path: str, data: bytes) -> str:
+    """``data`` written over ``path``'s spare (created when missing); returns its name."""
+    folder, name = os.path.split(path)
+    spare = os.path.join(folder, f".{name}{SPARE}")
+    try:
+        fd = os.open(spare, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), _MODE)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(spare, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), _MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
+    return spare
+
+
 class StagedWrites:
     """Files written now and renamed into place together by ``commit``, after they are
     flushed: a power cut leaves each file whole, old or new, for one ``os.sync`` (or a flush
-    per file, for a few) plus one flush per folder for the whole batch."""
+    per file, for a few) plus one flush per folder for the whole batch.
 
-    def __init__(self) -> None:
-        self._staged: list[tuple[str, str]] = []  # (temporary, final path)
+    ``spares=True`` (files rewritten again and again: the ingest index's shards) writes each
+    file's new bytes over its spare, ``.<name>.spare``, and swaps the two names in one step
+    (Linux ``renameat2(RENAME_EXCHANGE)``), so the old bytes become the next spare: no inode
+    is freed and none allocated, where a rename over the old file frees its blocks and a new
+    temporary allocates them (on this machine's ext4, 0.4-0.7 ms of system CPU per 80 kB
+    shard against 0.03 ms). Elsewhere it renames, as without spares."""
+
+    def __init__(self, spares: bool = False) -> None:
+        self._staged: list[tuple[str, str]] = []  # (temporary or spare, final path)
+        self._spares = spares
 
     def __len__(self) -> int:
         return len(self._staged)
 
     def add(self, path: str | Path, data: bytes) -> None:
         path = os.fspath(path)
-        self._staged.append((_write_temp(path, data, False), path))
+        tmp = _write_spare(path, data) if self._spares else _write_temp(path, data, False)
+        self._staged.append((tmp, path))
 
     def commit(self, synced: bool = False) -> None:
         """Flush the temporaries (one by one; ``synced``: the caller ran ``os.sync`` after
@@ -121,14 +186,17 @@ class StagedWrites:
         folders = {os.path.dirname(path) for _, path in self._staged}
         while self._staged:
             tmp, path = self._staged.pop(0)
-            os.replace(tmp, path)
+            if not (self._spares and os.path.exists(path) and _exchange(tmp, path)):
+                os.replace(tmp, path)
         for folder in sorted(folders):
             fsync_path(folder or ".")
 
     def discard(self) -> None:
-        """Remove the temporaries not yet renamed (nothing in place changes)."""
+        """Forget what is not yet in place, removing its temporaries (a spare stays: it is
+        never read); nothing in place changes."""
         for tmp, _ in self._staged:
-            Path(tmp).unlink(missing_ok=True)
+            if not self._spares:
+                Path(tmp).unlink(missing_ok=True)
         self._staged.clear()
 
 

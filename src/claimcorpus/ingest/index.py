@@ -178,7 +178,7 @@ class Index:
         dirty shards are written beside their files, the documents (written without a flush
         each) and those are flushed together (one ``os.sync`` for a bulk run, else a flush
         per file), the shards and tables renamed into place and their folders flushed."""
-        staged = StagedWrites()
+        staged = StagedWrites(spares=True)  # shards are rewritten run after run
         try:
             for path, data in repeated_files(self.root, repeated or {}, set(repeated or ())):
                 staged.add(path, data)
