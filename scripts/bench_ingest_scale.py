@@ -179,6 +179,9 @@ def measure(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-scale-", dir=args.workdir))
     try:
         probe_files, steps = prepare(work, sizes, args.probes)
+        # the articles just generated are flushed now, not by the first run's os.sync (whose
+        # system CPU would count the generator's hundreds of MB against that run)
+        os.sync()
         empty, root = work / "empty", work / "root"
         bench_build.make_root(empty)
         bench_build.make_root(root)
