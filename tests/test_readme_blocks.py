@@ -473,7 +473,7 @@ def test_bench_ingest_scale_writes_its_block_from_results(tmp_path: Path):
     }
     body = _run_from_json("bench_ingest_scale", tmp_path, {"sizes": [row]})
     assert "| 10,000 | 30.0 ms | 25.0 ms | 1.20x | 0.40 s (0) | 3.50 s (10,000 files) |" in body
-    assert "| 450 (+9,000) | 1000 | 0.45x | 25% |" in body
+    assert "| 450 (+9,000) | 1000 | 0.45x | 25% | 1222 |" in body  # µs beyond normalize
     assert "| 10,000 | 2.03 | 3.30 | 4 | 3.80 |" in body
     assert "1.20x the empty corpus (target <= 1.5x: met)" in body
     assert "0.45x-0.45x of normalization alone (target >= 0.5x: missed)" in body

@@ -84,13 +84,15 @@ def store_article(
     index: Index,
     repeated: Container[int] | None = None,
     licence: str = DEFAULT_LICENCE,
+    digest: str | None = None,
 ) -> tuple[str, str]:
-    """Add or replace one article. Returns (doc_id, status): added/unchanged/replaced."""
+    """Add or replace one article. Returns (doc_id, status): added/unchanged/replaced.
+    ``digest``: the sha256 of ``art.data`` when the caller has it already (hashed once)."""
     if len(art.data) > MAX_BYTES:
         raise InputError(
             f"{art.origin}: {len(art.data):,} bytes is over the {MAX_BYTES:,}-byte limit for one article"
         )
-    digest = sha256_bytes(art.data)
+    digest = digest or sha256_bytes(art.data)
     other = index.owner(digest)
     if other is not None and other != art.doc_id:
         raise InputError(
@@ -119,13 +121,15 @@ def store_article(
     if art.provenance is not None:
         meta["provenance"] = art.provenance
     raw_dir = root / CORPUS / "raw"
+    raw_file, doc_file = raw_dir / art.source_file, doc_path(root, art.doc_id)
     index.begin(art.doc_id)
     if old is not None and old["source_file"] != art.source_file:
         (raw_dir / old["source_file"]).unlink(missing_ok=True)
-    atomic_write_bytes(raw_dir / art.source_file, art.data, fsync=False)  # index.commit syncs
+    atomic_write_bytes(raw_file, art.data, fsync=False)  # index.commit syncs
     for layer, rec in moved:
         ann.write_record(root, layer, rec.to_json())
-    write_stored(root, StoredDocument(meta, new_norm.to_json(), n.exclusions), fsync=False)
-    index.wrote(art.doc_id, raw_dir / art.source_file, doc_path(root, art.doc_id))
+    doc = StoredDocument(meta, new_norm.to_json(), n.exclusions)
+    write_stored(root, doc, fsync=False, path=doc_file)
+    index.wrote(art.doc_id, raw_file, doc_file)
     index.set(art.doc_id, Entry(digest, art.source_file))
     return art.doc_id, "replaced" if old is not None else "added"

@@ -13,21 +13,23 @@ Order of writes, and why a crash cannot leave a wrong index behind:
    document, the run's new repeated lines: ingest/sites.py);
 2. the document is written (raw bytes, then ``corpus/docs/<doc_id>.json``, each renamed
    into place, not flushed one by one);
-3. at the end of the run the documents are flushed (each file for a few, one ``os.sync``
-   for a bulk run), then the repeated
-   lines and the dirty shards are written, each atomically, and the journal is removed last.
+3. at the end of the run the repeated lines and the dirty shards are written beside their
+   files, everything is flushed (one ``os.sync`` for a bulk run, else each file), they are
+   renamed into place, their folders flushed, and the journal is removed last.
 
 A run that dies anywhere in between leaves the journal; the next ``Index.open`` re-reads
 the documents it names (only those), saves the repeated lines it holds, rewrites their
 index entries and removes it (a document that a power cut left unreadable gets no entry
 and is named; ``validate`` reports it and ingesting the article again rewrites it). A shard
-that cannot be read is an error naming the file.
+is replaced only once its new bytes are on the disk, so it is whole, old or new, after a
+power cut too; one that cannot be read is an error naming the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 import os
 import shutil
 import sys
@@ -35,10 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from claimcorpus.core.io import atomic_write_bytes
+from claimcorpus.core.io import StagedWrites, atomic_write_bytes, fsync_path
 from claimcorpus.core.problems import InputError, Problem
 from claimcorpus.ingest.shard_json import ShardFile, dumps_shard
-from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, save_repeated
+from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, repeated_files
 from claimcorpus.ingest.store import CORPUS, check_layout, doc_ids, doc_path, read_stored
 
 INDEX = "index"
@@ -46,6 +48,7 @@ JOURNAL = "journal.jsonl"
 # tests only: the process exits right after writing this doc_id's document, as a crash would
 FAULT_ENV = "CLAIMCORPUS_FAULT_EXIT_AFTER_DOC"
 FAULT_EXIT_CODE = 87
+_json_str = json.encoder.encode_basestring_ascii  # a str as json.dumps writes it
 SYNC_EACH_MAX = 32  # up to this many unflushed files are flushed one by one, else os.sync
 
 
@@ -133,7 +136,7 @@ class Index:
             if self.pending_repeated:
                 rows = {s: sorted(h) for s, h in sorted(self.pending_repeated.items())}
                 self._journal.write(json.dumps({"repeated": rows}) + "\n")
-        self._journal.write(json.dumps({"doc": doc_id}) + "\n")
+        self._journal.write(f'{{"doc": {_json_str(doc_id)}}}\n')  # json.dumps' bytes
         self._journal.flush()
 
     def wrote(self, doc_id: str, *paths: Path) -> None:
@@ -171,22 +174,36 @@ class Index:
         self._change(digest[:2], "digests", digest)
 
     def commit(self, repeated: Repeated | None = None) -> None:
-        """Make the run's documents durable (one ``os.sync``: they were written without a
-        flush each), write ``repeated`` (the run's sites' tables) and the dirty shards, then
-        drop the journal (step 3)."""
-        if self._n_written > SYNC_EACH_MAX:
-            os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
-        else:
-            for path in self._written:  # a few files: flush just these
-                _fsync(path)
+        """Make the run durable, then drop the journal (step 3): the repeated lines and the
+        dirty shards are written beside their files, the documents (written without a flush
+        each) and those are flushed together (one ``os.sync`` for a bulk run, else a flush
+        per file), the shards and tables renamed into place and their folders flushed."""
+        staged = StagedWrites(spares=True)  # shards are rewritten run after run
+        try:
+            for path, data in repeated_files(self.root, repeated or {}, set(repeated or ())):
+                staged.add(path, data)
+            for name, changed in sorted(self._changed.items()):
+                shard, path = self._shards[name], self.dir / f"{name}.json"
+                text = dumps_shard(shard, self._files[name], changed) if any(shard.values()) else ""
+                if text:
+                    staged.add(path, text.encode("utf-8"))
+                else:
+                    path.unlink(missing_ok=True)
+                self._files[name] = _file_of(text, shard)
+            many = self._n_written + len(staged) > SYNC_EACH_MAX
+            if many:
+                os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
+            else:  # a few files: flush just these, and the folders they were renamed into
+                for path in self._written:
+                    if path.exists():  # not replaced again later in the run under another name
+                        fsync_path(path)
+                for folder in sorted({p.parent for p in self._written}):
+                    fsync_path(folder)
+            staged.commit(synced=many)
+        finally:
+            staged.discard()
         self._written.clear()
         self._n_written = 0
-        if repeated:
-            save_repeated(self.root, repeated, set(repeated))
-        for name, changed in sorted(self._changed.items()):
-            shard = self._shards[name]
-            text = _write_shard(self.dir / f"{name}.json", shard, self._files[name], changed)
-            self._files[name] = _file_of(text, shard)
         self._changed.clear()
         if self._journal is not None:
             self._journal.close()
@@ -227,16 +244,6 @@ class Index:
         )
 
 
-def _fsync(path: Path) -> None:
-    if not path.exists():  # replaced again later in the run under another name
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def entry_of(root: Path, doc_id: str) -> Entry | None:
     """A document's entry as its file says (None: no such document)."""
     if not doc_path(root, doc_id).exists():
@@ -251,10 +258,6 @@ def _empty() -> dict[str, dict]:
 
 def _file_of(text: str, shard: dict[str, dict]) -> ShardFile:
     return ShardFile(text, {part: list(entries) for part, entries in shard.items()})
-
-
-def _read_shard(path: Path) -> dict[str, dict]:
-    return _load_shard(path)[0]
 
 
 def _load_shard(path: Path) -> tuple[dict[str, dict], str]:
@@ -280,20 +283,9 @@ def _load_shard(path: Path) -> tuple[dict[str, dict], str]:
     return obj, text
 
 
-def _write_shard(
-    path: Path,
-    shard: dict[str, dict],
-    old: ShardFile | None = None,
-    changed: dict[str, set[str]] | None = None,
-) -> str:
-    """Write (or, empty, remove) one shard; ``old`` and ``changed`` as in ``dumps_shard``.
-    Returns the text written ("" when removed)."""
-    if shard["docs"] or shard["digests"]:
-        text = dumps_shard(shard, old, changed)
-        atomic_write_bytes(path, text.encode("utf-8"))
-        return text
-    path.unlink(missing_ok=True)
-    return ""
+def _write_shard(path: Path, shard: dict[str, dict]) -> None:
+    """Write one (non-empty) shard anew, flushed (a rebuild)."""
+    atomic_write_bytes(path, dumps_shard(shard).encode("utf-8"))
 
 
 def _scan(root: Path, skipped: set[str] | None = None) -> dict[str, dict[str, dict]]:
@@ -370,7 +362,7 @@ def check(root: str | Path) -> list[Problem]:
     names = sorted({*want, *(p.stem for p in d.glob("*.json"))})
     for name in names:
         try:
-            have = _read_shard(d / f"{name}.json")
+            have = _load_shard(d / f"{name}.json")[0]
         except CorruptIndex as exc:
             out.append(Problem("index-unreadable", "error", f"{rel}/{name}.json", str(exc)))
             continue

@@ -14,7 +14,7 @@ crawl's images, scripts and redirects are listed as not articles, not as errors)
 
 from __future__ import annotations
 
-import json
+import pickle
 import sys
 import tempfile
 from collections import Counter
@@ -96,26 +96,24 @@ def read_input(path: Path, kind: str | None, sidecar_dir: Path | None) -> Iterat
 
 
 class Spool:
-    """Articles on disk between the passes (JSON lines; raw bytes kept exactly)."""
+    """Articles on disk between the passes: one pickle per article in a private temporary
+    file this run writes and reads (raw bytes kept as bytes; no text round trip)."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / "articles.jsonl"
+        self.path = folder / "articles.pickle"
         self.n = 0
-        self._out = open(self.path, "w", encoding="utf-8")
+        self._out = open(self.path, "wb")
 
-    def add(self, a: Article) -> None:
-        row = [a.doc_id, a.source_file, a.data.decode("utf-8", "surrogateescape"), a.origin]
-        self._out.write(json.dumps([*row, a.meta, a.provenance]) + "\n")
+    def add(self, a: Article) -> None:  # a pickler per article: no memo holding them all
+        row = (a.doc_id, a.source_file, a.data, a.origin, a.meta, a.provenance)
+        pickle.dump(row, self._out, protocol=pickle.HIGHEST_PROTOCOL)
         self.n += 1
 
     def __iter__(self) -> Iterator[Article]:
         self._out.close()
-        with open(self.path, encoding="utf-8") as f:
-            for line in f:
-                doc_id, source, data, origin, meta, prov = json.loads(line)
-                yield Article(
-                    doc_id, source, data.encode("utf-8", "surrogateescape"), origin, meta, prov
-                )
+        with open(self.path, "rb") as f:
+            for _ in range(self.n):
+                yield Article(*pickle.load(f))
 
 
 def _pass1(files, sidecar_dir, spool: Spool, lines: SiteLines, report: Report) -> None:
@@ -156,7 +154,12 @@ def _store_all(
         seen.setdefault(art.doc_id, (digest, art.origin))
         try:
             doc_id, status = store_article(
-                root, art, force=force, index=index, repeated=table.get(site_of(art.meta) or "")
+                root,
+                art,
+                force=force,
+                index=index,
+                repeated=table.get(site_of(art.meta) or ""),
+                digest=digest,
             )
         except CorruptIndex:
             raise

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from claimcorpus.core.io import atomic_write_json, read_json
+from claimcorpus.core.io import dumps_json, read_json
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.readers.record import url_host
 from claimcorpus.ingest.store import CORPUS
@@ -55,8 +55,10 @@ def merge_repeated(old: Repeated, new: Repeated) -> Repeated:
     return {s: old.get(s, frozenset()) | new.get(s, frozenset()) for s in sorted({*old, *new})}
 
 
-def save_repeated(root: Path, table: Repeated, sites: set[str]) -> None:
-    """Write the tables of ``sites`` (each file atomically)."""
-    for site in sorted(sites):
-        if table.get(site):
-            atomic_write_json(_file(root, site), {"site": site, "lines": sorted(table[site])})
+def repeated_files(root: Path, table: Repeated, sites: set[str]) -> list[tuple[Path, bytes]]:
+    """The files of ``sites``' tables and their bytes (index.py writes them with its shards)."""
+    return [
+        (_file(root, site), dumps_json({"site": site, "lines": sorted(table[site])}).encode())
+        for site in sorted(sites)
+        if table.get(site)
+    ]

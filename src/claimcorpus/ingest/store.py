@@ -26,6 +26,7 @@ across re-normalization; the raw bytes' sha256 detects a changed or duplicated a
 from __future__ import annotations
 
 import json
+import json.encoder
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,12 +92,18 @@ def doc_id_for(path: Path) -> str:
     return doc_id
 
 
+# every byte but a-z becomes a space: the words of ``[a-z]+`` in lowered text, found by
+# bytes.split in C (a multi-byte character's bytes are all >= 0x80, never a letter a-z)
+_NOT_AZ = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
+_EN_BYTES = frozenset(w.encode() for w in _EN_WORDS)
+
+
 def detect_language(text: str) -> str | None:
     """'en' when English function words are frequent, else None (unknown, never guessed)."""
-    words = re.findall(r"[a-z]+", text.lower())
+    words = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_AZ).split()
     if len(words) < 20:
         return None
-    return "en" if sum(map(_EN_WORDS.__contains__, words)) / len(words) > 0.12 else None
+    return "en" if sum(map(_EN_BYTES.__contains__, words)) / len(words) > 0.12 else None
 
 
 def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
@@ -153,7 +160,22 @@ def dumps_document(obj: Any, expand: int = 2) -> str:
     return _dump(obj, 0, expand) + "\n"
 
 
-_compact = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
+_encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+_str = json.encoder.encode_basestring  # what the encoder does with a str (ensure_ascii=False)
+# the C encoder behind ``_encoder.encode``, made once and not per call (``encode`` builds it
+# anew each time, most of a short value's cost); None when json has no C speedups
+_c_encode = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _encoder.default, _str, None, ": ", ", ", True, False, True
+)
+
+
+def _compact(v: Any) -> str:
+    """``_encoder.encode(v)``: the same text (a document holds no cycles to detect)."""
+    if type(v) is str:
+        return _str(v)
+    if _c_encode is None:
+        return _encoder.encode(v)
+    return "".join(_c_encode(v, 0))
 
 
 def _one_line(v: list) -> bool:
@@ -221,11 +243,14 @@ def read_stored(root: str | Path, doc_id: str) -> StoredDocument:
         raise ValueError(f"{path}: not a corpus document (no {exc})") from None
 
 
-def write_stored(root: str | Path, doc: StoredDocument, fsync: bool = True) -> None:
+def write_stored(
+    root: str | Path, doc: StoredDocument, fsync: bool = True, path: Path | None = None
+) -> None:
     """Write one document's file atomically (temporary name, then rename); ``fsync=False``
-    for a writer whose index commit makes the run durable (index.py)."""
+    for a writer whose index commit makes the run durable (index.py); ``path``: its
+    ``doc_path``, when the caller has it."""
     data = dumps_document(doc.to_json()).encode("utf-8")
-    atomic_write_bytes(doc_path(root, doc.doc_id), data, fsync=fsync)
+    atomic_write_bytes(path or doc_path(root, doc.doc_id), data, fsync=fsync)
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +15,13 @@ from claimcorpus.ingest.store import MAX_BYTES, doc_id_for, read_sidecar
 
 def check_size(path: Path, max_bytes: int = MAX_BYTES) -> None:
     """Refuse a missing or oversized file before reading it."""
-    if not path.is_file():
+    try:
+        st = path.stat()  # one call for both questions
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: no such file")
-    size = path.stat().st_size
+    size = st.st_size
     if size > max_bytes:
         raise InputError(
             f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article"
