@@ -168,3 +168,43 @@ def test_the_accused_and_inverted_patterns_only_run_on_sentences_with_their_verb
     assert tried == []
     found = rules.find_attribution("Officials accused Moscow of lying about the strikes.")
     assert found is not None and tried  # the pattern ran, and found the attribution
+
+
+CLAIM_FIRST_CASES = (
+    "“The talks will resume next week,” the minister said.",
+    "The talks will resume next week, the minister told reporters on Monday.",
+    "The talks will resume next week,said the minister.",
+    '"The strikes hit civilian areas" the spokesman has also denied.',
+    "The talks, which began in May, will resume, officials said in a statement.",
+    "Officials said, however, that the talks would resume next week.",
+    "The talks will resume, and the minister said nothing more about them at all.",
+    "Prices rose, the minister said, and then they fell again in the spring.",
+)
+
+
+@pytest.mark.parametrize("sentence", CLAIM_FIRST_CASES)
+def test_claim_first_guard_keeps_every_match(sentence):
+    """The guard (a cue word past the last comma) never hides a claim-first match: the two
+    patterns tried on every sentence find what the guarded function finds."""
+    found = rules._claim_first(sentence)
+    m = rules.CLAIM_FIRST.match(sentence) or rules.CLAIM_FIRST_INVERTED.match(sentence)
+    unguarded = rules._found(sentence, m) if m else None
+    assert found == unguarded
+
+
+def test_claim_first_patterns_are_not_tried_without_a_cue_after_the_last_comma(monkeypatch):
+    tried: list[str] = []
+
+    class Spy:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def match(self, s):
+            tried.append(s)
+            return self.pattern.match(s)
+
+    monkeypatch.setattr(rules, "CLAIM_FIRST", Spy(rules.CLAIM_FIRST))
+    assert rules._claim_first("Officials said, however, that the talks would resume.") is None
+    assert tried == []
+    assert rules._claim_first("The talks will resume, officials said.") is not None
+    assert tried == ["The talks will resume, officials said."]
