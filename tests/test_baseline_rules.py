@@ -208,3 +208,21 @@ def test_claim_first_patterns_are_not_tried_without_a_cue_after_the_last_comma(m
     assert tried == []
     assert rules._claim_first("The talks will resume, officials said.") is not None
     assert tried == ["The talks will resume, officials said."]
+
+
+def test_according_patterns_are_not_tried_without_according_to(monkeypatch):
+    tried: list[str] = []
+
+    class Spy:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def match(self, s):
+            tried.append(s)
+            return self.pattern.match(s)
+
+    monkeypatch.setattr(rules, "ACCORDING_BACK", Spy(rules.ACCORDING_BACK))
+    assert rules._according("The talks, which began in May, will resume next week.") is None
+    assert tried == []
+    found = rules._according("The talks will resume, according to the ministry.")
+    assert found is not None and tried
