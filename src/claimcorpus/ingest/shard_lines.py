@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ class CorruptIndex(InputError):
 
 def _probe(key: str) -> bytes:
     return f"    {_enc(key)}: ".encode()
+
+
+def _key(line: bytes) -> tuple[str, int]:
+    """An entry line's key and the byte offset just past its closing quote."""
+    text = line.decode("utf-8")
+    key, end = scanstring(text, 5)
+    return key, len(text[:end].encode("utf-8"))
 
 
 def _plain(key: str) -> bool:
@@ -61,6 +69,22 @@ class Part:
                     "run `claimcorpus index --rebuild`"
                 ) from None
         return None
+
+    def fits(self, key: str) -> bool:
+        """True when ``key`` is present, or its place among the lines is its place among
+        the keys (the neighbours' keys sort below and above it)."""
+        if key in self.changes:
+            return True
+        probe = _probe(key)
+        i = bisect_left(self.lines, probe)
+        n = len(self.lines)
+        if i < n and self.lines[i].startswith(probe):
+            return True
+        try:
+            below = i == 0 or _key(self.lines[i - 1])[0] < key
+            return below and (i == n or key < _key(self.lines[i])[0])
+        except ValueError:  # not a line the writer wrote: read whole (and named if bad)
+            return False
 
     def flush(self) -> list[bytes]:
         """The lines with the changes spliced in (they become the part's lines)."""
@@ -96,7 +120,9 @@ class Shard:
         return self.parts[part].get(key, self.path)
 
     def put(self, part: str, key: str, value: Any) -> None:
-        if not _plain(key):  # its line may sort elsewhere than the key: keep bytes exact
+        # a key whose line may sort elsewhere than the key, or a new key whose neighbours'
+        # lines are not in key order (a hand edit): the shard is encoded anew (exact bytes)
+        if not self._generic and (not _plain(key) or not self.parts[part].fits(key)):
             self._reparse()
         self.parts[part].changes[key] = value
 
@@ -112,8 +138,11 @@ class Shard:
         p = self.parts[part]
         out = {}
         for line in p.lines:
-            k, _, v = line[4:-1].partition(b": ")
-            out[json.loads(k)] = json.loads(v)
+            try:
+                k, end = _key(line)
+                out[k] = json.loads(line[end + 2 : -1])
+            except ValueError as exc:
+                raise _corrupt(self.path, exc) from None
         for k, v in p.changes.items():
             if v is None:
                 out.pop(k, None)
