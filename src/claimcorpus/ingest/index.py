@@ -4,7 +4,9 @@
 raw sha256 and source file, in the shard of the doc_id's sha256) and ``digests`` (raw
 sha256 -> doc_ids, in the shard of the digest). A new file costs the two or three shards
 it touches, whatever the corpus size, and a no-op re-ingest reads the index, not the
-documents. The documents (``corpus/docs/``) are the truth; the index is derived from them
+documents. A shard is read as its file's lines and an entry parsed only when asked for
+(shard_lines.py): a bulk run touching every shard of a large index splits 256 files into
+lines in C instead of parsing them into dicts. The documents (``corpus/docs/``) are the truth; the index is derived from them
 and can always be rebuilt (``claimcorpus index --rebuild``; ``validate`` checks it).
 
 Order of writes, and why a crash cannot leave a wrong index behind:
