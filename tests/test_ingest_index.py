@@ -250,13 +250,15 @@ def test_a_rebuild_over_an_unreadable_document_names_it_and_keeps_the_index(proj
 def test_a_bulk_run_holds_few_paths_and_its_loaded_doc_id_lists_leave_the_gc(project: Path):
     """Memory and garbage-collector work of a large run do not grow with what it wrote or
     read: past SYNC_EACH_MAX written files only their count is kept (one os.sync flushes
-    them), and a loaded shard's doc_id lists are tuples, which the collector stops tracking."""
+    them), and a loaded shard is its file's lines (bytes, which the collector does not
+    track), an entry parsed only when asked for."""
     index = idx.Index.open(project)
     doc = load_documents(project)[0]
     assert index.owner(doc["raw_sha256"]) == doc["doc_id"]
     gc.collect()
-    ids = index._shard(doc["raw_sha256"][:2])["digests"][doc["raw_sha256"]]
-    assert type(ids) is tuple and not gc.is_tracked(ids)
+    part = index._shard(doc["raw_sha256"][:2]).parts["digests"]
+    assert part.lines and all(type(line) is bytes for line in part.lines)
+    assert not any(gc.is_tracked(line) for line in part.lines) and not part.changes
     for i in range(idx.SYNC_EACH_MAX + 20):
         index.wrote(f"bulk-{i}", project / "corpus" / "raw" / f"bulk-{i}.txt")
     assert len(index._written) == idx.SYNC_EACH_MAX and index._n_written == idx.SYNC_EACH_MAX + 20

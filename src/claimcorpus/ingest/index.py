@@ -4,7 +4,9 @@
 raw sha256 and source file, in the shard of the doc_id's sha256) and ``digests`` (raw
 sha256 -> doc_ids, in the shard of the digest). A new file costs the two or three shards
 it touches, whatever the corpus size, and a no-op re-ingest reads the index, not the
-documents. The documents (``corpus/docs/``) are the truth; the index is derived from them
+documents. A shard is read as its file's lines and an entry parsed only when asked for
+(shard_lines.py): a bulk run touching every shard of a large index splits 256 files into
+lines in C instead of parsing them into dicts. The documents (``corpus/docs/``) are the truth; the index is derived from them
 and can always be rebuilt (``claimcorpus index --rebuild``; ``validate`` checks it).
 
 Order of writes, and why a crash cannot leave a wrong index behind:
@@ -39,7 +41,9 @@ from typing import IO, Any
 
 from claimcorpus.core.io import StagedWrites, atomic_write_bytes, fsync_path
 from claimcorpus.core.problems import InputError, Problem
-from claimcorpus.ingest.shard_json import ShardFile, dumps_shard
+from claimcorpus.ingest.shard_json import dumps_shard
+from claimcorpus.ingest.shard_lines import CorruptIndex, Shard
+from claimcorpus.ingest.shard_lines import load as load_shard
 from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, repeated_files
 from claimcorpus.ingest.store import CORPUS, check_layout, doc_ids, doc_path, read_stored
 
@@ -60,10 +64,6 @@ class Entry:
     source_file: str
 
 
-class CorruptIndex(InputError):
-    """A shard or the journal cannot be read."""
-
-
 def _doc_shard(doc_id: str) -> str:
     return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:2]
 
@@ -78,11 +78,9 @@ class Index:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.dir = index_dir(root)
-        self._shards: dict[str, dict[str, dict]] = {}
-        # each shard's file as read (or last written) and its parts' sizes then: the lines of
-        # the entries a run does not change are written again as they were (shard_json.py)
-        self._files: dict[str, ShardFile] = {}
-        self._changed: dict[str, dict[str, set[str]]] = {}  # shard -> part -> keys set/removed
+        # each shard as its file's lines, an entry parsed when asked for (shard_lines.py)
+        self._shards: dict[str, Shard] = {}
+        self._changed: set[str] = set()  # shards with entries set or removed
         self._journal: IO[str] | None = None
         # files written without a flush, synced on commit: kept by name only up to
         # SYNC_EACH_MAX (past that one os.sync flushes them), so a crawl of 100,000 articles
@@ -105,26 +103,22 @@ class Index:
         return idx
 
     # ------------------------------------------------------------------ reading
-    def _shard(self, name: str) -> dict[str, dict]:
+    def _shard(self, name: str) -> Shard:
         if name not in self._shards:
-            shard, text = _load_shard(self.dir / f"{name}.json")
-            self._files[name] = _file_of(text, shard)
-            # digests' doc_ids as tuples: tuples of strings leave the garbage collector's
-            # lists (a list stays in them), which a bulk run into a large corpus walks often
-            shard["digests"] = {h: tuple(ids) for h, ids in shard["digests"].items()}
-            self._shards[name] = shard
+            self._shards[name] = load_shard(self.dir / f"{name}.json")
         return self._shards[name]
 
-    def _change(self, name: str, part: str, key: str) -> None:
-        self._changed.setdefault(name, {}).setdefault(part, set()).add(key)
+    def _put(self, name: str, part: str, key: str, value: Any) -> None:
+        self._shard(name).put(part, key, value)
+        self._changed.add(name)
 
     def entry(self, doc_id: str) -> Entry | None:
-        got = self._shard(_doc_shard(doc_id))["docs"].get(doc_id)
+        got = self._shard(_doc_shard(doc_id)).get("docs", doc_id)
         return Entry(got["raw_sha256"], got["source_file"]) if got else None
 
     def owner(self, digest: str) -> str | None:
         """The (first) document with these raw bytes, or None."""
-        ids = self._shard(digest[:2])["digests"].get(digest)
+        ids = self._shard(digest[:2]).get("digests", digest)
         return ids[0] if ids else None
 
     # ------------------------------------------------------------------ writing
@@ -151,27 +145,22 @@ class Index:
     def set(self, doc_id: str, entry: Entry | None) -> None:
         """Record ``doc_id``'s entry (None: the document is gone)."""
         name = _doc_shard(doc_id)
-        docs = self._shard(name)["docs"]
-        old = docs.get(doc_id)
+        old = self._shard(name).get("docs", doc_id)
         if old is not None:
             self._unlink_digest(old["raw_sha256"], doc_id)
         if entry is None:
-            docs.pop(doc_id, None)
+            self._put(name, "docs", doc_id, None)
         else:
-            docs[doc_id] = {"raw_sha256": entry.raw_sha256, "source_file": entry.source_file}
-            digests = self._shard(entry.raw_sha256[:2])["digests"]
-            digests[entry.raw_sha256] = sorted({*digests.get(entry.raw_sha256, []), doc_id})
-            self._change(entry.raw_sha256[:2], "digests", entry.raw_sha256)
-        self._change(name, "docs", doc_id)
+            value = {"raw_sha256": entry.raw_sha256, "source_file": entry.source_file}
+            self._put(name, "docs", doc_id, value)
+            h = entry.raw_sha256
+            ids = self._shard(h[:2]).get("digests", h) or ()
+            self._put(h[:2], "digests", h, sorted({*ids, doc_id}))
 
     def _unlink_digest(self, digest: str, doc_id: str) -> None:
-        digests = self._shard(digest[:2])["digests"]
-        rest = [d for d in digests.get(digest, []) if d != doc_id]
-        if rest:
-            digests[digest] = rest
-        else:
-            digests.pop(digest, None)
-        self._change(digest[:2], "digests", digest)
+        ids = self._shard(digest[:2]).get("digests", digest) or ()
+        rest = [d for d in ids if d != doc_id]
+        self._put(digest[:2], "digests", digest, rest or None)
 
     def commit(self, repeated: Repeated | None = None) -> None:
         """Make the run durable, then drop the journal (step 3): the repeated lines and the
@@ -182,14 +171,13 @@ class Index:
         try:
             for path, data in repeated_files(self.root, repeated or {}, set(repeated or ())):
                 staged.add(path, data)
-            for name, changed in sorted(self._changed.items()):
-                shard, path = self._shards[name], self.dir / f"{name}.json"
-                text = dumps_shard(shard, self._files[name], changed) if any(shard.values()) else ""
-                if text:
-                    staged.add(path, text.encode("utf-8"))
+            for name in sorted(self._changed):
+                path = self.dir / f"{name}.json"
+                data = self._shards[name].dump()
+                if data:
+                    staged.add(path, data)
                 else:
                     path.unlink(missing_ok=True)
-                self._files[name] = _file_of(text, shard)
             many = self._n_written + len(staged) > SYNC_EACH_MAX
             if many:
                 os.sync()  # one flush for a bulk run (it also flushes other processes' writes)
@@ -254,10 +242,6 @@ def entry_of(root: Path, doc_id: str) -> Entry | None:
 
 def _empty() -> dict[str, dict]:
     return {"docs": {}, "digests": {}}
-
-
-def _file_of(text: str, shard: dict[str, dict]) -> ShardFile:
-    return ShardFile(text, {part: list(entries) for part, entries in shard.items()})
 
 
 def _load_shard(path: Path) -> tuple[dict[str, dict], str]:
