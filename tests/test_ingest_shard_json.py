@@ -4,7 +4,6 @@ encodes a shard anew or splices a run's changes into the file it read."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from conftest import run_cli
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcorpus.ingest import index as idx
-from claimcorpus.ingest.shard_json import ShardFile, dumps_shard
+from claimcorpus.ingest.shard_json import dumps_shard
 from claimcorpus.ingest.store import dumps_document
 
 # doc ids as ingest makes them, and odd keys (quotes, escapes, non-ASCII) a hand edit may add
@@ -44,10 +43,6 @@ def _canonical(shard: dict) -> str:
     return dumps_document(shard, expand=1)
 
 
-def _file(shard: dict, text: str) -> ShardFile:
-    return ShardFile(text, {part: list(entries) for part, entries in shard.items()})
-
-
 @settings(max_examples=300, deadline=None)
 @given(SHARD)
 def test_a_shard_encoded_anew_is_dumps_documents_bytes(shard: dict):
@@ -57,43 +52,6 @@ def test_a_shard_encoded_anew_is_dumps_documents_bytes(shard: dict):
         "digests": {h: tuple(v) if type(v) is list else v for h, v in shard["digests"].items()},
     }
     assert dumps_shard(as_index_holds_it) == _canonical(shard)
-
-
-@settings(max_examples=300, deadline=None)
-@given(SHARD, DOCS, DIGESTS, st.data())
-def test_a_shard_spliced_from_its_old_file_is_dumps_documents_bytes(
-    shard: dict, add_docs: dict, add_digests: dict, data: st.DataObject
-):
-    text = _canonical(shard)
-    old = _file(json.loads(text), text)  # as Index reads it: the parsed file's key order
-    new = json.loads(text)
-    changed: dict[str, set[str]] = {"docs": set(), "digests": set()}
-    for part, added in (("docs", add_docs), ("digests", add_digests)):
-        gone = data.draw(st.lists(st.sampled_from(sorted(new[part]) or [""]), max_size=4))
-        for key in gone:
-            new[part].pop(key, None)
-            changed[part].add(key)
-        for key, value in added.items():
-            new[part][key] = value
-            changed[part].add(key)
-    assert dumps_shard(new, old, changed) == _canonical(new)
-
-
-def test_an_old_file_in_another_layout_is_not_spliced_but_encoded_anew():
-    shard = {
-        "docs": {d: {"raw_sha256": "a" * 64, "source_file": f"{d}.txt"} for d in "bcd"},
-        "digests": {"a" * 64: ["b", "c", "d"]},
-    }
-    new = json.loads(json.dumps(shard))
-    new["docs"]["e"] = {"raw_sha256": "f" * 64, "source_file": "e.txt"}
-    changed = {"docs": {"e"}}
-    swapped = _canonical(shard).replace('"c": ', '"x": ', 1).replace('"b": ', '"c": ', 1)
-    for text in (
-        json.dumps(shard),  # one line (as a hand edit or another tool writes it)
-        json.dumps(shard, indent=4, sort_keys=True),  # entries on many lines
-        swapped.replace('"x": ', '"b": ', 1),  # lines out of key order
-    ):
-        assert dumps_shard(new, _file(json.loads(text), text), changed) == _canonical(new)
 
 
 def test_ingest_writes_shards_with_the_bytes_of_a_rebuild(project: Path, tmp_path: Path):
