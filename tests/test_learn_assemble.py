@@ -13,7 +13,7 @@ from test_learn import model, release  # noqa: F401 - the tiny model's fixtures
 
 from claimcorpus.core.problems import InputError
 from claimcorpus.learn.assemble import FORMAT_1, Decoding, assemble, merge_fragments
-from claimcorpus.learn.diagnose import KINDS, error_counts
+from claimcorpus.learn.diagnose import ERROR_KINDS, error_counts
 from claimcorpus.learn.linker import Linker, Scorer
 from claimcorpus.learn.model import load_model
 from claimcorpus.learn.predict import predict_documents
@@ -170,5 +170,5 @@ def test_error_counts_name_each_gold_attributions_first_error():
     assert counts["predicted claims over no gold claim"] == 1  # "cheap"
     assert counts["gold: no source"] == 1 and counts["gold attributions"] == 3
     assert counts["predicted attributions"] == 4
-    assert sum(counts[k] for k in KINDS) + counts["overlap match possible"] == 3
+    assert sum(counts[k] for k in ERROR_KINDS) + counts["overlap match possible"] == 3
     assert error_counts([gold], [])["claim not tagged"] == 3

@@ -15,7 +15,7 @@ from typing import Any
 
 Span = tuple[int, int]
 
-KINDS = (
+ERROR_KINDS = (
     "claim not tagged",
     "claim tagged, no attribution (no source found)",
     "no source found",
@@ -49,16 +49,16 @@ def first_error(
     hits = [t for t in atts if _overlaps(t[0], claim)]
     if not hits:
         if any(_overlaps(c, claim) for c in spans.get("CLAIM", ())):
-            return KINDS[1]
-        return KINDS[0]
+            return ERROR_KINDS[1]
+        return ERROR_KINDS[0]
     if any((source is None and s is None) or _overlaps(s, source) for _, s in hits):
         return None
     if source is None:
-        return KINDS[5]
+        return ERROR_KINDS[5]
     if all(s is None for _, s in hits):
-        return KINDS[2]
+        return ERROR_KINDS[2]
     tagged = any(_overlaps(s, source) for s in spans.get("SOURCE", ()))
-    return KINDS[3] if tagged else KINDS[4]
+    return ERROR_KINDS[3] if tagged else ERROR_KINDS[4]
 
 
 def error_counts(
@@ -67,7 +67,7 @@ def error_counts(
     """Counts over a split: each error kind, and the shapes that cost precision or recall
     (fragments, merged claims, spurious claims; discontinuous gold claims, gold sources
     outside their claim's sentences, gold claims with several attributions)."""
-    out: Counter[str] = Counter({k: 0 for k in KINDS})
+    out: Counter[str] = Counter({k: 0 for k in ERROR_KINDS})
     by_doc = {p["doc_id"]: p for p in pred}
     for g in gold:
         spans, atts = _of(by_doc.get(g["doc_id"], {}))
