@@ -42,7 +42,7 @@ from typing import IO, Any
 from claimcorpus.core.io import StagedWrites, atomic_write_bytes, fsync_path
 from claimcorpus.core.problems import InputError, Problem
 from claimcorpus.ingest.shard_json import dumps_shard
-from claimcorpus.ingest.shard_lines import CorruptIndex, Shard
+from claimcorpus.ingest.shard_lines import CorruptIndex, Shard, read_whole
 from claimcorpus.ingest.shard_lines import load as load_shard
 from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, repeated_files
 from claimcorpus.ingest.store import CORPUS, check_layout, doc_ids, doc_path, read_stored
@@ -244,29 +244,6 @@ def _empty() -> dict[str, dict]:
     return {"docs": {}, "digests": {}}
 
 
-def _load_shard(path: Path) -> tuple[dict[str, dict], str]:
-    """A shard and its file's text ("" when there is no file)."""
-    if not path.exists():
-        return _empty(), ""
-    try:
-        text = path.read_text(encoding="utf-8")
-        obj = json.loads(text)
-        ok = isinstance(obj, dict) and all(
-            isinstance(obj.get(k), dict) for k in ("docs", "digests")
-        )
-    except (OSError, ValueError) as exc:
-        raise CorruptIndex(
-            f"{path}: the ingest index cannot be read ({type(exc).__name__}: {exc}); "
-            "run `claimcorpus index --rebuild`"
-        ) from None
-    if not ok:
-        raise CorruptIndex(
-            f"{path}: not an ingest index shard (want an object with 'docs' and 'digests'); "
-            "run `claimcorpus index --rebuild`"
-        )
-    return obj, text
-
-
 def _write_shard(path: Path, shard: dict[str, dict]) -> None:
     """Write one (non-empty) shard anew, flushed (a rebuild)."""
     atomic_write_bytes(path, dumps_shard(shard).encode("utf-8"))
@@ -346,7 +323,7 @@ def check(root: str | Path) -> list[Problem]:
     names = sorted({*want, *(p.stem for p in d.glob("*.json"))})
     for name in names:
         try:
-            have = _load_shard(d / f"{name}.json")[0]
+            have = read_whole(d / f"{name}.json")
         except CorruptIndex as exc:
             out.append(Problem("index-unreadable", "error", f"{rel}/{name}.json", str(exc)))
             continue

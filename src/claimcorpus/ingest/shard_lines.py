@@ -256,6 +256,27 @@ def load(path: Path) -> Shard:
     parts = _layout(data)
     if parts is not None:
         return Shard(path, {p: Part(parts[p]) for p in PARTS})
+    obj = _parsed(path, data)
+    shard = Shard(path, {p: Part([]) for p in PARTS})
+    shard.parts = {p: _GenericPart(dict(obj[p])) for p in PARTS}
+    shard._generic = True
+    return shard
+
+
+def read_whole(path: Path) -> dict[str, dict[str, Any]]:
+    """The shard in ``path`` parsed whole (both parts empty when there is no file), for
+    ``index --check``, which compares every entry; CorruptIndex when unreadable."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {p: {} for p in PARTS}
+    except OSError as exc:
+        raise _corrupt(path, exc) from None
+    return _parsed(path, data)
+
+
+def _parsed(path: Path, data: bytes) -> dict[str, dict[str, Any]]:
+    """A shard file's bytes parsed as JSON and checked for its two parts."""
     try:
         obj = json.loads(data)
     except ValueError as exc:
@@ -265,10 +286,7 @@ def load(path: Path) -> Shard:
             f"{path}: not an ingest index shard (want an object with 'docs' and 'digests'); "
             "run `claimcorpus index --rebuild`"
         )
-    shard = Shard(path, {p: Part([]) for p in PARTS})
-    shard.parts = {p: _GenericPart(dict(obj[p])) for p in PARTS}
-    shard._generic = True
-    return shard
+    return obj
 
 
 def _corrupt(path: Path, exc: Exception) -> CorruptIndex:
