@@ -136,10 +136,6 @@ class SpanTagger:
                 raise InputError(f"{path}: not a readable CRF model file: {exc}") from exc
             self.crfs[label] = crf
 
-    def spans(self, sentences: Sequence[Sentence]) -> dict[str, list[tuple[int, int]]]:
-        """label -> predicted document spans (the best path of each label's CRF)."""
-        return self.tag(sentences)[0]
-
     def tag(
         self, sentences: Sequence[Sentence], weak: Mapping[str, float] | None = None
     ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
