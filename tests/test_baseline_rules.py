@@ -150,20 +150,29 @@ def test_anonymous_flag_follows_the_source_type():
     assert att["unattributed"] is False
 
 
+class _Spy:
+    """A compiled pattern that records the sentences its ``match`` is tried on."""
+
+    def __init__(self, pattern, tried: list[str]):
+        self.pattern, self.tried = pattern, tried
+
+    def match(self, s):
+        self.tried.append(s)
+        return self.pattern.match(s)
+
+
+def _spy_on(monkeypatch, *names: str) -> list[str]:
+    """Replace each ``rules.<name>`` pattern by a spy; returns the one list of sentences
+    any of them is tried on."""
+    tried: list[str] = []
+    for name in names:
+        monkeypatch.setattr(rules, name, _Spy(getattr(rules, name), tried))
+    return tried
+
+
 def test_the_accused_and_inverted_patterns_only_run_on_sentences_with_their_verbs(monkeypatch):
     """A substring test skips the two backtracking patterns (same findings, less time)."""
-    tried: list[str] = []
-
-    class Spy:
-        def __init__(self, pattern):
-            self.pattern = pattern
-
-        def match(self, s):
-            tried.append(s)
-            return self.pattern.match(s)
-
-    monkeypatch.setattr(rules, "ACCUSED", Spy(rules.ACCUSED))
-    monkeypatch.setattr(rules, "CLAIM_FIRST_INVERTED", Spy(rules.CLAIM_FIRST_INVERTED))
+    tried = _spy_on(monkeypatch, "ACCUSED", "CLAIM_FIRST_INVERTED")
     assert rules.find_attribution("The weather was mild on Tuesday in the capital.") is None
     assert tried == []
     found = rules.find_attribution("Officials accused Moscow of lying about the strikes.")
@@ -193,17 +202,7 @@ def test_claim_first_guard_keeps_every_match(sentence):
 
 
 def test_claim_first_patterns_are_not_tried_without_a_cue_after_the_last_comma(monkeypatch):
-    tried: list[str] = []
-
-    class Spy:
-        def __init__(self, pattern):
-            self.pattern = pattern
-
-        def match(self, s):
-            tried.append(s)
-            return self.pattern.match(s)
-
-    monkeypatch.setattr(rules, "CLAIM_FIRST", Spy(rules.CLAIM_FIRST))
+    tried = _spy_on(monkeypatch, "CLAIM_FIRST")
     assert rules._claim_first("Officials said, however, that the talks would resume.") is None
     assert tried == []
     assert rules._claim_first("The talks will resume, officials said.") is not None
@@ -211,17 +210,7 @@ def test_claim_first_patterns_are_not_tried_without_a_cue_after_the_last_comma(m
 
 
 def test_according_patterns_are_not_tried_without_according_to(monkeypatch):
-    tried: list[str] = []
-
-    class Spy:
-        def __init__(self, pattern):
-            self.pattern = pattern
-
-        def match(self, s):
-            tried.append(s)
-            return self.pattern.match(s)
-
-    monkeypatch.setattr(rules, "ACCORDING_BACK", Spy(rules.ACCORDING_BACK))
+    tried = _spy_on(monkeypatch, "ACCORDING_BACK")
     assert rules._according("The talks, which began in May, will resume next week.") is None
     assert tried == []
     found = rules._according("The talks will resume, according to the ministry.")
