@@ -10,7 +10,7 @@ from test_readme_blocks import _run_from_json, _script
 
 from claimcorpus.normalize import text
 
-ROWS = ("bare", "old", "new", "classify", "text_pass", "classify_old")
+ROWS = ("bare", "old", "new", "classify", "text_pass", "line_floor", "classify_old")
 
 
 def _result(bare: float, new: float, same: bool = True, old_classify: float = 0.0) -> dict:
@@ -63,6 +63,19 @@ def test_bench_normalize_writes_its_block_from_results(tmp_path: Path):
     assert "boilerplate.classify 2.00x faster than before its speed-up (0.18x -> 0.36x" in body
     assert "with the detector before (text pass + old classify, derived): about 0.16x" in body
     assert body.count("faster than before its speed-up") == 1  # saved results without the row
+    assert "the budget" not in body  # saved results without the floor row
+
+
+def test_the_budget_line_sets_the_floor_against_what_the_target_leaves(tmp_path: Path):
+    # 0.5 s bare: the target allows 1.0 s in all; the text pass takes 0.3, leaving 0.7 s =
+    # 1.40 units; the floor 0.1 s = 0.20 units; classify 0.7 * 2.0 = 1.4 s = 2.80 units
+    result = _result(0.5, 2.0)
+    result["seconds"]["line_floor"] = 0.1
+    body = _run_from_json("bench_normalize", tmp_path, {"repeat": 1, "texts": {"t": result}})
+    assert (
+        "| floor of any line detector: a word count and a repeat count per line | 0.100 |" in body
+    )
+    assert "t: 1.40 units left, floor 0.20, classify 2.80" in body
 
 
 def test_before_loads_a_revisions_normalizer_beside_todays(tmp_path: Path):
