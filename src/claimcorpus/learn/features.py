@@ -8,6 +8,7 @@ the two baselines share one word list and differ only in how they use it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -78,9 +79,13 @@ class Word(NamedTuple):
     """The strings a word contributes to its own and to its neighbours' features."""
 
     lower: str
-    own: tuple[str, str, str, str]  # w=, suf3=, shape=, cue=
+    head: tuple[str, str, str, str, str]  # bias, w=, suf3=, shape=, cue=
     is_cue: bool
     seen: tuple[tuple[str, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+
+
+# per OFFSETS, the prefixes of what a word shows its neighbour at that offset
+SEEN_PREFIXES = tuple((f"w{k:+d}=", f"s{k:+d}=", f"cue{k:+d}") for k in OFFSETS)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -90,14 +95,12 @@ def word_features(word: str) -> Word:
     low = word.lower()
     sh = shape(word)
     cue = low in CUE_WORDS
-    own = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
-    seen = tuple(
-        (f"w{k:+d}={low}", f"s{k:+d}={sh}", f"cue{k:+d}")
-        if cue
-        else (f"w{k:+d}={low}", f"s{k:+d}={sh}")
-        for k in OFFSETS
-    )
-    return Word(low, own, cue, seen)
+    head = ("bias", "w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
+    if cue:
+        seen = tuple((w + low, s + sh, c) for w, s, c in SEEN_PREFIXES)
+    else:
+        seen = tuple((w + low, s + sh) for w, s, _ in SEEN_PREFIXES)
+    return Word(low, head, cue, seen)
 
 
 def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
@@ -143,7 +146,7 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     after = [f"w|w+1={a}|{b}" for a, b in zip(lower, padded[2:], strict=True)]
     m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
     return [
-        ["bias", *w.own, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
+        [*w.head, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
         for w, q, lf, rt, ps, bf, af, a, b, c, d in zip(
             word,
             _quote_state(sent.words, previous_open_quote),
@@ -161,7 +164,7 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     ]
 
 
-def document_features(sentences: list[Sentence]) -> list[list[Features]]:
+def document_features(sentences: Sequence[Sentence]) -> list[list[Features]]:
     """Feature sequences of a document's sentences (the quote state carries over)."""
     out = []
     open_quote = False
