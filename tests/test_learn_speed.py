@@ -1,5 +1,5 @@
 """The fast prediction path equals the old one (``tests/learn_reference.py``): the same
-feature strings in the same order, and the same prediction records, on a tiny trained
+feature strings (as UTF-8 bytes) in the same order, and the same prediction records, on a tiny trained
 model; the speed itself is measured by ``scripts/bench_train.py --predict-only``."""
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ def test_features_are_the_reference_strings_in_the_same_order(release: Path):  #
     texts = [doc_sentences(d) for d in docs] + [sentences_of(TRICKY, None)]
     texts.append(sentences_of("said", None))
     for sents in texts:
-        assert document_features(sents) == ref.document_features(sents)
+        feats = document_features(sents)  # UTF-8 bytes, as crfsuite stores them
+        assert [[[f.decode() for f in tok] for tok in s] for s in feats] == (
+            ref.document_features(sents)
+        )
+        assert all(type(f) is bytes for s in feats for tok in s for f in tok)
     tricky = ref.document_features(texts[-2])
     names = {f for sent in tricky for tok in sent for f in tok}
     # the sample reaches every branch: far and near cues both ways, quotes, edges, shapes

@@ -18,8 +18,9 @@ from claimcorpus.learn.tokens import Sentence
 CUE_WORDS = frozenset(SAY_VERBS + DENY_VERBS + ACCUSE_VERBS + ("told", "tells", "according"))
 QUOTES = frozenset('"“”')
 OFFSETS = (-2, -1, 1, 2)  # the neighbours in a token's window
-EDGE = {k: f"w{k:+d}=<edge>" for k in OFFSETS}
-Features = list[str]  # binary feature names ("w=said"), as crfsuite reads them fastest
+EDGE = {k: f"w{k:+d}=<edge>".encode() for k in OFFSETS}
+# binary feature names (b"w=said") as UTF-8 bytes: crfsuite reads them without encoding each
+Features = list[bytes]
 
 
 def shape(word: str) -> str:
@@ -45,31 +46,32 @@ def bucket(distance: int | None) -> str:
     return "far"
 
 
+IN_QUOTE = b"inq=1"
 BUCKETS = ["1", "1", "2", "4", "4", *["8"] * 4, *["16"] * 8]  # bucket(d) for d <= 16
 
 
-def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
+def _distances(flags: list[bool], prefix: bytes) -> tuple[list[bytes], list[bytes]]:
     """Per token, ``prefix`` + the :func:`bucket` of its distance to the nearest flagged
     token on its left, and on its right (as the feature strings themselves)."""
     n = len(flags)
     if not any(flags):  # most sentences: no cue either way
-        return [prefix + "left=none"] * n, [prefix + "right=none"] * n
-    names = [prefix + "left=" + b for b in BUCKETS]
-    left = [prefix + "left=none"] * n
+        return [prefix + b"left=none"] * n, [prefix + b"right=none"] * n
+    names = [prefix + b"left=" + b.encode() for b in BUCKETS]
+    left = [prefix + b"left=none"] * n
     last = -1
     for i in range(n):
         if last >= 0:
             d = i - last
-            left[i] = names[d] if d <= 16 else prefix + "left=far"
+            left[i] = names[d] if d <= 16 else prefix + b"left=far"
         if flags[i]:
             last = i
-    names = [prefix + "right=" + b for b in BUCKETS]
-    right = [prefix + "right=none"] * n
+    names = [prefix + b"right=" + b.encode() for b in BUCKETS]
+    right = [prefix + b"right=none"] * n
     last = -1
     for i in range(n - 1, -1, -1):
         if last >= 0:
             d = last - i
-            right[i] = names[d] if d <= 16 else prefix + "right=far"
+            right[i] = names[d] if d <= 16 else prefix + b"right=far"
         if flags[i]:
             last = i
     return left, right
@@ -78,14 +80,18 @@ def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
 class Word(NamedTuple):
     """The strings a word contributes to its own and to its neighbours' features."""
 
-    lower: str
-    head: tuple[str, str, str, str, str]  # bias, w=, suf3=, shape=, cue=
+    lower: bytes
+    head: tuple[bytes, bytes, bytes, bytes, bytes]  # bias, w=, suf3=, shape=, cue=
     is_cue: bool
-    seen: tuple[tuple[str, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+    seen: tuple[tuple[bytes, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+    left: bytes  # b"w-1|w=<lower>|": the start of its right neighbour's bigram feature
+    right: bytes  # b"w|w+1=<lower>|": the start of its own bigram with its right neighbour
 
 
 # per OFFSETS, the prefixes of what a word shows its neighbour at that offset
-SEEN_PREFIXES = tuple((f"w{k:+d}=", f"s{k:+d}=", f"cue{k:+d}") for k in OFFSETS)
+SEEN_PREFIXES = tuple((f"w{k:+d}=", f"s{k:+d}=", f"cue{k:+d}".encode()) for k in OFFSETS)
+EDGE_WORD = b"<edge>"
+LEFT_EDGE = b"w-1|w=<edge>|"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -95,27 +101,29 @@ def word_features(word: str) -> Word:
     low = word.lower()
     sh = shape(word)
     cue = low in CUE_WORDS
-    head = ("bias", "w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
+    text = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh)
+    head = (b"bias", *(t.encode() for t in text), b"cue=1" if cue else b"cue=0")
     if cue:
-        seen = tuple((w + low, s + sh, c) for w, s, c in SEEN_PREFIXES)
+        seen = tuple(((w + low).encode(), (s + sh).encode(), c) for w, s, c in SEEN_PREFIXES)
     else:
-        seen = tuple((w + low, s + sh) for w, s, _ in SEEN_PREFIXES)
-    return Word(low, head, cue, seen)
+        seen = tuple(((w + low).encode(), (s + sh).encode()) for w, s, _ in SEEN_PREFIXES)
+    left, right = f"w-1|w={low}|".encode(), f"w|w+1={low}|".encode()
+    return Word(low.encode(), head, cue, seen, left, right)
 
 
-def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
+def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[bytes]:
     """Per token, whether it lies inside a quotation (``"`` toggles, “ opens, ” closes)."""
     if QUOTES.isdisjoint(words):  # most sentences: the state they start with throughout
-        return ["inq=1" if open_quote else "inq=0"] * len(words)
+        return [IN_QUOTE if open_quote else b"inq=0"] * len(words)
     out = []
     for w in words:
         if w in QUOTES:
             open_quote = not open_quote if w == '"' else w == "“"
-        out.append("inq=1" if open_quote else "inq=0")
+        out.append(IN_QUOTE if open_quote else b"inq=0")
     return out
 
 
-def _window(k: int, word: list[Word]) -> list[tuple[str, ...]]:
+def _window(k: int, word: list[Word]) -> list[tuple[bytes, ...]]:
     """Per token, the features of its neighbour at offset ``k`` (or the edge marker)."""
     n = len(word)
     at = OFFSETS.index(k)
@@ -135,15 +143,15 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     n = len(word)
     lower = [w.lower for w in word]
     cue = [w.is_cue for w in word]
-    left, right = _distances(cue, "cue_")
-    has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
-    pos = ["pos=mid"] * n
+    left, right = _distances(cue, b"cue_")
+    has_cue = b"sent_cue=1" if any(cue) else b"sent_cue=0"
+    pos = [b"pos=mid"] * n
     if n:
-        pos[-1] = "pos=last"
-        pos[0] = "pos=first"
-    padded = ["<edge>", *lower, "<edge>"]
-    before = [f"w-1|w={a}|{b}" for a, b in zip(padded, lower, strict=False)]
-    after = [f"w|w+1={a}|{b}" for a, b in zip(lower, padded[2:], strict=True)]
+        pos[-1] = b"pos=last"
+        pos[0] = b"pos=first"
+    # the bigrams w-1|w and w|w+1: a word's cached prefix and its neighbour's lower case
+    before = [a + b for a, b in zip([LEFT_EDGE, *(w.left for w in word)], lower, strict=False)]
+    after = [w.right + b for w, b in zip(word, [*lower[1:], EDGE_WORD], strict=True)]
     m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
     return [
         [*w.head, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
@@ -170,6 +178,6 @@ def document_features(sentences: Sequence[Sentence]) -> list[list[Features]]:
     open_quote = False
     for sent in sentences:
         feats = sentence_features(sent, open_quote)
-        open_quote = bool(feats) and "inq=1" in feats[-1]
+        open_quote = bool(feats) and IN_QUOTE in feats[-1]
         out.append(feats)
     return out
