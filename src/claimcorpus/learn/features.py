@@ -89,7 +89,9 @@ class Word(NamedTuple):
 
 
 # per OFFSETS, the prefixes of what a word shows its neighbour at that offset
-SEEN_PREFIXES = tuple((f"w{k:+d}=", f"s{k:+d}=", f"cue{k:+d}".encode()) for k in OFFSETS)
+SEEN_PREFIXES = tuple(
+    (f"w{k:+d}=".encode(), f"s{k:+d}=".encode(), f"cue{k:+d}".encode()) for k in OFFSETS
+)
 EDGE_WORD = b"<edge>"
 LEFT_EDGE = b"w-1|w=<edge>|"
 
@@ -101,14 +103,15 @@ def word_features(word: str) -> Word:
     low = word.lower()
     sh = shape(word)
     cue = low in CUE_WORDS
-    text = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh)
-    head = (b"bias", *(t.encode() for t in text), b"cue=1" if cue else b"cue=0")
+    lb, sb = low.encode(), sh.encode()
+    suffix, flag = low[-3:].encode(), b"cue=1" if cue else b"cue=0"
+    head = (b"bias", b"w=" + lb, b"suf3=" + suffix, b"shape=" + sb, flag)
     if cue:
-        seen = tuple(((w + low).encode(), (s + sh).encode(), c) for w, s, c in SEEN_PREFIXES)
+        seen = tuple((w + lb, s + sb, c) for w, s, c in SEEN_PREFIXES)
     else:
-        seen = tuple(((w + low).encode(), (s + sh).encode()) for w, s, _ in SEEN_PREFIXES)
-    left, right = f"w-1|w={low}|".encode(), f"w|w+1={low}|".encode()
-    return Word(low.encode(), head, cue, seen, left, right)
+        seen = tuple((w + lb, s + sb) for w, s, _ in SEEN_PREFIXES)
+    left, right = b"w-1|w=" + lb + b"|", b"w|w+1=" + lb + b"|"
+    return Word(lb, head, cue, seen, left, right)
 
 
 def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[bytes]:
