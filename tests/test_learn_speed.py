@@ -14,7 +14,7 @@ from claimcorpus.learn.linker import candidates
 from claimcorpus.learn.model import load_model
 from claimcorpus.learn.predict import predict_documents
 from claimcorpus.learn.spans import doc_sentences
-from claimcorpus.learn.tokens import sentences_of
+from claimcorpus.learn.tokens import Sentence, sentences_of
 from claimcorpus.release.load import load_documents
 
 # quotes opening and closing across sentences, a cue far (> 16 tokens) from some words,
@@ -38,6 +38,11 @@ def test_features_are_the_reference_strings_in_the_same_order(release: Path):  #
             ref.document_features(sents)
         )
         assert all(type(f) is bytes for s in feats for tok in s for f in tok)
+    assert (
+        document_features([Sentence(0, 0, (), ())])
+        == [[]]
+        == ref.document_features([Sentence(0, 0, (), ())])
+    )
     tricky = ref.document_features(texts[-2])
     names = {f for sent in tricky for tok in sent for f in tok}
     # the sample reaches every branch: far and near cues both ways, quotes, edges, shapes

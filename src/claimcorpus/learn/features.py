@@ -126,15 +126,15 @@ def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[bytes]:
     return out
 
 
-def _window(k: int, word: list[Word]) -> list[tuple[bytes, ...]]:
-    """Per token, the features of its neighbour at offset ``k`` (or the edge marker)."""
+def _windows(word: list[Word]) -> list[list[tuple[bytes, ...]]]:
+    """Per OFFSETS, per token, the features of its neighbour at that offset (or the edge
+    marker): the words' ``seen`` columns, transposed in one pass and shifted."""
     n = len(word)
-    at = OFFSETS.index(k)
-    cols = [w.seen[at] for w in word]
-    edge = [(EDGE[k],)] * abs(k)
-    if k < 0:
-        return (edge + cols[: max(n + k, 0)])[:n]
-    return (cols[k:] + edge)[:n]
+    out = []
+    for k, cols in zip(OFFSETS, zip(*[w.seen for w in word], strict=True), strict=True):
+        edge = [(EDGE[k],)] * abs(k)
+        out.append([*edge, *cols[: max(n + k, 0)]][:n] if k < 0 else [*cols[k:], *edge][:n])
+    return out
 
 
 def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list[Features]:
@@ -144,18 +144,19 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     ``tests/learn_reference.py``)."""
     word = [word_features(w) for w in sent.words]
     n = len(word)
+    if not n:  # a sentence without tokens (sentences_of makes none)
+        return []
     lower = [w.lower for w in word]
     cue = [w.is_cue for w in word]
     left, right = _distances(cue, b"cue_")
     has_cue = b"sent_cue=1" if any(cue) else b"sent_cue=0"
     pos = [b"pos=mid"] * n
-    if n:
-        pos[-1] = b"pos=last"
-        pos[0] = b"pos=first"
+    pos[-1] = b"pos=last"
+    pos[0] = b"pos=first"
     # the bigrams w-1|w and w|w+1: a word's cached prefix and its neighbour's lower case
     before = [a + b for a, b in zip([LEFT_EDGE, *(w.left for w in word)], lower, strict=False)]
     after = [w.right + b for w, b in zip(word, [*lower[1:], EDGE_WORD], strict=True)]
-    m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
+    m2, m1, p1, p2 = _windows(word)
     return [
         [*w.head, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
         for w, q, lf, rt, ps, bf, af, a, b, c, d in zip(
