@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import learn_reference as ref
+from pycrfsuite import ItemSequence
 from test_learn import model, release  # noqa: F401 - the tiny model's fixtures
 
 from claimcorpus.learn.features import document_features
 from claimcorpus.learn.linker import candidates
 from claimcorpus.learn.model import load_model
 from claimcorpus.learn.predict import predict_documents
-from claimcorpus.learn.spans import doc_sentences
+from claimcorpus.learn.spans import BOUND_MARGIN, doc_sentences, weak_tokens
 from claimcorpus.learn.tokens import Sentence, sentences_of
 from claimcorpus.release.load import load_documents
 
@@ -69,3 +70,22 @@ def test_candidates_with_precomputed_sentences_equal_the_reference():
             assert new == ref.candidates(claim, spans, starts, cue)
             at = [sum(1 for b in starts if b <= s[0]) - 1 for s in spans]
             assert candidates(claim, spans, starts, cue, at) == new
+
+
+def test_weak_tokens_skip_only_marginals_the_best_path_rules_out(release: Path, model: Path):  # noqa: F811
+    tagger = load_model(model).tagger
+    docs = [d for split in ("train", "validation") for d in load_documents(release, split)]
+    seen = {"bound, all outside": 0, "bound, some inside": 0, "no bound": 0}
+    for label in ("CLAIM", "SOURCE"):
+        crf = tagger.crfs[label].tagger_
+        for limit in (0.05, 0.1, 0.2, 0.5):
+            for doc in docs:
+                for feats in document_features(doc_sentences(doc)):
+                    seq = crf.tag(ItemSequence(feats))
+                    full = [1.0 - crf.marginal("O", i) >= limit for i in range(len(seq))]
+                    got = weak_tokens(crf, seq, limit)
+                    assert (got if got is not None else [False] * len(seq)) == full
+                    bound = 1.0 - crf.probability(seq) < limit - BOUND_MARGIN
+                    kind = "no bound" if not bound else "bound, some inside"
+                    seen["bound, all outside" if got is None else kind] += 1
+    assert all(seen.values()), seen  # every branch was taken
