@@ -8,6 +8,7 @@ the two baselines share one word list and differ only in how they use it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -17,8 +18,9 @@ from claimcorpus.learn.tokens import Sentence
 CUE_WORDS = frozenset(SAY_VERBS + DENY_VERBS + ACCUSE_VERBS + ("told", "tells", "according"))
 QUOTES = frozenset('"“”')
 OFFSETS = (-2, -1, 1, 2)  # the neighbours in a token's window
-EDGE = {k: f"w{k:+d}=<edge>" for k in OFFSETS}
-Features = list[str]  # binary feature names ("w=said"), as crfsuite reads them fastest
+EDGE = {k: f"w{k:+d}=<edge>".encode() for k in OFFSETS}
+# binary feature names (b"w=said") as UTF-8 bytes: crfsuite reads them without encoding each
+Features = list[bytes]
 
 
 def shape(word: str) -> str:
@@ -44,31 +46,32 @@ def bucket(distance: int | None) -> str:
     return "far"
 
 
+IN_QUOTE = b"inq=1"
 BUCKETS = ["1", "1", "2", "4", "4", *["8"] * 4, *["16"] * 8]  # bucket(d) for d <= 16
 
 
-def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
+def _distances(flags: list[bool], prefix: bytes) -> tuple[list[bytes], list[bytes]]:
     """Per token, ``prefix`` + the :func:`bucket` of its distance to the nearest flagged
     token on its left, and on its right (as the feature strings themselves)."""
     n = len(flags)
     if not any(flags):  # most sentences: no cue either way
-        return [prefix + "left=none"] * n, [prefix + "right=none"] * n
-    names = [prefix + "left=" + b for b in BUCKETS]
-    left = [prefix + "left=none"] * n
+        return [prefix + b"left=none"] * n, [prefix + b"right=none"] * n
+    names = [prefix + b"left=" + b.encode() for b in BUCKETS]
+    left = [prefix + b"left=none"] * n
     last = -1
     for i in range(n):
         if last >= 0:
             d = i - last
-            left[i] = names[d] if d <= 16 else prefix + "left=far"
+            left[i] = names[d] if d <= 16 else prefix + b"left=far"
         if flags[i]:
             last = i
-    names = [prefix + "right=" + b for b in BUCKETS]
-    right = [prefix + "right=none"] * n
+    names = [prefix + b"right=" + b.encode() for b in BUCKETS]
+    right = [prefix + b"right=none"] * n
     last = -1
     for i in range(n - 1, -1, -1):
         if last >= 0:
             d = last - i
-            right[i] = names[d] if d <= 16 else prefix + "right=far"
+            right[i] = names[d] if d <= 16 else prefix + b"right=far"
         if flags[i]:
             last = i
     return left, right
@@ -77,10 +80,20 @@ def _distances(flags: list[bool], prefix: str) -> tuple[list[str], list[str]]:
 class Word(NamedTuple):
     """The strings a word contributes to its own and to its neighbours' features."""
 
-    lower: str
-    own: tuple[str, str, str, str]  # w=, suf3=, shape=, cue=
+    lower: bytes
+    head: tuple[bytes, bytes, bytes, bytes, bytes]  # bias, w=, suf3=, shape=, cue=
     is_cue: bool
-    seen: tuple[tuple[str, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+    seen: tuple[tuple[bytes, ...], ...]  # per OFFSETS: w{k}=, s{k}= and cue{k} if a cue
+    left: bytes  # b"w-1|w=<lower>|": the start of its right neighbour's bigram feature
+    right: bytes  # b"w|w+1=<lower>|": the start of its own bigram with its right neighbour
+
+
+# per OFFSETS, the prefixes of what a word shows its neighbour at that offset
+SEEN_PREFIXES = tuple(
+    (f"w{k:+d}=".encode(), f"s{k:+d}=".encode(), f"cue{k:+d}".encode()) for k in OFFSETS
+)
+EDGE_WORD = b"<edge>"
+LEFT_EDGE = b"w-1|w=<edge>|"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -90,37 +103,38 @@ def word_features(word: str) -> Word:
     low = word.lower()
     sh = shape(word)
     cue = low in CUE_WORDS
-    own = ("w=" + low, "suf3=" + low[-3:], "shape=" + sh, "cue=1" if cue else "cue=0")
-    seen = tuple(
-        (f"w{k:+d}={low}", f"s{k:+d}={sh}", f"cue{k:+d}")
-        if cue
-        else (f"w{k:+d}={low}", f"s{k:+d}={sh}")
-        for k in OFFSETS
-    )
-    return Word(low, own, cue, seen)
+    lb, sb = low.encode(), sh.encode()
+    suffix, flag = low[-3:].encode(), b"cue=1" if cue else b"cue=0"
+    head = (b"bias", b"w=" + lb, b"suf3=" + suffix, b"shape=" + sb, flag)
+    if cue:
+        seen = tuple((w + lb, s + sb, c) for w, s, c in SEEN_PREFIXES)
+    else:
+        seen = tuple((w + lb, s + sb) for w, s, _ in SEEN_PREFIXES)
+    left, right = b"w-1|w=" + lb + b"|", b"w|w+1=" + lb + b"|"
+    return Word(lb, head, cue, seen, left, right)
 
 
-def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[str]:
+def _quote_state(words: tuple[str, ...], open_quote: bool) -> list[bytes]:
     """Per token, whether it lies inside a quotation (``"`` toggles, “ opens, ” closes)."""
     if QUOTES.isdisjoint(words):  # most sentences: the state they start with throughout
-        return ["inq=1" if open_quote else "inq=0"] * len(words)
+        return [IN_QUOTE if open_quote else b"inq=0"] * len(words)
     out = []
     for w in words:
         if w in QUOTES:
             open_quote = not open_quote if w == '"' else w == "“"
-        out.append("inq=1" if open_quote else "inq=0")
+        out.append(IN_QUOTE if open_quote else b"inq=0")
     return out
 
 
-def _window(k: int, word: list[Word]) -> list[tuple[str, ...]]:
-    """Per token, the features of its neighbour at offset ``k`` (or the edge marker)."""
+def _windows(word: list[Word]) -> list[list[tuple[bytes, ...]]]:
+    """Per OFFSETS, per token, the features of its neighbour at that offset (or the edge
+    marker): the words' ``seen`` columns, transposed in one pass and shifted."""
     n = len(word)
-    at = OFFSETS.index(k)
-    cols = [w.seen[at] for w in word]
-    edge = [(EDGE[k],)] * abs(k)
-    if k < 0:
-        return (edge + cols[: max(n + k, 0)])[:n]
-    return (cols[k:] + edge)[:n]
+    out = []
+    for k, cols in zip(OFFSETS, zip(*[w.seen for w in word], strict=True), strict=True):
+        edge = [(EDGE[k],)] * abs(k)
+        out.append([*edge, *cols[: max(n + k, 0)]][:n] if k < 0 else [*cols[k:], *edge][:n])
+    return out
 
 
 def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list[Features]:
@@ -130,20 +144,21 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     ``tests/learn_reference.py``)."""
     word = [word_features(w) for w in sent.words]
     n = len(word)
+    if not n:  # a sentence without tokens (sentences_of makes none)
+        return []
     lower = [w.lower for w in word]
     cue = [w.is_cue for w in word]
-    left, right = _distances(cue, "cue_")
-    has_cue = "sent_cue=1" if any(cue) else "sent_cue=0"
-    pos = ["pos=mid"] * n
-    if n:
-        pos[-1] = "pos=last"
-        pos[0] = "pos=first"
-    padded = ["<edge>", *lower, "<edge>"]
-    before = [f"w-1|w={a}|{b}" for a, b in zip(padded, lower, strict=False)]
-    after = [f"w|w+1={a}|{b}" for a, b in zip(lower, padded[2:], strict=True)]
-    m2, m1, p1, p2 = (_window(k, word) for k in OFFSETS)
+    left, right = _distances(cue, b"cue_")
+    has_cue = b"sent_cue=1" if any(cue) else b"sent_cue=0"
+    pos = [b"pos=mid"] * n
+    pos[-1] = b"pos=last"
+    pos[0] = b"pos=first"
+    # the bigrams w-1|w and w|w+1: a word's cached prefix and its neighbour's lower case
+    before = [a + b for a, b in zip([LEFT_EDGE, *(w.left for w in word)], lower, strict=False)]
+    after = [w.right + b for w, b in zip(word, [*lower[1:], EDGE_WORD], strict=True)]
+    m2, m1, p1, p2 = _windows(word)
     return [
-        ["bias", *w.own, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
+        [*w.head, q, has_cue, lf, rt, ps, bf, af, *a, *b, *c, *d]
         for w, q, lf, rt, ps, bf, af, a, b, c, d in zip(
             word,
             _quote_state(sent.words, previous_open_quote),
@@ -161,12 +176,12 @@ def sentence_features(sent: Sentence, previous_open_quote: bool = False) -> list
     ]
 
 
-def document_features(sentences: list[Sentence]) -> list[list[Features]]:
+def document_features(sentences: Sequence[Sentence]) -> list[list[Features]]:
     """Feature sequences of a document's sentences (the quote state carries over)."""
     out = []
     open_quote = False
     for sent in sentences:
         feats = sentence_features(sent, open_quote)
-        open_quote = bool(feats) and "inq=1" in feats[-1]
+        open_quote = bool(feats) and IN_QUOTE in feats[-1]
         out.append(feats)
     return out

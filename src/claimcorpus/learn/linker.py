@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -25,7 +25,7 @@ from claimcorpus.learn.features import CUE_WORDS, bucket
 Span = tuple[int, int]
 WINDOW = 2  # candidates within this many sentences of the claim's first or last one
 THRESHOLD = {"cue": 0.2, "source": 0.35}
-QUOTE_CHARS = '“”"'
+QUOTE = '"'  # with “ and ”, the quote marks of between_quote
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def pair_features(pair: Pair, text: str) -> list[str]:
         f"rank={bucket(pair.rank + 1)}",
         f"sents={min(pair.sentences_apart, 3)}",
         f"lexicon={words[-1] in CUE_WORDS if words else False}",
-        f"between_quote={any(q in between for q in QUOTE_CHARS)}",
+        f"between_quote={'“' in between or '”' in between or QUOTE in between}",
         f"between_newline={chr(10) in between}",
     ]
     if pair.cue is not None:
@@ -103,13 +103,12 @@ def candidates(
     if at is None:
         at = [sentence(s[0]) for s in spans]
     first, last = sentence(claim[0]), sentence(max(claim[0], claim[1] - 1))
+    lowest, highest = first - WINDOW, last + WINDOW  # the window, as sentence indices
     anchor = cue or claim
     near = []
     for s, where in zip(spans, at, strict=True):
-        if s == claim:
-            continue
-        apart = max(first - where, where - last, 0)
-        if apart <= WINDOW:
+        if lowest <= where <= highest and s != claim:
+            apart = max(first - where, where - last, 0)
             near.append((gap(anchor, s)[1], s[0], s, apart))
     near.sort()
     return [Pair(claim, s, rank, apart, cue) for rank, (_, _, s, apart) in enumerate(near)]
@@ -122,11 +121,15 @@ class Scorer:
     vocabulary: dict[str, int]
     coef: list[float]
     intercept: float
+    weights: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # name -> coefficient, looked up once per name (the same floats, summed in order)
+        self.weights = {n: self.coef[i] for n, i in self.vocabulary.items()}
 
     def probability(self, names: Sequence[str]) -> float:
-        z = self.intercept + sum(
-            self.coef[self.vocabulary[n]] for n in names if n in self.vocabulary
-        )
+        w = self.weights
+        z = self.intercept + sum([w[n] for n in names if n in w])
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
     def to_json(self) -> dict:

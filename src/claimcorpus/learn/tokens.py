@@ -33,9 +33,9 @@ def sentences_of(text: str, sentences: Sequence[tuple[int, int]] | None) -> list
     bounds = sentences if sentences is not None else text_sentences(text)
     out = []
     for s0, s1 in bounds:
-        found = [(m.start(), m.end()) for m in TOKEN.finditer(text, s0, s1)]
-        if found:
-            out.append(Sentence(s0, s1, tuple(text[a:b] for a, b in found), tuple(found)))
+        found = tuple(m.span() for m in TOKEN.finditer(text, s0, s1))
+        if found:  # findall: the same matches (TOKEN has no capturing group), texts in C
+            out.append(Sentence(s0, s1, tuple(TOKEN.findall(text, s0, s1)), found))
     return out
 
 
