@@ -25,6 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from claimcorpus.core.io import sha256_bytes
+from claimcorpus.core.lock import writer_lock
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.articles import store_article
 from claimcorpus.ingest.index import CorruptIndex, Index
@@ -173,6 +174,13 @@ def _store_all(
 def run_ingest(
     root: Path, inputs: list[Path], *, force: bool = False, sidecar_dir: Path | None = None
 ) -> int:
+    """One ingest run, holding the project's writer lock (core/lock.py): a second writer
+    at the same moment is refused (CorpusLocked) before anything is read or written."""
+    with writer_lock(root, "ingest"):
+        return _run(root, inputs, force, sidecar_dir)
+
+
+def _run(root: Path, inputs: list[Path], force: bool, sidecar_dir: Path | None) -> int:
     report = Report()
     try:  # before reading anything: a broken table or index stops the run
         stored = load_repeated(root)
