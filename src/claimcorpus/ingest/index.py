@@ -133,12 +133,12 @@ class Index:
         self._journal.write(f'{{"doc": {_json_str(doc_id)}}}\n')  # json.dumps' bytes
         self._journal.flush()
 
-    def wrote(self, doc_id: str, *paths: Path) -> None:
+    def wrote(self, doc_id: str, *paths: str | Path) -> None:
         """Called right after a document's ``paths`` are written (unflushed); also the
         test-only crash hook."""
         self._n_written += len(paths)
         if self._n_written <= SYNC_EACH_MAX:
-            self._written.extend(paths)
+            self._written.extend(map(Path, paths))
         if os.environ.get(FAULT_ENV) == doc_id:
             os._exit(FAULT_EXIT_CODE)
 

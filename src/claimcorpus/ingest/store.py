@@ -25,8 +25,10 @@ across re-normalization; the raw bytes' sha256 detects a changed or duplicated a
 
 from __future__ import annotations
 
+import functools
 import json
 import json.encoder
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +153,14 @@ def doc_path(root: str | Path, doc_id: str) -> Path:
     return Path(root) / CORPUS / DOCS / f"{doc_id}.json"
 
 
+@functools.lru_cache(maxsize=16)
+def corpus_folders(root: str | Path) -> tuple[str, str]:
+    """``corpus/raw`` and ``corpus/docs`` of ``root`` as strings, made once per root (ingest
+    joins a file name to each for every article; ``Path`` joins cost more than the rest)."""
+    c = os.path.join(root, CORPUS)
+    return os.path.join(c, "raw"), os.path.join(c, DOCS)
+
+
 def dumps_document(obj: Any, expand: int = 2) -> str:
     """Canonical JSON (sorted keys, UTF-8) that stays reviewable at a fraction of the bytes
     of ``dumps_json``: objects down to depth ``expand`` have a key per line, a list of
@@ -171,8 +181,13 @@ _c_encode = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
 
 def _compact(v: Any) -> str:
     """``_encoder.encode(v)``: the same text (a document holds no cycles to detect)."""
-    if type(v) is str:
+    t = type(v)
+    if t is str:
         return _str(v)
+    if v is None:  # the metadata's unknown fields: no encoder call for a constant
+        return "null"
+    if t is int:
+        return int.__repr__(v)
     if _c_encode is None:
         return _encoder.encode(v)
     return "".join(_c_encode(v, 0))
@@ -194,6 +209,51 @@ def _dump(v: Any, depth: int, expand: int) -> str:
     if isinstance(v, list) and v and not _one_line(v):
         return "[\n" + ",\n".join(inner + _compact(x) for x in v) + f"\n{pad}]"
     return _compact(v)
+
+
+def _spans(ranges: tuple[tuple[int, int], ...]) -> str:
+    """``_compact([{"start": a, "end": z}, ...])`` made from the pairs (no dict per span)."""
+    if not ranges:
+        return "[]"
+    return "[" + ", ".join([f'{{"end": {z}, "start": {a}}}' for a, z in ranges]) + "]"
+
+
+def _scalars(v: tuple) -> str:
+    """``_compact(list(v))`` for a tuple of ints or of bools (the offset map's lists)."""
+    return _compact(list(v)) if v else "[]"
+
+
+def dumps_stored(meta: dict[str, Any], norm: NormalizedText, exclusions: list[dict]) -> str:
+    """``dumps_document(StoredDocument(meta, norm.to_json(), exclusions).to_json())``, the
+    same text (tests/test_records.py), written from ``norm``'s tuples: ingest writes one a
+    document, and building the normalized part's dicts and sorting each span's two keys
+    was a third of its encoding."""
+    om = norm.offset_map
+    offsets = ",\n".join(
+        f'      "{k}": {_scalars(v)}'
+        for k, v in (("copy", om.copy), ("norm", om.norm), ("raw", om.raw))
+    )
+    title = "null" if norm.title is None else _str(norm.title)
+    normalized = (
+        "{\n"
+        f'    "doc_id": {_str(norm.doc_id)},\n'
+        f'    "normalizer_version": {_str(norm.normalizer_version)},\n'
+        f'    "offset_map": {{\n{offsets}\n    }},\n'
+        f'    "paragraphs": {_spans(norm.paragraphs)},\n'
+        f'    "sentences": {_spans(norm.sentences)},\n'
+        f'    "text": {_str(norm.text)},\n'
+        f'    "text_sha256": {_str(norm.text_sha256)},\n'
+        f'    "title": {title}\n'
+        "  }"
+    )
+    return (
+        "{\n"
+        f'  "doc_id": {_compact(str(meta["doc_id"]))},\n'
+        f'  "exclusions": {_dump(exclusions, 1, 2)},\n'
+        f'  "meta": {_dump(meta, 1, 2)},\n'
+        f'  "normalized": {normalized}\n'
+        "}\n"
+    )
 
 
 @dataclass
@@ -251,6 +311,14 @@ def write_stored(
     ``doc_path``, when the caller has it."""
     data = dumps_document(doc.to_json()).encode("utf-8")
     atomic_write_bytes(path or doc_path(root, doc.doc_id), data, fsync=fsync)
+
+
+def write_document(
+    path: Path, meta: dict[str, Any], norm: NormalizedText, exclusions: list[dict]
+) -> None:
+    """``write_stored`` for ingest: encoded by ``dumps_stored``, not flushed (the index
+    commit makes the run durable, index.py)."""
+    atomic_write_bytes(path, dumps_stored(meta, norm, exclusions).encode("utf-8"), fsync=False)
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:
