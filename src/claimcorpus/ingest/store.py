@@ -94,18 +94,33 @@ def doc_id_for(path: Path) -> str:
     return doc_id
 
 
-# every byte but a-z becomes a space: the words of ``[a-z]+`` in lowered text, found by
-# bytes.split in C (a multi-byte character's bytes are all >= 0x80, never a letter a-z)
+# every byte but a-z becomes a space: the words of ``[a-z]+`` in lowered text are the runs
+# of letters left (a multi-byte character's bytes are all >= 0x80, never a letter a-z)
 _NOT_AZ = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
-_EN_BYTES = frozenset(w.encode() for w in _EN_WORDS)
+# the same on text not lowered first: A-Z become a-z (what str.lower does to them), and the
+# only characters str.lower turns into ASCII letters are these two, so text without them
+# gives the same runs of letters either way
+_LOWER_AZ = bytes(b if 97 <= b <= 122 else b + 32 if 65 <= b <= 90 else 32 for b in range(256))
+_TO_ASCII_WHEN_LOWERED = ("\u0130", "\u212a")  # İ -> i + dot above, Kelvin sign -> k
+_LETTER_A = bytes(97 if 97 <= b <= 122 else 32 for b in range(256))
+_EN_PROBES = tuple(b" " + w + b" " for w in sorted(w.encode() for w in _EN_WORDS))
 
 
 def detect_language(text: str) -> str | None:
-    """'en' when English function words are frequent, else None (unknown, never guessed)."""
-    words = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_AZ).split()
-    if len(words) < 20:
+    """'en' when English function words are frequent, else None (unknown, never guessed).
+
+    The share of ``_EN_WORDS`` among the words ``[a-z]+`` of the lowered text, counted in C
+    without a bytes object per word: words are the runs of letters (`` a`` once each when
+    every letter is ``a``), and with every space doubled no two `` the `` overlap."""
+    if any(c in text for c in _TO_ASCII_WHEN_LOWERED):
+        letters = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_AZ)
+    else:
+        letters = text.encode("utf-8", "surrogatepass").translate(_LOWER_AZ)
+    n = (b" " + letters.translate(_LETTER_A)).count(b" a")
+    if n < 20:
         return None
-    return "en" if sum(map(_EN_BYTES.__contains__, words)) / len(words) > 0.12 else None
+    spaced = b"  " + letters.replace(b" ", b"  ") + b"  "
+    return "en" if sum(spaced.count(p) for p in _EN_PROBES) / n > 0.12 else None
 
 
 def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
