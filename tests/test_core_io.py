@@ -35,9 +35,31 @@ def test_atomic_write_skips_a_temporary_name_a_killed_process_left(tmp_path: Pat
     serial = next(cio._serial) + 1  # the name the next write would try first
     stale = tmp_path / f".f.txt.{os.getpid()}-{serial}.tmp"
     stale.write_bytes(b"left by a killed run")
+    (tmp_path / "f.txt").write_bytes(b"old")  # a file replaced: through a temporary name
     cio.atomic_write_bytes(tmp_path / "f.txt", b"new")
     assert (tmp_path / "f.txt").read_bytes() == b"new"
     assert stale.read_bytes() == b"left by a killed run"  # not clobbered, not renamed
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["o_tmpfile", "temporary"])
+def test_a_new_file_appears_whole_or_not_at_all_with_or_without_unnamed_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unnamed: bool
+):
+    if unnamed and not cio._TMPFILE_OK[0]:
+        pytest.fail("O_TMPFILE with /proc/self/fd is expected on this Linux machine")
+    monkeypatch.setattr(cio, "_TMPFILE_OK", [unnamed])
+    linked = []
+    real = cio._write_unnamed
+    monkeypatch.setattr(cio, "_write_unnamed", lambda *a: linked.append(a[0]) or real(*a))
+    target = tmp_path / "new.json"
+    with pytest.raises(TypeError):
+        cio.atomic_write_bytes(target, "not bytes")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []  # no half file, no temporary
+    cio.atomic_write_bytes(target, b"whole", fsync=False)
+    cio.atomic_write_bytes(target, b"again")  # exists now: a temporary, renamed over it
+    assert target.read_bytes() == b"again" and [p.name for p in tmp_path.iterdir()] == ["new.json"]
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert linked == ([str(target)] * 2 if unnamed else [])  # the second found it there
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SEEDS, run_cli, stored, tree_digest
+
+from claimcorpus.ingest.store import _EN_WORDS, detect_language
 
 COMMITTED_COPY_NOTE = "../shared/seeds is missing: compared against the committed copy"
 
@@ -190,3 +193,26 @@ def test_the_duplicate_index_is_one_lookup_and_forgets_replaced_bytes(tmp_path: 
     known.commit()
     again = Index.open(tmp_path)
     assert again.owner(h3) == "a" and again.entry("c") == Entry(h2, "c.txt")
+
+
+def _language_as_before(text: str) -> str | None:
+    """detect_language as it was: a bytes object per word of the lowered text."""
+    table = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
+    words = text.lower().encode("utf-8", "surrogatepass").translate(table).split()
+    if len(words) < 20:
+        return None
+    en = {w.encode() for w in _EN_WORDS}
+    return "en" if sum(w in en for w in words) / len(words) > 0.12 else None
+
+
+def test_the_language_guess_gives_the_answers_it_gave_before():
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus/raw").glob("*.txt"))]
+    rnd = random.Random(14)
+    # function words in any case, repeated back to back, and the two characters that
+    # str.lower turns into ASCII letters (İ, the Kelvin sign), other scripts, a surrogate
+    pieces = [*"the of and to in a said THE Of AnD  \n.,'-", "\u0130", "\u212a", "é", "Σ", "\ud800"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 200))) for _ in range(3000)]
+    texts += ["the the the " * 10, "A a a a " * 10, "\u212aing \u0130n the " * 10]
+    got = [detect_language(t) for t in texts]
+    assert got == [_language_as_before(t) for t in texts]
+    assert "en" in got and None in got  # both answers occur

@@ -10,7 +10,12 @@ from conftest import REPO
 
 from claimcorpus.core.io import dumps_json
 from claimcorpus.core.records import Attribution, LayerRecord, NormalizedText, Span
-from claimcorpus.ingest.store import dumps_document, normalized_record, read_normalized
+from claimcorpus.ingest.store import (
+    dumps_document,
+    dumps_stored,
+    normalized_record,
+    read_normalized,
+)
 from claimcorpus.normalize.text import normalize_bytes
 
 GOLD = sorted((REPO / "annotations" / "gold").glob("*.json"))
@@ -63,6 +68,39 @@ def test_a_normalized_text_round_trips_to_the_same_bytes(path):
     norm = NormalizedText.from_json(rec["normalized"])
     assert dumps_document({**rec, "normalized": norm.to_json()}) == raw
     assert all(norm.text[a:z] for a, z in norm.paragraphs)
+
+
+@pytest.mark.parametrize("path", NORMALIZED, ids=lambda p: p.stem)
+def test_ingest_s_encoder_writes_dumps_document_s_bytes(path):
+    raw = path.read_text(encoding="utf-8")
+    rec = json.loads(raw)
+    norm = NormalizedText.from_json(rec["normalized"])
+    assert dumps_stored(rec["meta"], norm, rec["exclusions"]) == raw
+
+
+def test_ingest_s_encoder_agrees_on_empty_lists_a_null_title_and_escapes():
+    norm = NormalizedText.from_json(
+        {
+            "doc_id": "d",
+            "normalizer_version": "1",
+            "text": 'Quote: "x"\\ \u00e9\u2028',
+            "text_sha256": "0" * 64,
+            "title": None,
+            "paragraphs": [],
+            "sentences": [{"start": 0, "end": 5}],
+            "offset_map": {"norm": [], "raw": [], "copy": []},
+        }
+    )
+    meta = {"doc_id": "d", "raw_bytes": 12, "provenance": {"a": {"b": [1, 2]}}, "outlet": None}
+    for exclusions in ([], [{"line": 1, "text": "Menu", "rule": "menu"}]):
+        want = dumps_document(
+            {"doc_id": "d", "meta": meta, "exclusions": exclusions, "normalized": norm.to_json()}
+        )
+        assert dumps_stored(meta, norm, exclusions) == want
+    titled = dataclasses.replace(norm, title='A "title"')
+    assert dumps_stored(meta, titled, []) == dumps_document(
+        {"doc_id": "d", "meta": meta, "exclusions": [], "normalized": titled.to_json()}
+    )
 
 
 def test_the_store_writes_what_the_normalizer_gives_as_the_committed_record():

@@ -5,7 +5,9 @@ Label Studio's SDK or SciPy; `claimcorpus --help` lists every command from the t
 
 Every command but those in PROJECT_FREE works on one project, found by walking up from the
 current folder (project.py) unless ``--root`` names it; with none found it prints one line
-saying so and how to pass ``--root``, and exits 2.
+saying so and how to pass ``--root``, and exits 2. A command that writes corpus/ or
+annotations/ (its parser sets ``writes``) runs holding the project's writer lock
+(core/lock.py): a second writer is refused with the holder's pid.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
+from claimcorpus.core.lock import writer_lock
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import NoProjectError, resolve_root
 
@@ -111,6 +115,17 @@ def _command_in(argv: list[str]) -> str | None:
     return None
 
 
+def _lock_for(args: argparse.Namespace):
+    """The project's writer lock (core/lock.py) for a command that writes corpus/ or
+    annotations/: its parser sets ``writes`` (True, or a function of the arguments)."""
+    writes = getattr(args, "writes", False)
+    if callable(writes):
+        writes = writes(args)
+    if writes and args.root is not None:
+        return writer_lock(args.root, args.command)
+    return nullcontext()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_command_in(argv))
@@ -119,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command not in PROJECT_FREE:
             required = args.command not in PROJECT_OPTIONAL
             args.root = resolve_root(args.root, Path.cwd(), required=required)
-        return int(args.func(args) or 0)
+        with _lock_for(args):
+            return int(args.func(args) or 0)
     except NoProjectError as exc:
         print(f"claimcorpus: {exc}", file=sys.stderr)
         return 2

@@ -387,4 +387,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="with --overwrite: also replace hand-made gold by fewer spans or attributions "
         f"(the old files are copied to {BACKUP_DIR}/<UTC time>/gold/ first)",
     )
-    p.set_defaults(func=_run)
+    p.set_defaults(func=_run, writes=True)

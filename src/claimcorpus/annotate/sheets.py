@@ -105,4 +105,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("sheets", nargs="+", help="authoring sheets (see claimcorpus.anchor)")
     p.add_argument("--layer", default="gold", help="gold (default) or raw/<annotator>")
-    p.set_defaults(func=anchor_command)
+    p.set_defaults(func=anchor_command, writes=True)

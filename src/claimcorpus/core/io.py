@@ -71,13 +71,58 @@ def _write_temp(path: str, data: bytes, fsync: bool) -> str:
     return tmp
 
 
+# Linux: a new file is written as an unnamed inode (O_TMPFILE) and linked under its name
+# once whole (linkat through /proc/self/fd, as open(2) describes), one directory entry
+# made instead of a temporary's made, removed and the final one made by the rename
+_TMPFILE = getattr(os, "O_TMPFILE", 0) if sys.platform.startswith("linux") else 0
+_ANCHOR: list[int | None] = [None]  # a descriptor of "/": makes os.link call linkat
+
+
+def _write_unnamed(path: str, data: bytes, fsync: bool) -> bool:
+    """``data`` as a new file at ``path`` that did not exist; False when ``path`` exists or
+    unnamed files are not supported here (the caller writes a temporary and renames)."""
+    folder = os.path.dirname(path) or "."
+    try:
+        fd = os.open(folder, _TMPFILE | os.O_WRONLY | os.O_CLOEXEC, _MODE)
+    except FileNotFoundError:
+        return False  # the temporary's writer makes the folders
+    except OSError as exc:  # EOPNOTSUPP, EISDIR (old kernels): not on this file system
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return False
+        raise
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if fsync:
+            os.fsync(fd)
+        if _ANCHOR[0] is None:
+            _ANCHOR[0] = os.open("/", os.O_RDONLY | os.O_CLOEXEC)
+        os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=_ANCHOR[0], follow_symlinks=True)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:  # no /proc: never try again
+        _TMPFILE_OK[0] = False
+        return False
+    finally:
+        os.close(fd)  # an unnamed file not linked is freed with its last descriptor
+    return True
+
+
+_TMPFILE_OK = [bool(_TMPFILE)]
+
+
 def atomic_write_bytes(path: str | Path, data: bytes, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never half.
 
     ``fsync=False`` leaves the flush to the caller, who must make the run durable before it
     records the file as written (ingest: one ``os.sync`` before its index is committed,
-    ingest/index.py), since one flush per file costs most of a small file's write time."""
+    ingest/index.py), since one flush per file costs most of a small file's write time. A new
+    file is linked whole under its name (O_TMPFILE, above); else written beside it under a
+    temporary name and renamed over it."""
     path = os.fspath(path)
+    if _TMPFILE_OK[0] and not os.path.lexists(path) and _write_unnamed(path, data, fsync):
+        return
     tmp = _write_temp(path, data, fsync)
     try:
         os.replace(tmp, path)

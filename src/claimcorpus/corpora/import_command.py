@@ -133,7 +133,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument(
         "--skip-invalid", action="store_true", help="import the valid files, list the rest"
     )
-    b.set_defaults(func=brat_command)
+    b.set_defaults(func=brat_command, writes=True)
     q = kinds.add_parser("polnear", help="PolNeAR v1.0.0 (brat, metadata.tsv, compartments)")
     q.add_argument("dir", help="the PolNeAR folder (holding data/metadata.tsv)")
     q.add_argument(
@@ -144,4 +144,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     q.add_argument(
         "--skip-invalid", action="store_true", help="import the valid files, list the rest"
     )
-    q.set_defaults(func=polnear_command)
+    q.set_defaults(func=polnear_command, writes=True)

@@ -171,5 +171,5 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     imp.add_argument("file", type=Path, help="predictions JSONL, one document per line")
     imp.add_argument("--model", required=True, help="model name: the layer is pred/<model>")
-    imp.set_defaults(func=run_import)
+    imp.set_defaults(func=run_import, writes=True)
     return parser

@@ -9,6 +9,7 @@ changed is decided from the ingest index (index.py), which journals the doc_id f
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Container
 from pathlib import Path
@@ -21,16 +22,14 @@ from claimcorpus.core.records import LayerRecord, NormalizedText
 from claimcorpus.ingest.index import Entry, Index
 from claimcorpus.ingest.readers.record import Article
 from claimcorpus.ingest.store import (
-    CORPUS,
     DEFAULT_LICENCE,
     MAX_BYTES,
-    StoredDocument,
-    doc_path,
+    corpus_folders,
     normalized_record,
     read_normalized,
     read_stored,
     resolve_meta,
-    write_stored,
+    write_document,
 )
 from claimcorpus.normalize.align import reanchor_by_diff
 from claimcorpus.normalize.text import normalize_bytes
@@ -120,16 +119,16 @@ def store_article(
     }
     if art.provenance is not None:
         meta["provenance"] = art.provenance
-    raw_dir = root / CORPUS / "raw"
-    raw_file, doc_file = raw_dir / art.source_file, doc_path(root, art.doc_id)
+    raw_dir, docs_dir = corpus_folders(root)
+    raw_file = os.path.join(raw_dir, art.source_file)
+    doc_file = os.path.join(docs_dir, f"{art.doc_id}.json")
     index.begin(art.doc_id)
     if old is not None and old["source_file"] != art.source_file:
-        (raw_dir / old["source_file"]).unlink(missing_ok=True)
+        Path(raw_dir, old["source_file"]).unlink(missing_ok=True)
     atomic_write_bytes(raw_file, art.data, fsync=False)  # index.commit syncs
     for layer, rec in moved:
         ann.write_record(root, layer, rec.to_json())
-    doc = StoredDocument(meta, new_norm.to_json(), n.exclusions)
-    write_stored(root, doc, fsync=False, path=doc_file)
+    write_document(doc_file, meta, new_norm, n.exclusions)
     index.wrote(art.doc_id, raw_file, doc_file)
     index.set(art.doc_id, Entry(digest, art.source_file))
     return art.doc_id, "replaced" if old is not None else "added"

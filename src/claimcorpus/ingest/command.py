@@ -66,4 +66,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", help="files or folders (read recursively)")
     p.add_argument("--force", action="store_true", help="replace a document whose bytes changed")
     p.add_argument("--sidecar-dir", help="folder of <doc_id>.meta.json metadata sidecars")
-    p.set_defaults(func=ingest_command)
+    p.set_defaults(func=ingest_command, writes=True)

@@ -34,6 +34,11 @@ def index_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writes(args: argparse.Namespace) -> bool:
+    """--rebuild and --migrate write the corpus (core/lock.py); --check only reads it."""
+    return bool(args.rebuild or args.migrate)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "index",
@@ -48,4 +53,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--check", action="store_true", help="compare with the documents (default)")
     g.add_argument("--rebuild", action="store_true", help="rebuild it from the documents")
     g.add_argument("--migrate", action="store_true", help="move an old-layout corpus to docs/")
-    p.set_defaults(func=index_command)
+    p.set_defaults(func=index_command, writes=_writes)

@@ -155,4 +155,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="only report which documents would change and whether they can (writes nothing)",
     )
-    p.set_defaults(func=normalize_command)
+    p.set_defaults(func=normalize_command, writes=True)

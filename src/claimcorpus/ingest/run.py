@@ -25,6 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from claimcorpus.core.io import sha256_bytes
+from claimcorpus.core.lock import writer_lock
 from claimcorpus.core.problems import InputError
 from claimcorpus.ingest.articles import store_article
 from claimcorpus.ingest.index import CorruptIndex, Index
@@ -38,6 +39,7 @@ from claimcorpus.ingest.sites import Repeated, load_repeated, merge_repeated, si
 from claimcorpus.ingest.store import doc_id_for, read_sidecar
 from claimcorpus.normalize.repetition import SiteLines
 
+ANNOUNCE = 256  # doc_ids journaled in one write (a crash re-reads at most this many more)
 SHOWN_PER_KIND = 20  # bad records printed one by one per kind; the rest only counted
 # a crawl's records that are not articles (images, scripts, redirects): skipped, not errors
 NOT_ARTICLES = {"not-html", "http-status"}
@@ -102,11 +104,13 @@ class Spool:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "articles.pickle"
         self.n = 0
+        self.ids: list[str] = []  # in spool order: pass 2 journals them ahead (Index.announce)
         self._out = open(self.path, "wb")
 
     def add(self, a: Article) -> None:  # a pickler per article: no memo holding them all
         row = (a.doc_id, a.source_file, a.data, a.origin, a.meta, a.provenance)
         pickle.dump(row, self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.ids.append(a.doc_id)
         self.n += 1
 
     def __iter__(self) -> Iterator[Article]:
@@ -140,7 +144,10 @@ def _store_all(
 ) -> None:
     """Pass 2: normalize and store every spooled article (refusals are counted)."""
     seen: dict[str, tuple[str, str]] = {}  # doc_id -> (sha256, origin) in this run
-    for art in tqdm(spool, total=spool.n, unit="doc", desc="normalize", disable=None):
+    bar = tqdm(spool, total=spool.n, unit="doc", desc="normalize", disable=None)
+    for i, art in enumerate(bar):
+        if i % ANNOUNCE == 0:  # one journal write for the next ANNOUNCE documents
+            index.announce(spool.ids[i : i + ANNOUNCE])
         digest = sha256_bytes(art.data)
         earlier = seen.get(art.doc_id)
         if earlier is not None and earlier[0] != digest:
@@ -173,6 +180,13 @@ def _store_all(
 def run_ingest(
     root: Path, inputs: list[Path], *, force: bool = False, sidecar_dir: Path | None = None
 ) -> int:
+    """One ingest run, holding the project's writer lock (core/lock.py): a second writer
+    at the same moment is refused (CorpusLocked) before anything is read or written."""
+    with writer_lock(root, "ingest"):
+        return _run(root, inputs, force, sidecar_dir)
+
+
+def _run(root: Path, inputs: list[Path], force: bool, sidecar_dir: Path | None) -> int:
     report = Report()
     try:  # before reading anything: a broken table or index stops the run
         stored = load_repeated(root)

@@ -15,6 +15,7 @@ A file in any other layout (hand-edited) is parsed whole and written anew the wr
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from json.decoder import scanstring
 from pathlib import Path
@@ -42,10 +43,13 @@ def _key(line: bytes) -> tuple[str, int]:
     return key, len(text[:end].encode("utf-8"))
 
 
+_NOT_PLAIN = re.compile(r'[\x00-"\\]')  # a character at or below '"', or a backslash
+
+
 def _plain(key: str) -> bool:
     """True when a key's line sorts as the key does (no character at or below '"' nor a
     backslash: the only ones json escapes or that sort below the closing quote)."""
-    return all(c > '"' and c != "\\" for c in key)
+    return _NOT_PLAIN.search(key) is None
 
 
 class Part:

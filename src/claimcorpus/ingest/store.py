@@ -25,8 +25,10 @@ across re-normalization; the raw bytes' sha256 detects a changed or duplicated a
 
 from __future__ import annotations
 
+import functools
 import json
 import json.encoder
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,18 +94,33 @@ def doc_id_for(path: Path) -> str:
     return doc_id
 
 
-# every byte but a-z becomes a space: the words of ``[a-z]+`` in lowered text, found by
-# bytes.split in C (a multi-byte character's bytes are all >= 0x80, never a letter a-z)
+# every byte but a-z becomes a space: the words of ``[a-z]+`` in lowered text are the runs
+# of letters left (a multi-byte character's bytes are all >= 0x80, never a letter a-z)
 _NOT_AZ = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
-_EN_BYTES = frozenset(w.encode() for w in _EN_WORDS)
+# the same on text not lowered first: A-Z become a-z (what str.lower does to them), and the
+# only characters str.lower turns into ASCII letters are these two, so text without them
+# gives the same runs of letters either way
+_LOWER_AZ = bytes(b if 97 <= b <= 122 else b + 32 if 65 <= b <= 90 else 32 for b in range(256))
+_TO_ASCII_WHEN_LOWERED = ("\u0130", "\u212a")  # İ -> i + dot above, Kelvin sign -> k
+_LETTER_A = bytes(97 if 97 <= b <= 122 else 32 for b in range(256))
+_EN_PROBES = tuple(b" " + w + b" " for w in sorted(w.encode() for w in _EN_WORDS))
 
 
 def detect_language(text: str) -> str | None:
-    """'en' when English function words are frequent, else None (unknown, never guessed)."""
-    words = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_AZ).split()
-    if len(words) < 20:
+    """'en' when English function words are frequent, else None (unknown, never guessed).
+
+    The share of ``_EN_WORDS`` among the words ``[a-z]+`` of the lowered text, counted in C
+    without a bytes object per word: words are the runs of letters (`` a`` once each when
+    every letter is ``a``), and with every space doubled no two `` the `` overlap."""
+    if any(c in text for c in _TO_ASCII_WHEN_LOWERED):
+        letters = text.lower().encode("utf-8", "surrogatepass").translate(_NOT_AZ)
+    else:
+        letters = text.encode("utf-8", "surrogatepass").translate(_LOWER_AZ)
+    n = (b" " + letters.translate(_LETTER_A)).count(b" a")
+    if n < 20:
         return None
-    return "en" if sum(map(_EN_BYTES.__contains__, words)) / len(words) > 0.12 else None
+    spaced = b"  " + letters.replace(b" ", b"  ") + b"  "
+    return "en" if sum(spaced.count(p) for p in _EN_PROBES) / n > 0.12 else None
 
 
 def read_sidecar(path: Path, sidecar_dir: Path | None, doc_id: str) -> dict[str, Any]:
@@ -151,6 +168,14 @@ def doc_path(root: str | Path, doc_id: str) -> Path:
     return Path(root) / CORPUS / DOCS / f"{doc_id}.json"
 
 
+@functools.lru_cache(maxsize=16)
+def corpus_folders(root: str | Path) -> tuple[str, str]:
+    """``corpus/raw`` and ``corpus/docs`` of ``root`` as strings, made once per root (ingest
+    joins a file name to each for every article; ``Path`` joins cost more than the rest)."""
+    c = os.path.join(root, CORPUS)
+    return os.path.join(c, "raw"), os.path.join(c, DOCS)
+
+
 def dumps_document(obj: Any, expand: int = 2) -> str:
     """Canonical JSON (sorted keys, UTF-8) that stays reviewable at a fraction of the bytes
     of ``dumps_json``: objects down to depth ``expand`` have a key per line, a list of
@@ -171,8 +196,13 @@ _c_encode = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
 
 def _compact(v: Any) -> str:
     """``_encoder.encode(v)``: the same text (a document holds no cycles to detect)."""
-    if type(v) is str:
+    t = type(v)
+    if t is str:
         return _str(v)
+    if v is None:  # the metadata's unknown fields: no encoder call for a constant
+        return "null"
+    if t is int:
+        return int.__repr__(v)
     if _c_encode is None:
         return _encoder.encode(v)
     return "".join(_c_encode(v, 0))
@@ -194,6 +224,51 @@ def _dump(v: Any, depth: int, expand: int) -> str:
     if isinstance(v, list) and v and not _one_line(v):
         return "[\n" + ",\n".join(inner + _compact(x) for x in v) + f"\n{pad}]"
     return _compact(v)
+
+
+def _spans(ranges: tuple[tuple[int, int], ...]) -> str:
+    """``_compact([{"start": a, "end": z}, ...])`` made from the pairs (no dict per span)."""
+    if not ranges:
+        return "[]"
+    return "[" + ", ".join([f'{{"end": {z}, "start": {a}}}' for a, z in ranges]) + "]"
+
+
+def _scalars(v: tuple) -> str:
+    """``_compact(list(v))`` for a tuple of ints or of bools (the offset map's lists)."""
+    return _compact(list(v)) if v else "[]"
+
+
+def dumps_stored(meta: dict[str, Any], norm: NormalizedText, exclusions: list[dict]) -> str:
+    """``dumps_document(StoredDocument(meta, norm.to_json(), exclusions).to_json())``, the
+    same text (tests/test_records.py), written from ``norm``'s tuples: ingest writes one a
+    document, and building the normalized part's dicts and sorting each span's two keys
+    was a third of its encoding."""
+    om = norm.offset_map
+    offsets = ",\n".join(
+        f'      "{k}": {_scalars(v)}'
+        for k, v in (("copy", om.copy), ("norm", om.norm), ("raw", om.raw))
+    )
+    title = "null" if norm.title is None else _str(norm.title)
+    normalized = (
+        "{\n"
+        f'    "doc_id": {_str(norm.doc_id)},\n'
+        f'    "normalizer_version": {_str(norm.normalizer_version)},\n'
+        f'    "offset_map": {{\n{offsets}\n    }},\n'
+        f'    "paragraphs": {_spans(norm.paragraphs)},\n'
+        f'    "sentences": {_spans(norm.sentences)},\n'
+        f'    "text": {_str(norm.text)},\n'
+        f'    "text_sha256": {_str(norm.text_sha256)},\n'
+        f'    "title": {title}\n'
+        "  }"
+    )
+    return (
+        "{\n"
+        f'  "doc_id": {_compact(str(meta["doc_id"]))},\n'
+        f'  "exclusions": {_dump(exclusions, 1, 2)},\n'
+        f'  "meta": {_dump(meta, 1, 2)},\n'
+        f'  "normalized": {normalized}\n'
+        "}\n"
+    )
 
 
 @dataclass
@@ -251,6 +326,14 @@ def write_stored(
     ``doc_path``, when the caller has it."""
     data = dumps_document(doc.to_json()).encode("utf-8")
     atomic_write_bytes(path or doc_path(root, doc.doc_id), data, fsync=fsync)
+
+
+def write_document(
+    path: Path, meta: dict[str, Any], norm: NormalizedText, exclusions: list[dict]
+) -> None:
+    """``write_stored`` for ingest: encoded by ``dumps_stored``, not flushed (the index
+    commit makes the run durable, index.py)."""
+    atomic_write_bytes(path, dumps_stored(meta, norm, exclusions).encode("utf-8"), fsync=False)
 
 
 def normalized_record(doc_id: str, n: Normalized) -> NormalizedText:

@@ -222,7 +222,7 @@ def add_campaign(ls: Actions) -> None:
     c.add_argument(
         "--predictions", default=None, help="with --preannotate: gold, baseline, a layer"
     )
-    c.set_defaults(func=cmd_create)
+    c.set_defaults(func=cmd_create, writes=True)
     s = sub.add_parser("status", help="assigned, submitted, skipped; agreement so far")
     s.add_argument("name")
     s.add_argument("--progress", action="store_true", help="progress bars too")
@@ -234,12 +234,12 @@ def add_campaign(ls: Actions) -> None:
     r.add_argument(
         "--predictions", default=None, help="the campaign's prediction source, if it has one"
     )
-    r.set_defaults(func=cmd_reassign)
+    r.set_defaults(func=cmd_reassign, writes=True)
     a = sub.add_parser("adjudicate", help="pull, agreement, adjudication, review tasks, gold")
     a.add_argument("name")
     a.add_argument("--adjudicator", default=None, help="whose review decisions count")
     a.add_argument("--overwrite", action="store_true", help="replace hand-made gold too")
     a.add_argument("--allow-shrink", action="store_true", help="with --overwrite: also by less")
-    a.set_defaults(func=cmd_adjudicate)
+    a.set_defaults(func=cmd_adjudicate, writes=True)
     for q in (c, s, r, a):
         q.add_argument("--url", default=None, help="server URL (default $CLAIMCORPUS_LS_URL)")

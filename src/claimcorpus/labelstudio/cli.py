@@ -356,7 +356,7 @@ def _add_pull(ls: Actions) -> None:
         help="pull every annotator's project of this campaign (instead of --project), "
         "all or nothing",
     )
-    q.set_defaults(func=cmd_pull)
+    q.set_defaults(func=cmd_pull, writes=True)
 
 
 def _add_migrate(ls: Actions) -> None:
@@ -375,7 +375,7 @@ def _add_migrate(ls: Actions) -> None:
         default=None,
         help="annotator whose old layer to move (repeatable; default: every old-layout layer)",
     )
-    m.set_defaults(func=cmd_migrate)
+    m.set_defaults(func=cmd_migrate, writes=True)
 
 
 def _add_review(ls: Actions) -> None:
@@ -385,4 +385,4 @@ def _add_review(ls: Actions) -> None:
     r.add_argument(
         "--project", default=None, help="review project title (default 'claimcorpus review')"
     )
-    r.set_defaults(func=cmd_review)
+    r.set_defaults(func=cmd_review, writes=True)

@@ -145,5 +145,5 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--name", help="layer name (default: the model's name)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, writes=lambda a: not a.no_layer)
     return parser
