@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from claimcorpus.baseline.lexicon import ANY_CUE
+from claimcorpus.baseline.lexicon import folded, has_cue
 from claimcorpus.normalize.segment import text_sentences
 
 _EDGE = " \t\"'“”‘’.,;:!?"
@@ -20,8 +20,9 @@ def extract(
     """Prediction record: one CLAIM per cue sentence (edge punctuation trimmed)."""
     spans: list[dict[str, Any]] = []
     attributions: list[dict[str, Any]] = []
+    low = folded(text)  # once per text: the cue test per sentence runs case-sensitive on it
     for s0, s1 in sentences if sentences is not None else text_sentences(text):
-        if not ANY_CUE.search(text, s0, s1):
+        if not has_cue(text, low, s0, s1):
             continue
         a, b = s0, s1
         while a < b and text[a] in _EDGE:

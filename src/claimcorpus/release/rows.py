@@ -120,13 +120,17 @@ def token_rows(
     text = doc["text"]
     bounds, starts, ends, words = [], [], [], []
     for p in doc["paragraphs"]:
-        # one regex pass gives offsets and words (findall as well was a second pass)
-        found = list(TOKEN.finditer(text, p["start"], p["end"]))
-        spans = [m.span() for m in found]
-        bounds.append((len(starts), len(starts) + len(spans)))
-        starts += [a for a, _ in spans]
-        ends += [z for _, z in spans]
-        words += [m.group() for m in found]
+        # findall makes no match object; a token starts where its word is first found after
+        # the previous token, since only white space (never in a token) lies between them
+        found = TOKEN.findall(text, p["start"], p["end"])
+        bounds.append((len(words), len(words) + len(found)))
+        at = p["start"]
+        for w in found:
+            at = text.find(w, at)
+            starts.append(at)
+            at += len(w)
+            ends.append(at)
+        words += found
     tags = {lab: _tags(lab, gold["spans"], starts, ends) for lab in labels}
     rows = []
     for pi, (a, z) in enumerate(bounds):
