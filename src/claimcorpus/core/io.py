@@ -58,17 +58,22 @@ def _write_temp(path: str, data: bytes, fsync: bool) -> str:
                 raise
             os.makedirs(folder, exist_ok=True)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if fsync:
-            os.fsync(fd)
+        _write_all(fd, data, fsync)
     except BaseException:
         os.close(fd)
         os.unlink(tmp)
         raise
     os.close(fd)
     return tmp
+
+
+def _write_all(fd: int, data: bytes, fsync: bool) -> None:
+    """All of ``data`` to ``fd`` (os.write may write less than asked), flushed if asked."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    if fsync:
+        os.fsync(fd)
 
 
 # Linux: a new file is written as an unnamed inode (O_TMPFILE) and linked under its name
@@ -91,11 +96,7 @@ def _write_unnamed(path: str, data: bytes, fsync: bool) -> bool:
             return False
         raise
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if fsync:
-            os.fsync(fd)
+        _write_all(fd, data, fsync)
         if _ANCHOR[0] is None:
             _ANCHOR[0] = os.open("/", os.O_RDONLY | os.O_CLOEXEC)
         os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=_ANCHOR[0], follow_symlinks=True)
