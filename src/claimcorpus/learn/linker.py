@@ -25,7 +25,7 @@ from claimcorpus.learn.features import CUE_WORDS, bucket
 Span = tuple[int, int]
 WINDOW = 2  # candidates within this many sentences of the claim's first or last one
 THRESHOLD = {"cue": 0.2, "source": 0.35}
-QUOTE = '"'  # with “ and ”, the quote marks of between_quote
+_STRAIGHT_QUOTE = '"'  # with “ and ”, the quote marks of between_quote
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def pair_features(pair: Pair, text: str) -> list[str]:
         f"rank={bucket(pair.rank + 1)}",
         f"sents={min(pair.sentences_apart, 3)}",
         f"lexicon={words[-1] in CUE_WORDS if words else False}",
-        f"between_quote={'“' in between or '”' in between or QUOTE in between}",
+        f"between_quote={'“' in between or '”' in between or _STRAIGHT_QUOTE in between}",
         f"between_newline={chr(10) in between}",
     ]
     if pair.cue is not None:
