@@ -7,7 +7,10 @@ Every command but those in PROJECT_FREE works on one project, found by walking u
 current folder (project.py) unless ``--root`` names it; with none found it prints one line
 saying so and how to pass ``--root``, and exits 2. A command that writes corpus/ or
 annotations/ (its parser sets ``writes``) runs holding the project's writer lock
-(core/lock.py): a second writer is refused with the holder's pid.
+(core/lock.py): a second writer, or a reader, is refused with the holder's pid. A command
+that only reads them (its parser sets ``reads``: build, validate, stats, export, ls push,
+campaign status, agreement) holds the shared reader lock, so it never sees a half-written
+state; a writer is refused while it runs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from claimcorpus.core.lock import writer_lock
+from claimcorpus.core.lock import reader_lock, writer_lock
 from claimcorpus.core.problems import InputError
 from claimcorpus.core.project import NoProjectError, resolve_root
 
@@ -115,14 +118,21 @@ def _command_in(argv: list[str]) -> str | None:
     return None
 
 
+def _wants(args: argparse.Namespace, name: str) -> bool:
+    """The parser's ``writes``/``reads`` default: True, or a function of the arguments."""
+    value = getattr(args, name, False)
+    return bool(value(args) if callable(value) else value)
+
+
 def _lock_for(args: argparse.Namespace):
-    """The project's writer lock (core/lock.py) for a command that writes corpus/ or
-    annotations/: its parser sets ``writes`` (True, or a function of the arguments)."""
-    writes = getattr(args, "writes", False)
-    if callable(writes):
-        writes = writes(args)
-    if writes and args.root is not None:
+    """The project's lock (core/lock.py): the writer lock for a command that writes corpus/
+    or annotations/, else the shared reader lock for one that reads them, else none."""
+    if args.root is None:
+        return nullcontext()
+    if _wants(args, "writes"):
         return writer_lock(args.root, args.command)
+    if _wants(args, "reads"):
+        return reader_lock(args.root, args.command)
     return nullcontext()
 
 

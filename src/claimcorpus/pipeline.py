@@ -112,4 +112,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="leave the baseline scores out of the card (for large unannotated builds)",
     )
-    p.set_defaults(func=build_command)
+    p.set_defaults(func=build_command, reads=True)

@@ -312,4 +312,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="also token-wise alpha and attribution agr over all annotators (PolNeAR's "
         "measures; on by default when the root has published figures to compare with)",
     )
-    p.set_defaults(func=_run)
+    p.set_defaults(func=_run, reads=True)

@@ -1,20 +1,26 @@
-"""One writer at a time per project: a lock every command that writes corpus/ or annotations/ takes.
+"""One writer or many readers per project: the lock every command that writes, or reads,
+corpus/ or annotations/ takes.
 
 Why: two ingests at once on one corpus each stage their index shards over the same spare
 files (ingest/index.py) and each commit what it read before the other wrote, so one run's
-entries are lost or a shard is left half of each. A second writer is refused at once with
-an error naming the lock file and the holder's pid (a clear error is simpler to reason
-about than waiting behind a run of unknown length).
+entries are lost or a shard is left half of each; and a build or validate reading while an
+ingest writes sees a half-written state. A writer takes the lock exclusively, a reader
+shared: a second writer, a reader while a writer holds it, or a writer while readers hold
+it is refused at once with an error naming the lock file (and a writer's pid) — a clear
+error is simpler to reason about than waiting behind a run of unknown length.
 
 The lock is ``fcntl.flock`` on ``<root>/.claimcorpus.lock``, beside ``corpus/`` and not in
 it, so it is never part of a release, of the corpus's checksums or of a listing of
 ``corpus/``. The kernel drops a flock when its holder exits however it exits (a killed run
-leaves no stale lock: the file may stay, with a dead pid, and the next writer takes it). The
-holder writes its pid and command into the file and removes it when done; a writer that
-locked a file removed meanwhile (it opened the name before the holder removed it) sees that
-the name no longer leads to its file and tries again. Within one process the lock is
-re-entrant (a command that ingests through ``run_ingest`` takes it once). Where there is no
-``fcntl`` (Windows) there is no lock.
+leaves no stale lock: the file may stay, with a dead pid, and the next command takes it). The
+writer writes its pid and command into the file and removes it when done; readers write
+nothing and never remove it (other readers may hold it). Whoever locked a file removed
+meanwhile (it opened the name before a writer removed it) sees that the name no longer
+leads to its file and tries again. Within one process the lock is re-entrant, and holding
+the writer lock satisfies a reader request (a writer command that builds inside); asking for
+the writer lock while this process holds only the reader lock is refused rather than
+upgraded, since a failed flock upgrade drops the shared lock. Where there is no ``fcntl``
+(Windows) there is no lock.
 """
 
 from __future__ import annotations
@@ -33,11 +39,11 @@ except ImportError:  # not on Windows: no lock there (said in the README)
 
 LOCK_FILE = ".claimcorpus.lock"
 _OPEN = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-_held: dict[str, int] = {}  # real path of a lock file this process holds -> depth
+_held: dict[str, list] = {}  # real path of a lock file this process holds -> [mode, depth]
 
 
 class CorpusLocked(InputError):
-    """Another process is writing this project."""
+    """Another process is writing (or, for a writer, reading) this project."""
 
 
 def lock_path(root: str | Path) -> Path:
@@ -53,9 +59,29 @@ def _holder(path: Path) -> str:
     return said or "a process that has not written its pid yet"
 
 
-def _take(path: Path, command: str) -> int:
-    """The locked file's descriptor, with this process's pid written in it; CorpusLocked
-    when another process holds it."""
+def _refusal(path: Path, fd: int, exclusive: bool) -> CorpusLocked:
+    """Why ``fd``'s lock was refused: a writer holds it, or (for a writer) only readers do."""
+    if exclusive:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass
+        else:  # a shared lock was free: the holders are readers
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return CorpusLocked(
+                f"{path}: this project is being read by another claimcorpus command "
+                "(build, validate, ...); wait for it to finish and run this again"
+            )
+    return CorpusLocked(
+        f"{path}: another claimcorpus command is writing this project "
+        f"(held by {_holder(path)}); wait for it to finish and run this again"
+    )
+
+
+def _take(path: Path, command: str, exclusive: bool = True) -> int:
+    """The locked file's descriptor (exclusive with this process's pid written in it, or
+    shared); CorpusLocked when another process holds it in a conflicting way."""
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     while True:
         try:
             fd = os.open(path, _OPEN, 0o666)
@@ -63,23 +89,34 @@ def _take(path: Path, command: str) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, _OPEN, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
+            refused = _refusal(path, fd, exclusive)
             os.close(fd)
-            raise CorpusLocked(
-                f"{path}: another claimcorpus command is writing this project "
-                f"(held by {_holder(path)}); wait for it to finish and run this again"
-            ) from None
+            raise refused from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
             same = False
         if same:
             break
-        os.close(fd)  # the holder removed the name after we opened it: take the new one
-    os.ftruncate(fd, 0)
-    os.write(fd, f"pid {os.getpid()} ({command})\n".encode())
+        os.close(fd)  # a writer removed the name after we opened it: take the new one
+    if exclusive:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} ({command})\n".encode())
     return fd
+
+
+@contextmanager
+def _nested(key: str) -> Iterator[None]:
+    """One more level of a lock this process already holds."""
+    _held[key][1] += 1
+    try:
+        yield
+    finally:
+        _held[key][1] -= 1
+        if not _held[key][1]:
+            del _held[key]
 
 
 @contextmanager
@@ -87,20 +124,41 @@ def writer_lock(root: str | Path, command: str) -> Iterator[None]:
     """Hold the project's writer lock for the ``with`` block (re-entrant in one process)."""
     path = lock_path(root)
     key = os.path.realpath(path)
+    if key in _held and _held[key][0] == "read":
+        raise CorpusLocked(
+            f"{path}: this command holds the project's reader lock and cannot also write "
+            f"({command}); take the writer lock first"
+        )
     if fcntl is None or key in _held:
-        _held[key] = _held.get(key, 0) + 1
-        try:
+        _held.setdefault(key, ["write", 0])
+        with _nested(key):
             yield
-        finally:
-            _held[key] -= 1
-            if not _held[key]:
-                del _held[key]
         return
     fd = _take(path, command)
-    _held[key] = 1
+    _held[key] = ["write", 1]
     try:
         yield
     finally:
         del _held[key]
         path.unlink(missing_ok=True)  # still ours: removed before the lock is let go
         os.close(fd)
+
+
+@contextmanager
+def reader_lock(root: str | Path, command: str) -> Iterator[None]:
+    """Hold the project's reader lock (shared) for the ``with`` block; the writer lock held
+    by this process already satisfies it."""
+    path = lock_path(root)
+    key = os.path.realpath(path)
+    if fcntl is None or key in _held:
+        _held.setdefault(key, ["read", 0])
+        with _nested(key):
+            yield
+        return
+    fd = _take(path, command, exclusive=False)
+    _held[key] = ["read", 1]
+    try:
+        yield
+    finally:
+        del _held[key]
+        os.close(fd)  # never unlinked: other readers may hold the same file

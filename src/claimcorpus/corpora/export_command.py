@@ -101,7 +101,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--map", default=DEFAULT_MAP, help=f"brat types for labels (default {DEFAULT_MAP})"
     )
     b.add_argument("--relation", default="Attribution", help="event type of attributions")
-    b.set_defaults(func=_run)
+    b.set_defaults(func=_run, reads=True)
     pr = kinds.add_parser(
         "prompts",
         help="one prompt per annotated document of a split, asking for quotes (JSONL)",
@@ -109,4 +109,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("--release", required=True, help="release folder")
     pr.add_argument("--split", required=True, help="split whose documents get a prompt")
     pr.add_argument("--out", required=True, help="new folder for prompts.jsonl and its schema")
-    pr.set_defaults(func=_run_prompts)
+    pr.set_defaults(func=_run_prompts, reads=True)

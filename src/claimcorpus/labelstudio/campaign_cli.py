@@ -226,7 +226,7 @@ def add_campaign(ls: Actions) -> None:
     s = sub.add_parser("status", help="assigned, submitted, skipped; agreement so far")
     s.add_argument("name")
     s.add_argument("--progress", action="store_true", help="progress bars too")
-    s.set_defaults(func=cmd_status)
+    s.set_defaults(func=cmd_status, reads=True)
     r = sub.add_parser("reassign", help="hand an annotator's unsubmitted documents to another")
     r.add_argument("name")
     r.add_argument("--from", dest="src", required=True, help="the annotator leaving")

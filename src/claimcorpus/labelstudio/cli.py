@@ -324,7 +324,7 @@ def _add_push(ls: Actions) -> None:
         "--doc", action="append", default=None, help="push only this doc_id (repeatable)"
     )
     u.add_argument("--batch-size", type=int, default=1000)
-    u.set_defaults(func=cmd_push)
+    u.set_defaults(func=cmd_push, reads=True)
 
 
 def _add_pull(ls: Actions) -> None:

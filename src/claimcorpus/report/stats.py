@@ -291,4 +291,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", help="write the statistics as JSON to this file")
     p.add_argument("--markdown", help="write the tables as markdown to this file")
     p.add_argument("--datasheet", help="rewrite the generated block of this DATASHEET.md")
-    p.set_defaults(func=stats_command)
+    p.set_defaults(func=stats_command, reads=lambda a: not a.release)

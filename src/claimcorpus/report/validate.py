@@ -390,4 +390,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--release", action="append", help="release folder(s) to check (default: all in releases/)"
     )
     p.add_argument("--json", help="also write the problems as JSON to this file")
-    p.set_defaults(func=validate_command)
+    p.set_defaults(func=validate_command, reads=lambda a: not a.release)
