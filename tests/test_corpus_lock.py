@@ -1,6 +1,8 @@
-"""The project's writer lock (core/lock.py): a second writer is refused while another process
-holds it, naming the lock file and the holder's pid; readers are not; a killed holder leaves
-no stale lock; and the lock file is never left in the project."""
+"""The project's lock (core/lock.py): a second writer is refused while another process
+holds it, naming the lock file and the holder's pid; commands that take no lock are not; a
+killed holder leaves no stale lock; and the lock file is never left in the project by a
+writer. Readers share it: many at once, none while a writer holds it, no writer while one
+holds it, and a reader never removes the file."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_digest
 
-from claimcorpus.core.lock import LOCK_FILE, CorpusLocked, writer_lock
+from claimcorpus.core.lock import LOCK_FILE, CorpusLocked, reader_lock, writer_lock
 from claimcorpus.ingest.run import run_ingest
 
 ARTICLE = "Officials said on Monday that the talks had failed.\nThey said more would follow.\n"
@@ -24,21 +26,42 @@ HOLD = (
     "    print('held', flush=True)\n"
     "    sys.stdin.readline()\n"
 )
+READ = HOLD.replace("writer_lock", "reader_lock")
+
+
+def _start(script: str, project: Path) -> subprocess.Popen:
+    """Another process holding the project's lock (as ``script`` takes it) until told."""
+    p = subprocess.Popen(
+        [sys.executable, "-c", script, str(project)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = p.stdout.readline().strip()
+    assert line == "held", p.stderr.read()
+    return p
+
+
+def _release(p: subprocess.Popen) -> None:
+    if p.poll() is None:
+        p.communicate("\n", timeout=30)
 
 
 @pytest.fixture()
 def holder(project: Path):
     """Another process holding the project's writer lock until the test lets it go."""
-    p = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(project)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert p.stdout.readline().strip() == "held"
+    p = _start(HOLD, project)
     yield p
-    if p.poll() is None:
-        p.communicate("\n", timeout=30)
+    _release(p)
+
+
+@pytest.fixture()
+def reader(project: Path):
+    """Another process holding the project's reader lock until the test lets it go."""
+    p = _start(READ, project)
+    yield p
+    _release(p)
 
 
 def _article(tmp_path: Path, name: str = "locked_one.txt") -> Path:
@@ -106,3 +129,90 @@ def test_the_api_takes_the_lock_and_it_is_reentrant_in_one_process(
         assert (project / LOCK_FILE).exists()  # the inner run did not let it go
     assert "1 added" in capsys.readouterr().out
     assert not (project / LOCK_FILE).exists()
+
+
+def _outside(project: Path) -> dict[str, bytes]:
+    return {k: v for k, v in tree_digest(project).items() if k != LOCK_FILE}
+
+
+def test_a_writer_is_refused_while_a_reader_holds_and_told_it_is_being_read(
+    project: Path, tmp_path: Path, reader: subprocess.Popen
+):
+    before = _outside(project)
+    r = run_cli("ingest", str(_article(tmp_path)), root=project)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert str(project / LOCK_FILE) in r.stderr and "is being read" in r.stderr, r.stderr
+    assert "is writing" not in r.stderr
+    assert _outside(project) == before  # the corpus is unchanged
+    assert (project / LOCK_FILE).read_text() == ""  # a reader writes no pid
+    with pytest.raises(CorpusLocked, match="being read"):
+        with writer_lock(project, "api"):
+            pass
+    _release(reader)
+    r = run_cli("ingest", str(_article(tmp_path)), root=project)
+    assert r.returncode == 0 and "1 added" in r.stdout, r.stderr
+
+
+def test_a_reader_is_refused_while_a_writer_holds_naming_its_pid(
+    project: Path, holder: subprocess.Popen
+):
+    with pytest.raises(CorpusLocked, match=f"pid {holder.pid} \\(holder\\)") as caught:
+        with reader_lock(project, "api"):
+            pass
+    assert str(project / LOCK_FILE) in str(caught.value) and "is writing" in str(caught.value)
+    assert (project / LOCK_FILE).exists()  # the refused reader did not remove the writer's file
+
+
+def test_build_is_refused_while_another_process_writes(project: Path, holder: subprocess.Popen):
+    r = run_cli("build", "--version", "9.9.9", root=project)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"pid {holder.pid} (holder)" in r.stderr and "is writing" in r.stderr
+    releases = project / "releases"
+    assert not releases.exists() or not any(releases.rglob("*")), list(releases.rglob("*"))
+    r = run_cli("validate", root=project)  # reads corpus/: refused too
+    assert r.returncode == 1 and f"pid {holder.pid}" in r.stderr, r.stderr
+
+
+def test_two_readers_at_once_both_hold_and_neither_removes_the_file(
+    project: Path, reader: subprocess.Popen
+):
+    second = _start(READ, project)  # a second reading process gets it beside the first
+    try:
+        with reader_lock(project, "third"):  # and a third, this one
+            assert (project / LOCK_FILE).exists()
+        _release(second)
+        assert second.returncode == 0
+        assert (project / LOCK_FILE).exists()  # readers leave the file for the others
+        with pytest.raises(CorpusLocked, match="being read"):  # the first still holds it
+            with writer_lock(project, "api"):
+                pass
+    finally:
+        _release(second)
+
+
+def test_a_killed_reader_leaves_no_stale_lock(project: Path, tmp_path: Path):
+    p = _start(READ, project)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    r = run_cli("ingest", str(_article(tmp_path)), root=project)
+    assert r.returncode == 0 and "1 added" in r.stdout, r.stderr
+    assert not (project / LOCK_FILE).exists()
+
+
+def test_in_one_process_the_writer_lock_satisfies_a_reader_and_not_the_reverse(project: Path):
+    with writer_lock(project, "outer"):
+        with reader_lock(project, "inner"):  # no deadlock, no downgrade
+            assert f"pid {os.getpid()} (outer)" in (project / LOCK_FILE).read_text()
+        other = subprocess.run(  # still exclusive: another process's reader is refused
+            [sys.executable, "-c", READ, str(project)], input="\n", capture_output=True, text=True
+        )
+        assert other.returncode == 1 and f"pid {os.getpid()} (outer)" in other.stderr
+    assert not (project / LOCK_FILE).exists()
+    with reader_lock(project, "outer"):
+        with reader_lock(project, "inner"):
+            pass
+        with pytest.raises(CorpusLocked, match="holds the project's reader lock"):
+            with writer_lock(project, "inner"):
+                pass
+        assert (project / LOCK_FILE).exists()
+    assert (project / LOCK_FILE).exists()  # a reader never removes it
