@@ -6,6 +6,7 @@ holds it, and a reader never removes the file."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -216,3 +217,33 @@ def test_in_one_process_the_writer_lock_satisfies_a_reader_and_not_the_reverse(p
                 pass
         assert (project / LOCK_FILE).exists()
     assert (project / LOCK_FILE).exists()  # a reader never removes it
+
+
+def _refuse_writable_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the lock file for writing fails as on a read-only checkout (EROFS). A fake,
+    since the tests run as root, who writes through any file mode."""
+    real = os.open
+
+    def fake(path, flags, *args, **kwargs):
+        if str(path).endswith(LOCK_FILE) and flags & (os.O_RDWR | os.O_WRONLY):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake)
+
+
+def test_reader_of_a_read_only_project_reads_unlocked_without_a_lock_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_writable_open(monkeypatch)
+    with reader_lock(project, "validate"):
+        assert not (project / LOCK_FILE).exists()
+
+
+def test_reader_of_a_read_only_project_still_sees_a_writer(
+    project: Path, holder: subprocess.Popen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_writable_open(monkeypatch)
+    with pytest.raises(CorpusLocked, match=f"pid {holder.pid}"):
+        with reader_lock(project, "validate"):
+            pass

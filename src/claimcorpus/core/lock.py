@@ -25,9 +25,11 @@ upgraded, since a failed flock upgrade drops the shared lock. Where there is no 
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from claimcorpus.core.problems import InputError
@@ -38,8 +40,21 @@ except ImportError:  # not on Windows: no lock there (said in the README)
     fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE = ".claimcorpus.lock"
+# a reader that cannot create or open the lock file for writing (a read-only checkout or
+# another user's project) opens it read-only instead, or reads unlocked when it is absent
+_CANNOT_CREATE = (errno.EACCES, errno.EPERM, errno.EROFS)
 _OPEN = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-_held: dict[str, list] = {}  # real path of a lock file this process holds -> [mode, depth]
+
+
+@dataclass
+class _Hold:
+    """A lock this process holds: how (``write`` or ``read``) and how many times nested."""
+
+    mode: str
+    depth: int
+
+
+_held: dict[str, _Hold] = {}  # real path of a lock file this process holds -> its hold
 
 
 class CorpusLocked(InputError):
@@ -110,12 +125,12 @@ def _take(path: Path, command: str, exclusive: bool = True) -> int:
 @contextmanager
 def _nested(key: str) -> Iterator[None]:
     """One more level of a lock this process already holds."""
-    _held[key][1] += 1
+    _held[key].depth += 1
     try:
         yield
     finally:
-        _held[key][1] -= 1
-        if not _held[key][1]:
+        _held[key].depth -= 1
+        if not _held[key].depth:
             del _held[key]
 
 
@@ -124,24 +139,40 @@ def writer_lock(root: str | Path, command: str) -> Iterator[None]:
     """Hold the project's writer lock for the ``with`` block (re-entrant in one process)."""
     path = lock_path(root)
     key = os.path.realpath(path)
-    if key in _held and _held[key][0] == "read":
+    if key in _held and _held[key].mode == "read":
         raise CorpusLocked(
             f"{path}: this command holds the project's reader lock and cannot also write "
             f"({command}); take the writer lock first"
         )
     if fcntl is None or key in _held:
-        _held.setdefault(key, ["write", 0])
+        _held.setdefault(key, _Hold("write", 0))
         with _nested(key):
             yield
         return
     fd = _take(path, command)
-    _held[key] = ["write", 1]
+    _held[key] = _Hold("write", 1)
     try:
         yield
     finally:
         del _held[key]
         path.unlink(missing_ok=True)  # still ours: removed before the lock is let go
         os.close(fd)
+
+
+def _open_read_only(path: Path) -> int | None:
+    """The lock file opened read-only and shared-locked (a reader of a project it may not
+    write: flock needs no write access), or None when there is no lock file to take."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        refused = _refusal(path, fd, exclusive=False)
+        os.close(fd)
+        raise refused from None
+    return fd
 
 
 @contextmanager
@@ -151,12 +182,22 @@ def reader_lock(root: str | Path, command: str) -> Iterator[None]:
     path = lock_path(root)
     key = os.path.realpath(path)
     if fcntl is None or key in _held:
-        _held.setdefault(key, ["read", 0])
+        _held.setdefault(key, _Hold("read", 0))
         with _nested(key):
             yield
         return
-    fd = _take(path, command, exclusive=False)
-    _held[key] = ["read", 1]
+    try:
+        fd: int | None = _take(path, command, exclusive=False)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_CREATE:
+            raise
+        fd = None
+    if fd is None:
+        fd = _open_read_only(path)
+    if fd is None:  # a project this user cannot write, with no lock file: no writer
+        yield
+        return
+    _held[key] = _Hold("read", 1)
     try:
         yield
     finally:
