@@ -24,8 +24,8 @@ def _by_definition(doc: dict[str, Any], gold: dict[str, Any]) -> list[dict[str, 
         row = {}
         for lab in LABELS:
             tags = ["O"] * len(toks)
-            pieces = [q for s in gold["spans"] if s["label"] == lab for q in rows._pieces(s)]
-            for s in rows._outermost(pieces):
+            pieces = [q for s in gold["spans"] if s["label"] == lab for q in rows.pieces(s)]
+            for s in rows.outermost(pieces):
                 inside = [i for i, (a, z) in enumerate(toks) if a < s["end"] and s["start"] < z]
                 for n, i in enumerate(inside):
                     tags[i] = ("B-" if n == 0 else "I-") + lab

@@ -95,7 +95,7 @@ def claim_rows(
     return out
 
 
-def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for s in sorted(spans, key=lambda s: (s["start"], -s["end"])):
         if out and s["end"] <= out[-1]["end"]:
@@ -104,7 +104,7 @@ def _outermost(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
+def pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
     """What a span tags: its fragments when it is discontinuous, else itself."""
     if not span.get("fragments"):
         return [span]
@@ -154,7 +154,7 @@ def _tags(label: str, spans: list[dict[str, Any]], starts: list[int], ends: list
     """BIO tags of one label over sorted, disjoint tokens; later spans overwrite earlier."""
     tags = ["O"] * len(starts)
     b, i = "B-" + label, "I-" + label
-    for s in _outermost([p for x in spans if x["label"] == label for p in _pieces(x)]):
+    for s in outermost([p for x in spans if x["label"] == label for p in pieces(x)]):
         # the tokens overlapping the span are one run
         first, stop = bisect_right(ends, s["start"]), bisect_left(starts, s["end"])
         if first < stop:

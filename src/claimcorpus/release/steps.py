@@ -41,6 +41,7 @@ from claimcorpus.release.checksums import write_checksums
 from claimcorpus.release.croissant import write_croissant
 from claimcorpus.release.fixed import card_meta, fixed_manifest
 from claimcorpus.release.sources import CorpusSource, EngineSource
+from claimcorpus.release.tokens import TokenWriter
 from claimcorpus.release.writer import SplitWriter
 from claimcorpus.stories import components
 
@@ -177,6 +178,10 @@ def split(state: BuildState) -> dict[str, Any]:
     return {"split_report": report} if report else {}
 
 
+def _data_file(out: Path, config: str, part: str) -> Path:
+    return out / "data" / config / f"{part}-00000-of-00001.parquet"
+
+
 def write_rows(state: BuildState) -> dict[str, Any]:
     """Pass 2: one Parquet file per config and standard split, in doc_id order."""
     scheme, gold, out = state.scheme, state.gold, state.out
@@ -185,10 +190,15 @@ def write_rows(state: BuildState) -> dict[str, Any]:
     nbytes: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for part in splits.STANDARD:
         ids = state.manifest["splits"][part]
+
         writers = {
-            c: SplitWriter(out / "data" / c / f"{part}-00000-of-00001.parquet", features(scheme, c))
+            c: SplitWriter(_data_file(out, c, part), features(scheme, c))
             for c in CONFIGS
+            if c != "tokens"
         }
+        tokens = TokenWriter(
+            _data_file(out, "tokens", part), features(scheme, "tokens"), scheme.span_labels
+        )
         docs = state.source.documents(ids)
         for doc in tqdm(docs, total=len(ids), unit="doc", desc=f"pass 2: {part}", disable=None):
             d, g = doc["doc_id"], gold.get(doc["doc_id"])
@@ -196,8 +206,8 @@ def write_rows(state: BuildState) -> dict[str, Any]:
             writers["documents"].add([rows.document_row(doc, story, g)])
             if g is not None:
                 writers["claims"].add(rows.claim_rows(doc, story, g, state.clusters, target))
-                writers["tokens"].add(rows.token_rows(doc, g, scheme.span_labels))
-        for config, w in writers.items():
+                tokens.add_document(doc, g)
+        for config, w in (*writers.items(), ("tokens", tokens)):
             w.close()
             counts[config][part] = w.rows
             nbytes[config][part] = w.nbytes

@@ -207,7 +207,11 @@ class SplitWriter:
             self.buf = self.buf[ROW_GROUP:]
 
     def _flush(self, rows_: list[dict[str, Any]]) -> None:
-        table = self.encoder.table(rows_, str(self.path), self.rows)
+        self.write_group(self.encoder.table(rows_, str(self.path), self.rows))
+
+    def write_group(self, table: pa.Table) -> None:
+        """Write one row group made elsewhere (of this file's schema, at most ``ROW_GROUP``
+        rows, one chunk per column: a table made by columns, ``release/tokens``)."""
         self.writer.write_table(table, row_group_size=ROW_GROUP)
         self.rows += table.num_rows
         self.nbytes += table.nbytes
