@@ -1,5 +1,5 @@
 """The ``tokens`` config made by columns (``release/tokens``) equals the rows the reference
-``rows.token_rows`` gives, encoded by the release writer: same values, types and Arrow
+``reference_tokens.token_rows`` gives, encoded by the release writer: same values, types and Arrow
 bytes, on random texts in many scripts, paragraphs that touch or are empty, and spans of
 every shape; and its character classes are ``re``'s ``\\w`` and ``\\s`` on every code
 point."""
@@ -13,12 +13,13 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+import reference_tokens
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcorpus.core import layers as ann
 from claimcorpus.core.scheme import features, load_scheme
-from claimcorpus.release import rows, tokens
+from claimcorpus.release import tokens
 from claimcorpus.release.sources import CorpusSource
 from claimcorpus.release.writer import RowEncoder
 
@@ -49,7 +50,9 @@ def test_character_classes_are_those_of_re_on_every_code_point():
 
 
 def _reference(docs: list[tuple[dict[str, Any], dict[str, Any]]]) -> pa.Table:
-    return RowEncoder(FEATS).table([r for d, g in docs for r in rows.token_rows(d, g, LABELS)])
+    return RowEncoder(FEATS).table(
+        [r for d, g in docs for r in reference_tokens.token_rows(d, g, LABELS)]
+    )
 
 
 def _columns(docs: list[tuple[dict[str, Any], dict[str, Any]]], group: int) -> pa.Table:

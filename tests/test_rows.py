@@ -1,5 +1,5 @@
 """BIO tags of the tokens config: a token is inside a span if they overlap, the first such
-token of each (outermost) span or fragment starts with B-. ``rows.token_rows`` finds the
+token of each (outermost) span or fragment starts with B-. ``reference_tokens.token_rows`` (the rows ``release/tokens`` equals) finds the
 overlapping tokens by bisection; here it is checked against the plain definition (every
 token against every span, as the rows were made before issue 14) on random texts."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import reference_tokens
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,7 +57,7 @@ def _doc_and_gold(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
 @given(_doc_and_gold())
 def test_token_tags_follow_the_overlap_definition(case):
     doc, gold = case
-    got = rows.token_rows(doc, gold, LABELS)
+    got = reference_tokens.token_rows(doc, gold, LABELS)
     assert [{k: r[k] for k in r if k.endswith("_tags")} for r in got] == _by_definition(doc, gold)
 
 
@@ -69,7 +70,7 @@ def test_token_tags_of_nested_partial_and_discontinuous_spans():
         {"id": "s1", "label": "SOURCE", "start": 2, "end": 5},  # inside "Officials"
         {"id": "q1", "label": "CUE", "start": 10, "end": 14},
     ]
-    (row,) = rows.token_rows(doc, {"spans": spans}, LABELS)
+    (row,) = reference_tokens.token_rows(doc, {"spans": spans}, LABELS)
     assert row["tokens"] == [
         *("Officials", "said", "the", "plan", ",", "they", "said", ",", "would", "work", ".")
     ]

@@ -93,22 +93,26 @@ def _refusal(path: Path, fd: int, exclusive: bool) -> CorpusLocked:
     )
 
 
+def _lock_or_refuse(path: Path, fd: int, exclusive: bool) -> None:
+    """Lock ``fd`` (exclusive or shared) at once, or close it and raise CorpusLocked."""
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        refused = _refusal(path, fd, exclusive)
+        os.close(fd)
+        raise refused from None
+
+
 def _take(path: Path, command: str, exclusive: bool = True) -> int:
     """The locked file's descriptor (exclusive with this process's pid written in it, or
     shared); CorpusLocked when another process holds it in a conflicting way."""
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     while True:
         try:
             fd = os.open(path, _OPEN, 0o666)
         except FileNotFoundError:  # a new project's root (ingest --root makes it)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, _OPEN, 0o666)
-        try:
-            fcntl.flock(fd, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            refused = _refusal(path, fd, exclusive)
-            os.close(fd)
-            raise refused from None
+        _lock_or_refuse(path, fd, exclusive)
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
@@ -166,12 +170,7 @@ def _open_read_only(path: Path) -> int | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        refused = _refusal(path, fd, exclusive=False)
-        os.close(fd)
-        raise refused from None
+    _lock_or_refuse(path, fd, exclusive=False)
     return fd
 
 

@@ -5,10 +5,11 @@
 * ``claims``: one row per attribution, ready for stance classification: the claim, its
   context sentence(s), source (and the named mention a pronoun stands for), cue, types,
   stances and cluster.
-* ``tokens``: one row per paragraph: regex word tokens with offsets and a BIO tag sequence
-  per span label, derived from the span offsets (never the reverse). Nested spans of one
-  label are tagged by their outermost span; a token is inside a span if they overlap. A
-  discontinuous span (``fragments``) tags its fragments, each starting with B-, not its hull.
+* ``tokens``: one row per paragraph: regex word tokens (``TOKEN``) with offsets and a BIO
+  tag sequence per span label, derived from the span offsets (never the reverse). Nested
+  spans of one label are tagged by their outermost span (``outermost``); a token is inside a
+  span if they overlap. A discontinuous span tags its fragments (``pieces``), each starting
+  with B-, not its hull. Built by columns in ``release/tokens``.
 
 Rows may carry keys the release's features lack (a field the scheme leaves out): encoding
 drops them, and a field a record lacks is null.
@@ -17,7 +18,6 @@ drops them, and a field a record lacks is null.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from typing import Any
 
 from claimcorpus.core.records import ATTRIBUTION_KEYS, SPAN_KEYS
@@ -109,55 +109,3 @@ def pieces(span: dict[str, Any]) -> list[dict[str, Any]]:
     if not span.get("fragments"):
         return [span]
     return [{"start": a, "end": b} for a, b in span["fragments"]]
-
-
-def token_rows(
-    doc: dict[str, Any], gold: dict[str, Any], labels: list[str]
-) -> list[dict[str, Any]]:
-    """One row per paragraph. Tokens of the whole document are tagged at once (one bisect
-    per span, not one per span and paragraph: that was quadratic on long articles), then cut
-    into paragraphs; a span running on from the previous paragraph starts again with B-."""
-    text = doc["text"]
-    bounds, starts, ends, words = [], [], [], []
-    for p in doc["paragraphs"]:
-        # findall makes no match object; a token starts where its word is first found after
-        # the previous token, since only white space (never in a token) lies between them
-        found = TOKEN.findall(text, p["start"], p["end"])
-        bounds.append((len(words), len(words) + len(found)))
-        at = p["start"]
-        for w in found:
-            at = text.find(w, at)
-            starts.append(at)
-            at += len(w)
-            ends.append(at)
-        words += found
-    tags = {lab: _tags(lab, gold["spans"], starts, ends) for lab in labels}
-    rows = []
-    for pi, (a, z) in enumerate(bounds):
-        row: dict[str, Any] = {
-            "doc_id": doc["doc_id"],
-            "paragraph": pi,
-            "tokens": words[a:z],
-            "token_starts": starts[a:z],
-            "token_ends": ends[a:z],
-        }
-        for lab in labels:
-            cut = tags[lab][a:z]
-            if cut and cut[0][0] == "I":
-                cut[0] = "B" + cut[0][1:]
-            row[f"{lab.lower()}_tags"] = cut
-        rows.append(row)
-    return rows
-
-
-def _tags(label: str, spans: list[dict[str, Any]], starts: list[int], ends: list[int]) -> list[str]:
-    """BIO tags of one label over sorted, disjoint tokens; later spans overwrite earlier."""
-    tags = ["O"] * len(starts)
-    b, i = "B-" + label, "I-" + label
-    for s in outermost([p for x in spans if x["label"] == label for p in pieces(x)]):
-        # the tokens overlapping the span are one run
-        first, stop = bisect_right(ends, s["start"]), bisect_left(starts, s["end"])
-        if first < stop:
-            tags[first] = b
-            tags[first + 1 : stop] = [i] * (stop - first - 1)
-    return tags

@@ -190,7 +190,6 @@ def write_rows(state: BuildState) -> dict[str, Any]:
     nbytes: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for part in splits.STANDARD:
         ids = state.manifest["splits"][part]
-
         writers = {
             c: SplitWriter(_data_file(out, c, part), features(scheme, c))
             for c in CONFIGS

@@ -1,7 +1,7 @@
 """The ``tokens`` config built as columns: regex word tokens found with NumPy, never as rows.
 
 Why: at 100,000 annotated articles the config holds about 44 million tokens. Built as one
-dict per paragraph (``rows.token_rows``, the reference this module must equal), it cost a
+dict per paragraph (``tests/reference_tokens.token_rows`` now, the reference this module must equal), it cost a
 Python step per token to find its offsets and another to encode it, the largest share of an
 annotated build's extra time. Here a document's code points are classified once (word, space,
 joiner, other: what ``rows.TOKEN`` tells apart) and the token edges are NumPy comparisons of
@@ -15,7 +15,7 @@ paragraph's edge (the reference finds them in each paragraph alone), so a paragr
 and last characters break runs. Word and space are Python's own ``str`` classes
 (``isalnum() or "_"``, ``isspace()``), which are what ``re`` uses for ``\\w`` and ``\\s``;
 ``tests/test_release_tokens.py`` checks the table against ``re`` on every code point and the
-columns against ``rows.token_rows``.
+columns against that reference.
 """
 
 from __future__ import annotations
@@ -45,15 +45,17 @@ def _class_of(cp: int) -> int:
     return JOINER if cp in _JOINERS else OTHER
 
 
-# the classes of the Basic Multilingual Plane, looked up at once; others one by one
+# the classes of the Basic Multilingual Plane, looked up at once; the rare others one by one
 _BMP = np.array([_class_of(cp) for cp in range(0x10000)], dtype=np.int8)
 
 
 def char_classes(cps: np.ndarray) -> np.ndarray:
     """The class of each code point (``cps``, uint32)."""
-    if cps.size and int(cps.max()) >= 0x10000:
-        return np.fromiter((_class_of(int(c)) for c in cps), np.int8, cps.size)
-    return _BMP[cps]
+    astral = np.flatnonzero(cps >= 0x10000)
+    cls = _BMP[np.minimum(cps, 0xFFFF)]
+    for at in astral.tolist():
+        cls[at] = _class_of(int(cps[at]))
+    return cls
 
 
 def _edges(cps: np.ndarray, paragraphs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +107,8 @@ def token_edges(
 def tag_ids(
     spans: list[dict[str, Any]], label: str, starts: np.ndarray, ends: np.ndarray, ids: Bio
 ) -> np.ndarray:
-    """``rows._tags`` as ClassLabel ids."""
+    """The BIO tags of one label as ClassLabel ids: the tokens overlapping each outermost span
+    (or fragment) are one run starting with B-; later spans overwrite earlier."""
     tags = np.full(starts.size, ids.o, dtype=np.int64)
     runs = outermost([p for x in spans if x["label"] == label for p in pieces(x)])
     if not runs:
