@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,11 +171,13 @@ def _according(s: str) -> Found | None:
     return _found(s, m) if m else None
 
 
-def _claim_first(s: str) -> Found | None:
-    # Both claim-first patterns put the cue after their last separator and no comma after
-    # it, so without a cue verb past the sentence's last comma neither can match; the test
-    # spares their backtracking through each comma of the other sentences.
-    if not _CUE_VERBS.search(s, s.rfind(",") + 1):
+def _claim_first(s: str, cue: re.Match[str]) -> Found | None:
+    """``cue``: the sentence's first cue verb. Both claim-first patterns put the cue after
+    their last separator and no comma after it, so without a cue verb past the sentence's
+    last comma neither can match; the test spares their backtracking through each comma of
+    the other sentences."""
+    after = s.rfind(",") + 1
+    if cue.start() < after and not _CUE_VERBS.search(s, after):
         return None
     m = CLAIM_FIRST.match(s)
     if m is None and any(c in s for c in _INVERTED_CUES):  # else the inverted form cannot fit
@@ -184,25 +186,25 @@ def _claim_first(s: str) -> Found | None:
 
 
 def _source_first(s: str) -> Found | None:
-    m = SOURCE_FIRST.match(s) if _CUE_VERBS.search(s) else None
+    m = SOURCE_FIRST.match(s)
     return _found(s, m) if m else None
 
 
-PATTERNS: tuple[Callable[[str], Found | None], ...] = (
-    _accused,
-    _according,
-    _claim_first,
-    _source_first,
-)
-
-
 def find_attribution(sentence: str) -> Found | None:
-    """The first pattern that fits the sentence, or None."""
-    for pattern in PATTERNS:
-        found = pattern(sentence)
-        if found is not None:
-            return found
-    return None
+    """The first pattern that fits the sentence, or None: "accused", "according to", then
+    claim-first and source-first, which both need a cue verb (one search finds the first,
+    for both)."""
+    found = _accused(sentence)
+    if found is None:
+        found = _according(sentence)
+    if found is None:
+        cue = _CUE_VERBS.search(sentence)
+        if cue is None:
+            return None
+        found = _claim_first(sentence, cue)
+        if found is None:
+            found = _source_first(sentence)
+    return found
 
 
 def extract(

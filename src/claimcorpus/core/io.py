@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 _CREATE = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 )
@@ -257,3 +259,12 @@ def atomic_write_json(path: str | Path, obj: Any) -> None:
 
 def read_json(path: str | Path) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_record(path: str | Path) -> Any:
+    """``read_json`` for the files read one per document in every pass of a build (annotation
+    records): orjson parses them in about half the time. The same objects for any file
+    ``dumps_json`` writes; a file that is not JSON raises ``orjson.JSONDecodeError``, a
+    ``json.JSONDecodeError``, so callers catch what they caught before."""
+    with open(path, "rb") as f:
+        return orjson.loads(f.read())

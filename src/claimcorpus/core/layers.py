@@ -27,7 +27,7 @@ import jsonschema
 import yaml
 
 from claimcorpus.core.gold_rules import gold_findings
-from claimcorpus.core.io import atomic_write_json, read_json
+from claimcorpus.core.io import atomic_write_json, read_json, read_record
 from claimcorpus.core.problems import Problem
 from claimcorpus.core.record_rules import Finding, Vocabulary, prediction_findings
 from claimcorpus.core.records import PRED
@@ -130,7 +130,7 @@ def load_layer(root: str | Path, layer: str) -> dict[str, dict[str, Any]]:
     d = layer_dir(root, layer)
     if not d.exists():
         return {}
-    return {p.stem: read_json(p) for p in sorted(d.glob("*.json"))}
+    return {p.stem: read_record(p) for p in sorted(d.glob("*.json"))}
 
 
 class LazyLayer(Mapping[str, dict[str, Any]]):
@@ -145,7 +145,7 @@ class LazyLayer(Mapping[str, dict[str, Any]]):
         self.paths = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.exists() else {}
 
     def __getitem__(self, doc_id: str) -> dict[str, Any]:
-        return read_json(self.paths[doc_id])
+        return read_record(self.paths[doc_id])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from claimcorpus.evaluate.attribution import (
+    AttributionColumns,
     attributions_from_documents,
     stance_confusion,
     tuple_counts,
@@ -36,31 +37,63 @@ class Setup:
     stance_classes: tuple[int, ...]  # stances present in gold or matched predictions
 
 
+@dataclass(frozen=True)
+class GoldColumns:
+    """Gold documents as the columns every prediction is counted against: built once and
+    shared by the baselines scored on the same documents (each rebuilt them before)."""
+
+    index: dict[str, int]
+    spans: SpanColumns
+    attributions: AttributionColumns
+    with_stance: bool
+
+    @classmethod
+    def of(
+        cls,
+        gold: Sequence[Mapping[str, Any]],
+        labels: Sequence[str] = SPAN_LABELS,
+        with_stance: bool = True,
+    ) -> GoldColumns:
+        index = {d["doc_id"]: i for i, d in enumerate(gold)}
+        return cls(
+            index,
+            spans_from_documents(gold, index, labels),
+            attributions_from_documents(gold, index, with_stance),
+            with_stance,
+        )
+
+
 def document_counts(
     gold: Sequence[Mapping[str, Any]],
     pred: Sequence[Mapping[str, Any]],
     labels: Sequence[str] = SPAN_LABELS,
     min_overlap_percentage: float = 1.0,
     with_stance: bool = True,
+    columns: GoldColumns | None = None,
 ) -> dict[str, np.ndarray]:
     """All per-document counts (document axis last), keyed ``span.<scheme>``,
     ``attribution.<mode>`` and ``stance`` (left out when ``with_stance`` is false).
 
     Predictions for documents not in ``gold`` raise ``ValueError``; gold documents without
     predictions count as predicting nothing. Spans are put in canonical order first, so
-    the order of spans in a file never changes a score.
+    the order of spans in a file never changes a score. ``columns``: ``GoldColumns.of``
+    the same ``gold``, ``labels`` and ``with_stance``, when the caller has them already.
     """
-    index = {d["doc_id"]: i for i, d in enumerate(gold)}
+    if columns is None:
+        columns = GoldColumns.of(gold, labels, with_stance)
+    elif columns.with_stance != with_stance or len(columns.index) != len(gold):
+        raise ValueError("document_counts: the gold columns are not those of this gold")
+    index = columns.index
     unknown = sorted({p["doc_id"] for p in pred} - index.keys())
     if unknown:
         raise ValueError(f"predictions for documents not in the gold split: {unknown[:5]}")
     counts = span_count_arrays(
-        spans_from_documents(gold, index, labels),
+        columns.spans,
         spans_from_documents(pred, index, labels),
         len(labels),
         min_overlap_percentage,
     )
-    g_att = attributions_from_documents(gold, index, with_stance)
+    g_att = columns.attributions
     p_att = attributions_from_documents(pred, index, with_stance)
     for mode in ATTRIBUTION_MODES:
         counts[f"attribution.{mode}"] = tuple_counts(p_att, g_att, mode)

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from claimcorpus.baseline.run import BASELINES, LOADER_ERRORS, Extractor, ReleaseError, split_names
-from claimcorpus.evaluate.score import Tally, document_counts, scored_counts, tally
+from claimcorpus.evaluate.score import GoldColumns, Tally, document_counts, scored_counts, tally
 from claimcorpus.learn.stance_cv import release_folds
 from claimcorpus.release.load import annotated_documents, data_files
 from claimcorpus.release.splits import STANDARD
@@ -112,11 +112,13 @@ def streamed_block(
     tallies = dict.fromkeys(names, Tally(0, 0, 0, 0))
     for chunk in _chunks(corpus.path, frozenset(ids)):
         seen.append(np.fromiter((position[d["doc_id"]] for d in chunk), np.int64, len(chunk)))
+        gold = GoldColumns.of(chunk, with_stance=with_stance)
         for name in names:
             pred = predict(chunk, baselines[name])
             if with_stance and not _has_stance(pred):
                 raise RuntimeError(f"baseline {name} predicts an attribution without stance")
-            counts[name].append(_narrow(document_counts(chunk, pred, with_stance=with_stance)))
+            per_doc = document_counts(chunk, pred, with_stance=with_stance, columns=gold)
+            counts[name].append(_narrow(per_doc))
             tallies[name] += tally(chunk, pred)
     order = np.argsort(np.concatenate(seen), kind="stable")  # the documents' sorted order
     rows_: list[Row] = []
