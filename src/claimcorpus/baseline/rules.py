@@ -171,14 +171,15 @@ def _according(s: str) -> Found | None:
     return _found(s, m) if m else None
 
 
-def _claim_first(s: str, cue: re.Match[str]) -> Found | None:
-    """``cue``: the sentence's first cue verb. Both claim-first patterns put the cue after
-    their last separator and no comma after it, so without a cue verb past the sentence's
-    last comma neither can match; the test spares their backtracking through each comma of
-    the other sentences."""
+def _claim_first(s: str, cue: re.Match[str] | None = None) -> Found | None:
+    """``cue``: the sentence's first cue verb, when the caller has searched for it. Both
+    claim-first patterns put the cue after their last separator and no comma after it, so
+    without a cue verb past the sentence's last comma neither can match; the test spares
+    their backtracking through each comma of the other sentences."""
     after = s.rfind(",") + 1
-    if cue.start() < after and not _CUE_VERBS.search(s, after):
-        return None
+    if cue is None or cue.start() < after:
+        if not _CUE_VERBS.search(s, after):
+            return None
     m = CLAIM_FIRST.match(s)
     if m is None and any(c in s for c in _INVERTED_CUES):  # else the inverted form cannot fit
         m = CLAIM_FIRST_INVERTED.match(s)
@@ -186,6 +187,8 @@ def _claim_first(s: str, cue: re.Match[str]) -> Found | None:
 
 
 def _source_first(s: str) -> Found | None:
+    """Only called on a sentence with a cue verb (``find_attribution``): the pattern's cue
+    holds one."""
     m = SOURCE_FIRST.match(s)
     return _found(s, m) if m else None
 
