@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from claimcorpus.core.records import ATTRIBUTION_KEYS, SPAN_KEYS
-
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 
 
@@ -44,10 +42,10 @@ def document_row(doc: dict[str, Any], story_id: str, gold: dict[str, Any] | None
         "sentences": doc["sentences"],
         "offset_map": doc["offset_map"],
         "annotated": gold is not None,
-        "spans": [{k: s.get(k) for k in SPAN_KEYS} for s in (gold or {}).get("spans", [])],
-        "attributions": [
-            {k: a.get(k) for k in ATTRIBUTION_KEYS} for a in (gold or {}).get("attributions", [])
-        ],
+        # the gold record's own items, not copies: the writer reads the fields its features
+        # have (a missing one is null) and no other
+        "spans": (gold or {}).get("spans", []),
+        "attributions": (gold or {}).get("attributions", []),
     }
 
 
