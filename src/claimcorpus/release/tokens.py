@@ -20,7 +20,6 @@ columns against that reference.
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +50,8 @@ _BMP = np.array([_class_of(cp) for cp in range(0x10000)], dtype=np.int8)
 
 def char_classes(cps: np.ndarray) -> np.ndarray:
     """The class of each code point (``cps``, uint32)."""
+    if not cps.size or cps.max() < 0x10000:
+        return _BMP[cps]
     astral = np.flatnonzero(cps >= 0x10000)
     cls = _BMP[np.minimum(cps, 0xFFFF)]
     for at in astral.tolist():
@@ -58,70 +59,46 @@ def char_classes(cps: np.ndarray) -> np.ndarray:
     return cls
 
 
-def _edges(cps: np.ndarray, paragraphs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of the tokens of sorted, disjoint ``paragraphs``."""
+BATCH_CHARS = 1 << 16  # code points batched: enough to make NumPy's fixed costs small
+
+
+def _edges(cps: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the tokens of the sorted, disjoint paragraphs ``[a, b)`` of ``cps``."""
     n = cps.size
+    keep = a < b
+    a, last = a[keep], b[keep] - 1  # each paragraph's first and last character
     cls = char_classes(cps)
-    outside = np.ones(n, dtype=bool)
-    first = np.zeros(n, dtype=bool)  # a paragraph's first / last character
-    last = np.zeros(n, dtype=bool)
-    for a, b in paragraphs:
-        if a < b:
-            outside[a:b] = False
-            first[a], last[b - 1] = True, True
-    cls[outside] = SPACE  # outside every paragraph: never a token
-    word = cls == WORD
+    # outside every paragraph, never a token: [0, a0) out, [a0, b0) in, [b0, a1) out, ...
+    cuts = np.empty(2 * a.size + 2, dtype=np.int64)
+    cuts[0], cuts[1:-1:2], cuts[2:-1:2], cuts[-1] = 0, a, last + 1, n
+    np.putmask(cls, np.repeat(np.arange(2 * a.size + 1) % 2 == 0, np.diff(cuts)), SPACE)
+    word, joiner = cls == WORD, cls == JOINER
     join = np.zeros(n, dtype=bool)
-    if n > 2:
-        join[1:-1] = (cls[1:-1] == JOINER) & word[:-2] & word[2:] & ~first[1:-1] & ~last[1:-1]
+    join[1:-1] = joiner[1:-1] & word[:-2] & word[2:]
+    join[a], join[last] = False, False  # a paragraph's edge breaks words
     inword = word | join
-    single = (cls == OTHER) | ((cls == JOINER) & ~join)
-    before = np.zeros(n, dtype=bool)  # the previous character is of the same word
-    before[1:] = inword[:-1] & ~first[1:]
-    after = np.zeros(n, dtype=bool)
-    after[:-1] = inword[1:] & ~last[:-1]
-    starts = np.flatnonzero((inword & ~before) | single)
-    return starts, np.flatnonzero((inword & ~after) | single) + 1
+    single = (cls == OTHER) | (joiner ^ join)  # a joiner that joins nothing is one
+    head = np.empty(n, dtype=bool)  # a word's first character: the one before is not of it
+    head[:1] = inword[:1]
+    head[1:] = inword[1:] > inword[:-1]
+    head[a] = inword[a]
+    tail = np.empty(n, dtype=bool)
+    tail[-1:] = inword[-1:]
+    tail[:-1] = inword[:-1] > inword[1:]
+    tail[last] = inword[last]
+    return np.flatnonzero(head | single), np.flatnonzero(tail | single) + 1
 
 
-def token_edges(
-    text: str, paragraphs: list[tuple[int, int]]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(starts, ends, token bounds of each paragraph, UTF-8 byte offset of every code point)
-    of the document's tokens, paragraph by paragraph; ValueError if paragraphs overlap."""
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    for (_, b0), (a1, _) in itertools.pairwise(paragraphs):
-        if a1 < b0:  # the normalizer never makes them; the tags would mean nothing
-            raise ValueError(f"paragraphs overlap: one ends at {b0}, the next starts at {a1}")
-    starts, ends = _edges(cps, paragraphs)
-    # the characters between paragraphs are no token's: a paragraph's tokens are those
-    # starting from its start up to the next paragraph's
-    bounds = np.searchsorted(starts, [a for a, _ in paragraphs], side="left")
-    bounds = np.append(bounds, starts.size)
-    widths = np.where(cps < 0x80, 1, np.where(cps < 0x800, 2, np.where(cps < 0x10000, 3, 4)))
-    byte_at = np.zeros(cps.size + 1, dtype=np.int64)
-    np.cumsum(widths, out=byte_at[1:])
-    return starts, ends, bounds, byte_at
-
-
-def tag_ids(
-    spans: list[dict[str, Any]], label: str, starts: np.ndarray, ends: np.ndarray, ids: Bio
-) -> np.ndarray:
-    """The BIO tags of one label as ClassLabel ids: the tokens overlapping each outermost span
-    (or fragment) are one run starting with B-; later spans overwrite earlier."""
-    tags = np.full(starts.size, ids.o, dtype=np.int64)
-    runs = outermost([p for x in spans if x["label"] == label for p in pieces(x)])
-    if not runs:
-        return tags
-    # the tokens overlapping each span are one run: from the first ending after its start
-    # to the last starting before its end
-    los = np.searchsorted(ends, [s["start"] for s in runs], side="right").tolist()
-    his = np.searchsorted(starts, [s["end"] for s in runs], side="left").tolist()
-    for lo, hi in zip(los, his, strict=True):
-        if lo < hi:
-            tags[lo] = ids.b
-            tags[lo + 1 : hi] = ids.i
-    return tags
+def _refusal(paragraphs: list[tuple[int, int]], n: int) -> str | None:
+    """Why ``paragraphs`` of a text of ``n`` code points can have no tokens, if they cannot."""
+    end = 0
+    for a, b in paragraphs:
+        if not 0 <= a <= b <= n:  # a batch would take the next document's characters
+            return f"paragraph [{a}, {b}) is not within the text's {n} characters"
+        if a < end:  # the normalizer never makes them; the tags would mean nothing
+            return f"paragraphs overlap: one ends at {end}, the next starts at {a}"
+        end = b
+    return None
 
 
 @dataclass(frozen=True)
@@ -137,82 +114,187 @@ class Bio:
         return cls(names.index("O"), names.index(f"B-{label}"), names.index(f"I-{label}"))
 
 
+def _runs(
+    spans: list[tuple[int, int, int]],
+    at: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    doc_tok: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(first, end) token of each (document, start, end) span: from the first token ending
+    after its start to the last starting before its end, among its document's tokens."""
+    k, s, e = np.array(spans, dtype=np.int64).reshape(-1, 3).T
+    lo, hi = doc_tok[k], doc_tok[k + 1]
+    first = np.clip(np.searchsorted(ends, s + at[k], side="right"), lo, hi)
+    return first, np.clip(np.searchsorted(starts, e + at[k], side="left"), lo, hi)
+
+
+def _bio(first: np.ndarray, end: np.ndarray, ids: Bio, n: int, dtype: np.dtype) -> np.ndarray:
+    """The tags of ``n`` tokens, each run ``[first, end)`` written B-, I-, I-... in turn, later
+    runs overwriting earlier. Neither ``first`` nor ``end`` ever decreases (``outermost``
+    keeps spans in order of start, each ending after the last), so a run shows up to where
+    the next begins; those that do not show at all are left out."""
+    first, end = first[first < end], end[first < end]
+    shown = np.minimum(end, np.append(first[1:], n))
+    first, shown = first[first < shown], shown[first < shown]
+    # O up to the first run, then B, I..., O up to the next ...
+    values = np.tile(np.array([ids.o, ids.b, ids.i], dtype=dtype), first.size + 1)[:-2]
+    lengths = np.empty(3 * first.size + 1, dtype=np.int64)
+    lengths[0::3] = np.diff(first, prepend=0, append=n) - np.append(0, shown - first)
+    lengths[1::3] = 1
+    lengths[2::3] = shown - first - 1
+    return np.repeat(values, lengths)
+
+
 @dataclass
-class _Doc:
-    """One document's columns, waiting for their row group."""
+class _Pending:
+    """A document added, not yet in a batch."""
 
     doc_id: str
-    bounds: np.ndarray  # token index where each paragraph starts, then the token count
-    data: np.ndarray  # the document's UTF-8 bytes (uint8)
-    byte_starts: np.ndarray
+    text: str
+    paragraphs: list[tuple[int, int]]
+    spans: list[dict[str, Any]]
+
+
+@dataclass
+class _Batch:
+    """Documents' rows made at once, waiting for their row groups; tokens in row order."""
+
+    doc_ids: list[str]  # of each row
+    paragraph: np.ndarray  # each row's paragraph index in its document (int32)
+    bounds: np.ndarray  # token index where each row starts, then the token count
+    data: np.ndarray  # the documents' UTF-8 bytes, one after the other (uint8)
+    byte_starts: np.ndarray  # of each token in ``data``
     byte_ends: np.ndarray
-    starts: np.ndarray
+    starts: np.ndarray  # code point offsets in the token's document (int32)
     ends: np.ndarray
-    tags: list[np.ndarray]
-    done: int = 0  # paragraphs already taken into a table
+    tags: list[np.ndarray]  # of each label, ClassLabel ids of each token
+    done: int = 0  # rows already taken into a table
 
     @property
     def rows(self) -> int:
         return self.bounds.size - 1
 
 
+def _batch(docs: list[_Pending], labels: list[str], bio: list[Bio]) -> _Batch:
+    """The rows of ``docs`` (each with a paragraph), their texts one after the other: a
+    document's edges are paragraph edges, so no token crosses them."""
+    texts = [d.text for d in docs]
+    joined = "".join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    at = np.zeros(len(docs) + 1, dtype=np.int64)  # each document's first code point
+    np.cumsum(np.fromiter(map(len, texts), np.int64, len(docs)), out=at[1:])
+    npar = np.fromiter((len(d.paragraphs) for d in docs), np.int64, len(docs))
+    row0 = np.zeros(len(docs) + 1, dtype=np.int64)  # each document's first row
+    np.cumsum(npar, out=row0[1:])
+    par = np.array([p for d in docs for p in d.paragraphs], dtype=np.int64)
+    par += np.repeat(at[:-1], npar)[:, None]
+    starts, ends = _edges(cps, par[:, 0], par[:, 1])
+    # the characters between paragraphs are no token's: a paragraph's tokens are those
+    # starting from its start up to the next paragraph's
+    bounds = np.append(np.searchsorted(starts, par[:, 0], side="left"), starts.size)
+    doc_tok = bounds[row0]  # each document's first token, then the token count
+    data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    byte_at = np.flatnonzero(np.append((data & 0xC0) != 0x80, True))  # of each code point
+    shift = np.repeat(at[:-1], np.diff(doc_tok))
+    return _Batch(
+        doc_ids=[d.doc_id for d in docs for _ in d.paragraphs],
+        paragraph=(np.arange(row0[-1]) - np.repeat(row0[:-1], npar)).astype(np.int32),
+        bounds=bounds,
+        data=data,
+        byte_starts=byte_at[starts],
+        byte_ends=byte_at[ends],
+        starts=(starts - shift).astype(np.int32),
+        ends=(ends - shift).astype(np.int32),
+        tags=_tags(docs, labels, bio, (at, starts, ends, doc_tok), bounds),
+    )
+
+
+def _tags(docs: list[_Pending], labels: list[str], bio: list[Bio], where, bounds) -> list:
+    """Each label's tags of the batch's tokens; ``where`` is (each document's first code
+    point, token starts, token ends, each document's first token)."""
+    n = where[1].size
+    heads = bounds[:-1][bounds[:-1] < bounds[1:]]  # first token of each paragraph
+    dtype = np.min_scalar_type(max(max(ids.o, ids.b, ids.i) for ids in bio) if bio else 0)
+    out = []
+    for lab, ids in zip(labels, bio, strict=True):
+        spans = [
+            (k, s["start"], s["end"])
+            for k, d in enumerate(docs)
+            for s in outermost([p for x in d.spans if x["label"] == lab for p in pieces(x)])
+        ]
+        tags = _bio(*_runs(spans, *where), ids, n, dtype)
+        tags[heads[tags[heads] == ids.i]] = ids.b  # a span running on starts again with B-
+        out.append(tags)
+    return out
+
+
 class TokenColumns:
     """Documents' ``tokens`` rows, held as columns until :meth:`take` makes a table of some.
 
-    ``feats`` are the config's features (tag columns ``<label>_tags`` of ClassLabel)."""
+    ``feats`` are the config's features (tag columns ``<label>_tags`` of ClassLabel). Added
+    documents wait until a table is asked for or ``batch_chars`` code points wait, then are
+    made into columns at once."""
 
-    def __init__(self, feats, labels: list[str]) -> None:
+    def __init__(self, feats, labels: list[str], batch_chars: int = BATCH_CHARS) -> None:
         self.schema = feats.arrow_schema
         self.labels = list(labels)
         self.bio = [Bio.of(feats[f"{lab.lower()}_tags"].feature.names, lab) for lab in labels]
-        self.docs: deque[_Doc] = deque()
+        self.batch_chars = batch_chars
+        self.pending: list[_Pending] = []
+        self.pending_chars = 0
+        self.batches: deque[_Batch] = deque()
         self.rows = 0
 
     def add(self, doc: dict[str, Any], gold: dict[str, Any]) -> None:
+        """Hold the document's rows; ValueError naming it if its paragraphs overlap."""
         text = doc["text"]
         paras = [(p["start"], p["end"]) for p in doc["paragraphs"]]
-        try:
-            starts, ends, bounds, byte_at = token_edges(text, paras)
-        except ValueError as exc:
-            raise ValueError(f"document {doc['doc_id']}, field paragraphs: {exc}") from None
-        heads = bounds[:-1][bounds[:-1] < bounds[1:]]  # first token of each paragraph
-        tags = []
-        for lab, ids in zip(self.labels, self.bio, strict=True):
-            t = tag_ids(gold["spans"], lab, starts, ends, ids)
-            t[heads[t[heads] == ids.i]] = ids.b  # a span running on starts again with B-
-            tags.append(t)
-        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-        self.docs.append(
-            _Doc(doc["doc_id"], bounds, data, byte_at[starts], byte_at[ends], starts, ends, tags)
-        )
+        problem = _refusal(paras, len(text))
+        if problem:
+            raise ValueError(f"document {doc['doc_id']}, field paragraphs: {problem}")
+        if not paras:  # no rows
+            return
+        self.pending.append(_Pending(doc["doc_id"], text, paras, gold["spans"]))
+        self.pending_chars += len(text)
         self.rows += len(paras)
+        if self.pending_chars >= self.batch_chars:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.batches.append(_batch(self.pending, self.labels, self.bio))
+        self.pending, self.pending_chars = [], 0
 
     def take(self, n: int) -> pa.Table:
         """A table of the first ``n`` rows held (all of them if fewer), which are let go."""
-        taken: list[tuple[_Doc, int, int]] = []  # (document, first row, end row)
+        self._flush()
+        taken: list[tuple[_Batch, int, int]] = []  # (batch, first row, end row)
         need = n
-        while self.docs and need > 0:
-            d = self.docs[0]
+        while self.batches and need > 0:
+            d = self.batches[0]
             k = min(need, d.rows - d.done)
             taken.append((d, d.done, d.done + k))
             d.done += k
             need -= k
             if d.done == d.rows:
-                self.docs.popleft()
+                self.batches.popleft()
         self.rows -= n - need
         return _table(self.schema, taken, self.labels)
 
 
 def _strings(cuts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> pa.Array:
-    """One Arrow string array of the tokens cut from each (data, byte_starts, byte_ends)."""
-    lengths = [be - bs for _, bs, be in cuts]
-    data = []
-    for (buf, bs, _), ln in zip(cuts, lengths, strict=True):
-        local = np.zeros(ln.size + 1, dtype=np.int64)
-        np.cumsum(ln, out=local[1:])
-        # the byte each output byte comes from: its token's start plus its place in the token
-        src = np.repeat(bs - local[:-1], ln) + np.arange(local[-1], dtype=np.int64)
-        data.append(buf[src])
+    """One Arrow string array of the tokens cut from each (data, byte_starts, byte_ends):
+    sorted, disjoint tokens, so their bytes are the data's, the gaps between them left out."""
+    lengths, data = [], []
+    for buf, bs, be in cuts:
+        lengths.append(be - bs)
+        if bs.size:
+            # in a token or not, run by run: [bs0, be0) in, [be0, bs1) out, [bs1, be1) in ...
+            edges = np.empty(2 * bs.size, dtype=np.int64)
+            edges[0::2], edges[1::2] = bs, be
+            keep = np.repeat(np.arange(2 * bs.size - 1) % 2 == 0, np.diff(edges))
+            data.append(buf[bs[0] : be[-1]][keep])
     flat = np.concatenate(lengths) if lengths else np.empty(0, np.int64)
     offsets = np.zeros(flat.size + 1, dtype=np.int32)
     np.cumsum(flat, out=offsets[1:])
@@ -222,16 +304,16 @@ def _strings(cuts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> pa.Array:
     )
 
 
-def _table(schema: pa.Schema, taken: list[tuple[_Doc, int, int]], labels: list[str]) -> pa.Table:
-    """The rows ``taken`` names (document, first row, end row) as a table of ``schema``."""
+def _table(schema: pa.Schema, taken: list[tuple[_Batch, int, int]], labels: list[str]) -> pa.Table:
+    """The rows ``taken`` names (batch, first row, end row) as a table of ``schema``."""
     doc_ids: list[str] = []
     paragraph, offsets, starts, ends, cut = [], [np.zeros(1, np.int64)], [], [], []
     tags: list[list[np.ndarray]] = [[] for _ in labels]
     base = 0
     for d, r0, r1 in taken:
         t0, t1 = int(d.bounds[r0]), int(d.bounds[r1])
-        doc_ids += [d.doc_id] * (r1 - r0)
-        paragraph.append(np.arange(r0, r1, dtype=np.int32))
+        doc_ids += d.doc_ids[r0:r1]
+        paragraph.append(d.paragraph[r0:r1])
         offsets.append(d.bounds[r0 + 1 : r1 + 1] - t0 + base)
         base += t1 - t0
         starts.append(d.starts[t0:t1])
@@ -245,7 +327,9 @@ def _table(schema: pa.Schema, taken: list[tuple[_Doc, int, int]], labels: list[s
         return pa.ListArray.from_arrays(row_offsets, values, type=schema.field(name).type)
 
     def ints(parts: list[np.ndarray], dtype) -> pa.Array:
-        return pa.array(np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype))
+        return pa.array(
+            np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
+        )
 
     columns = {
         "doc_id": pa.array(doc_ids, type=pa.string()),
