@@ -20,15 +20,18 @@ columns against that reference.
 
 from __future__ import annotations
 
+import codecs
+import itertools
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import le
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from claimcorpus.release.rows import outermost, pieces
+from claimcorpus.release.rows import pieces
 from claimcorpus.release.writer import ROW_GROUP, SplitWriter
 
 WORD, SPACE, JOINER, OTHER = 0, 1, 2, 3
@@ -50,20 +53,21 @@ _BMP = np.array([_class_of(cp) for cp in range(0x10000)], dtype=np.int8)
 
 def char_classes(cps: np.ndarray) -> np.ndarray:
     """The class of each code point (``cps``, uint32)."""
-    if not cps.size or cps.max() < 0x10000:
-        return _BMP[cps]
-    astral = np.flatnonzero(cps >= 0x10000)
-    cls = _BMP[np.minimum(cps, 0xFFFF)]
-    for at in astral.tolist():
-        cls[at] = _class_of(int(cps[at]))
+    cls = np.take(_BMP, cps, mode="clip")
+    if cps.size and cps.max() >= 0x10000:
+        for at in np.flatnonzero(cps >= 0x10000).tolist():
+            cls[at] = _class_of(int(cps[at]))
     return cls
 
 
-BATCH_CHARS = 1 << 16  # code points batched: enough to make NumPy's fixed costs small
+BATCH_CHARS = 1 << 18  # code points batched: NumPy's fixed costs spread thin, arrays in cache
 
 
-def _edges(cps: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of the tokens of the sorted, disjoint paragraphs ``[a, b)`` of ``cps``."""
+def _edges(
+    cps: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, ends) of the tokens of the sorted, disjoint paragraphs ``[a, b)`` of ``cps``,
+    and whether each code point is in a token."""
     n = cps.size
     keep = a < b
     a, last = a[keep], b[keep] - 1  # each paragraph's first and last character
@@ -86,19 +90,7 @@ def _edges(cps: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, n
     tail[-1:] = inword[-1:]
     tail[:-1] = inword[:-1] > inword[1:]
     tail[last] = inword[last]
-    return np.flatnonzero(head | single), np.flatnonzero(tail | single) + 1
-
-
-def _refusal(paragraphs: list[tuple[int, int]], n: int) -> str | None:
-    """Why ``paragraphs`` of a text of ``n`` code points can have no tokens, if they cannot."""
-    end = 0
-    for a, b in paragraphs:
-        if not 0 <= a <= b <= n:  # a batch would take the next document's characters
-            return f"paragraph [{a}, {b}) is not within the text's {n} characters"
-        if a < end:  # the normalizer never makes them; the tags would mean nothing
-            return f"paragraphs overlap: one ends at {end}, the next starts at {a}"
-        end = b
-    return None
+    return np.flatnonzero(head | single), np.flatnonzero(tail | single) + 1, inword | single
 
 
 @dataclass(frozen=True)
@@ -114,16 +106,35 @@ class Bio:
         return cls(names.index("O"), names.index(f"B-{label}"), names.index(f"I-{label}"))
 
 
+def _pieces(spans: list[list[dict[str, Any]]], labels: list[str]) -> np.ndarray:
+    """(label, document, start, end) of what each span of a label tags, the outermost
+    pieces of each label and document in order of start (``rows.outermost`` at once: those
+    ending after every earlier one, sorted by start and longest first)."""
+    index = {lab: i for i, lab in enumerate(labels)}
+    flat: list[int] = []
+    for k, of_doc in enumerate(spans):
+        for x in of_doc:
+            li = index.get(x["label"])
+            if li is not None:
+                for p in pieces(x):
+                    flat += (li, k, p["start"], p["end"])
+    found = np.array(flat, dtype=np.int64).reshape(-1, 4)
+    lab, k, s, e = found.T
+    found = found[np.lexsort((-e, s, k, lab))]
+    group = found[:, 0] * len(spans) + found[:, 1]
+    # the ends ranked, so that each (label, document) group's keys lie above the last's
+    key = group * found.shape[0] + np.unique(found[:, 3], return_inverse=True)[1]
+    keep = np.ones(found.shape[0], dtype=bool)
+    keep[1:] = key[1:] > np.maximum.accumulate(key)[:-1]
+    return found[keep]
+
+
 def _runs(
-    spans: list[tuple[int, int, int]],
-    at: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    doc_tok: np.ndarray,
+    found: np.ndarray, at: np.ndarray, starts: np.ndarray, ends: np.ndarray, doc_tok: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(first, end) token of each (document, start, end) span: from the first token ending
-    after its start to the last starting before its end, among its document's tokens."""
-    k, s, e = np.array(spans, dtype=np.int64).reshape(-1, 3).T
+    """(first, end) token of each (label, document, start, end) piece: from the first token
+    ending after its start to the last starting before its end, among its document's."""
+    _, k, s, e = found.T
     lo, hi = doc_tok[k], doc_tok[k + 1]
     first = np.clip(np.searchsorted(ends, s + at[k], side="right"), lo, hi)
     return first, np.clip(np.searchsorted(starts, e + at[k], side="left"), lo, hi)
@@ -131,9 +142,9 @@ def _runs(
 
 def _bio(first: np.ndarray, end: np.ndarray, ids: Bio, n: int, dtype: np.dtype) -> np.ndarray:
     """The tags of ``n`` tokens, each run ``[first, end)`` written B-, I-, I-... in turn, later
-    runs overwriting earlier. Neither ``first`` nor ``end`` ever decreases (``outermost``
-    keeps spans in order of start, each ending after the last), so a run shows up to where
-    the next begins; those that do not show at all are left out."""
+    runs overwriting earlier. Neither ``first`` nor ``end`` ever decreases (outermost
+    pieces in order of start, each ending after the last), so a run shows up to where the
+    next begins; those that do not show at all are left out."""
     first, end = first[first < end], end[first < end]
     shown = np.minimum(end, np.append(first[1:], n))
     first, shown = first[first < shown], shown[first < shown]
@@ -146,14 +157,42 @@ def _bio(first: np.ndarray, end: np.ndarray, ids: Bio, n: int, dtype: np.dtype) 
     return np.repeat(values, lengths)
 
 
+def _refusal(edges: list[int], n: int) -> str:
+    """Why paragraphs (``edges``: start, end, start, ...) of ``n`` code points are refused."""
+    end = 0
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if not 0 <= a <= b <= n:  # a batch would take the next document's characters
+            return f"paragraph [{a}, {b}) is not within the text's {n} characters"
+        if a < end:  # the normalizer never makes them; the tags would mean nothing
+            return f"paragraphs overlap: one ends at {end}, the next starts at {a}"
+        end = b
+    raise AssertionError(f"paragraphs {edges} refused for no reason")
+
+
 @dataclass
 class _Pending:
-    """A document added, not yet in a batch."""
+    """Documents added since the last batch, as the lists a batch is made of."""
 
-    doc_id: str
-    text: str
-    paragraphs: list[tuple[int, int]]
-    spans: list[dict[str, Any]]
+    doc_ids: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)  # each document's paragraphs
+    edges: list[int] = field(default_factory=list)  # each paragraph's start and end
+    spans: list[list[dict[str, Any]]] = field(default_factory=list)
+    chars: int = 0
+
+    def add(self, doc_id: str, text: str, paragraphs: list[dict[str, int]], spans) -> None:
+        """ValueError if the paragraphs overlap or leave the text; no rows, nothing held."""
+        n, edges = len(text), [x for p in paragraphs for x in (p["start"], p["end"])]
+        # in order and within the text: starts and ends never decrease from 0 up to n
+        if edges and not (0 <= edges[0] and edges[-1] <= n and all(map(le, edges, edges[1:]))):
+            raise ValueError(_refusal(edges, n))
+        if edges:
+            self.doc_ids.append(doc_id)
+            self.texts.append(text)
+            self.counts.append(len(edges) // 2)
+            self.edges += edges
+            self.spans.append(spans)
+            self.chars += n
 
 
 @dataclass
@@ -163,9 +202,8 @@ class _Batch:
     doc_ids: list[str]  # of each row
     paragraph: np.ndarray  # each row's paragraph index in its document (int32)
     bounds: np.ndarray  # token index where each row starts, then the token count
-    data: np.ndarray  # the documents' UTF-8 bytes, one after the other (uint8)
-    byte_starts: np.ndarray  # of each token in ``data``
-    byte_ends: np.ndarray
+    words: np.ndarray  # the tokens' UTF-8 bytes, one after the other (uint8)
+    word_at: np.ndarray  # where each token starts in ``words``, then their size
     starts: np.ndarray  # code point offsets in the token's document (int32)
     ends: np.ndarray
     tags: list[np.ndarray]  # of each label, ClassLabel ids of each token
@@ -176,57 +214,50 @@ class _Batch:
         return self.bounds.size - 1
 
 
-def _batch(docs: list[_Pending], labels: list[str], bio: list[Bio]) -> _Batch:
-    """The rows of ``docs`` (each with a paragraph), their texts one after the other: a
-    document's edges are paragraph edges, so no token crosses them."""
-    texts = [d.text for d in docs]
-    joined = "".join(texts)
+def _batch(docs: _Pending, labels: list[str], bio: list[Bio]) -> _Batch:
+    """The rows of ``docs``, their texts one after the other: a document's edges are
+    paragraph edges, so no token crosses them."""
+    joined = "".join(docs.texts)
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    at = np.zeros(len(docs) + 1, dtype=np.int64)  # each document's first code point
-    np.cumsum(np.fromiter(map(len, texts), np.int64, len(docs)), out=at[1:])
-    npar = np.fromiter((len(d.paragraphs) for d in docs), np.int64, len(docs))
-    row0 = np.zeros(len(docs) + 1, dtype=np.int64)  # each document's first row
-    np.cumsum(npar, out=row0[1:])
-    par = np.array([p for d in docs for p in d.paragraphs], dtype=np.int64)
-    par += np.repeat(at[:-1], npar)[:, None]
-    starts, ends = _edges(cps, par[:, 0], par[:, 1])
+    at = np.zeros(len(docs.texts) + 1, dtype=np.int64)  # each document's first code point
+    np.cumsum(np.fromiter(map(len, docs.texts), np.int64, len(docs.texts)), out=at[1:])
+    counts = np.array(docs.counts, dtype=np.int64)
+    row0 = np.zeros(counts.size + 1, dtype=np.int64)  # each document's first row
+    np.cumsum(counts, out=row0[1:])
+    par = np.array(docs.edges, dtype=np.int64).reshape(-1, 2) + np.repeat(at[:-1], counts)[:, None]
+    starts, ends, intok = _edges(cps, par[:, 0], par[:, 1])
     # the characters between paragraphs are no token's: a paragraph's tokens are those
     # starting from its start up to the next paragraph's
     bounds = np.append(np.searchsorted(starts, par[:, 0], side="left"), starts.size)
     doc_tok = bounds[row0]  # each document's first token, then the token count
-    data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    byte_at = np.flatnonzero(np.append((data & 0xC0) != 0x80, True))  # of each code point
+    # the tokens' code points, one after the other, as UTF-8; where each code point starts
+    words = np.frombuffer(codecs.utf_32_le_decode(cps[intok])[0].encode("utf-8"), np.uint8)
+    byte_at = np.flatnonzero(np.append((words & 0xC0) != 0x80, True))
+    cp_at = np.zeros(starts.size + 1, dtype=np.int64)  # where each token starts in them
+    np.cumsum(ends - starts, out=cp_at[1:])
     shift = np.repeat(at[:-1], np.diff(doc_tok))
+    heads = bounds[:-1][bounds[:-1] < bounds[1:]]  # first token of each paragraph
+    found = _pieces(docs.spans, labels)
+    runs = _runs(found, at, starts, ends, doc_tok)
+    dtype = np.min_scalar_type(max(max(ids.o, ids.b, ids.i) for ids in bio) if bio else 0)
+    tags = []
+    for li, ids in enumerate(bio):
+        mine = found[:, 0] == li
+        t = _bio(runs[0][mine], runs[1][mine], ids, starts.size, dtype)
+        t[heads[t[heads] == ids.i]] = ids.b  # a span running on starts again with B-
+        tags.append(t)
     return _Batch(
-        doc_ids=[d.doc_id for d in docs for _ in d.paragraphs],
-        paragraph=(np.arange(row0[-1]) - np.repeat(row0[:-1], npar)).astype(np.int32),
+        doc_ids=list(
+            itertools.chain.from_iterable(map(itertools.repeat, docs.doc_ids, docs.counts))
+        ),
+        paragraph=(np.arange(row0[-1]) - np.repeat(row0[:-1], counts)).astype(np.int32),
         bounds=bounds,
-        data=data,
-        byte_starts=byte_at[starts],
-        byte_ends=byte_at[ends],
+        words=words,
+        word_at=byte_at[cp_at],
         starts=(starts - shift).astype(np.int32),
         ends=(ends - shift).astype(np.int32),
-        tags=_tags(docs, labels, bio, (at, starts, ends, doc_tok), bounds),
+        tags=tags,
     )
-
-
-def _tags(docs: list[_Pending], labels: list[str], bio: list[Bio], where, bounds) -> list:
-    """Each label's tags of the batch's tokens; ``where`` is (each document's first code
-    point, token starts, token ends, each document's first token)."""
-    n = where[1].size
-    heads = bounds[:-1][bounds[:-1] < bounds[1:]]  # first token of each paragraph
-    dtype = np.min_scalar_type(max(max(ids.o, ids.b, ids.i) for ids in bio) if bio else 0)
-    out = []
-    for lab, ids in zip(labels, bio, strict=True):
-        spans = [
-            (k, s["start"], s["end"])
-            for k, d in enumerate(docs)
-            for s in outermost([p for x in d.spans if x["label"] == lab for p in pieces(x)])
-        ]
-        tags = _bio(*_runs(spans, *where), ids, n, dtype)
-        tags[heads[tags[heads] == ids.i]] = ids.b  # a span running on starts again with B-
-        out.append(tags)
-    return out
 
 
 class TokenColumns:
@@ -241,30 +272,24 @@ class TokenColumns:
         self.labels = list(labels)
         self.bio = [Bio.of(feats[f"{lab.lower()}_tags"].feature.names, lab) for lab in labels]
         self.batch_chars = batch_chars
-        self.pending: list[_Pending] = []
-        self.pending_chars = 0
+        self.pending = _Pending()
         self.batches: deque[_Batch] = deque()
         self.rows = 0
 
     def add(self, doc: dict[str, Any], gold: dict[str, Any]) -> None:
         """Hold the document's rows; ValueError naming it if its paragraphs overlap."""
-        text = doc["text"]
-        paras = [(p["start"], p["end"]) for p in doc["paragraphs"]]
-        problem = _refusal(paras, len(text))
-        if problem:
-            raise ValueError(f"document {doc['doc_id']}, field paragraphs: {problem}")
-        if not paras:  # no rows
-            return
-        self.pending.append(_Pending(doc["doc_id"], text, paras, gold["spans"]))
-        self.pending_chars += len(text)
-        self.rows += len(paras)
-        if self.pending_chars >= self.batch_chars:
+        try:
+            self.pending.add(doc["doc_id"], doc["text"], doc["paragraphs"], gold["spans"])
+        except ValueError as exc:
+            raise ValueError(f"document {doc['doc_id']}, field paragraphs: {exc}") from None
+        self.rows += len(doc["paragraphs"])
+        if self.pending.chars >= self.batch_chars:
             self._flush()
 
     def _flush(self) -> None:
-        if self.pending:
+        if self.pending.doc_ids:
             self.batches.append(_batch(self.pending, self.labels, self.bio))
-        self.pending, self.pending_chars = [], 0
+            self.pending = _Pending()
 
     def take(self, n: int) -> pa.Table:
         """A table of the first ``n`` rows held (all of them if fewer), which are let go."""
@@ -283,25 +308,17 @@ class TokenColumns:
         return _table(self.schema, taken, self.labels)
 
 
-def _strings(cuts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> pa.Array:
-    """One Arrow string array of the tokens cut from each (data, byte_starts, byte_ends):
-    sorted, disjoint tokens, so their bytes are the data's, the gaps between them left out."""
-    lengths, data = [], []
-    for buf, bs, be in cuts:
-        lengths.append(be - bs)
-        if bs.size:
-            # in a token or not, run by run: [bs0, be0) in, [be0, bs1) out, [bs1, be1) in ...
-            edges = np.empty(2 * bs.size, dtype=np.int64)
-            edges[0::2], edges[1::2] = bs, be
-            keep = np.repeat(np.arange(2 * bs.size - 1) % 2 == 0, np.diff(edges))
-            data.append(buf[bs[0] : be[-1]][keep])
-    flat = np.concatenate(lengths) if lengths else np.empty(0, np.int64)
-    offsets = np.zeros(flat.size + 1, dtype=np.int32)
-    np.cumsum(flat, out=offsets[1:])
+def _strings(cuts: list[tuple[np.ndarray, np.ndarray]]) -> pa.Array:
+    """One Arrow string array of the tokens of each (words, where each token starts in them
+    and the last ends)."""
+    offsets, data, base = [np.zeros(1, np.int64)], [], 0
+    for words, at in cuts:
+        offsets.append(at[1:] - at[0] + base)
+        data.append(words[at[0] : at[-1]])
+        base += int(at[-1] - at[0])
+    ends = np.concatenate(offsets).astype(np.int32)
     joined = np.concatenate(data) if data else np.empty(0, np.uint8)
-    return pa.StringArray.from_buffers(
-        flat.size, pa.py_buffer(offsets.tobytes()), pa.py_buffer(joined.tobytes())
-    )
+    return pa.StringArray.from_buffers(ends.size - 1, pa.py_buffer(ends), pa.py_buffer(joined))
 
 
 def _table(schema: pa.Schema, taken: list[tuple[_Batch, int, int]], labels: list[str]) -> pa.Table:
@@ -318,7 +335,7 @@ def _table(schema: pa.Schema, taken: list[tuple[_Batch, int, int]], labels: list
         base += t1 - t0
         starts.append(d.starts[t0:t1])
         ends.append(d.ends[t0:t1])
-        cut.append((d.data, d.byte_starts[t0:t1], d.byte_ends[t0:t1]))
+        cut.append((d.words, d.word_at[t0 : t1 + 1]))
         for column, t in zip(tags, d.tags, strict=True):
             column.append(t[t0:t1])
     row_offsets = pa.array(np.concatenate(offsets).astype(np.int32))
