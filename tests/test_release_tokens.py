@@ -55,8 +55,12 @@ def _reference(docs: list[tuple[dict[str, Any], dict[str, Any]]]) -> pa.Table:
     )
 
 
-def _columns(docs: list[tuple[dict[str, Any], dict[str, Any]]], group: int) -> pa.Table:
-    cols = tokens.TokenColumns(FEATS, LABELS)
+def _columns(
+    docs: list[tuple[dict[str, Any], dict[str, Any]]],
+    group: int,
+    batch_chars: int = tokens.BATCH_CHARS,
+) -> pa.Table:
+    cols = tokens.TokenColumns(FEATS, LABELS, batch_chars)
     parts = []
     for d, g in docs:
         cols.add(d, g)
@@ -76,13 +80,18 @@ WORDS = st.sampled_from(
 @st.composite
 def _doc(draw: st.DrawFn, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
     text = "".join(draw(st.lists(WORDS, min_size=0, max_size=40)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=4)))
-    edges = [0, *cuts, len(text)]
-    paragraphs = [{"start": a, "end": b} for a, b in zip(edges, edges[1:], strict=False)]
+    if draw(st.booleans()):  # paragraphs one after the other, covering the text
+        cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=4)))
+        edges = [0, *cuts, len(text)]
+        pairs = list(zip(edges, edges[1:], strict=False))
+    else:  # characters between and around them, or no paragraph at all
+        edges = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+        pairs = list(zip(edges[::2], edges[1::2], strict=False))
+    paragraphs = [{"start": a, "end": b} for a, b in pairs]
     spans = []
     for i in range(draw(st.integers(0, 6)) if text else 0):
-        a = draw(st.integers(0, len(text) - 1))
-        z = draw(st.integers(a + 1, len(text)))
+        a = draw(st.integers(-2, len(text) - 1))  # a little outside the text too
+        z = draw(st.integers(a + 1, len(text) + 2))
         span = {"id": f"s{i}", "label": draw(st.sampled_from(LABELS)), "start": a, "end": z}
         if z - a >= 3 and draw(st.booleans()):
             m = draw(st.integers(a + 1, z - 2))
@@ -91,17 +100,39 @@ def _doc(draw: st.DrawFn, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"doc_id": f"d{n}", "text": text, "paragraphs": paragraphs}, {"spans": spans}
 
 
+DOCS = st.integers(1, 6).flatmap(lambda k: st.tuples(*[_doc(i) for i in range(k)]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    st.integers(1, 4).flatmap(lambda k: st.tuples(*[_doc(i) for i in range(k)])), st.integers(1, 9)
-)
-def test_columns_equal_the_reference_rows_encoded(docs, group):
+@given(DOCS, st.integers(1, 9), st.sampled_from([0, 7, 60, tokens.BATCH_CHARS]))
+def test_columns_equal_the_reference_rows_encoded(docs, group, batch_chars):
     docs = list(docs)
-    ref, got = _reference(docs), _columns(docs, group)
+    ref, got = _reference(docs), _columns(docs, group, batch_chars)
     assert got.schema == ref.schema
     assert got.to_pylist() == ref.to_pylist()
     assert got.equals(ref)
     assert got.nbytes == ref.nbytes
+
+
+@settings(max_examples=200, deadline=None)
+@given(DOCS, st.integers(1, 4))
+def test_documents_batched_together_give_the_tables_of_each_alone(docs, group):
+    """Row groups of 1 to 4 rows cut documents; empty texts, documents with no paragraph and
+    astral code points are among those drawn."""
+    together = tokens.TokenColumns(FEATS, LABELS, batch_chars=10**9)
+    alone = tokens.TokenColumns(FEATS, LABELS, batch_chars=0)
+    for d, g in docs:
+        together.add(d, g)
+        alone.add(d, g)
+    with_rows = sum(1 for d, _ in docs if d["paragraphs"])
+    assert len(together.batches) == 0 and len(together.pending.doc_ids) == with_rows
+    assert len(alone.batches) == with_rows and not alone.pending.doc_ids
+    while together.rows or alone.rows:
+        assert together.rows == alone.rows
+        got, want = together.take(group), alone.take(group)
+        assert len(together.batches) <= 1
+        assert got.equals(want)
+        assert got.nbytes == want.nbytes
 
 
 def test_columns_of_the_seed_release_documents():
@@ -121,3 +152,14 @@ def test_overlapping_paragraphs_are_refused_with_the_document_named():
     doc = {"doc_id": "d7", "text": "a b c", "paragraphs": paragraphs}
     with pytest.raises(ValueError, match=r"document d7, field paragraphs: paragraphs overlap"):
         cols.add(doc, {"spans": []})
+    assert cols.rows == 0 and not cols.pending.doc_ids
+
+
+@pytest.mark.parametrize("start, end", [(-1, 2), (3, 6), (4, 3)])
+def test_paragraphs_outside_the_text_are_refused_with_the_document_named(start, end):
+    """In a batch they would reach into the next document's characters."""
+    cols = tokens.TokenColumns(FEATS, LABELS)
+    doc = {"doc_id": "d8", "text": "a b c", "paragraphs": [{"start": start, "end": end}]}
+    with pytest.raises(ValueError, match=rf"document d8, field paragraphs: paragraph \[{start}, "):
+        cols.add(doc, {"spans": []})
+    assert cols.rows == 0 and not cols.pending.doc_ids
