@@ -133,6 +133,18 @@ def test_bad_version_string_is_refused(project: Path):
     assert r.returncode == 1 and "X.Y.Z" in r.stderr
 
 
+def test_a_gold_file_that_is_not_json_is_named_and_nothing_is_released(project: Path):
+    gold = sorted((project / "annotations" / "gold").glob("*.json"))[0]
+    gold.write_text('{"doc_id": "' + gold.stem + '", "spans": [', encoding="utf-8")
+    before = tree_digest(project)
+    r = run_cli("build", "--version", "1.2.3", root=project)
+    assert r.returncode == 1
+    assert f"{gold.name}: not valid JSON" in r.stderr and "Traceback" not in r.stderr
+    after = tree_digest(project)
+    after.pop(".claimcorpus.lock", None)  # the reader lock's file, left for the next reader
+    assert after == before and not (project / "releases" / "1.2.3").exists()
+
+
 def test_a_new_document_does_not_move_released_stories(project: Path, tmp_path: Path):
     rels = tmp_path / "rels"
     first, _ = build_release(project, "1.0.0", rels, baselines=False)

@@ -28,7 +28,7 @@ import yaml
 
 from claimcorpus.core.gold_rules import gold_findings
 from claimcorpus.core.io import atomic_write_json, read_json, read_record
-from claimcorpus.core.problems import Problem
+from claimcorpus.core.problems import InputError, Problem
 from claimcorpus.core.record_rules import Finding, Vocabulary, prediction_findings
 from claimcorpus.core.records import PRED
 from claimcorpus.core.schema_check import Check, compile_schema
@@ -145,7 +145,11 @@ class LazyLayer(Mapping[str, dict[str, Any]]):
         self.paths = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.exists() else {}
 
     def __getitem__(self, doc_id: str) -> dict[str, Any]:
-        return read_record(self.paths[doc_id])
+        path = self.paths[doc_id]
+        try:
+            return read_record(path)
+        except ValueError as exc:  # orjson's JSONDecodeError is one
+            raise InputError(f"{path}: not valid JSON: {exc}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)
