@@ -154,6 +154,15 @@ FRAGMENTS = (
     "sanctions work",
     "x",
     "7",
+    "suggested to Newsweek ",
+    "said to the Financial Times ",
+    "told the Times",
+    "vehemently ",
+    "had ",
+    "again ",
+    "stressed",
+    "stated",
+    "disputes",
 )
 
 
@@ -165,6 +174,17 @@ def test_same_decisions_as_the_reference_on_generated_text(s):
     for a in range(0, len(s), 7):  # offsets inside a text, as trivial.extract passes them
         assert lexicon.has_cue(s, low, a, len(s)) == bool(ref.ANY_CUE.search(s, a, len(s)))
     assert lexicon.guess_source_type(s) == ref.guess_source_type(s)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map("".join))
+def test_the_cue_grouped_by_first_letter_matches_the_flat_one(s):
+    """rules._CUE (each alternation grouped by first letter) against the reference's flat
+    alternation, at every position, with the sentence end the patterns put after it."""
+    grouped, flat = re.compile(rules._CUE + rules._END), re.compile(ref._CUE + ref._END)
+    for a in range(len(s)):
+        g, f = grouped.match(s, a), flat.match(s, a)
+        assert (g and (g.span(), g.span("cue"))) == (f and (f.span(), f.span("cue"))), (s, a)
 
 
 @pytest.mark.parametrize(

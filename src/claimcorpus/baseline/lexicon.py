@@ -69,12 +69,25 @@ DENY_VERBS: tuple[str, ...] = (
 )
 ACCUSE_VERBS: tuple[str, ...] = ("accused", "accuses", "accuse")
 # Words before the verb that belong to the cue ("has vehemently denied").
-AUXILIARIES = r"(?:(?:has|have|had|also|again|repeatedly|vehemently|strongly|previously|later)\s+)*"
+AUXILIARY_WORDS: tuple[str, ...] = (
+    "has",
+    "have",
+    "had",
+    "also",
+    "again",
+    "repeatedly",
+    "vehemently",
+    "strongly",
+    "previously",
+    "later",
+)
+AUXILIARIES = rf"(?:(?:{'|'.join(AUXILIARY_WORDS)})\s+)*"
 # "told Newsweek", "told reporters", "told the Financial Times", "suggested to Newsweek".
 RECIPIENT = (
     r"(?:the\s+)?(?:[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}|reporters|journalists|lawmakers)"
 )
-TELL = rf"(?:told|tells|suggested\s+to|said\s+to)\s+{RECIPIENT}"
+TELL_VERBS: tuple[str, ...] = ("told", "tells", r"suggested\s+to", r"said\s+to")
+TELL = rf"(?:{'|'.join(TELL_VERBS)})\s+{RECIPIENT}"
 # Words in a claim that make the source reject it: "X said those claims were false".
 FALSE_WORDS = r"(?:false|untrue|baseless|groundless|unfounded|fabricated|nonsense|lies|a\s+lie)"
 
