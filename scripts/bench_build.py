@@ -62,11 +62,23 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SRC = REPO / "src"
+# the tree measured: a child is told it by the parent's --src (set here, before the first
+# claimcorpus import, or that import would bind the package to this repo's src)
+SRC = Path(os.environ.get("CLAIMCORPUS_BENCH_SRC") or REPO / "src")
 sys.path.insert(0, str(SRC))
+import claimcorpus  # noqa: E402
 from claimcorpus.core import blocks  # noqa: E402
 
 SCRIPT = "scripts/bench_build.py"
+
+
+def _measured_src(src: str) -> None:
+    """Refuse to measure a tree other than ``src`` (the package is imported at the top)."""
+    here = Path(claimcorpus.__file__).resolve().parent
+    if not here.is_relative_to(Path(src).resolve()):
+        raise SystemExit(f"bench_build: measuring {here}, not --src {src}")
+
+
 BLOCK = "bench_build"
 # options that only say where things go, not what is measured
 NOT_MEASURED = ("--readme", "--json", "--from-json", "--workdir", "--profile", "--seeds-dir")
@@ -420,7 +432,7 @@ def child(cfg: dict) -> dict:
     """Runs in a fresh process: ingest, build, then the bare regex / normalize passes."""
     if cfg["no_fsync"]:
         os.fsync = lambda fd: None  # diagnostic only: what the flushes cost
-    sys.path.insert(0, cfg["src"])
+    _measured_src(cfg["src"])
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
 
     from claimcorpus import pipeline
@@ -557,7 +569,7 @@ def gold_record(doc: dict, scheme, rng: random.Random) -> dict | None:
 
 def child_gold(cfg: dict) -> dict:
     """Annotate every ingested article (deterministic for the seed): annotations/gold/."""
-    sys.path.insert(0, cfg["src"])
+    _measured_src(cfg["src"])
     from claimcorpus.core.layers import write_record
     from claimcorpus.core.scheme import load_scheme
     from claimcorpus.ingest.store import doc_ids, load_document
@@ -613,7 +625,7 @@ def _time_steps(build_module, steps_module, record: dict) -> None:
 def child_build(cfg: dict) -> dict:
     """Build the project once per writer, in this one process: time, CPU, peak RSS, time
     and peak per build step, the seconds inside the writer's encoding, and SHA256SUMS."""
-    sys.path.insert(0, cfg["src"])
+    _measured_src(cfg["src"])
     sys.path.insert(0, str(REPO / "tests"))
     import datasets  # noqa: F401  (imported by the build; keep import time out of it)
     import reference_writer  # tests/: the encode_example writer (before issue 14)
@@ -1053,6 +1065,7 @@ def _measure_sizes(args: argparse.Namespace, work: Path) -> list[dict]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])),
+        "CLAIMCORPUS_BENCH_SRC": str(src),
     }
     print(
         f"workdir {work}; seeds {len(seeds['articles'])} articles, "
