@@ -92,8 +92,14 @@ TELL = rf"(?:{'|'.join(TELL_VERBS)})\s+{RECIPIENT}"
 FALSE_WORDS = r"(?:false|untrue|baseless|groundless|unfounded|fabricated|nonsense|lies|a\s+lie)"
 
 
+def by_length(words: tuple[str, ...]) -> list[str]:
+    """Longest first (ties keep their order): an alternation's order, so "says" is tried
+    before "say"."""
+    return sorted(words, key=len, reverse=True)
+
+
 def _alt(words: tuple[str, ...]) -> str:
-    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(by_length(words)) + ")"
 
 
 def by_first_letter(alternatives: Sequence[str]) -> str:

@@ -34,16 +34,13 @@ from claimcorpus.baseline.lexicon import (
     SAY_VERBS,
     TELL_VERBS,
     by_first_letter,
+    by_length,
     folded,
     guess_source_type,
 )
 from claimcorpus.normalize.segment import text_sentences
 
 Span = tuple[int, int]  # sentence-local, half-open
-
-
-def _by_length(words: tuple[str, ...]) -> list[str]:
-    return sorted(words, key=len, reverse=True)  # lexicon's order in SAY, DENY, ACCUSE
 
 
 # The cue "{AUXILIARIES}(?:{TELL}|{DENY}|{SAY})" with each alternation grouped by first letter
@@ -54,9 +51,7 @@ def _by_length(words: tuple[str, ...]) -> list[str]:
 # compares the two.
 _AUXILIARIES = rf"(?:{by_first_letter(AUXILIARY_WORDS)}\s+)*"
 _CUE_WORDS = by_first_letter(
-    [rf"{verb}\s+{RECIPIENT}" for verb in TELL_VERBS]
-    + _by_length(DENY_VERBS)
-    + _by_length(SAY_VERBS)
+    [rf"{verb}\s+{RECIPIENT}" for verb in TELL_VERBS] + by_length(DENY_VERBS) + by_length(SAY_VERBS)
 )
 _CUE = rf"(?P<cue>{_AUXILIARIES}{_CUE_WORDS})"
 _TAIL = r"(?:\s+(?:on|in|at|last|this|earlier|late|during|after|before|while)\b[^,]{0,60})?"
