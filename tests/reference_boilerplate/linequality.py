@@ -26,7 +26,8 @@ _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
 _W = r"[\w\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]"
 _WORD = re.compile(rf"{_W}+(?:[-'’.]{_W}+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_CREDIT_AFTER = re.compile(r"\s+\([^()]{1,160}\)$")
+# (after a full stop of Chinese or Japanese, no space comes first: "。(綜合報道)")
+_CREDIT_AFTER = re.compile(r"(?:\s+|(?<=[。！？]))[(（][^()（）]{1,160}[)）]$")
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -122,7 +123,7 @@ def info(line: str) -> LineInfo:
     tail = line[-12:]
     ellipsis = bool(_ELLIPSIS.search(tail))
     terminal = bool(_TERMINAL.search(tail)) and not ellipsis
-    if not terminal and line.endswith(")"):
+    if not terminal and line.endswith((")", "）")):
         # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
         head = _CREDIT_AFTER.sub("", line)
         terminal = head != line and bool(_TERMINAL.search(head[-12:]))

@@ -317,4 +317,66 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         re.compile(r"^(?=[^-_]*[a-z])[a-z0-9]+(?:[-_][a-z0-9]+){2,}$"),
         max_words=12,
     ),
+    Rule(
+        "bare-url",
+        "an encoded web address (an image's source) on a line of its own",
+        # "/https%3A%2F%2Fcdn.example.com%2Fimg.jpg)"; plain addresses are source-link's
+        re.compile(r"^\S*%2f\S*%2f\S*$", re.IGNORECASE),
+        needs=_any("%2f"),
+    ),
+    Rule(
+        "copyright-notice",
+        "notice forbidding reproduction",
+        # "本站所有文章...禁止复制、盗用...": the site's own reprint notice; a sentence about a
+        # court that banned copying names no "this site" or "all articles"
+        re.compile(
+            r"(?:本站|本网|本报|本平台|所有文章|所有内容|版权).{0,120}?"
+            r"(?:禁止|不得|严禁|谢绝|请勿|請勿)(?:任何[^，。,]{0,12})?(?:复制|转载|盗用|摘编|轉載|複製)"
+        ),
+        max_words=160,
+        needs=_any("禁止", "不得", "严禁", "谢绝", "请勿", "請勿"),
+    ),
+    Rule(
+        "related-teaser",
+        "teaser for another article, with its age",
+        # "Minister says ... - 29 mins ago", "... · hace 3 horas": a list of the latest stories
+        re.compile(
+            r"\s[-–—|·•]\s*(?:(?:about|around|over|just) )?(?:an?|\d+)\s*(?:secs?|seconds?|"
+            r"mins?|minutes?|hrs?|hours?|days?|weeks?|months?) ago$"
+            r"|\s[-–—|·•]\s*(?:hace \d+ (?:minutos?|horas?|días?)|il y a \d+ (?:minutes?|"
+            r"heures?|jours?)|vor \d+ (?:minuten|stunden|tagen)|\d+ (?:минут[уы]?|час(?:а|ов)?|"
+            r"дн(?:я|ей)) назад|\d+ (?:dakika|saat|gün) önce|\d+\s*(?:分钟|小时|天|分|時間|日)前)$",
+            re.IGNORECASE,
+        ),
+        max_words=40,
+        needs=_any("ago", "hace", "il y a", "vor ", "назад", "önce", "前"),
+    ),
+    Rule(
+        "page-label",
+        "a section or tag with its count of entries",
+        # "Entries in Verdict (21)", "Ukraine (1,204)": a link to a list, not a heading
+        re.compile(r"^[^\d()]{2,40} \(\d{1,3}(?:,\d{3})*\)$"),
+        max_words=5,
+        needs=_any("("),
+    ),
+    Rule(
+        "photo-credit",
+        "caption ending in its photographer's credit",
+        # "U.S. President Donald Trump. Alex Brandon / AP", "... Brasil - Mateus Bonomi/AGIF",
+        # "... Imagem: Ana Lee/Folhapress": the credit after the caption's end, dash or label
+        re.compile(
+            r"(?:[.!?]['\"”’»]?|\s[-–—|]|(?i:imagem|foto|photo|bild|image|cr[ée]dito?s?)\s?:)\s*"
+            r"[A-ZÀ-Ö][\w'’.-]+(?: [A-ZÀ-Ö][\w'’.-]+){0,3} ?/ ?[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}$"
+        ),
+        max_words=60,
+        needs=_any("/"),
+    ),
+    Rule(
+        "photo-credit",
+        "image source of a caption",
+        # "外交部发言人 资料图 图源：外交部网站"
+        re.compile(r"图源|图片来源|圖片來源|图片来自|资料图|資料圖"),
+        max_words=30,
+        needs=_any("图源", "图片来", "圖片來", "资料图", "資料圖"),
+    ),
 )

@@ -29,7 +29,8 @@ _WORD = re.compile(rf"{_W}+(?:[-'’.]{_W}+)*")
 # class of ASCII ranges is a bitmap the engine tests faster than \w and the script ranges
 _WORD_ASCII = re.compile(r"[A-Za-z0-9_]+(?:[-'.][A-Za-z0-9_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_CREDIT_AFTER = re.compile(r"\s+\([^()]{1,160}\)$")
+# (after a full stop of Chinese or Japanese, no space comes first: "。(綜合報道)")
+_CREDIT_AFTER = re.compile(r"(?:\s+|(?<=[。！？]))[(（][^()（）]{1,160}[)）]$")
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -123,7 +124,7 @@ def info(line: str) -> LineInfo:
     tail = line[-12:]
     ellipsis = bool(_ELLIPSIS.search(tail))
     terminal = bool(_TERMINAL.search(tail)) and not ellipsis
-    if not terminal and line.endswith(")"):
+    if not terminal and line.endswith((")", "）")):
         # a sentence with a credit after it: "... in October. (Reporting by Ann Lee)"
         head = _CREDIT_AFTER.sub("", line)
         terminal = head != line and bool(_TERMINAL.search(head[-12:]))

@@ -40,6 +40,7 @@ LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces te
 RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
 RUN_MAX_WORDS = 12  # ... each of at most this many words
 RUN_MIN_KEPT = 3  # ... of which this many are not yet removed (one "!" sentence is no list)
+CUT_MIN_WORDS = 20  # a last line of running text this long, cut off before its end
 _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
 _ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
 _SEPARATOR_END = "|»›>/"
@@ -158,7 +159,18 @@ def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo
             out[i] = HEAD_SHORT
         elif out[i] is None and glued_menu(lines[i], infos[i]):
             out[i] = GLUED_MENU
-    return _tail(lines, out, infos, prose[-1] + 1)
+    return _tail(lines, out, infos, _text_end(lines, out, infos, prose[-1]))
+
+
+def _text_end(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], last: int) -> int:
+    """Where the lines below the text begin: after its last sentence (``last``), or after
+    the page's last line when that is running text cut off mid-sentence (a page or excerpt
+    that ends inside a paragraph: the subheading above it is the text's, not a menu)."""
+    end = len(out) - 1
+    cut = out[end] is None and not infos[end].terminal and not infos[end].ellipsis
+    if end > last and cut and infos[end].words >= CUT_MIN_WORDS and not _note(lines[end]):
+        return end + 1
+    return last + 1
 
 
 def _tail(

@@ -198,4 +198,46 @@ PROMPT_RULES: tuple[Rule, ...] = (
         re.compile(r"^[^\s:：]{1,20}\s*[:：]\s*https?://\S+$"),
         needs=_any("http"),
     ),
+    Rule(
+        "notification-prompt",
+        "prompt to turn on the site's notifications",
+        _r(
+            r"^(?:please )?(?:turn on|enable|allow|activate|get) (?:push |breaking news )?"
+            r"(?:notifications|alerts)\b|^attiva le notifiche\b|^activ(?:ez|er) les "
+            r"notifications\b|^activa las notificaciones\b|^ative as notifica[çc][õo]es\b"
+            r"|^benachrichtigungen (?:aktivieren|einschalten)\b|^включите уведомления\b"
+            r"|^увімкніть сповіщення\b"
+        ),
+        max_words=20,
+        needs=_any("notif", "alerts", "benachrichtig", "уведомл", "сповіщ"),
+    ),
+    Rule(
+        "upgrade-prompt",
+        "prompt to upgrade a subscription",
+        # "Unlock stock picks and a newsfeed ... Upgrade Now": the call ends the line
+        _r(r"\bupgrade (?:now|today)[.!]?$|^unlock\b.{0,120}\bupgrade\b"),
+        max_words=30,
+        needs=_any("upgrade"),
+    ),
+    Rule(
+        "link-prompt",
+        "prompt to follow a link or scroll",
+        # "To learn more about X, click here.": the link's text, not the article's
+        _r(
+            r"\bclick here[.!]?$|\bhaga clic aquí[.!]?$|\bcliquez ici[.!]?$|\bclicca qui[.!]?$"
+            r"|^scroll (?:down|up) (?:for|to)\b|\başağıya kaydırın[.!]?$"
+        ),
+        max_words=20,
+        needs=_any("click", "clic", "clicca", "scroll", "kaydır"),
+    ),
+    Rule(
+        "media-teaser",
+        "link to a video, gallery or audio item",
+        # "Video: Jeb Bush Wins", "Watch: ...", "Photos: ...": a player or gallery's label
+        _r(
+            r"^(?:v[ií]deo|watch|photos?|gallery|galer[ií]a|audio|listen|podcast|видео|відео|"
+            r"фото)\s*:\s*\S"
+        ),
+        max_words=10,
+    ),
 )

@@ -44,7 +44,7 @@ NEVER = re.compile(r"$^")
 SOCIAL = set(
     "facebook twitter x whatsapp telegram linkedin reddit pinterest flipboard messenger email "
     "e-mail mail print vk instagram youtube tiktok threads bluesky mastodon google plus google+ "
-    "rss copy link share sms".split()
+    "rss copy link share sms comment comments adjust".split()
 )
 
 _SEED_REASONS = {
@@ -136,7 +136,8 @@ RULES: tuple[Rule, ...] = (
         r"recommended(?: for you| stories| articles| reading)?|most (?:read|popular|viewed|"
         r"shared|commented)|trending(?: now| stories| topics)?|latest(?: news| stories| "
         r"articles| headlines| updates)?|top stories|editor'?s picks?|recent posts|popular "
-        r"(?:posts|stories)|what to read next)$",
+        r"(?:posts|stories)|what to read next|(?:view|see|show) more (?:in|from) this "
+        r"(?:section|category|topic))$",
         max_words=14,
     ),
     _seed(
@@ -301,7 +302,9 @@ RULES: tuple[Rule, ...] = (
             r"|\b(?:photo )?credits?\s*:\s*[^.]{1,40}"
             r"|\((?:provided by|courtesy of|photo by)\b[^()]{1,60}\)\s*/?)$"
             r"|^(?:photo|photograph|image|picture|pic|illustration|graphic|file photo)s?"
-            r"(?: credit)?\s*(?::|by\b)|^(?:image|photo|picture) (?:source|caption)s?\b"
+            # (not a credit run into the first paragraph: "Photo by Ann Lee(SANFORD, Fla.) -- The")
+            r"(?: credit)?\s*(?::|by\b)(?![^()]{0,100}\([^()]{2,40}\)\s*(?:--|—|–)\s)"
+            r"|^(?:image|photo|picture) (?:source|caption)s?\b"
             r"|^[\w.-]+[._](?:jpe?g|png|webp|gif|svg)$"
             r"|^(?:image|photo|picture|untitled(?: design)?|thumbnail|placeholder|img[_-]?\d+|"
             r"dsc[_-]?\d+)$"

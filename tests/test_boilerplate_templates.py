@@ -1,0 +1,108 @@
+"""The boilerplate rules written from session 10's development pages: each line must go with
+its rule id, and an article line that looks like it must stay. Every page, outlet, person
+and quote here is invented.
+
+Pages are a headline, two sentences of text and the line under test, as in
+``test_boilerplate_signals``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_boilerplate_signals import HEAD, TEXT, kept, removed
+
+from claimcorpus.normalize import boilerplate
+from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize.text import normalize_bytes
+
+NEW_RULES = {
+    "bare-url",
+    "copyright-notice",
+    "link-prompt",
+    "media-teaser",
+    "notification-prompt",
+    "page-label",
+    "upgrade-prompt",
+}
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Ferry fares rise again after the storm - 29 mins ago", "related-teaser"),
+        ("Council to close two car parks - about 1 hour ago", "related-teaser"),
+        ("La junta nombra a su nueva presidenta · hace 3 horas", "related-teaser"),
+        ("Совет порта назначил нового главу — 5 минут назад", "related-teaser"),
+        ("/https%3A%2F%2Fcdn.harbourgazette.example%2Fimg%2F42.jpg)", "bare-url"),
+        ("cdn.example%2Fimages%2Fharbour-board.png", "bare-url"),
+        ("Turn on notifications to get the latest harbour news", "notification-prompt"),
+        ("Attiva le notifiche per ricevere gli aggiornamenti su", "notification-prompt"),
+        ("Unlock tide tables and a members' newsfeed for the port. Upgrade Now", "upgrade-prompt"),
+        ("To learn more about dredging, click here.", "link-prompt"),
+        ("Video: Harbour board chair speaks", "media-teaser"),
+        ("Mara Vell at the harbour office. Ann Lee / AP", "photo-credit"),
+        ("12/03/2024 - Mara Vell no porto - Ann Lee/Folhapress", "photo-credit"),
+        ("Mara Vell no porto Imagem: Ann Lee/Folhapress", "photo-credit"),
+        ("港口委员会主席 资料图 图源：港口委员会网站", "photo-credit"),
+        ("本站所有文章均为原创。任何个人或组织禁止复制、转载本站内容。", "copyright-notice"),
+        ("Entries in Harbour (21)", "page-label"),
+        ("View More In This Section", "related-teaser"),
+        ("Share Adjust Comment Print", "share-prompt"),
+    ],
+)
+def test_a_template_line_goes_with_its_rule(line, rule):
+    assert removed([HEAD, TEXT[0], line, TEXT[1]]).get(line) == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The board said the contract had been signed two years ago - and never reviewed.",
+        "The figures were published at http://harbourgazette.example.",
+        "Residents can turn on notifications in the council's app, the board said.",
+        "The board said it would upgrade the cranes within a year, not now.",
+        "Mara Vell said the board would review every bid before the vote, officials said.",
+        "Video: the chair explained the contract in a long interview with local radio on Monday.",
+        "The port's figures were compiled by Ann Lee / Harbour Data.",
+        "法院裁定该公司禁止复制他人作品，并处以罚款。",
+        "港口委员会周二表示，所有投标均公开开启并由独立工程师评分。",
+    ],
+)
+def test_an_article_line_with_the_same_words_stays(line):
+    assert line in kept([HEAD, TEXT[0], line, TEXT[1]])
+
+
+def test_every_new_rule_id_is_listed():
+    assert NEW_RULES <= set(boilerplate.ALL_RULE_IDS)
+
+
+def test_a_chinese_sentence_with_its_source_in_brackets_ends_a_sentence():
+    line = "另外，海关总署23日宣布，现允许俄罗斯全境小麦进口。(综合报道)"
+    assert lq.info(line).terminal
+    assert lq.info("海关总署23日宣布。（综合报道）").terminal
+    assert not lq.info("海关总署23日宣布(综合报道)").terminal  # no sentence end before it
+    page = ["港口委员会否认疏浚合同指控", "港口委员会周二表示，所有投标均公开开启。", line]
+    assert line in normalize_bytes("\n".join(page).encode()).text
+
+
+def test_a_subheading_above_a_paragraph_the_page_cuts_off_stays():
+    cut = (
+        "The second contract, for the northern channel, was signed in March after a tender "
+        "that two of the losing bidders have since asked the courts to"
+    )
+    assert lq.info(cut).words >= 20 and not lq.info(cut).terminal
+    page = [HEAD, *TEXT, "The northern channel", cut]
+    assert "The northern channel" in kept(page) and cut in kept(page)
+    # the same subheading closing the page, or above a short line, is below the text: it goes
+    assert removed([HEAD, *TEXT, "The northern channel"]) == {"The northern channel": "tail-short"}
+    short = removed([HEAD, *TEXT, "The northern channel", "Related stories from the port"])
+    assert short.get("The northern channel") == "tail-short"
+
+
+def test_a_photo_credit_run_into_the_first_paragraph_is_text():
+    fused = (
+        "Photo by Ann Lee(PORTSMOUTH, N.H.) -- The harbour board on Tuesday rejected claims "
+        "that it had handed a dredging contract to a company owned by one of its members."
+    )
+    assert fused in kept([HEAD, fused, TEXT[1]])
+    assert removed([HEAD, "Photo by Ann Lee", *TEXT]) == {"Photo by Ann Lee": "photo-credit"}
