@@ -106,3 +106,27 @@ def test_a_photo_credit_run_into_the_first_paragraph_is_text():
     )
     assert fused in kept([HEAD, fused, TEXT[1]])
     assert removed([HEAD, "Photo by Ann Lee", *TEXT]) == {"Photo by Ann Lee": "photo-credit"}
+
+
+def test_a_list_of_longer_headlines_closing_the_page_goes_even_after_a_question():
+    teasers = [
+        "Ferry operator warns of fare rises across the northern routes after the winter storms",
+        "Council leader under pressure as harbour dredging costs climb for a third year",
+        "Fishing fleet owners ask ministers for help with fuel costs; talks set for Monday",
+        "Harbour museum to close two galleries over the winter for repairs to its roof",
+        "Will the new ferry terminal ever open before the summer season?",
+        "Island ferry timetables for the spring",
+        "Harbour board chair answers readers' questions; listen to the podcast",
+    ]
+    # the question ends a sentence: the lines above it are no longer below the text
+    assert lq.info(teasers[4]).prose
+    assert all(12 < lq.info(t).words <= 16 for t in teasers[:4])
+    out = removed([HEAD, *TEXT, *teasers])
+    assert set(teasers) <= set(out)
+    # three closing lines that end with a full stop are the article's, however long
+    closing = [
+        "The board will meet again in March to decide on the northern channel contract.",
+        "Its chair said the tender would be reopened if the courts asked for it.",
+        "Bidders have until the end of the month to lodge their objections with the board.",
+    ]
+    assert all(line in kept([HEAD, *TEXT, *closing]) for line in closing)

@@ -38,7 +38,7 @@ from claimcorpus.normalize.vocabulary import (
 HEADING_LETTERS = 0.6  # a heading is mostly letters ("■航空会社「遺憾」" is)
 LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
 RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
-RUN_MAX_WORDS = 12  # ... each of at most this many words
+RUN_MAX_WORDS = 16  # ... each of at most this many words
 RUN_MIN_KEPT = 3  # ... of which this many are not yet removed (one "!" sentence is no list)
 CUT_MIN_WORDS = 20  # a last line of running text this long, cut off before its end
 _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
