@@ -48,6 +48,19 @@ NEW_RULES = {
         ("Entries in Harbour (21)", "page-label"),
         ("View More In This Section", "related-teaser"),
         ("Share Adjust Comment Print", "share-prompt"),
+        (
+            "Also Read | Ferry operator warns of fare rises across the northern routes",
+            "related-teaser",
+        ),
+        ("Leia também: Conselho do porto rejeita acusações sobre contrato", "related-teaser"),
+        ("Ann Lee and Tom Roe report for The Harbour Post.", "byline"),
+        ("Ann Lee reports for Harbour Data Foundation May 24, 2022.", "byline"),
+        ("Mara Vell at the harbour office (archive photo)", "photo-credit"),
+        ("Ann Lee-USA TODAY Sports", "photo-credit"),
+        ("clock menu more-arrow no yes mobile", "navigation"),
+        ("1. Перейти до змісту", "navigation"),
+        ("鄭重声明：記事の転載は情報の伝達のみを目的としています。", "copyright-notice"),
+        ("視頻：港口委员会主席讲话", "media-teaser"),
     ],
 )
 def test_a_template_line_goes_with_its_rule(line, rule):
@@ -66,6 +79,9 @@ def test_a_template_line_goes_with_its_rule(line, rule):
         "The port's figures were compiled by Ann Lee / Harbour Data.",
         "法院裁定该公司禁止复制他人作品，并处以罚款。",
         "港口委员会周二表示，所有投标均公开开启并由独立工程师评分。",
+        "Harbour Board reports for March show a loss of two million pounds.",
+        "Ann Lee reported for the Gazette for ten years before she joined the board.",
+        "Also read out at the meeting was a letter from the two bidders who lost the contract last year.",
     ],
 )
 def test_an_article_line_with_the_same_words_stays(line):
@@ -93,6 +109,9 @@ def test_a_subheading_above_a_paragraph_the_page_cuts_off_stays():
     assert lq.info(cut).words >= 20 and not lq.info(cut).terminal
     page = [HEAD, *TEXT, "The northern channel", cut]
     assert "The northern channel" in kept(page) and cut in kept(page)
+    # the paragraph wrapped mid-sentence with lines below it: still the text's
+    below = removed([HEAD, *TEXT, "The northern channel", cut, "Harbour Gazette newsroom"])
+    assert below == {"Harbour Gazette newsroom": "tail-short"}
     # the same subheading closing the page, or above a short line, is below the text: it goes
     assert removed([HEAD, *TEXT, "The northern channel"]) == {"The northern channel": "tail-short"}
     short = removed([HEAD, *TEXT, "The northern channel", "Related stories from the port"])

@@ -236,7 +236,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # "Video: Jeb Bush Wins", "Watch: ...", "Photos: ...": a player or gallery's label
         _r(
             r"^(?:v[ií]deo|watch|photos?|gallery|galer[ií]a|audio|listen|podcast|видео|відео|"
-            r"фото)\s*:\s*\S"
+            r"фото)\s*:\s*\S|^(?:视频|視頻|動画)\s*[:：]"
         ),
         max_words=10,
     ),

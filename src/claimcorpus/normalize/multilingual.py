@@ -109,6 +109,8 @@ _NAV = (
     r"beranda|首页|ホーム|الرئيسية|menú|menu principal|меню|buscar|pesquisar|rechercher|suche",
     r"поиск|пошук|cari|搜索|検索|بحث|liens d'accessibilité|ir al contenido|pular para o conteúdo",
     r"aller au contenu|zum inhalt springen|перейти к содержанию|ke konten",
+    # "1. Перейти до змісту": a numbered list of skip links
+    r"(?:\d\.\s*)?перейти до (?:змісту|головного меню|інших проєктів(?: dw)?)",
 )
 _FOOTER = (
     r"todos los derechos reservados|todos os direitos reservados|tous droits réservés",
@@ -332,9 +334,12 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         re.compile(
             r"(?:本站|本网|本报|本平台|所有文章|所有内容|版权).{0,120}?"
             r"(?:禁止|不得|严禁|谢绝|请勿|請勿)(?:任何[^，。,]{0,12})?(?:复制|转载|盗用|摘编|轉載|複製)"
+            r"|^(?:鄭重声明|郑重声明|鄭重聲明)|著作権は.{0,20}帰属|無断(?:転載|複製)|転載を禁"
         ),
         max_words=160,
-        needs=_any("禁止", "不得", "严禁", "谢绝", "请勿", "請勿"),
+        needs=_any(
+            "禁止", "不得", "严禁", "谢绝", "请勿", "請勿", "声明", "聲明", "著作権", "無断", "転載"
+        ),
     ),
     Rule(
         "related-teaser",
@@ -378,5 +383,61 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         re.compile(r"图源|图片来源|圖片來源|图片来自|资料图|資料圖"),
         max_words=30,
         needs=_any("图源", "图片来", "圖片來", "资料图", "資料圖"),
+    ),
+    Rule(
+        "related-teaser",
+        "teaser for another article, after its label",
+        # "Also Read | Minister resigns over ...", "Leia também: ...": the label of _RELATED
+        # and a separator, then a headline of any length
+        re.compile(
+            r"^(?:also read|read also|read more|see also|more on this|"
+            + "|".join(_RELATED)
+            + r")\s*[|:»>–—]\s*\S",
+            re.IGNORECASE,
+        ),
+        max_words=45,
+    ),
+    Rule(
+        "byline",
+        "credit of the author and the outlet a digest quotes",
+        # "Ann Lee and Tom Roe report for The Harbour Post.", "Ann Lee reports for Reuters May 2"
+        re.compile(
+            r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}(?:(?:, | and |, and )[A-Z][\w.'’-]+"
+            r"(?: [A-Z][\w.'’-]+){1,3})* reports? for (?:the )?(?:[A-Z][\w.'’&-]*\s?){1,5}"
+            # nothing after the outlet but a date: "Harbour Board reports for March show ..."
+            r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})?\.?$"
+        ),
+        max_words=30,
+        needs=_any("report"),
+    ),
+    Rule(
+        "photo-credit",
+        "caption marked as a file photo",
+        # "Volodymyr Zelensky (archive photo)", "... (foto de archivo)"
+        re.compile(
+            r"\((?:архівне фото|архивное фото|архівне|архивное|file photo|archive photo|"
+            r"foto de archivo|foto d'archivio|photo d'archives|archivbild|archivfoto|"
+            r"foto archiwalne|资料图|資料圖)\)$",
+            re.IGNORECASE,
+        ),
+        max_words=30,
+        needs=_any("архів", "архив", "file photo", "archiv", "archive", "资料图", "資料圖"),
+    ),
+    Rule(
+        "photo-credit",
+        "photo agency credit after the photographer's name",
+        # "Ann Lee-USA TODAY Sports", "Ann Lee-Imagn Images"
+        re.compile(
+            r"^[A-Z][\w.'’ -]{2,40}-(?:USA TODAY Sports|Imagn Images|Imagn Content Services)$"
+        ),
+        max_words=10,
+        needs=_any("usa today sports", "imagn"),
+    ),
+    Rule(
+        "navigation",
+        "icon names of a page's controls",
+        # the labels of a template's SVG icons, run together as text
+        re.compile(r"^clock menu more-arrow(?: no yes)?(?: mobile)?$", re.IGNORECASE),
+        needs=_any("more-arrow"),
     ),
 )

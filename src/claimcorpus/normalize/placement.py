@@ -164,12 +164,14 @@ def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo
 
 def _text_end(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], last: int) -> int:
     """Where the lines below the text begin: after its last sentence (``last``), or after
-    the page's last line when that is running text cut off mid-sentence (a page or excerpt
-    that ends inside a paragraph: the subheading above it is the text's, not a menu)."""
-    end = len(out) - 1
-    cut = out[end] is None and not infos[end].terminal and not infos[end].ellipsis
-    if end > last and cut and infos[end].words >= CUT_MIN_WORDS and not _note(lines[end]):
-        return end + 1
+    the last line of running text below it that ends no sentence: a paragraph the page
+    wraps mid-sentence, or one the page or excerpt cuts off (the lines above it, a
+    subheading among them, are the text's, not a menu)."""
+    for i in range(len(out) - 1, last, -1):
+        f = infos[i]
+        if out[i] is None and f.words >= CUT_MIN_WORDS and not f.terminal and not f.ellipsis:
+            if not _note(lines[i]):
+                return i + 1
     return last + 1
 
 
