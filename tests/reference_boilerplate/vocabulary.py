@@ -183,6 +183,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:table of )?contents",
             r"(?:show|load|view|see) (?:more|all)",
             r"(?:show )?key events(?: only)?",
+            r"caption|légende|leyenda|legenda|bildunterschrift",
         ),
         max_words=4,
     ),
@@ -299,7 +300,7 @@ RULES: tuple[Rule, ...] = (
         _r(
             r"(?:\((?:photo|image|picture|pic|credit|file|video)s?(?: credit)?\s*[:/][^()]*\)"
             r"|\|\s*(?:photo|image|picture|pic)s?(?: credit)?\s*:.*"
-            r"|\b(?:photo )?credits?\s*:\s*[^.]{1,40}"
+            r"|\b(?:photo )?credits?\s*:\s*[^.]{1,40}(?:\.(?:com|net|org))?"
             r"|\((?:provided by|courtesy of|photo by)\b[^()]{1,60}\)\s*/?)$"
             r"|^(?:photo|photograph|image|picture|pic|illustration|graphic|file photo)s?"
             # (not a credit run into the first paragraph: "Photo by Ann Lee(SANFORD, Fla.) -- The")

@@ -44,6 +44,7 @@ _RELATED = (
     r"no te pierdas|lo m[aá]s le[ií]do|lo último|m[aá]s noticias|mais notícias|mais lidas",
     r"leia também|leia mais|veja também|lea también|lee también|ver m[aá]s|ver también",
     r"relacionad[oa]s|destacad[oa]s|[uú]ltimas noticias|[uú]ltimas notícias",
+    r"en esta noticia|nesta notícia|dans cet article",
     # fr, it
     r"à lire aussi|a lire aussi|lire aussi|lire la suite|articles? similaires|sur le même sujet",
     r"les plus lus|dernières nouvelles|dernières infos|à la une|voir aussi|en savoir plus",
@@ -371,7 +372,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         # "... Imagem: Ana Lee/Folhapress": the credit after the caption's end, dash or label
         re.compile(
             r"(?:[.!?]['\"”’»]?|\s[-–—|]|(?i:imagem|foto|photo|bild|image|cr[ée]dito?s?)\s?:)\s*"
-            r"[A-ZÀ-Ö][\w'’.-]+(?: [A-ZÀ-Ö][\w'’.-]+){0,3} ?/ ?[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}$"
+            r"(?:[A-ZÀ-Ö][\w'’.-]+(?: [A-ZÀ-Ö][\w'’.-]+){0,3} ?)?/ ?[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}$"
         ),
         max_words=60,
         needs=_any("/"),
@@ -439,5 +440,59 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         # the labels of a template's SVG icons, run together as text
         re.compile(r"^clock menu more-arrow(?: no yes)?(?: mobile)?$", re.IGNORECASE),
         needs=_any("more-arrow"),
+    ),
+    Rule(
+        "paywall",
+        "paywall or login notice",
+        # "La suite est réservée à nos abonnés.": the rest of the article is for subscribers
+        re.compile(
+            r"^(?:la suite (?:de cet article )?est |cet article est |contenido |conteúdo |"
+            r"artículo |artigo |dieser artikel ist |der rest ist )?(?:réservée?s? (?:à nos|aux) "
+            r"abonnés|exclusivo para (?:suscriptores|assinantes)|nur für abonnenten|"
+            r"riservato agli abbonati|только для подписчиков|лише для передплатників)",
+            re.IGNORECASE,
+        ),
+        max_words=16,
+        needs=_any("abonn", "suscript", "assinant", "abbonati", "подписчик", "передплатник"),
+    ),
+    Rule(
+        "timestamp",
+        "reading time or publication date label",
+        # "1 min de leitura", "Lecture : 3 min", "تاريخ النشر: 18th, February 2025 GMT"
+        re.compile(
+            r"^\d+\s*(?:min|mins|minutos?|minutes?)\.? de (?:leitura|lectura|lecture)$"
+            r"|^(?:lecture|leitura|lectura|lesezeit)\s*:?\s*\d+\s*min"
+            r"|^(?:تاريخ النشر|آخر تحديث|publicado(?: el| em)?|publié le|veröffentlicht am|"
+            r"опубликовано|опубліковано|yayınlanma tarihi|güncellenme tarihi)\s*:?\s*\S.{0,40}\d",
+            re.IGNORECASE,
+        ),
+        max_words=10,
+    ),
+    Rule(
+        "photo-credit",
+        "caption ending in an Arabic agency credit",
+        # "... وزراء الخارجية العرب في المنامة (د.ب.أ)": a caption; a sentence ends before it
+        re.compile(r"[^.!?؟\s]\s*\((?:أ\.?ف\.?ب|رويترز|د\.?ب\.?أ|أ\.?ب|واس|الأناضول|إ\.?ب\.?أ)\)$"),
+        max_words=40,
+        needs=_any("("),
+    ),
+    Rule(
+        "byline",
+        "news desk credit",
+        # "KARAR HABER MERKEZİ", "Redacción Central": the desk, not a person
+        re.compile(r"^(?:[\w]+ )?haber merkezi$|^redacci[oó]n(?: central| [\w]+)?$", re.IGNORECASE),
+        max_words=4,
+    ),
+    Rule(
+        "navigation",
+        "browser notice",
+        # "You are using an older browser version. Please use a supported version ..."
+        re.compile(
+            r"^(?:you are|you're|it looks like you(?:'re| are)) using an? (?:older|outdated|"
+            r"unsupported) (?:browser|version)|^please (?:update|upgrade) your browser\b",
+            re.IGNORECASE,
+        ),
+        max_words=30,
+        needs=_any("browser"),
     ),
 )

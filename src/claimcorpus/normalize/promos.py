@@ -224,11 +224,11 @@ PROMPT_RULES: tuple[Rule, ...] = (
         "prompt to follow a link or scroll",
         # "To learn more about X, click here.": the link's text, not the article's
         _r(
-            r"\bclick here[.!]?$|\bhaga clic aquí[.!]?$|\bcliquez ici[.!]?$|\bclicca qui[.!]?$"
+            r"^read the (?:article|story)[.!]?$|\bclick here[.!]?$|^click here (?:to|for)\b|\bhaga clic aquí[.!]?$|\bcliquez ici[.!]?$|\bclicca qui[.!]?$"
             r"|^scroll (?:down|up) (?:for|to)\b|\başağıya kaydırın[.!]?$"
         ),
         max_words=20,
-        needs=_any("click", "clic", "clicca", "scroll", "kaydır"),
+        needs=_any("click", "clic", "clicca", "scroll", "kaydır", "read the"),
     ),
     Rule(
         "media-teaser",
