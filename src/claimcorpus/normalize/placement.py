@@ -164,14 +164,15 @@ def positional(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo
 
 def _text_end(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo], last: int) -> int:
     """Where the lines below the text begin: after its last sentence (``last``), or after
-    the last line of running text below it that ends no sentence: a paragraph the page
-    wraps mid-sentence, or one the page or excerpt cuts off (the lines above it, a
-    subheading among them, are the text's, not a menu)."""
-    for i in range(len(out) - 1, last, -1):
-        f = infos[i]
-        if out[i] is None and f.words >= CUT_MIN_WORDS and not f.terminal and not f.ellipsis:
-            if not _note(lines[i]):
-                return i + 1
+    the page's last kept line when that is running text that ends no sentence (a paragraph
+    the page or excerpt cuts off; only lines other rules removed, a footer, may follow it):
+    the lines above it, a subheading among them, are the text's, not a menu."""
+    end = next((i for i in range(len(out) - 1, last, -1) if out[i] is None), None)
+    if end is None:
+        return last + 1
+    f = infos[end]
+    if f.words >= CUT_MIN_WORDS and not f.terminal and not f.ellipsis and not _note(lines[end]):
+        return end + 1
     return last + 1
 
 
