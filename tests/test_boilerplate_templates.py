@@ -168,3 +168,15 @@ def test_a_list_of_longer_headlines_closing_the_page_goes_even_after_a_question(
         "Bidders have until the end of the month to lodge their objections with the board.",
     ]
     assert all(line in kept([HEAD, *TEXT, *closing]) for line in closing)
+
+
+def test_a_list_of_long_teasers_closing_the_page_is_no_cut_paragraph():
+    teasers = [
+        "The harbour board's chair faces growing pressure from councillors over the cost of the "
+        "dredging contract and the way it was awarded last year Harbour Gazette - Politics",
+        "Island ferry operators warn that fares will rise again next spring unless the port cuts "
+        "its landing charges for passenger vessels and freight Harbour Gazette - Business",
+    ]
+    assert all(lq.info(t).words >= 20 and not lq.info(t).terminal for t in teasers)
+    out = removed([HEAD, *TEXT, *teasers])
+    assert set(out) == set(teasers) and set(out.values()) == {"tail-short"}

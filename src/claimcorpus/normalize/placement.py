@@ -41,6 +41,7 @@ RUN_MIN_LINES = 4  # short lines closing a page that make a list of links
 RUN_MAX_WORDS = 16  # ... each of at most this many words
 RUN_MIN_KEPT = 3  # ... of which this many are not yet removed (one "!" sentence is no list)
 CUT_MIN_WORDS = 20  # a last line of running text this long, cut off before its end
+CUT_HEADING_WORDS = 8  # ... after a sentence or a subheading of at most this many words
 _PERIOD_END = re.compile(r"(?<!\.\.)\.['\"”’»)\]]*$")
 _ANY_END = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
 _SEPARATOR_END = "|»›>/"
@@ -171,9 +172,14 @@ def _text_end(lines: list[str], out: list[Rule | None], infos: list[lq.LineInfo]
     if end is None:
         return last + 1
     f = infos[end]
-    if f.words >= CUT_MIN_WORDS and not f.terminal and not f.ellipsis and not _note(lines[end]):
-        return end + 1
-    return last + 1
+    if f.words < CUT_MIN_WORDS or f.terminal or f.ellipsis or _note(lines[end]):
+        return last + 1
+    # what a cut paragraph follows: a sentence or a subheading; after another long line that
+    # ends no sentence it is one more teaser of a list ("... Focus Online - Politik")
+    above = next((i for i in range(end - 1, -1, -1) if out[i] is None), None)
+    if above is not None and not infos[above].prose and infos[above].words > CUT_HEADING_WORDS:
+        return last + 1
+    return end + 1
 
 
 def _tail(
