@@ -27,6 +27,7 @@ from reference_boilerplate import linequality as lq
 from reference_boilerplate.multilingual import MULTILINGUAL_RULES
 from reference_boilerplate.promos import PROMPT_RULES
 from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
+from reference_boilerplate.templates import TEMPLATE_RULES
 from reference_boilerplate.vocabulary import (
     AGENCY_CREDIT,
     BYLINE,
@@ -48,12 +49,14 @@ from reference_boilerplate.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + context.FORM_RULES
+RULES: tuple[Rule, ...] = (
+    vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + TEMPLATE_RULES + context.FORM_RULES
+)
 ALL_RULE_IDS = tuple(
     dict.fromkeys(
         [
             *vocabulary.ALL_RULE_IDS,
-            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
+            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES + TEMPLATE_RULES),
             placement.TAIL_RUN.id,
             context.TEASER_LIST.id,
             context.HEAD_LABEL.id,

@@ -28,6 +28,7 @@ from claimcorpus.normalize.multilingual import MULTILINGUAL_RULES
 from claimcorpus.normalize.promos import PROMPT_RULES
 from claimcorpus.normalize.repetition import LEAD, TRAIL, key_hash, line_key
 from claimcorpus.normalize.rulefilter import RuleFilter
+from claimcorpus.normalize.templates import TEMPLATE_RULES
 from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
     BYLINE,
@@ -49,7 +50,9 @@ from claimcorpus.normalize.vocabulary import (
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 
 # tried in this order: the first rule that matches names the line
-RULES: tuple[Rule, ...] = vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + context.FORM_RULES
+RULES: tuple[Rule, ...] = (
+    vocabulary.RULES + PROMPT_RULES + MULTILINGUAL_RULES + TEMPLATE_RULES + context.FORM_RULES
+)
 # finds the first of RULES that fires on a line; rebuilt when RULES is replaced (a caller
 # may add or drop rules: `claimcorpus normalize` after a rule change, its tests)
 _FILTER = [RuleFilter(RULES)]
@@ -57,7 +60,7 @@ ALL_RULE_IDS = tuple(
     dict.fromkeys(
         [
             *vocabulary.ALL_RULE_IDS,
-            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES),
+            *(r.id for r in PROMPT_RULES + MULTILINGUAL_RULES + TEMPLATE_RULES),
             placement.TAIL_RUN.id,
             context.TEASER_LIST.id,
             context.HEAD_LABEL.id,
