@@ -7,4 +7,9 @@ Issue 16 (s4) changed decisions on purpose: the multilingual UI vocabulary (mult
 the context passes (context.py), month and day names of more languages (linequality), longer
 breadcrumb trails (TRAIL_WORDS 6) and a headline no longer chosen for being repeated inside a
 sentence. Those changes are applied here too, in this copy's plain-loop form, so the copy
-stays the slow baseline of the decisions the faster code must reproduce."""
+stays the slow baseline of the decisions the faster code must reproduce.
+
+The rule tables (vocabulary, promos, multilingual, templates) are data the speed work did
+not touch: the copy reads today's from src instead of keeping copies that had to follow
+every rule change. What it keeps is the plain-loop detector: this boilerplate, context,
+placement, linequality and repetition."""

@@ -22,13 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from reference_boilerplate import context, placement, vocabulary
-from reference_boilerplate import linequality as lq
-from reference_boilerplate.multilingual import MULTILINGUAL_RULES
-from reference_boilerplate.promos import PROMPT_RULES
-from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
-from reference_boilerplate.templates import TEMPLATE_RULES
-from reference_boilerplate.vocabulary import (
+from claimcorpus.normalize import vocabulary
+from claimcorpus.normalize.multilingual import MULTILINGUAL_RULES
+from claimcorpus.normalize.promos import PROMPT_RULES
+from claimcorpus.normalize.templates import TEMPLATE_RULES
+from claimcorpus.normalize.vocabulary import (
     AGENCY_CREDIT,
     BYLINE,
     CAPTION_CREDIT,
@@ -45,6 +43,9 @@ from reference_boilerplate.vocabulary import (
     TIMESTAMP,
     Rule,
 )
+from reference_boilerplate import context, placement
+from reference_boilerplate import linequality as lq
+from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
 
 __all__ = ["ALL_RULE_IDS", "REPEATED_HEADLINE", "RULES", "Rule", "classify", "title_index"]
 

@@ -34,8 +34,8 @@ from functools import cache
 
 import justext
 
+from claimcorpus.normalize.vocabulary import BYLINE, NEVER, TAIL_SHORT, Rule
 from reference_boilerplate import linequality as lq
-from reference_boilerplate.vocabulary import BYLINE, NEVER, TAIL_SHORT, Rule
 
 HEAD_LABEL = Rule(
     "head-label", "short line without stopwords between the headline and the text", NEVER

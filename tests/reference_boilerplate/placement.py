@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import re
 
-from reference_boilerplate import linequality as lq
-from reference_boilerplate.vocabulary import (
+from claimcorpus.normalize.vocabulary import (
     BETWEEN,
     HEAD_SHORT,
     NEVER,
@@ -34,6 +33,7 @@ from reference_boilerplate.vocabulary import (
     TAIL_SHORT,
     Rule,
 )
+from reference_boilerplate import linequality as lq
 
 HEADING_LETTERS = 0.6  # a heading is mostly letters ("■航空会社「遺憾」" is)
 LEAD_IN_MIN_WORDS = 8  # a line ending in ":" with this many words introduces text
