@@ -9,7 +9,8 @@ breadcrumb trails (TRAIL_WORDS 6) and a headline no longer chosen for being repe
 sentence. Those changes are applied here too, in this copy's plain-loop form, so the copy
 stays the slow baseline of the decisions the faster code must reproduce.
 
-The rule tables (vocabulary, promos, multilingual, templates) are data the speed work did
-not touch: the copy reads today's from src instead of keeping copies that had to follow
-every rule change. What it keeps is the plain-loop detector: this boilerplate, context,
-placement, linequality and repetition."""
+The rule tables (vocabulary, promos, multilingual, templates) and the placement passes are
+code the speed work did not touch (placement's copy was src's byte for byte, but for its
+import of linequality, whose ``letter_share`` and word limits are the same here): the copy
+reads today's from src instead of keeping copies that had to follow every change. What it
+keeps is the plain-loop detector: this boilerplate, context, linequality and repetition."""

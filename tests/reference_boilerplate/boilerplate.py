@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from claimcorpus.normalize import vocabulary
+from claimcorpus.normalize import placement, vocabulary
 from claimcorpus.normalize.multilingual import MULTILINGUAL_RULES
 from claimcorpus.normalize.promos import PROMPT_RULES
 from claimcorpus.normalize.templates import TEMPLATE_RULES
@@ -43,7 +43,7 @@ from claimcorpus.normalize.vocabulary import (
     TIMESTAMP,
     Rule,
 )
-from reference_boilerplate import context, placement
+from reference_boilerplate import context
 from reference_boilerplate import linequality as lq
 from reference_boilerplate.repetition import LEAD, TRAIL, line_hash, line_key
 
