@@ -9,6 +9,11 @@ starts a page; every other non-empty line that does not start with ``#`` is
 headline: article text that should also be the title) or ``?`` (either; not scored). A page
 is normalized exactly as ingest would (``normalize_bytes``, no site repetition: one page
 per outlet is the unseen case) and every labelled line is scored against the exclusions.
+``--site`` normalizes as a crawl of each outlet would instead: the pages that share a
+``### name`` (across all the files given) count each other's lines
+(``repetition.SiteLines``, as ``ingest`` does in its first pass), so a line that recurs in
+``MIN_SITE_DOCS`` or more of an outlet's pages can be removed as ``repeated-in-site``;
+an outlet with fewer pages has no such evidence.
 
 Prints, per file and in total: boilerplate lines removed, article lines removed (body loss),
 titles right; ``-v`` also lists every boilerplate line kept and every article line lost, with
@@ -32,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import justext  # noqa: E402
 
 from claimcorpus.normalize.context import page_language  # noqa: E402
+from claimcorpus.normalize.repetition import SiteLines  # noqa: E402
 from claimcorpus.normalize.text import normalize_bytes  # noqa: E402
 
 LABELS = {"B", "K", "T", "?"}
@@ -102,9 +108,19 @@ def justext_removed(page: Page) -> dict[int, str]:
     }
 
 
-def score_page(page: Page, use_justext: bool = False) -> Score:
+def site_repeated(pages: list[Page]) -> dict[str, frozenset[int]]:
+    """Per page name (an outlet), the hashes of the lines repeated across its pages."""
+    lines = SiteLines()
+    for page in pages:
+        lines.add(page.name, (text.strip() for _, text in page.rows))
+    return lines.repeated()
+
+
+def score_page(
+    page: Page, use_justext: bool = False, repeated: frozenset[int] | None = None
+) -> Score:
     raw = "\n".join(text for _, text in page.rows).encode("utf-8")
-    n = normalize_bytes(raw, page.name)
+    n = normalize_bytes(raw, page.name, repeated)
     removed = {e["line"]: e["rule"] for e in n.exclusions}
     if use_justext:
         removed = justext_removed(page)
@@ -143,18 +159,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--json", action="store_true", help="print the totals as JSON")
     ap.add_argument("--justext", action="store_true", help="score jusText instead (comparison)")
+    ap.add_argument(
+        "--site", action="store_true", help="pages of one name count each other's lines (a crawl)"
+    )
     args = ap.parse_args(argv)
     total = Score()
     per_file: dict[str, dict[str, float | int]] = {}
+    by_file: dict[Path, list[Page]] = {}
     for path in files(args.paths):
         try:
-            pages = read_pages(path)
+            by_file[path] = read_pages(path)
         except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+    repeated = site_repeated([p for ps in by_file.values() for p in ps]) if args.site else {}
+    for path, pages in by_file.items():
         s = Score()
         for page in pages:
-            s.add(score_page(page, args.justext))
+            s.add(score_page(page, args.justext, repeated.get(page.name)))
         per_file[str(path)] = s.summary()
         total.add(s)
     if args.json:

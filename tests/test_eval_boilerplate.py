@@ -74,3 +74,32 @@ def test_justext_is_scored_on_the_same_lines_as_a_comparison(tmp_path: Path, cap
     assert "[justext:" in out and "[duplicate-line]" not in out
     assert "ledger: LOST [justext:bad] Officials met on Monday" in out
     assert "gazette: KEPT  Menu" not in out
+
+
+def _outlet_page(n: int, story: str) -> str:
+    """One invented page of the outlet "vale-courier": its story between a kicker line and
+    a closing line that are the same on every page and that no rule names on one page."""
+    return (
+        f"### vale-courier | https://valecourier.example/{n}\n"
+        "B\tThe Vale Courier, serving the upper valley since 1911.\n"
+        f"T\t{story} approved after long debate\n"
+        f"K\tThe district council on Monday approved the {story.lower()} after a debate of "
+        "four hours.\n"
+        f"K\tCouncillors said the cost of the {story.lower()} would be shared with two towns.\n"
+        "B\tThe Vale Courier, serving the upper valley since 1911.\n"
+    )
+
+
+def test_site_mode_lets_an_outlets_pages_count_each_others_lines(tmp_path: Path, capsys):
+    pages = tmp_path / "outlet.txt"
+    stories = ("New bridge plan", "School budget", "Harbour dredging")
+    pages.write_text("".join(_outlet_page(i, s) for i, s in enumerate(stories)), "utf-8")
+    assert _script().main(["--json", str(pages)]) == 0
+    alone = json.loads(capsys.readouterr().out)["total"]
+    assert _script().main(["--json", "--site", str(pages)]) == 0
+    crawl = json.loads(capsys.readouterr().out)["total"]
+    # one page alone: the tagline's first copy is a sentence that no rule names (the second
+    # is a duplicate); with the outlet's three pages it is a line of every page: repeated
+    assert alone["boilerplate_removed"] == 3
+    assert crawl["boilerplate_removed"] == 6
+    assert alone["article_lines_removed"] == crawl["article_lines_removed"] == 0
