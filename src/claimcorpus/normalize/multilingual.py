@@ -19,12 +19,7 @@ from __future__ import annotations
 
 import re
 
-from claimcorpus.normalize.vocabulary import Rule
-
-
-def _any(*parts: str) -> re.Pattern[str]:
-    """Matches a lower-cased line holding any of ``parts`` (the cheap filter of a rule)."""
-    return re.compile("|".join(re.escape(p) for p in parts))
+from claimcorpus.normalize.vocabulary import Rule, any_of
 
 
 def _whole(*phrases: str) -> re.Pattern[str]:
@@ -204,7 +199,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
         re.compile("|".join(_FOOTER), re.IGNORECASE),
         max_words=30,
         # the phrases are plain words: their lower-cased forms are the rule's cheap filter
-        needs=_any(*"|".join(_FOOTER).split("|")),
+        needs=any_of(*"|".join(_FOOTER).split("|")),
     ),
     Rule("footer", "site footer (legal and contact links)", _whole(*_FOOTER_LINKS), max_words=6),
     Rule(
@@ -240,7 +235,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=40,
-        needs=_any(
+        needs=any_of(
             *"foto фото снимка bild crédit crédito kredit imagen ilustr görsel 图 사진 写真".split()
         ),
     ),
@@ -254,7 +249,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=60,
-        needs=_any("("),  # the credit is in brackets: a line without one is never tried
+        needs=any_of("("),  # the credit is in brackets: a line without one is never tried
     ),
     Rule(
         "byline",
@@ -298,7 +293,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
             r"|\sFOTO\s+\S{1,40}$"
         ),
         max_words=10,
-        needs=_any("beeld", "foto", "fotó", "фото"),
+        needs=any_of("beeld", "foto", "fotó", "фото"),
     ),
     Rule(
         "navigation",
@@ -309,7 +304,7 @@ MULTILINGUAL_RULES: tuple[Rule, ...] = (
             r"^(?:(?![a-zß-ÿа-яё])[^\s].{0,40}?\s{3,}){2,}(?![a-zß-ÿа-яё])[^\s].{0,40}(?<![.!?])$"
         ),
         max_words=30,
-        needs=_any("   "),
+        needs=any_of("   "),
     ),
     Rule(
         "photo-credit",

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import re
 
-from claimcorpus.normalize.vocabulary import Rule
+from claimcorpus.normalize.vocabulary import Rule, any_of
 
 
 def _r(p: str) -> re.Pattern[str]:
     return re.compile(p, re.IGNORECASE)
-
-
-def _any(*parts: str) -> re.Pattern[str]:
-    """The cheap filter of a rule: the lower-cased line holds one of ``parts``."""
-    return re.compile("|".join(re.escape(p) for p in parts))
 
 
 _NETWORKS = (
@@ -48,7 +43,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"(?:article|story))\b"
         ),
         max_words=30,
-        needs=_any(
+        needs=any_of(
             "member",
             "subscri",
             "premium",
@@ -73,7 +68,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"(?:on|in|at) (?:the |our )?[\w .'’-]{1,30} (?:channel|messenger|app)\b"
         ),
         max_words=30,
-        needs=_any("channel", "page", "account", "app", "subscrib", "follow", "join"),
+        needs=any_of("channel", "page", "account", "app", "subscrib", "follow", "join"),
     ),
     Rule(
         "subscribe-prompt",
@@ -84,7 +79,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"notifications)\b"
         ),
         max_words=12,
-        needs=_any("subscribe", "sign up", "register", "join", "get "),
+        needs=any_of("subscribe", "sign up", "register", "join", "get "),
     ),
     Rule(
         "source-link",
@@ -107,7 +102,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"(?: site| version| view)?$"
         ),
         max_words=12,
-        needs=_any("you are here", "size", "mobile", "desktop", "full", "amp", "classic"),
+        needs=any_of("you are here", "size", "mobile", "desktop", "full", "amp", "classic"),
     ),
     Rule(
         "comment-prompt",
@@ -118,7 +113,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"|^(?:no|\d+) (?:comments?|responses?|replies)(?: yet)?:?$"
         ),
         max_words=12,
-        needs=_any("comment", "respons", "repl"),
+        needs=any_of("comment", "respons", "repl"),
     ),
     Rule(
         "source-link",
@@ -128,7 +123,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}$"
         ),
         max_words=6,
-        needs=_any("provided", "courtesy", "via", "source", "from"),
+        needs=any_of("provided", "courtesy", "via", "source", "from"),
     ),
     Rule(
         "photo-credit",
@@ -136,7 +131,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # a stock agency glued to the caption it ends: "Lawyers Moral Compass FactsShutterstock"
         re.compile(r"[a-z](?:Shutterstock|Getty ?Images|iStock(?:photo)?|Alamy|Unsplash)$"),
         max_words=10,
-        needs=_any("shutterstock", "getty", "istock", "alamy", "unsplash"),
+        needs=any_of("shutterstock", "getty", "istock", "alamy", "unsplash"),
     ),
     Rule(
         "breadcrumb",
@@ -144,7 +139,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # "Home" glued to the section after it: the trail's separators were lost
         re.compile(r"^Home(?=[A-Z][a-z])"),
         max_words=30,
-        needs=_any("home"),
+        needs=any_of("home"),
     ),
     Rule(
         "comment-prompt",
@@ -160,7 +155,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # a WordPress related-post label: "READ  <headline>" (capitals, then two spaces)
         re.compile(r"^READ(?: MORE| ALSO)?(?:\s{2,}|\s*[:|»›]\s*)\S"),
         max_words=30,
-        needs=_any("read"),
+        needs=any_of("read"),
     ),
     Rule(
         "breadcrumb-trail",
@@ -168,7 +163,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # two or more separators and one closing the line: "Site >World >Headline >"
         _r(r"^[^>»›]{1,40}(?:\s?[>»›]\s?[^>»›]{1,40}){2,}\s?[>»›]$"),
         max_words=20,
-        needs=_any(">", "»", "›"),
+        needs=any_of(">", "»", "›"),
     ),
     Rule(
         "advertisement",
@@ -196,7 +191,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         "link back to the syndicated source",
         # a label and a link only: "Image source: https://..."
         re.compile(r"^[^\s:：]{1,20}\s*[:：]\s*https?://\S+$"),
-        needs=_any("http"),
+        needs=any_of("http"),
     ),
     Rule(
         "notification-prompt",
@@ -209,7 +204,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"|^увімкніть сповіщення\b"
         ),
         max_words=20,
-        needs=_any("notif", "alerts", "benachrichtig", "уведомл", "сповіщ"),
+        needs=any_of("notif", "alerts", "benachrichtig", "уведомл", "сповіщ"),
     ),
     Rule(
         "upgrade-prompt",
@@ -217,7 +212,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
         # "Unlock stock picks and a newsfeed ... Upgrade Now": the call ends the line
         _r(r"\bupgrade (?:now|today)[.!]?$|^unlock\b.{0,120}\bupgrade\b"),
         max_words=30,
-        needs=_any("upgrade"),
+        needs=any_of("upgrade"),
     ),
     Rule(
         "link-prompt",
@@ -228,7 +223,7 @@ PROMPT_RULES: tuple[Rule, ...] = (
             r"|^scroll (?:down|up) (?:for|to)\b|\başağıya kaydırın[.!]?$"
         ),
         max_words=20,
-        needs=_any("click", "clic", "clicca", "scroll", "kaydır", "read the"),
+        needs=any_of("click", "clic", "clicca", "scroll", "kaydır", "read the"),
     ),
     Rule(
         "media-teaser",

@@ -58,7 +58,7 @@ def _scoped(rule: Rule, alt: str) -> str:
 
 
 def _literals(needs: re.Pattern[str]) -> tuple[str, ...] | None:
-    """The strings of a filter made by ``_any`` (an alternation of escaped literals), to test
+    """The strings of a filter made by ``vocabulary.any_of`` (an alternation of escaped literals), to test
     with ``in`` (faster than a search); None for any other pattern."""
     lits = tuple(re.sub(r"\\(.)", r"\1", a) for a in alternatives(needs.pattern))
     return lits if "|".join(map(re.escape, lits)) == needs.pattern else None

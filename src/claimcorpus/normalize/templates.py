@@ -15,13 +15,7 @@ from __future__ import annotations
 import re
 
 from claimcorpus.normalize.multilingual import RELATED
-from claimcorpus.normalize.vocabulary import Rule
-
-
-def _any(*parts: str) -> re.Pattern[str]:
-    """The cheap filter of a rule: the lower-cased line holds one of ``parts``."""
-    return re.compile("|".join(re.escape(p) for p in parts))
-
+from claimcorpus.normalize.vocabulary import Rule, any_of
 
 TEMPLATE_RULES: tuple[Rule, ...] = (
     Rule(
@@ -29,7 +23,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
         "an encoded web address (an image's source) on a line of its own",
         # "/https%3A%2F%2Fcdn.example.com%2Fimg.jpg)"; plain addresses are source-link's
         re.compile(r"^\S*%2f\S*%2f\S*$", re.IGNORECASE),
-        needs=_any("%2f"),
+        needs=any_of("%2f"),
     ),
     Rule(
         "copyright-notice",
@@ -42,7 +36,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             r"|^(?:鄭重声明|郑重声明|鄭重聲明)|著作権は.{0,20}帰属|無断(?:転載|複製)|転載を禁"
         ),
         max_words=160,
-        needs=_any(
+        needs=any_of(
             "禁止", "不得", "严禁", "谢绝", "请勿", "請勿", "声明", "聲明", "著作権", "無断", "転載"
         ),
     ),
@@ -59,7 +53,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=40,
-        needs=_any("ago", "hace", "il y a", "vor ", "назад", "önce", "前"),
+        needs=any_of("ago", "hace", "il y a", "vor ", "назад", "önce", "前"),
     ),
     Rule(
         "page-label",
@@ -67,7 +61,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
         # "Entries in Verdict (21)", "Ukraine (1,204)": a link to a list, not a heading
         re.compile(r"^[^\d()]{2,40} \(\d{1,3}(?:,\d{3})*\)$"),
         max_words=5,
-        needs=_any("("),
+        needs=any_of("("),
     ),
     Rule(
         "photo-credit",
@@ -79,7 +73,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             r"(?:[A-ZÀ-Ö][\w'’.-]+(?: [A-ZÀ-Ö][\w'’.-]+){0,3} ?)?/ ?[A-Z][\w-]*(?: [A-Z][\w-]*){0,2}$"
         ),
         max_words=60,
-        needs=_any("/"),
+        needs=any_of("/"),
     ),
     Rule(
         "photo-credit",
@@ -87,7 +81,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
         # "外交部发言人 资料图 图源：外交部网站"
         re.compile(r"图源|图片来源|圖片來源|图片来自|资料图|資料圖"),
         max_words=30,
-        needs=_any("图源", "图片来", "圖片來", "资料图", "資料圖"),
+        needs=any_of("图源", "图片来", "圖片來", "资料图", "資料圖"),
     ),
     Rule(
         "related-teaser",
@@ -113,7 +107,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})?\.?$"
         ),
         max_words=30,
-        needs=_any("report"),
+        needs=any_of("report"),
     ),
     Rule(
         "photo-credit",
@@ -126,7 +120,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=30,
-        needs=_any("архів", "архив", "file photo", "archiv", "archive", "资料图", "資料圖"),
+        needs=any_of("архів", "архив", "file photo", "archiv", "archive", "资料图", "資料圖"),
     ),
     Rule(
         "photo-credit",
@@ -136,14 +130,14 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             r"^[A-Z][\w.'’ -]{2,40}-(?:USA TODAY Sports|Imagn Images|Imagn Content Services)$"
         ),
         max_words=10,
-        needs=_any("usa today sports", "imagn"),
+        needs=any_of("usa today sports", "imagn"),
     ),
     Rule(
         "navigation",
         "icon names of a page's controls",
         # the labels of a template's SVG icons, run together as text
         re.compile(r"^clock menu more-arrow(?: no yes)?(?: mobile)?$", re.IGNORECASE),
-        needs=_any("more-arrow"),
+        needs=any_of("more-arrow"),
     ),
     Rule(
         "paywall",
@@ -157,7 +151,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=16,
-        needs=_any("abonn", "suscript", "assinant", "abbonati", "подписчик", "передплатник"),
+        needs=any_of("abonn", "suscript", "assinant", "abbonati", "подписчик", "передплатник"),
     ),
     Rule(
         "timestamp",
@@ -178,7 +172,7 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
         # "... وزراء الخارجية العرب في المنامة (د.ب.أ)": a caption; a sentence ends before it
         re.compile(r"[^.!?؟\s]\s*\((?:أ\.?ف\.?ب|رويترز|د\.?ب\.?أ|أ\.?ب|واس|الأناضول|إ\.?ب\.?أ)\)$"),
         max_words=40,
-        needs=_any("("),
+        needs=any_of("("),
     ),
     Rule(
         "byline",
@@ -197,6 +191,6 @@ TEMPLATE_RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         max_words=30,
-        needs=_any("browser"),
+        needs=any_of("browser"),
     ),
 )

@@ -29,8 +29,9 @@ def _r(p: str) -> re.Pattern[str]:
     return re.compile(p, re.IGNORECASE)
 
 
-def _any(*parts: str) -> re.Pattern[str]:
-    """Matches a lower-cased line holding any of ``parts`` (the cheap filter of a rule)."""
+def any_of(*parts: str) -> re.Pattern[str]:
+    """Matches a lower-cased line holding any of ``parts`` (the cheap filter of a rule; the
+    other rule tables, promos, multilingual and templates, build theirs with it too)."""
     return re.compile("|".join(re.escape(p) for p in parts))
 
 
@@ -76,7 +77,7 @@ RULES: tuple[Rule, ...] = (
     _seed(
         "cookie-banner",
         r"(\bcookies?\b.*\b(accept|opt-out|opt out|consent)\b)|^privacy (&|and) cookies? policy$",
-        needs=_any("cookie"),
+        needs=any_of("cookie"),
     ),
     _seed(
         "comment-prompt",
@@ -88,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     _seed(
         "contact-line",
         r"(\bcontact\s+\S+@\S+\.\w+)|^do you have a story we should be covering",
-        needs=_any("contact", "do you have"),
+        needs=any_of("contact", "do you have"),
     ),
     Rule(
         "donation-plea",
@@ -192,7 +193,7 @@ RULES: tuple[Rule, ...] = (
         "page control or script notice",
         _r(r"\bjavascript\b|^(?:please )?(?:enable|turn on|allow) (?:cookies|javascript|scripts)"),
         max_words=20,
-        needs=_any("javascript", "enable", "turn on", "allow"),
+        needs=any_of("javascript", "enable", "turn on", "allow"),
     ),
     Rule(
         "page-label",
@@ -275,7 +276,7 @@ RULES: tuple[Rule, ...] = (
         "site footer (copyright, legal and contact links)",
         _r(r"\ball rights reserved\b"),
         max_words=30,
-        needs=_any("rights reserved"),
+        needs=any_of("rights reserved"),
     ),
     Rule(
         "media-player",
@@ -310,7 +311,7 @@ RULES: tuple[Rule, ...] = (
             r"|^(?:image|photo|picture|untitled(?: design)?|thumbnail|placeholder|img[_-]?\d+|"
             r"dsc[_-]?\d+)$"
         ),
-        needs=_any(
+        needs=any_of(
             *"( | credit photo image picture pic illustration graphic jpg jpeg png webp gif svg "
             "untitled thumbnail placeholder img dsc".split()
         ),
