@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from claimcorpus.normalize import placement, vocabulary
+from claimcorpus.normalize import headline, placement, vocabulary
 from claimcorpus.normalize.multilingual import MULTILINGUAL_RULES
 from claimcorpus.normalize.promos import PROMPT_RULES
 from claimcorpus.normalize.templates import TEMPLATE_RULES
@@ -282,7 +282,8 @@ def title_index(
     """The headline: a kept, title-like line above the first sentence of the article.
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
-    "Headline | Outlet") wins, else the first; boilerplate lines are never titles.
+    "Headline | Outlet") wins, else the one src's ``headline.best`` picks (the first that
+    shares words with the text at a headline's length); boilerplate lines are never titles.
     ``infos``: the lines' ``lq.info`` when the caller has them.
     """
 
@@ -304,4 +305,9 @@ def title_index(
             # repeats in a sentence is no headline
             if any(keys[i] in k and keys[i] != k and not info(j).prose for j, k in enumerate(keys)):
                 return i
+        every = [info(j) for j in range(len(lines))]
+        body = [
+            j for j, (r, f) in enumerate(zip(rules, every, strict=True)) if r is None and f.prose
+        ]
+        return headline.best(lines, head, body, every)  # type: ignore[arg-type]
     return head[0] if head else None

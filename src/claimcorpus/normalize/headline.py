@@ -1,0 +1,51 @@
+"""Which of several headline candidates above the article is its headline.
+
+Above the first sentence of a page there are often several kept lines that look like a
+title: the site's tagline or a prompt ("Move to the app", "75 years of journalism"), a
+section label, the headline, a subtitle or a caption. The headline is the first of them
+that says what the article says, at a headline's length: at least ``MIN_WORDS`` words, of
+whose content words (four or more letters; pairs of CJK characters) at least
+``MIN_SHARED`` the article's first sentences use. A caption or a subtitle below the
+headline shares words with the text too, which is why the first such line wins, not the
+one sharing most. When no candidate qualifies, the first candidate stays the headline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcorpus.normalize import linequality as lq
+
+MIN_WORDS = 6  # a headline candidate that qualifies has at least this many words
+MIN_SHARED = 0.3  # ... and this share of its content words in the article's sentences
+BODY_LINES = 20  # the article's first sentences (kept prose lines) the words are sought in
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"\w{4,}")
+
+
+def content_words(line: str) -> set[str]:
+    """The words that carry a line's topic: of four or more letters (not numbers), and each
+    pair of adjacent CJK characters (those scripts write words without spaces)."""
+    low = line.casefold()
+    words = {w for w in _WORD.findall(low) if not w.isdigit()}
+    if not low.isascii():
+        cjk = _CJK.findall(low)
+        if cjk:
+            words = {w for w in _WORD.findall(_CJK.sub(" ", low)) if not w.isdigit()}
+            words |= {a + b for a, b in zip(cjk, cjk[1:], strict=False)}
+    return words
+
+
+def best(lines: list[str], head: list[int], body: list[int], infos: list[lq.LineInfo]) -> int:
+    """Of the candidate lines ``head`` (indexes, in page order, at least one), the headline;
+    ``body``: the indexes of the article's kept prose lines."""
+    text: set[str] = set()
+    for i in body[:BODY_LINES]:
+        text |= content_words(lines[i])
+
+    for i in head:
+        words = content_words(lines[i])
+        if infos[i].words >= MIN_WORDS and words:
+            if len(words & text) >= MIN_SHARED * len(words):
+                return i
+    return head[0]
