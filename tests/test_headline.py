@@ -52,3 +52,14 @@ def test_chinese_words_are_pairs_of_characters():
     ]
     infos = [lq.info(x) for x in lines]
     assert headline.best(lines, [0, 1], [2], infos) == 1
+
+
+def test_a_question_heading_the_page_is_its_headline():
+    ask = "Will the harbour board survive the dredging row?"
+    assert title([ask, *TEXT]) == ask
+    assert title(["Harbour board hits back!", *TEXT]) == "Harbour board hits back!"
+    # a page that opens with a sentence has no headline, and a question below the first
+    # sentence, or after another candidate, is the text's
+    assert title(TEXT) is None
+    assert title([TEXT[0], ask, TEXT[1]]) is None
+    assert title([HEAD, ask, *TEXT]) == HEAD

@@ -279,7 +279,8 @@ def looks_like_title(line: str) -> bool:
 def title_index(
     lines: list[str], rules: list[Rule | None], infos: list[lq.LineInfo] | None = None
 ) -> int | None:
-    """The headline: a kept, title-like line above the first sentence of the article.
+    """The headline: a kept, title-like line above the first sentence of the article (or a
+    question heading the page, ``headline.asks``).
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
     "Headline | Outlet") wins, else the one src's ``headline.best`` picks (the first that
@@ -295,8 +296,12 @@ def title_index(
         if rule is not None:
             continue
         if info(i).prose:
-            break
-        if looks_like_title(line):
+            # the first sentence ends the head, unless it is a question or an exclamation
+            # heading the page ("Will Twitter Be Next?"): a candidate, and the text is below
+            if head or not headline.asks(line, info(i)):
+                break
+            head.append(i)
+        elif looks_like_title(line):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
@@ -307,7 +312,9 @@ def title_index(
                 return i
         every = [info(j) for j in range(len(lines))]
         body = [
-            j for j, (r, f) in enumerate(zip(rules, every, strict=True)) if r is None and f.prose
+            j
+            for j, (r, f) in enumerate(zip(rules, every, strict=True))
+            if r is None and f.prose and j != head[0]
         ]
         return headline.best(lines, head, body, every)  # type: ignore[arg-type]
     return head[0] if head else None

@@ -295,11 +295,12 @@ def looks_like_title(line: str, info: lq.LineInfo | None = None) -> bool:
 def title_index(
     lines: list[str], rules: list[Rule | None], infos: list[lq.LineInfo] | None = None
 ) -> int | None:
-    """The headline: a kept, title-like line above the first sentence of the article.
+    """The headline: a kept, title-like line above the first sentence of the article (or a
+    question heading the page, ``headline.asks``).
 
     Of several, the one the page repeats inside a longer line (a breadcrumb, a caption,
-    "Headline | Outlet") wins, else the one ``headline.best`` scores highest (the words the
-    article uses, a headline's length); boilerplate lines are never titles.
+    "Headline | Outlet") wins, else the one ``headline.best`` picks (the first of a
+    headline's length that shares words with the text); boilerplate lines are never titles.
     ``infos``: the lines' ``lq.info`` when the caller has them.
     """
 
@@ -311,8 +312,12 @@ def title_index(
         if rule is not None:
             continue
         if info(i).prose:
-            break
-        if looks_like_title(line, info(i)):
+            # the first sentence ends the head, unless it is a question or an exclamation
+            # heading the page ("Will Twitter Be Next?"): a candidate, and the text is below
+            if head or not headline.asks(line, info(i)):
+                break
+            head.append(i)
+        elif looks_like_title(line, info(i)):
             head.append(i)
     if len(head) > 1:
         keys = [line_key(x) for x in lines]
@@ -323,7 +328,9 @@ def title_index(
                 return i
         every = [info(j) for j in range(len(lines))]
         body = [
-            j for j, (r, f) in enumerate(zip(rules, every, strict=True)) if r is None and f.prose
+            j
+            for j, (r, f) in enumerate(zip(rules, every, strict=True))
+            if r is None and f.prose and j != head[0]
         ]
         return headline.best(lines, head, body, every)
     return head[0] if head else None

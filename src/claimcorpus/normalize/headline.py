@@ -8,6 +8,9 @@ whose content words (four or more letters; pairs of CJK characters) at least
 ``MIN_SHARED`` the article's first sentences use. A caption or a subtitle below the
 headline shares words with the text too, which is why the first such line wins, not the
 one sharing most. When no candidate qualifies, the first candidate stays the headline.
+
+A headline that asks or exclaims ("Will Twitter Be Next?") ends like a sentence; as the
+page's first candidate (``asks``) it is one all the same, and the text begins below it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,17 @@ from claimcorpus.normalize import linequality as lq
 
 MIN_WORDS = 6  # a headline candidate that qualifies has at least this many words
 MIN_SHARED = 0.3  # ... and this share of its content words in the article's sentences
+ASK_MAX_WORDS = 20  # a question or exclamation this long or shorter can be a headline
 BODY_LINES = 20  # the article's first sentences (kept prose lines) the words are sought in
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w{4,}")
+_ASKS = re.compile(r"[?!？！]['\"”’»)]*$")
+
+
+def asks(line: str, info: lq.LineInfo) -> bool:
+    """A question or an exclamation of a headline's length ("Are Democrats crippling
+    Obamacare?"), which may head a page though it ends like a sentence."""
+    return 3 <= info.words <= ASK_MAX_WORDS and bool(_ASKS.search(line[-4:]))
 
 
 def content_words(line: str) -> set[str]:
