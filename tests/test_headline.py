@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from claimcorpus.normalize import boilerplate, headline
 from claimcorpus.normalize import linequality as lq
+from claimcorpus.normalize.text import normalize_bytes
 
 TEXT = [
     "The harbour board on Tuesday rejected claims that it had handed a dredging contract to a "
@@ -63,3 +64,17 @@ def test_a_question_heading_the_page_is_its_headline():
     assert title(TEXT) is None
     assert title([TEXT[0], ask, TEXT[1]]) is None
     assert title([HEAD, ask, *TEXT]) == HEAD
+
+
+def test_the_opening_words_of_a_paragraph_below_are_no_headline():
+    # a standfirst that is the first paragraph cut off shares all its words with the text;
+    # taken for the title, the paragraph that repeats it would be removed as its repeat
+    teaser = "The harbour board on Tuesday rejected claims that it had handed a dredging contract"
+    page = ["Weekly ports and shipping report", teaser, *TEXT]
+    assert title(page) == "Weekly ports and shipping report"
+    assert TEXT[0] not in boilerplate_removed(page)
+
+
+def boilerplate_removed(page: list[str]) -> set[str]:
+    n = normalize_bytes("\n".join(page).encode("utf-8"), "page")
+    return {page[e["line"] - 1] for e in n.exclusions}

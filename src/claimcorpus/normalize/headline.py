@@ -7,7 +7,8 @@ that says what the article says, at a headline's length: at least ``MIN_WORDS`` 
 whose content words (four or more letters; pairs of CJK characters) at least
 ``MIN_SHARED`` the article's first sentences use. A caption or a subtitle below the
 headline shares words with the text too, which is why the first such line wins, not the
-one sharing most. When no candidate qualifies, the first candidate stays the headline.
+one sharing most; the opening words of a paragraph below, cut off as a teaser, do not
+qualify. When no candidate qualifies, the first candidate stays the headline.
 
 A headline that asks or exclaims ("Will Twitter Be Next?") ends like a sentence; as the
 page's first candidate (``asks``) it is one all the same, and the text begins below it.
@@ -54,9 +55,13 @@ def best(lines: list[str], head: list[int], body: list[int], infos: list[lq.Line
     for i in body[:BODY_LINES]:
         text |= content_words(lines[i])
 
+    first = [lines[j] for j in body[:BODY_LINES]]
     for i in head:
         words = content_words(lines[i])
-        if infos[i].words >= MIN_WORDS and words:
-            if len(words & text) >= MIN_SHARED * len(words):
-                return i
+        if infos[i].words < MIN_WORDS or not words or len(words & text) < MIN_SHARED * len(words):
+            continue
+        # the opening words of a paragraph below (a teaser the page cuts off) share all its
+        # words and are no headline: taken for the title, the paragraph would go with them
+        if not any(p.startswith(lines[i]) for p in first):
+            return i
     return head[0]
