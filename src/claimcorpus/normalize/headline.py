@@ -51,11 +51,8 @@ def content_words(line: str) -> set[str]:
 def best(lines: list[str], head: list[int], body: list[int], infos: list[lq.LineInfo]) -> int:
     """Of the candidate lines ``head`` (indexes, in page order, at least one), the headline;
     ``body``: the indexes of the article's kept prose lines."""
-    text: set[str] = set()
-    for i in body[:BODY_LINES]:
-        text |= content_words(lines[i])
-
     first = [lines[j] for j in body[:BODY_LINES]]
+    text: set[str] = set().union(*map(content_words, first))
     for i in head:
         words = content_words(lines[i])
         if infos[i].words < MIN_WORDS or not words or len(words & text) < MIN_SHARED * len(words):
