@@ -39,13 +39,10 @@ def content_words(line: str) -> set[str]:
     """The words that carry a line's topic: of four or more letters (not numbers), and each
     pair of adjacent CJK characters (those scripts write words without spaces)."""
     low = line.casefold()
-    words = {w for w in _WORD.findall(low) if not w.isdigit()}
-    if not low.isascii():
-        cjk = _CJK.findall(low)
-        if cjk:
-            words = {w for w in _WORD.findall(_CJK.sub(" ", low)) if not w.isdigit()}
-            words |= {a + b for a, b in zip(cjk, cjk[1:], strict=False)}
-    return words
+    cjk = [] if low.isascii() else _CJK.findall(low)
+    plain = _CJK.sub(" ", low) if cjk else low
+    words = {w for w in _WORD.findall(plain) if not w.isdigit()}
+    return words | {a + b for a, b in zip(cjk, cjk[1:], strict=False)}
 
 
 def best(lines: list[str], head: list[int], body: list[int], infos: list[lq.LineInfo]) -> int:
