@@ -1,6 +1,6 @@
 """Precision and recall of story grouping on labelled pairs of articles.
 
-Usage: python scripts/eval_stories.py [--json]
+Usage: python scripts/eval_stories.py [--json] [--set FILE ...] [--background DIR]
 
 Two sets, both grouped without curated hints (the automatic grouping alone):
 
@@ -10,7 +10,16 @@ Two sets, both grouped without curated hints (the automatic grouping alone):
   wording (the same spokeswoman denying different accusations months apart, two sanctions
   rounds of one treasury, two decisions of one central bank without dates);
 * the seeds (``corpus/``): truth from their curated story hints (articles without a hint
-  are stories of their own), the issue's example.
+  are stories of their own), the issue's example;
+* each ``--set FILE``: a JSON file of the fixture's form (``articles`` with ``doc_id``,
+  ``event``, ``published`` or null, ``text``; ``hard_negatives``) kept outside the
+  repository, such as real news pages labelled by reading. Its texts are page text, so
+  each goes through ``normalize_bytes`` first (boilerplate out, as ``ingest`` does) and the
+  normalized text is grouped;
+* ``--background DIR``: every ``*.txt`` under DIR (normalized, no date) is grouped with each
+  ``--set`` as unlabelled articles, as a crawl would hold the labelled ones among many
+  others (rarity of names and terms is relative to the whole crawl); pairs are still
+  counted among the labelled articles only.
 
 A pair is predicted "same" when both articles land in one story (so chaining counts
 against precision). Prints P/R per set and every wrong pair.
@@ -24,18 +33,53 @@ import json
 from pathlib import Path
 
 from claimcorpus.ingest.store import doc_ids, load_document
+from claimcorpus.normalize.text import normalize_bytes
 from claimcorpus.stories.components import group_stories
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "stories" / "articles.json"
 
 
-def fixture_docs() -> tuple[list[tuple], dict[str, str], list[list[str]]]:
-    """(doc_id, text, None, published) rows, doc -> event, the hard-negative event pairs."""
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+def fixture_docs(
+    path: Path = FIXTURE, normalize: bool = False
+) -> tuple[list[tuple], dict[str, str], list[list[str]]]:
+    """(doc_id, text, None, published) rows, doc -> event, the hard-negative event pairs;
+    with ``normalize``, each text is the normalizer's output of it."""
+    data = json.loads(path.read_text(encoding="utf-8"))
     arts = data["articles"]
-    docs = [(a["doc_id"], a["text"], None, a["published"]) for a in arts]
+    docs = [
+        (
+            a["doc_id"],
+            normalize_bytes(a["text"].encode(), f"{path}:{a['doc_id']}").text
+            if normalize
+            else a["text"],
+            None,
+            a["published"],
+        )
+        for a in arts
+    ]
     return docs, {a["doc_id"]: a["event"] for a in arts}, data["hard_negatives"]
+
+
+def background_docs(folder: Path) -> list[tuple]:
+    """(doc_id, normalized text, None, None) of every ``*.txt`` under ``folder``: articles
+    of no label, their dates unknown (never read from a file name)."""
+    return [
+        (f"bg:{p.relative_to(folder)}", normalize_bytes(p.read_bytes(), str(p)).text, None, None)
+        for p in sorted(folder.rglob("*.txt"))
+    ]
+
+
+def joined_negatives(r: dict, truth: dict[str, str], hard: list[list[str]]) -> list:
+    """The hard-negative pairs of articles that landed in one story."""
+    story = r["story_of"]
+    return [
+        (a, b)
+        for x, y in hard
+        for a in truth
+        for b in truth
+        if truth[a] == x and truth[b] == y and story[a] == story[b]
+    ]
 
 
 def seed_docs() -> tuple[list[tuple], dict[str, str]]:
@@ -72,20 +116,33 @@ def score(docs: list[tuple], truth: dict[str, str]) -> dict:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the full results as JSON")
-    args = ap.parse_args()
+    ap.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a labelled set of the fixture's form (page texts, normalized first)",
+    )
+    ap.add_argument(
+        "--background",
+        type=Path,
+        metavar="DIR",
+        help="unlabelled *.txt articles grouped with each --set (a crawl around it)",
+    )
+    args = ap.parse_args(argv)
     docs, truth, hard = fixture_docs()
     results = {"fixture": score(docs, truth), "seeds": score(*seed_docs())}
-    story = results["fixture"]["story_of"]
-    results["fixture"]["hard_negatives_joined"] = [
-        (a, b)
-        for x, y in hard
-        for a in truth
-        for b in truth
-        if truth[a] == x and truth[b] == y and story[a] == story[b]
-    ]
+    results["fixture"]["hard_negatives_joined"] = joined_negatives(results["fixture"], truth, hard)
+    background = background_docs(args.background) if args.background else []
+    for path in args.set:
+        docs, truth, hard = fixture_docs(path, normalize=True)
+        name = path.name + (f" + {len(background)} background" if background else "")
+        results[name] = r = score(docs + background, truth)
+        r["hard_negatives_joined"] = joined_negatives(r, truth, hard)
     if args.json:
         print(json.dumps(results, indent=1))
         return
@@ -96,7 +153,8 @@ def main() -> None:
         )
         for w in r["wrong"]:
             print(f"  wrong: {w['a']} ~ {w['b']} (truly {w['truth']})")
-    print(f"hard negatives joined: {results['fixture']['hard_negatives_joined'] or 'none'}")
+        if "hard_negatives_joined" in r:
+            print(f"  hard negatives joined: {r['hard_negatives_joined'] or 'none'}")
 
 
 if __name__ == "__main__":
