@@ -28,6 +28,7 @@ against precision). Prints P/R per set and every wrong pair.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import json
 from pathlib import Path
@@ -47,6 +48,7 @@ def fixture_docs(
     with ``normalize``, each text is the normalizer's output of it."""
     data = json.loads(path.read_text(encoding="utf-8"))
     arts = data["articles"]
+    check(path, arts)
     docs = [
         (
             a["doc_id"],
@@ -59,6 +61,29 @@ def fixture_docs(
         for a in arts
     ]
     return docs, {a["doc_id"]: a["event"] for a in arts}, data["hard_negatives"]
+
+
+def check(path: Path, arts: list) -> None:
+    """Stop with the file, the record and the field of the first malformed article."""
+    seen: set[str] = set()
+    for i, a in enumerate(arts):
+        where = f"{path}: article {i}"
+        if not isinstance(a, dict):
+            raise SystemExit(f"{where}: not an object")
+        for field in ("doc_id", "event", "text"):
+            if not isinstance(a.get(field), str) or not a[field]:
+                raise SystemExit(f"{where}: field {field!r} must be a non-empty string")
+        if a["doc_id"] in seen:
+            raise SystemExit(f"{where}: field 'doc_id' {a['doc_id']!r} is used twice")
+        seen.add(a["doc_id"])
+        published = a.get("published", "")
+        try:
+            if published is not None:
+                dt.date.fromisoformat(published[:10])
+        except (TypeError, ValueError):
+            raise SystemExit(
+                f"{where} ({a['doc_id']}): field 'published' {published!r} is no ISO date or null"
+            ) from None
 
 
 def background_docs(folder: Path) -> list[tuple]:

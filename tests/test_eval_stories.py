@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 QUOTE = "\u201cWe never sold a single drone to either side of this war,\u201d"
@@ -80,3 +81,20 @@ def test_background_articles_are_grouped_but_not_counted(tmp_path: Path, capsys)
     r = json.loads(capsys.readouterr().out)["mine.json + 2 background"]
     assert r["pairs"] == 3 and (r["tp"], r["fp"], r["fn"]) == (1, 0, 0)
     assert {"bg:deep/one.txt", "bg:deep/two.txt"} <= set(r["story_of"])
+
+
+def test_a_malformed_set_names_file_record_and_field(tmp_path: Path):
+    path = tmp_path / "bad.json"
+    bad = [dict(ARTICLES[0]), {k: v for k, v in ARTICLES[1].items() if k != "event"}]
+    path.write_text(json.dumps({"hard_negatives": [], "articles": bad}), encoding="utf-8")
+    with pytest.raises(SystemExit) as err:
+        _script().main(["--set", str(path)])
+    assert str(err.value) == f"{path}: article 1: field 'event' must be a non-empty string"
+    twice = [dict(ARTICLES[0]), dict(ARTICLES[0])]
+    path.write_text(json.dumps({"hard_negatives": [], "articles": twice}), encoding="utf-8")
+    with pytest.raises(SystemExit, match="article 1: field 'doc_id' 'x01a' is used twice"):
+        _script().main(["--set", str(path)])
+    undated = [dict(ARTICLES[0], published="4 March 2025")]
+    path.write_text(json.dumps({"hard_negatives": [], "articles": undated}), encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"article 0 \(x01a\): field 'published' '4 March"):
+        _script().main(["--set", str(path)])
