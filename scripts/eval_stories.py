@@ -28,11 +28,11 @@ against precision). Prints P/R per set and every wrong pair.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import json
 from pathlib import Path
 
+from claimcorpus.ingest.metadata import check_published
 from claimcorpus.ingest.store import doc_ids, load_document
 from claimcorpus.normalize.text import normalize_bytes
 from claimcorpus.stories.components import group_stories
@@ -46,7 +46,14 @@ def fixture_docs(
 ) -> tuple[list[tuple], dict[str, str], list[list[str]]]:
     """(doc_id, text, None, published) rows, doc -> event, the hard-negative event pairs;
     with ``normalize``, each text is the normalizer's output of it."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"{path}: cannot read a labelled set ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
+        raise SystemExit(f"{path}: field 'articles' must be a list of articles")
+    if not isinstance(data.get("hard_negatives", []), list):
+        raise SystemExit(f"{path}: field 'hard_negatives' must be a list of event pairs")
     arts = data["articles"]
     check(path, arts)
     docs = [
@@ -60,7 +67,7 @@ def fixture_docs(
         )
         for a in arts
     ]
-    return docs, {a["doc_id"]: a["event"] for a in arts}, data["hard_negatives"]
+    return docs, {a["doc_id"]: a["event"] for a in arts}, data.get("hard_negatives", [])
 
 
 def check(path: Path, arts: list) -> None:
@@ -77,13 +84,10 @@ def check(path: Path, arts: list) -> None:
             raise SystemExit(f"{where}: field 'doc_id' {a['doc_id']!r} is used twice")
         seen.add(a["doc_id"])
         published = a.get("published", "")
-        try:
-            if published is not None:
-                dt.date.fromisoformat(published[:10])
-        except (TypeError, ValueError):
-            raise SystemExit(
-                f"{where} ({a['doc_id']}): field 'published' {published!r} is no ISO date or null"
-            ) from None
+        if published is not None:  # ingest's own check (a date, or a datetime with offset)
+            why = check_published(published) if isinstance(published, str) else "not a string"
+            if why:
+                raise SystemExit(f"{where} ({a['doc_id']}): field 'published' {published!r}: {why}")
 
 
 def background_docs(folder: Path) -> list[tuple]:

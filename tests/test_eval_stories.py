@@ -98,3 +98,9 @@ def test_a_malformed_set_names_file_record_and_field(tmp_path: Path):
     path.write_text(json.dumps({"hard_negatives": [], "articles": undated}), encoding="utf-8")
     with pytest.raises(SystemExit, match=r"article 0 \(x01a\): field 'published' '4 March"):
         _script().main(["--set", str(path)])
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"bad.json: cannot read a labelled set \(Expecting"):
+        _script().main(["--set", str(path)])
+    path.write_text(json.dumps({"articles": {}}), encoding="utf-8")
+    with pytest.raises(SystemExit, match="bad.json: field 'articles' must be a list"):
+        _script().main(["--set", str(path)])
