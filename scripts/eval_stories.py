@@ -93,6 +93,8 @@ def check(path: Path, arts: list) -> None:
 def background_docs(folder: Path) -> list[tuple]:
     """(doc_id, normalized text, None, None) of every ``*.txt`` under ``folder``: articles
     of no label, their dates unknown (never read from a file name)."""
+    if not folder.is_dir():
+        raise SystemExit(f"{folder}: no such folder of background articles")
     return [
         (f"bg:{p.relative_to(folder)}", normalize_bytes(p.read_bytes(), str(p)).text, None, None)
         for p in sorted(folder.rglob("*.txt"))

@@ -104,3 +104,5 @@ def test_a_malformed_set_names_file_record_and_field(tmp_path: Path):
     path.write_text(json.dumps({"articles": {}}), encoding="utf-8")
     with pytest.raises(SystemExit, match="bad.json: field 'articles' must be a list"):
         _script().main(["--set", str(path)])
+    with pytest.raises(SystemExit, match="nowhere: no such folder of background articles"):
+        _script().main(["--set", str(_set(tmp_path)), "--background", str(tmp_path / "nowhere")])
